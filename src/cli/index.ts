@@ -1,0 +1,63 @@
+// The `paperboy` command: one table of subcommands, each a small function.
+import { loadConfig, ConfigError, type Config } from '../config.js';
+import { createContext } from '../context.js';
+import { applyMigrations } from '../migrations/apply-migrations.js';
+import { runUntilSignal, startServer, startWorker } from './run.js';
+
+interface Command {
+  summary: string;
+  run(args: string[], config: Config): Promise<void>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  migrate: {
+    summary: 'apply database migrations (works offline)',
+    async run(_args, config) {
+      const { applied } = await applyMigrations({ databaseUrl: config.databaseUrl });
+      console.log(JSON.stringify({ applied }));
+    },
+  },
+  start: {
+    summary: 'API server, workers and schedulers in one process',
+    run: (_args, config) => runUntilSignal(createContext(config), [startServer, startWorker]),
+  },
+  serve: {
+    summary: 'API server only',
+    run: (_args, config) => runUntilSignal(createContext(config), [startServer]),
+  },
+  worker: {
+    summary: 'workers and schedulers only (run as many as you like)',
+    run: (_args, config) => runUntilSignal(createContext(config), [startWorker]),
+  },
+};
+
+function usage(): string {
+  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `Usage: paperboy <command> [options]\n\nCommands:\n${rows.join('\n')}\n`;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    process.stderr.write(usage());
+    process.exitCode = name && name !== 'help' && name !== '--help' ? 2 : 0;
+    return;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`paperboy: ${error.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw error;
+  }
+  await command.run(args, config);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => {
+  process.stderr.write(`paperboy: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

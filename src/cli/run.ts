@@ -1,0 +1,45 @@
+// serve, worker and start: the long-running entry points.
+import type { Server } from 'node:http';
+import type { Context } from '../context.js';
+import { createApp } from '../http/app.js';
+import { PROCESSORS } from '../jobs/processors.js';
+import { upsertSchedulers } from '../jobs/schedulers.js';
+import { startWorkers } from '../jobs/workers.js';
+import { onShutdown } from './lifecycle.js';
+
+export interface Stoppable {
+  stop(): Promise<void>;
+}
+
+export async function startServer(ctx: Context, port = ctx.config.port): Promise<Stoppable & { server: Server }> {
+  const app = createApp(ctx);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(port, () => resolve(s)).on('error', reject);
+  });
+  ctx.logger.info({ event: 'http_listening', port, url: ctx.config.publicUrl }, 'listening');
+  return {
+    server,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+export async function startWorker(ctx: Context): Promise<Stoppable> {
+  await upsertSchedulers(ctx.queues, ctx.config);
+  const running = startWorkers(ctx, PROCESSORS);
+  ctx.logger.info({ event: 'worker_started', queues: Object.keys(PROCESSORS) }, 'worker started');
+  return { stop: () => running.close() };
+}
+
+/** Runs the given parts until a signal arrives, then stops them in reverse. */
+export async function runUntilSignal(ctx: Context, parts: Array<(ctx: Context) => Promise<Stoppable>>): Promise<void> {
+  const started: Stoppable[] = [];
+  for (const part of parts) started.push(await part(ctx));
+  onShutdown(ctx.logger, async () => {
+    for (const part of started.reverse()) await part.stop();
+    await ctx.close();
+  });
+}

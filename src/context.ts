@@ -1,0 +1,50 @@
+// The composition root: builds every long-lived object once and hands them
+// down. Entry points (serve, worker, CLI commands) start from here.
+import type { Config } from './config.js';
+import { createDb, type Db } from './db.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { createRedis, type Redis } from './redis.js';
+import { closeQueues, createQueues, type Queues } from './jobs/queues.js';
+import { createMailTransport, type MailTransport } from './mail/transport.js';
+
+export interface Context {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  /** Fails fast: for HTTP handlers and producers. */
+  redis: Redis;
+  queues: Queues;
+  metrics: Metrics;
+  mailer: MailTransport;
+  close(): Promise<void>;
+}
+
+export function createContext(config: Config, overrides: { logger?: Logger } = {}): Context {
+  const logger = overrides.logger ?? createLogger(config.logLevel);
+  const db = createDb(config.databaseUrl);
+  const redis = createRedis(config.redisUrl, 'command');
+  const queues = createQueues(redis, config.queuePrefix);
+  const metrics = createMetrics();
+  const mailer = createMailTransport({
+    smtpUrl: config.smtpUrl,
+    poolSize: config.smtp.poolSize,
+    ratePerSecond: config.smtp.ratePerSecond,
+    dkim: config.dkim,
+  });
+  return {
+    config,
+    logger,
+    db,
+    redis,
+    queues,
+    metrics,
+    mailer,
+    async close() {
+      await closeQueues(queues).catch(() => {});
+      mailer.close();
+      redis.disconnect();
+      await db.$disconnect();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// createApp builds the express app from its dependencies; listening is the
+// caller's business, so tests drive the app in-process.
+import express from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import type { Db } from '../db.js';
+import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Redis } from '../redis.js';
+import type { Queues } from '../jobs/queues.js';
+import { errorHandler, notFoundHandler } from './errors.js';
+import { healthRoutes } from './health-routes.js';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  /** A "command" connection: fails fast when Redis is down. */
+  redis: Redis;
+  queues: Queues;
+  metrics: Metrics;
+}
+
+export function createApp(deps: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger.child({ module: 'http' }),
+      genReqId: (req, res) => {
+        const id = randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Paths carry tokens (/confirm/:token …): log the route shape only.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactPath(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    }),
+  );
+  app.use((req, res, next) => {
+    const end = deps.metrics.httpRequests.startTimer({ method: req.method });
+    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:', 'https:'],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+        },
+      },
+      // Email clients and link previews fetch the view-in-browser page.
+      crossOriginResourcePolicy: { policy: 'same-site' },
+    }),
+  );
+
+  app.use(healthRoutes(deps));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}
+
+/** Replaces token-looking path segments so logs never hold a working link. */
+export function redactPath(url: string): string {
+  const path = url.split('?')[0] ?? '';
+  return path.replace(/\/([A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)*)/g, '/:token');
+}

@@ -1,0 +1,49 @@
+import { Router } from 'express';
+import type { AppDeps } from './app.js';
+
+const CHECK_TIMEOUT_MS = 1500;
+
+async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('timed out')), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Each check answers "ok" or the reason it failed; no internals beyond that. */
+export async function checkReadiness(deps: Pick<AppDeps, 'db' | 'redis'>) {
+  const [postgres, redis] = await Promise.all([
+    withTimeout(deps.db.$queryRaw`SELECT 1`, CHECK_TIMEOUT_MS).then(
+      () => 'ok',
+      () => 'unreachable',
+    ),
+    withTimeout(deps.redis.ping(), CHECK_TIMEOUT_MS).then(
+      () => 'ok',
+      () => 'unreachable',
+    ),
+  ]);
+  return { postgres, redis };
+}
+
+export function healthRoutes(deps: AppDeps): Router {
+  const router = Router();
+  router.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_req, res) => {
+    const checks = await checkReadiness(deps);
+    const down = Object.entries(checks)
+      .filter(([, state]) => state !== 'ok')
+      .map(([name]) => name);
+    res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ok', checks, down });
+  });
+  router.get('/metrics', async (_req, res) => {
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}

@@ -1,0 +1,5 @@
+// Which function handles each queue's jobs. Each feature adds its own entry.
+import type { QueueKey } from './queues.js';
+import type { ProcessorFactory } from './workers.js';
+
+export const PROCESSORS: Partial<Record<QueueKey, ProcessorFactory>> = {};

@@ -1,0 +1,37 @@
+// The queue registry: every BullMQ queue the app uses, named once.
+import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+
+export const QUEUE_NAMES = {
+  /** Fetch papers from a source and upsert them. */
+  ingest: 'ingest',
+  /** Plan one period's deliveries (hourly tick or a manual trigger). */
+  digestPlan: 'digest-plan',
+  /** Send one batch of deliveries of one digest. */
+  digestSend: 'digest-send',
+  /** Transactional mail: confirmations and the like. */
+  mail: 'mail',
+  /** Housekeeping: sweeps that repair what an outage left undone. */
+  maintenance: 'maintenance',
+} as const;
+
+export type QueueKey = keyof typeof QUEUE_NAMES;
+export type Queues = Record<QueueKey, Queue>;
+
+/** Retries with exponential backoff; bounded history so Redis stays small. */
+export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
+  attempts: 8,
+  backoff: { type: 'exponential', delay: 1000 },
+  removeOnComplete: { count: 1000, age: 24 * 3600 },
+  removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
+};
+
+export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+  const entries = (Object.keys(QUEUE_NAMES) as QueueKey[]).map(
+    (key) => [key, new Queue(QUEUE_NAMES[key], { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })] as const,
+  );
+  return Object.fromEntries(entries) as Queues;
+}
+
+export async function closeQueues(queues: Queues): Promise<void> {
+  await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}

@@ -1,0 +1,24 @@
+// Repeating jobs, upserted at every boot: upsertJobScheduler is keyed by the
+// scheduler id, so restarts and extra workers never create duplicates.
+import type { Config } from '../config.js';
+import type { QueueKey, Queues } from './queues.js';
+
+export interface SchedulerDefinition {
+  id: string;
+  queue: QueueKey;
+  pattern: (config: Config) => string;
+  jobName: string;
+  data: Record<string, unknown>;
+}
+
+export const SCHEDULERS: SchedulerDefinition[] = [];
+
+export async function upsertSchedulers(queues: Queues, config: Config): Promise<void> {
+  for (const scheduler of SCHEDULERS) {
+    await queues[scheduler.queue].upsertJobScheduler(
+      scheduler.id,
+      { pattern: scheduler.pattern(config), tz: 'UTC' },
+      { name: scheduler.jobName, data: scheduler.data },
+    );
+  }
+}

@@ -1,0 +1,26 @@
+import { pino, type Logger } from 'pino';
+
+export type { Logger };
+
+// Addresses and tokens never reach a log line: these paths are redacted
+// wherever they appear in a logged object.
+const REDACT = [
+  'email',
+  '*.email',
+  'token',
+  '*.token',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'res.headers["set-cookie"]',
+];
+
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
+  return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined }, destination);
+}
+
+/** Logs an address at info level without giving it away: "j***@example.org". */
+export function maskEmail(email: string): string {
+  const at = email.lastIndexOf('@');
+  if (at < 1) return '***';
+  return `${email[0]}***${email.slice(at)}`;
+}

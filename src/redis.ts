@@ -1,0 +1,28 @@
+import { Redis } from 'ioredis';
+
+export type { Redis };
+
+/**
+ * One connection policy for the whole app.
+ * - "command": used from HTTP handlers and queue producers. No offline queue
+ *   and one retry per request, so a Redis outage surfaces as an error at once
+ *   (the caller answers 503 or falls back to Postgres) instead of hanging.
+ * - "worker": BullMQ workers block on Redis and must wait out outages, so
+ *   requests retry forever (BullMQ requires maxRetriesPerRequest: null).
+ */
+export function createRedis(url: string, role: 'command' | 'worker'): Redis {
+  const common = {
+    lazyConnect: false,
+    connectTimeout: 2000,
+    // Reconnect with capped backoff; never give up on a long outage.
+    retryStrategy: (times: number) => Math.min(times * 200, 5000),
+  };
+  const redis =
+    role === 'worker'
+      ? new Redis(url, { ...common, maxRetriesPerRequest: null, enableReadyCheck: true })
+      : new Redis(url, { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  // Errors are reported through readiness checks and failing calls; an
+  // unhandled 'error' event would otherwise crash the process.
+  redis.on('error', () => {});
+  return redis;
+}

@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
+import { spawnSync } from 'node:child_process';
+
+describe('loadConfig', () => {
+  it('has a working local default for every variable of the spec', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBe('postgresql://postgres@127.0.0.1:5432/paperboy');
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.smtpUrl).toBe('smtp://127.0.0.1:1025');
+    expect(config.publicUrl).toBe('http://localhost:3000');
+    expect(config.port).toBe(3000);
+    expect(config.queuePrefix).toBe('paperboy');
+    expect(config.hfBaseUrl).toBe('https://huggingface.co');
+    expect(config.arxivBaseUrl).toBe('https://export.arxiv.org');
+    expect(config.mailFrom).toContain('@');
+    expect(config.secretKey.length).toBeGreaterThanOrEqual(32);
+    expect(config.adminToken.length).toBeGreaterThanOrEqual(16);
+  });
+
+  it.each([
+    ['DATABASE_URL', 'mysql://nope'],
+    ['DATABASE_URL', 'not a url'],
+    ['PORT', 'eighty'],
+    ['PORT', '70000'],
+    ['REDIS_URL', 'http://127.0.0.1:6379'],
+    ['QUEUE_PREFIX', 'has:colon'],
+    ['SECRET_KEY', 'short'],
+  ])('rejects %s=%s with a message naming it', (name, value) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(name);
+  });
+
+  it('refuses the development secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('SECRET_KEY');
+  });
+
+  it('strips a trailing slash from PUBLIC_URL so links are built one way', () => {
+    expect(loadConfig({ PUBLIC_URL: 'https://papers.example.org/' }).publicUrl).toBe('https://papers.example.org');
+  });
+});
+
+describe('paperboy start with bad configuration', () => {
+  it.each([
+    ['DATABASE_URL', 'postgres//missing-colon'],
+    ['PORT', 'abc'],
+  ])('exits non-zero naming %s', (name, value) => {
+    const result = spawnSync(process.execPath, ['bin/paperboy.js', 'start'], {
+      env: { ...process.env, [name]: value },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain(name);
+  });
+});
