@@ -1,0 +1,19 @@
+// `npm run bench -- <name> [--flags]`: runs bench/<name>.ts. Each benchmark
+// prints progress to stderr and, as its last stdout line, one JSON object
+// with its figures and the machine it ran on.
+import { readdirSync } from 'node:fs';
+
+const [name, ...args] = process.argv.slice(2);
+const available = readdirSync(new URL('.', import.meta.url))
+  .filter((f) => f.endsWith('.ts') && !['index.ts', 'machine.ts'].includes(f))
+  .map((f) => f.replace(/\.ts$/, ''));
+
+if (!name || !available.includes(name)) {
+  process.stderr.write(`Usage: npm run bench -- <${available.join('|')}> [--flags]\n`);
+  process.exit(name ? 2 : 0);
+}
+const bench = (await import(`./${name}.ts`)) as { run(args: string[]): Promise<Record<string, unknown>> };
+const figures = await bench.run(args);
+const { machine } = await import('./machine.ts');
+process.stdout.write(`${JSON.stringify({ bench: name, ...figures, machine: machine() })}\n`);
+process.exit(0);
