@@ -1,0 +1,56 @@
+// Email templates: MJML under templates/email, compiled to HTML once (MJML
+// costs milliseconds per compile), then filled per message with handlebars
+// (microseconds). Loops and conditionals sit in <mj-raw> so MJML leaves them
+// for handlebars. {{value}} is HTML-escaped by handlebars; nothing from
+// outside is ever inserted with triple braces.
+import { readFile, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Handlebars from 'handlebars';
+import mjml2html from 'mjml';
+import { convert } from 'html-to-text';
+
+export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/email', import.meta.url));
+
+export type TemplateData = Record<string, unknown>;
+
+export interface EmailTemplate {
+  name: string;
+  /** The compiled HTML with handlebars placeholders, for callers that fill in stages. */
+  source: string;
+  html(data: TemplateData): string;
+}
+
+const handlebars = Handlebars.create();
+
+export async function compileEmailTemplate(name: string, mjml: string): Promise<EmailTemplate> {
+  const { html, errors } = await mjml2html(mjml, { validationLevel: 'strict' });
+  if (errors.length) {
+    throw new Error(`template ${name}: ${errors.map((e) => e.formattedMessage).join('; ')}`);
+  }
+  const fill = handlebars.compile(html, { strict: true });
+  return { name, source: html, html: (data) => fill(data) };
+}
+
+/** Compiles every templates/email/*.mjml once; call at start-up. */
+export async function loadEmailTemplates(dir = TEMPLATES_DIR): Promise<Map<string, EmailTemplate>> {
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.mjml'));
+  const entries = await Promise.all(
+    files.map(async (file) => {
+      const name = path.basename(file, '.mjml');
+      return [name, await compileEmailTemplate(name, await readFile(path.join(dir, file), 'utf8'))] as const;
+    }),
+  );
+  return new Map(entries);
+}
+
+/** The plain-text part, derived from the HTML so the two never disagree. */
+export function htmlToText(html: string): string {
+  return convert(html, {
+    wordwrap: 78,
+    selectors: [
+      { selector: 'img', format: 'skip' },
+      { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
+    ],
+  });
+}

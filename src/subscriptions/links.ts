@@ -1,0 +1,22 @@
+// Every link an email or page gives a subscriber, built in one place.
+import type { Config } from '../config.js';
+import { createToken } from './tokens.js';
+
+export interface SubscriberLinks {
+  confirm: string;
+  preferences: string;
+  unsubscribe: string;
+}
+
+export function subscriberLinks(config: Pick<Config, 'publicUrl' | 'secretKey'>, subscriberId: number, now = Date.now()): SubscriberLinks {
+  const base = config.publicUrl;
+  return {
+    confirm: `${base}/confirm/${createToken(config.secretKey, 'confirm', { sub: subscriberId }, now)}`,
+    preferences: `${base}/preferences/${createToken(config.secretKey, 'manage', { sub: subscriberId }, now)}`,
+    unsubscribe: `${base}/unsubscribe/${createToken(config.secretKey, 'unsubscribe', { sub: subscriberId }, now)}`,
+  };
+}
+
+export function digestViewLink(config: Pick<Config, 'publicUrl' | 'secretKey'>, subscriberId: number, deliveryId: number): string {
+  return `${config.publicUrl}/digests/${deliveryId}?t=${createToken(config.secretKey, 'view', { sub: subscriberId, ref: deliveryId })}`;
+}
