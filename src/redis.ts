@@ -26,3 +26,22 @@ export function createRedis(url: string, role: 'command' | 'worker'): Redis {
   redis.on('error', () => {});
   return redis;
 }
+
+/**
+ * Resolves once the connection is ready, or false after the timeout. A
+ * "command" connection refuses calls until then, so entry points wait for it
+ * before taking traffic; readiness checks report it down meanwhile.
+ */
+export function waitForRedis(redis: Redis, timeoutMs = 5000): Promise<boolean> {
+  if (redis.status === 'ready') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      redis.off('ready', onReady);
+      resolve(ok);
+    };
+    const onReady = () => done(true);
+    const timer = setTimeout(() => done(false), timeoutMs);
+    redis.on('ready', onReady);
+  });
+}

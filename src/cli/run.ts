@@ -2,6 +2,7 @@
 import type { Server } from 'node:http';
 import type { Context } from '../context.js';
 import { createApp } from '../http/app.js';
+import { waitForRedis } from '../redis.js';
 import { PROCESSORS } from '../jobs/processors.js';
 import { upsertSchedulers } from '../jobs/schedulers.js';
 import { startWorkers } from '../jobs/workers.js';
@@ -12,6 +13,9 @@ export interface Stoppable {
 }
 
 export async function startServer(ctx: Context, port = ctx.config.port): Promise<Stoppable & { server: Server }> {
+  // Sign-ups fall back to Postgres when Redis is down, but there is no
+  // reason to start in that state when Redis is merely still connecting.
+  if (!(await waitForRedis(ctx.redis))) ctx.logger.warn({ event: 'redis_unavailable' }, 'starting without Redis');
   const app = createApp(ctx);
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, () => resolve(s)).on('error', reject);

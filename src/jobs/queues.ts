@@ -26,9 +26,13 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
 };
 
 export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
-  const entries = (Object.keys(QUEUE_NAMES) as QueueKey[]).map(
-    (key) => [key, new Queue(QUEUE_NAMES[key], { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS })] as const,
-  );
+  const entries = (Object.keys(QUEUE_NAMES) as QueueKey[]).map((key) => {
+    const queue = new Queue(QUEUE_NAMES[key], { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
+    // Outages surface where it matters, as failing add() calls and /readyz;
+    // an unheard 'error' event would only print noise.
+    queue.on('error', () => {});
+    return [key, queue] as const;
+  });
   return Object.fromEntries(entries) as Queues;
 }
 

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
+import { waitForRedis } from '../../src/redis.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 
 const CLOSED_PORT = 1;
@@ -19,6 +20,7 @@ describe('health endpoints', () => {
   });
 
   it('GET /readyz is 200 when Postgres and Redis answer', async () => {
+    await waitForRedis(env.ctx.redis);
     const res = await request(createApp(env.ctx)).get('/readyz');
     expect(res.status).toBe(200);
     expect(res.body.checks).toEqual({ postgres: 'ok', redis: 'ok' });
@@ -52,6 +54,7 @@ describe('readiness with a dependency down', () => {
   it('answers 503 naming Redis when Redis is unreachable', async () => {
     const env = await createTestEnv({ REDIS_URL: `redis://127.0.0.1:${CLOSED_PORT}` });
     try {
+      expect(await waitForRedis(env.ctx.redis, 300)).toBe(false);
       const res = await request(createApp(env.ctx)).get('/readyz');
       expect(res.status).toBe(503);
       expect(res.body.down).toEqual(['redis']);
@@ -66,6 +69,7 @@ describe('readiness with a dependency down', () => {
     const { createContext } = await import('../../src/context.js');
     const down = createContext({ ...env.config, databaseUrl: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/x` }, { logger: env.ctx.logger });
     try {
+      expect(await waitForRedis(down.redis)).toBe(true);
       const res = await request(createApp(down)).get('/readyz');
       expect(res.status).toBe(503);
       expect(res.body.down).toEqual(['postgres']);
