@@ -2,6 +2,7 @@
 import { loadConfig, ConfigError, type Config } from '../config.js';
 import { createContext } from '../context.js';
 import { applyMigrations } from '../migrations/apply-migrations.js';
+import { runIngestCommand } from './ingest.js';
 import { runUntilSignal, startServer, startWorker } from './run.js';
 
 interface Command {
@@ -28,6 +29,10 @@ const COMMANDS: Record<string, Command> = {
   worker: {
     summary: 'workers and schedulers only (run as many as you like)',
     run: (_args, config) => runUntilSignal(createContext(config), [startWorker]),
+  },
+  ingest: {
+    summary: 'fetch papers: --source hf|arxiv|file [--date D] [--query Q] [--file PATH]; prints a JSON summary',
+    run: runIngestCommand,
   },
 };
 

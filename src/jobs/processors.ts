@@ -1,5 +1,8 @@
 // Which function handles each queue's jobs. Each feature adds its own entry.
 import type { QueueKey } from './queues.js';
 import type { ProcessorFactory } from './workers.js';
+import { createIngestProcessor } from './ingest-job.js';
 
-export const PROCESSORS: Partial<Record<QueueKey, ProcessorFactory>> = {};
+export const PROCESSORS: Partial<Record<QueueKey, ProcessorFactory>> = {
+  ingest: (ctx) => createIngestProcessor(ctx),
+};

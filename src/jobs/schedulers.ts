@@ -2,6 +2,7 @@
 // scheduler id, so restarts and extra workers never create duplicates.
 import type { Config } from '../config.js';
 import type { QueueKey, Queues } from './queues.js';
+import { INGEST_SCHEDULER } from './ingest-job.js';
 
 export interface SchedulerDefinition {
   id: string;
@@ -11,7 +12,7 @@ export interface SchedulerDefinition {
   data: Record<string, unknown>;
 }
 
-export const SCHEDULERS: SchedulerDefinition[] = [];
+export const SCHEDULERS: SchedulerDefinition[] = [INGEST_SCHEDULER];
 
 export async function upsertSchedulers(queues: Queues, config: Config): Promise<void> {
   for (const scheduler of SCHEDULERS) {
