@@ -1,0 +1,152 @@
+// The confirmation email's lifecycle:
+//   requested (confirmRequestedAt set in Postgres, in the sign-up's own
+//   transaction or by requestConfirmation) → enqueued on the 'mail' queue
+//   with a deterministic job id (best effort: Redis may be down) → sent by
+//   the mail job (confirmSentAt set). The sweep re-enqueues requests that
+//   were never sent, so an answered sign-up always gets its email.
+import { maskEmail } from '../logger.js';
+import { subjectLine } from '../mail/headers.js';
+import type { MailerDeps, SubscriptionDeps } from './deps.js';
+import { subscriberLinks } from './links.js';
+import { describeSchedule } from './schedule-text.js';
+import { findSubscriptions, findUnsentConfirmations, markConfirmationRequested } from './subscriber-repo.js';
+import { renderSubscriptionEmail, transactionalMessageId } from './subscription-emails.js';
+
+export const MAIL_JOBS = { confirm: 'confirm', welcome: 'welcome' } as const;
+
+/** A pending subscriber gets a fresh confirmation at most this often. */
+export const CONFIRM_THROTTLE_MS = 10 * 60 * 1000;
+/** How long an enqueue may take before the sign-up stops waiting for Redis. */
+const ENQUEUE_TIMEOUT_MS = 1000;
+
+/** No ':' in BullMQ job ids; one id per request, so retries and the sweep collapse. */
+export function confirmJobId(subscriberId: number, requestedAt: Date): string {
+  return `confirm-${subscriberId}-${requestedAt.getTime()}`;
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Puts a job on the 'mail' queue without ever failing the caller: Postgres
+ * already holds the request, and the sweep sends it once Redis is back.
+ */
+export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subscriberId: number, jobId: string): Promise<boolean> {
+  const log = deps.logger.child({ module: 'subscriptions' });
+  if (deps.redis && deps.redis.status !== 'ready') {
+    log.warn({ event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status }, 'Redis not ready; left for the sweep');
+    return false;
+  }
+  const adding = deps.queues.mail.add(name, { subscriberId }, { jobId });
+  // If the timeout wins, a late failure must not become an unhandled rejection.
+  adding.catch(() => {});
+  try {
+    await withTimeout(adding, ENQUEUE_TIMEOUT_MS);
+    return true;
+  } catch (error) {
+    log.warn({ event: 'mail_enqueue_failed', job: name, subscriberId, err: (error as Error).message }, 'could not enqueue mail job');
+    return false;
+  }
+}
+
+export function enqueueConfirmation(deps: SubscriptionDeps, subscriberId: number, requestedAt: Date): Promise<boolean> {
+  return enqueueMailJob(deps, MAIL_JOBS.confirm, subscriberId, confirmJobId(subscriberId, requestedAt));
+}
+
+/**
+ * Asks for a confirmation email: marks it in Postgres first (throttled to
+ * one per CONFIRM_THROTTLE_MS), then tries to enqueue. Returns whether a new
+ * email was requested.
+ */
+export async function requestConfirmation(deps: SubscriptionDeps, subscriberId: number, now = new Date()): Promise<boolean> {
+  const requestedAt = await markConfirmationRequested(deps.db, subscriberId, now, CONFIRM_THROTTLE_MS);
+  if (!requestedAt) return false;
+  await enqueueConfirmation(deps, subscriberId, requestedAt);
+  return true;
+}
+
+export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'not_found';
+
+/**
+ * Sends the confirmation email a subscriber asked for. Idempotent: once
+ * confirmSentAt has caught up with confirmRequestedAt it does nothing, so a
+ * retried job or a sweep never sends the same request twice. Throws the
+ * transport's MailSendError so the job can retry or give up.
+ */
+export async function sendConfirmation(deps: MailerDeps, subscriberId: number, now = new Date()): Promise<ConfirmationOutcome> {
+  const log = deps.logger.child({ module: 'subscriptions' });
+  const subscriber = await deps.db.subscriber.findUnique({ where: { id: subscriberId } });
+  if (!subscriber?.email || !subscriber.confirmRequestedAt) return 'not_found';
+  const requestedAt = subscriber.confirmRequestedAt;
+  if (subscriber.confirmSentAt && subscriber.confirmSentAt >= requestedAt) return 'already_sent';
+
+  const subscriptions = await findSubscriptions(deps.db, subscriberId);
+  const toConfirm = subscriptions.filter((s) => !s.confirmedAt);
+  const markSent = () =>
+    deps.db.subscriber.updateMany({ where: { id: subscriberId, confirmRequestedAt: requestedAt }, data: { confirmSentAt: now } });
+  if (subscriber.status === 'active' && toConfirm.length === 0) {
+    await markSent();
+    return 'nothing_to_confirm';
+  }
+
+  const adding = subscriber.status === 'active';
+  const links = subscriberLinks(deps.config, subscriberId, now.getTime());
+  const { html, text } = await renderSubscriptionEmail('confirm', {
+    heading: adding ? 'Confirm your new lists' : 'One click to confirm',
+    intro: adding
+      ? 'You asked to add these lists to your Paperboy digest:'
+      : 'You asked for a digest of trending research papers from these lists:',
+    lists: toConfirm.map((s) => ({ name: s.list.name, description: s.list.description })),
+    schedule: describeSchedule(subscriber),
+    confirmUrl: links.confirm,
+    siteUrl: deps.config.publicUrl,
+  });
+  const result = await deps.mailer.send({
+    from: deps.config.mailFrom,
+    to: subscriber.email,
+    subject: subjectLine(adding ? 'Confirm your new Paperboy lists' : 'Confirm your Paperboy subscription'),
+    html,
+    text,
+    messageId: transactionalMessageId(deps.config.publicUrl, 'confirm', subscriberId, requestedAt),
+  });
+  await markSent();
+  log.info({ event: 'confirmation_sent', subscriberId, to: maskEmail(subscriber.email), response: result.response }, 'confirmation sent');
+  return 'sent';
+}
+
+export interface SweepOptions {
+  /** Leave requests younger than this to their own job. */
+  minAgeMs?: number;
+  /** Older requests are abandoned: the reader has long moved on. */
+  maxAgeMs?: number;
+  limit?: number;
+}
+
+/**
+ * Re-enqueues confirmations that were requested but never sent. Only
+ * enqueues (same job id as the original): the mail worker stays the one
+ * place that sends, and BullMQ drops an id that is still queued.
+ */
+export async function sweepUnsentConfirmations(deps: SubscriptionDeps, options: SweepOptions = {}, now = new Date()) {
+  const { minAgeMs = 60_000, maxAgeMs = 3 * 24 * 3600 * 1000, limit = 500 } = options;
+  const rows = await findUnsentConfirmations(
+    deps.db,
+    { oldest: new Date(now.getTime() - maxAgeMs), newest: new Date(now.getTime() - minAgeMs) },
+    limit,
+  );
+  let enqueued = 0;
+  for (const row of rows) {
+    if (await enqueueConfirmation(deps, row.id, row.confirmRequestedAt)) enqueued += 1;
+  }
+  if (rows.length) {
+    deps.logger.child({ module: 'subscriptions' }).info({ event: 'confirmation_sweep', found: rows.length, enqueued }, 'swept unsent confirmations');
+  }
+  return { found: rows.length, enqueued };
+}

@@ -1,0 +1,126 @@
+// What a reader (or an admin) may send about a subscriber, validated once
+// with zod. Every text field refuses control characters (a CR or LF must
+// never reach a header or a log line) and angle brackets (no markup is ever
+// a legitimate part of an address, a list slug or a time zone).
+import { z } from 'zod';
+
+export const FORM_VERSION = 'landing-v1';
+
+export const MAX_EMAIL_LENGTH = 254;
+export const MAX_LISTS = 50;
+export const DEFAULT_PREFERENCES = { timezone: 'UTC', sendHour: 7, frequency: 'daily', weekday: 1 } as const;
+
+export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
+
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f]/;
+const MARKUP = /[<>]/;
+
+/** A string without control characters or markup, with a length cap. */
+export function plainText(max: number) {
+  return z
+    .string({ error: 'must be text' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .refine((value) => !CONTROL.test(value), { error: 'must not contain line breaks or control characters' })
+    .refine((value) => !MARKUP.test(value), { error: 'must not contain < or >' });
+}
+
+/** Trimmed and lower-cased: one subscriber per mailbox, however it was typed. */
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export const emailSchema = plainText(1000)
+  .transform(normaliseEmail)
+  .pipe(
+    z
+      .string()
+      .min(1, { error: 'enter your email address' })
+      .max(MAX_EMAIL_LENGTH, { error: `must be at most ${MAX_EMAIL_LENGTH} characters` })
+      .pipe(z.email({ error: 'is not a valid email address' }))
+      .refine((value) => (value.split('@')[0] ?? '').length <= 64, { error: 'is not a valid email address' }),
+  );
+
+const ZONES = new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((zone) => [zone.toLowerCase(), zone]));
+
+/** The canonical IANA name for a zone, or undefined when there is no such zone. */
+export function canonicalTimeZone(value: string): string | undefined {
+  const known = ZONES.get(value.toLowerCase());
+  if (known) return known;
+  // Aliases the list above leaves out (e.g. Asia/Kolkata on older ICU): shape
+  // check first, so offsets and free text are not handed to Intl.
+  if (!/^[A-Za-z_]+(?:\/[A-Za-z0-9_+-]+){1,2}$/.test(value)) return undefined;
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return value;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every zone a reader can pick, UTC first. */
+export function timeZoneNames(): string[] {
+  return [...ZONES.values()];
+}
+
+export const timezoneSchema = plainText(64).transform((value, ctx) => {
+  const zone = canonicalTimeZone(value.trim());
+  if (!zone) {
+    ctx.addIssue({ code: 'custom', message: 'is not a known IANA time zone (like Europe/Paris)' });
+    return z.NEVER;
+  }
+  return zone;
+});
+
+/** Form fields arrive as strings; JSON as numbers. Both become integers. */
+const intField = (min: number, max: number, what: string) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+    z
+      .number({ error: `must be a ${what}` })
+      .int({ error: `must be a ${what}` })
+      .min(min, { error: `must be a ${what}` })
+      .max(max, { error: `must be a ${what}` }),
+  );
+
+export const sendHourSchema = intField(0, 23, 'whole hour from 0 to 23');
+export const weekdaySchema = intField(0, 6, 'weekday from 0 (Sunday) to 6 (Saturday)');
+export const frequencySchema = z.enum(['daily', 'weekly'], { error: 'must be daily or weekly' });
+
+/** A checkbox group sends one string for one box and an array for several. */
+export const listSlugsSchema = z.preprocess(
+  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  z
+    .array(plainText(64).transform((slug) => slug.trim().toLowerCase()), { error: 'must be a list of list names' })
+    .max(MAX_LISTS, { error: `choose at most ${MAX_LISTS} lists` })
+    .transform((slugs) => [...new Set(slugs.filter(Boolean))]),
+);
+
+/** Preferences a reader chooses; all optional so callers can update some. */
+export const preferencesSchema = z.object({
+  timezone: timezoneSchema.optional(),
+  sendHour: sendHourSchema.optional(),
+  frequency: frequencySchema.optional(),
+  weekday: weekdaySchema.optional(),
+});
+
+export type PreferencesInput = z.output<typeof preferencesSchema>;
+
+/** The public sign-up form (and its JSON twin). */
+export const signupSchema = preferencesSchema.extend({
+  email: emailSchema,
+  lists: listSlugsSchema.refine((slugs) => slugs.length > 0, { error: 'choose at least one list' }),
+  /** Honeypot: hidden from people, filled by naive bots. Any value is accepted here and acted on later. */
+  website: z.string().max(2000).optional(),
+});
+
+export type SignupInput = z.output<typeof signupSchema>;
+
+/** The preference page form. */
+export const preferencesFormSchema = preferencesSchema.extend({
+  lists: listSlugsSchema.refine((slugs) => slugs.length > 0, {
+    error: 'choose at least one list, or unsubscribe from everything below',
+  }),
+});
+
+export type PreferencesFormInput = z.output<typeof preferencesFormSchema>;

@@ -1,0 +1,113 @@
+// Prisma calls for subscribers, their subscriptions and consent records.
+// Functions take a client so they run inside or outside a transaction.
+import type { Db } from '../db.js';
+import type { List, Prisma, Subscriber } from '../generated/prisma/client.js';
+
+export type DbClient = Db | Prisma.TransactionClient;
+
+export interface ConsentEvidence {
+  /** signup | confirm | import | admin | preferences | unsubscribe */
+  action: string;
+  ip?: string | null;
+  userAgent?: string | null;
+  formVersion?: string | null;
+}
+
+const MAX_USER_AGENT = 500;
+
+export async function findListsBySlugs(db: DbClient, slugs: string[]): Promise<List[]> {
+  if (!slugs.length) return [];
+  return db.list.findMany({ where: { slug: { in: slugs } }, orderBy: { id: 'asc' } });
+}
+
+/** The lists a reader may pick on the landing page, Trending first. */
+export async function findPublicLists(db: DbClient): Promise<List[]> {
+  return db.list.findMany({ where: { public: true }, orderBy: [{ id: 'asc' }] });
+}
+
+/**
+ * Reads the subscriber and locks its row until the transaction ends, so two
+ * sign-ups for one address (or a sign-up racing a confirmation) apply one
+ * after the other instead of overwriting each other.
+ */
+export async function lockSubscriberByEmail(tx: Prisma.TransactionClient, email: string): Promise<Subscriber | null> {
+  const rows = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM "Subscriber" WHERE email = ${email} FOR UPDATE`;
+  const id = rows[0]?.id;
+  return id === undefined ? null : tx.subscriber.findUnique({ where: { id } });
+}
+
+export async function lockSubscriberById(tx: Prisma.TransactionClient, id: number): Promise<Subscriber | null> {
+  const rows = await tx.$queryRaw<Array<{ id: number }>>`SELECT id FROM "Subscriber" WHERE id = ${id} FOR UPDATE`;
+  return rows.length ? tx.subscriber.findUnique({ where: { id } }) : null;
+}
+
+export async function findSubscriptions(db: DbClient, subscriberId: number) {
+  return db.subscription.findMany({
+    where: { subscriberId },
+    include: { list: true },
+    orderBy: { listId: 'asc' },
+  });
+}
+
+/** Adds subscriptions that do not exist yet; existing ones keep their confirmation. */
+export async function addSubscriptions(db: DbClient, subscriberId: number, listIds: number[], confirmedAt: Date | null): Promise<number> {
+  if (!listIds.length) return 0;
+  const { count } = await db.subscription.createMany({
+    data: listIds.map((listId) => ({ subscriberId, listId, confirmedAt })),
+    skipDuplicates: true,
+  });
+  return count;
+}
+
+/** Makes the subscriber's lists exactly these, keeping the confirmation of the ones it had. */
+export async function replaceSubscriptions(db: DbClient, subscriberId: number, listIds: number[], confirmedAt: Date | null): Promise<void> {
+  await db.subscription.deleteMany({ where: { subscriberId, listId: { notIn: listIds } } });
+  await addSubscriptions(db, subscriberId, listIds, confirmedAt);
+}
+
+export async function confirmSubscriptions(db: DbClient, subscriberId: number, now: Date): Promise<number> {
+  const { count } = await db.subscription.updateMany({ where: { subscriberId, confirmedAt: null }, data: { confirmedAt: now } });
+  return count;
+}
+
+export async function recordConsent(db: DbClient, subscriberId: number, lists: string[], evidence: ConsentEvidence): Promise<void> {
+  await db.consentRecord.create({
+    data: {
+      subscriberId,
+      action: evidence.action,
+      ip: evidence.ip ?? null,
+      userAgent: evidence.userAgent ? evidence.userAgent.slice(0, MAX_USER_AGENT) : null,
+      lists,
+      formVersion: evidence.formVersion ?? null,
+    },
+  });
+}
+
+/**
+ * Marks a confirmation email as wanted, at most once per `throttleMs`: one
+ * conditional UPDATE, so concurrent requests cannot both win. Returns the
+ * new request time, or null when an earlier request is recent enough.
+ */
+export async function markConfirmationRequested(db: DbClient, subscriberId: number, now: Date, throttleMs: number): Promise<Date | null> {
+  const since = new Date(now.getTime() - throttleMs);
+  const { count } = await db.subscriber.updateMany({
+    where: { id: subscriberId, OR: [{ confirmRequestedAt: null }, { confirmRequestedAt: { lt: since } }] },
+    data: { confirmRequestedAt: now },
+  });
+  return count ? now : null;
+}
+
+/**
+ * Subscribers whose confirmation was asked for but never sent (Redis or SMTP
+ * was down): requested between `oldest` and `newest`, oldest first. Raw SQL
+ * because Prisma's where cannot compare two columns of the same row.
+ */
+export async function findUnsentConfirmations(db: DbClient, window: { oldest: Date; newest: Date }, limit: number) {
+  return db.$queryRaw<Array<{ id: number; confirmRequestedAt: Date }>>`
+    SELECT id, "confirmRequestedAt" FROM "Subscriber"
+    WHERE "confirmRequestedAt" BETWEEN ${window.oldest} AND ${window.newest}
+      AND ("confirmSentAt" IS NULL OR "confirmSentAt" < "confirmRequestedAt")
+      AND email IS NOT NULL
+    ORDER BY "confirmRequestedAt" ASC
+    LIMIT ${limit}`;
+}
