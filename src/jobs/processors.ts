@@ -2,7 +2,11 @@
 import type { QueueKey } from './queues.js';
 import type { ProcessorFactory } from './workers.js';
 import { createIngestProcessor } from './ingest-job.js';
+import { createMailProcessor } from './mail-job.js';
+import { createMaintenanceProcessor } from './maintenance-job.js';
 
 export const PROCESSORS: Partial<Record<QueueKey, ProcessorFactory>> = {
   ingest: (ctx) => createIngestProcessor(ctx),
+  mail: (ctx) => createMailProcessor(ctx),
+  maintenance: (ctx) => createMaintenanceProcessor(ctx),
 };

@@ -3,6 +3,7 @@
 import type { Config } from '../config.js';
 import type { QueueKey, Queues } from './queues.js';
 import { INGEST_SCHEDULER } from './ingest-job.js';
+import { SWEEP_CONFIRMATIONS_SCHEDULER } from './maintenance-job.js';
 
 export interface SchedulerDefinition {
   id: string;
@@ -12,7 +13,7 @@ export interface SchedulerDefinition {
   data: Record<string, unknown>;
 }
 
-export const SCHEDULERS: SchedulerDefinition[] = [INGEST_SCHEDULER];
+export const SCHEDULERS: SchedulerDefinition[] = [INGEST_SCHEDULER, SWEEP_CONFIRMATIONS_SCHEDULER];
 
 export async function upsertSchedulers(queues: Queues, config: Config): Promise<void> {
   for (const scheduler of SCHEDULERS) {

@@ -1,0 +1,41 @@
+// The 'mail' queue: transactional emails (confirm, welcome), one job per
+// subscriber and request. Jobs carry only the subscriber id; the handler
+// re-reads Postgres, so a retry or a duplicate sends nothing twice.
+import { UnrecoverableError, type Job } from 'bullmq';
+import { z } from 'zod';
+import type { Context } from '../context.js';
+import { MailSendError } from '../mail/transport.js';
+import { MAIL_JOBS, sendConfirmation } from '../subscriptions/confirmation-mail.js';
+import { sendWelcome } from '../subscriptions/welcome-mail.js';
+import type { Processor } from './workers.js';
+
+const mailJobSchema = z.object({ subscriberId: z.number().int().positive() });
+
+type MailHandler = (ctx: Context, subscriberId: number) => Promise<string>;
+
+/** One entry per job name; other transactional emails add theirs here. */
+export const MAIL_HANDLERS: Record<string, MailHandler> = {
+  [MAIL_JOBS.confirm]: (ctx, id) => sendConfirmation(ctx, id),
+  [MAIL_JOBS.welcome]: (ctx, id) => sendWelcome(ctx, id),
+};
+
+export function createMailProcessor(ctx: Context): Processor {
+  return async (job: Job) => {
+    const handler = MAIL_HANDLERS[job.name];
+    if (!handler) throw new UnrecoverableError(`unknown mail job ${job.name}`);
+    const parsed = mailJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError('bad mail job data');
+    try {
+      const outcome = await handler(ctx, parsed.data.subscriberId);
+      ctx.metrics.emails.inc({ kind: job.name, result: outcome });
+      return outcome;
+    } catch (error) {
+      if (error instanceof MailSendError) {
+        ctx.metrics.emails.inc({ kind: job.name, result: error.kind === 'permanent' ? 'failed' : 'retry' });
+        // A 5xx for this recipient fails the same way every time.
+        if (error.kind === 'permanent') throw new UnrecoverableError(`refused by SMTP: ${error.message}`);
+      }
+      throw error;
+    }
+  };
+}

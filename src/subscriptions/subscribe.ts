@@ -1,0 +1,70 @@
+// The public sign-up: rate limits, honeypot, validation, then saveSubscriber.
+// Whatever the address's state (new, pending, active, unsubscribed) the
+// caller gets the same "accepted", so the answer never tells who is subscribed.
+import type { Metrics } from '../metrics.js';
+import type { Redis } from '../redis.js';
+import type { SubscriptionDeps } from './deps.js';
+import { hitRateLimit } from './rate-limit.js';
+import { saveSubscriber } from './save-subscriber.js';
+import { FORM_VERSION, signupSchema } from './subscriber-input.js';
+
+export interface SignupDeps extends SubscriptionDeps {
+  redis: Pick<Redis, 'multi' | 'status'>;
+  metrics?: Pick<Metrics, 'signups'>;
+}
+
+export interface SignupEvidence {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type SignupOutcome = { kind: 'accepted' } | { kind: 'rate_limited'; retryAfterSeconds: number };
+
+function honeypotFilled(body: unknown): boolean {
+  const value = (body as { website?: unknown } | null)?.website;
+  return typeof value === 'string' ? value.trim() !== '' : value !== undefined && value !== null;
+}
+
+/**
+ * Throws a ZodError for invalid input and UnknownListsError for a list that
+ * does not exist or is not public; both mean "400, nothing stored".
+ */
+export async function subscribe(deps: SignupDeps, body: unknown, evidence: SignupEvidence): Promise<SignupOutcome> {
+  const log = deps.logger.child({ module: 'subscriptions' });
+  const limits = deps.config.signupLimits;
+  const limiter = { redis: deps.redis, logger: log, keyPrefix: deps.config.queuePrefix };
+  const count = (outcome: string) => deps.metrics?.signups.inc({ outcome });
+
+  const byIp = await hitRateLimit(limiter, 'signup-ip', evidence.ip ?? 'unknown', limits.perIp, limits.windowSeconds);
+  if (!byIp.allowed) {
+    count('rate_limited');
+    return { kind: 'rate_limited', retryAfterSeconds: byIp.retryAfterSeconds };
+  }
+  // A bot that fills the hidden field is told "check your inbox" and nothing is stored.
+  if (honeypotFilled(body)) {
+    log.info({ event: 'signup_honeypot' }, 'honeypot filled; sign-up dropped');
+    count('honeypot');
+    return { kind: 'accepted' };
+  }
+  const input = signupSchema.parse(body);
+  const byAddress = await hitRateLimit(limiter, 'signup-address', input.email, limits.perAddress, limits.windowSeconds);
+  if (!byAddress.allowed) {
+    count('rate_limited');
+    return { kind: 'rate_limited', retryAfterSeconds: byAddress.retryAfterSeconds };
+  }
+
+  const result = await saveSubscriber(deps, {
+    email: input.email,
+    lists: input.lists,
+    status: 'pending',
+    preferences: { timezone: input.timezone, sendHour: input.sendHour, frequency: input.frequency, weekday: input.weekday },
+    evidence: { action: 'signup', ip: evidence.ip, userAgent: evidence.userAgent, formVersion: FORM_VERSION },
+    publicListsOnly: true,
+  });
+  count(result.created ? 'created' : `existing_${result.previousStatus}`);
+  log.info(
+    { event: 'signup_accepted', subscriberId: result.subscriberId, created: result.created, confirmationRequested: result.confirmationRequested },
+    'sign-up accepted',
+  );
+  return { kind: 'accepted' };
+}
