@@ -66,6 +66,6 @@ function idOf(item: unknown): string | undefined {
 }
 
 /** Validates and upserts an admin body; throws IngestError (code invalid_input or too_large) for a bad body. */
-export function ingestPaperInput(db: Db, body: unknown, options: { logger?: Logger; metrics?: Metrics } = {}): Promise<IngestSummary> {
+export async function ingestPaperInput(db: Db, body: unknown, options: { logger?: Logger; metrics?: Metrics } = {}): Promise<IngestSummary> {
   return storeBatch({ db, ...options }, 'admin', parseAdminBody(body));
 }
