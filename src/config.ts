@@ -53,6 +53,11 @@ const schema = z.object({
   /// Messages per second per worker process; 0 means unlimited.
   SMTP_RATE_PER_SECOND: int(0, 100000).default(0),
   DIGEST_BATCH_SIZE: int(1, 5000).default(200),
+  /// Digest sending: seconds before a dead sender's claimed deliveries are taken back; first retry delay (ms, doubles).
+  DIGEST_LEASE_SECONDS: int(1, 3600).default(60),
+  DIGEST_RETRY_DELAY_MS: int(1, 600_000).default(5000),
+  /// BullMQ job lock: a killed worker's job is retried after about this long.
+  WORKER_LOCK_MS: int(1000, 600_000).default(30_000),
   WORKER_CONCURRENCY: int(1, 64).default(4),
   SIGNUP_LIMIT_PER_IP: int(1, 1_000_000).default(20),
   SIGNUP_LIMIT_PER_ADDRESS: int(1, 1000).default(5),
@@ -85,6 +90,9 @@ export interface Config {
   digestCron: string;
   smtp: { poolSize: number; ratePerSecond: number };
   digestBatchSize: number;
+  digestLeaseSeconds: number;
+  digestRetryDelayMs: number;
+  workerLockMs: number;
   workerConcurrency: number;
   signupLimits: { perIp: number; perAddress: number; windowSeconds: number };
   dkim?: { domainName: string; keySelector: string; privateKey: string };
@@ -128,6 +136,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestCron: e.DIGEST_CRON,
     smtp: { poolSize: e.SMTP_POOL_SIZE, ratePerSecond: e.SMTP_RATE_PER_SECOND },
     digestBatchSize: e.DIGEST_BATCH_SIZE,
+    digestLeaseSeconds: e.DIGEST_LEASE_SECONDS,
+    digestRetryDelayMs: e.DIGEST_RETRY_DELAY_MS,
+    workerLockMs: e.WORKER_LOCK_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     signupLimits: {
       perIp: e.SIGNUP_LIMIT_PER_IP,

@@ -3,6 +3,7 @@ import { loadConfig, ConfigError, type Config } from '../config.js';
 import { createContext } from '../context.js';
 import { applyMigrations } from '../migrations/apply-migrations.js';
 import { runIngestCommand } from './ingest.js';
+import { runDigestCommand } from './digest.js';
 import { runUntilSignal, startServer, startWorker } from './run.js';
 
 interface Command {
@@ -34,6 +35,7 @@ const COMMANDS: Record<string, Command> = {
     summary: 'fetch papers: --source hf|arxiv|file [--date D] [--query Q] [--file PATH]; prints a JSON summary',
     run: runIngestCommand,
   },
+  digest: { summary: 'plan and send a period: --date YYYY-MM-DD [--dry-run]; waits, prints a JSON summary', run: runDigestCommand },
 };
 
 function usage(): string {

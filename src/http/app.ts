@@ -12,6 +12,7 @@ import type { Redis } from '../redis.js';
 import type { Queues } from '../jobs/queues.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoutes } from './health-routes.js';
+import { digestViewRoutes } from './digest-view-routes.js';
 
 export interface AppDeps {
   config: Config;
@@ -69,6 +70,7 @@ export function createApp(deps: AppDeps): express.Express {
   );
 
   app.use(healthRoutes(deps));
+  app.use(digestViewRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

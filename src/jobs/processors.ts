@@ -4,9 +4,12 @@ import type { ProcessorFactory } from './workers.js';
 import { createIngestProcessor } from './ingest-job.js';
 import { createMailProcessor } from './mail-job.js';
 import { createMaintenanceProcessor } from './maintenance-job.js';
+import { createDigestPlanProcessor, createDigestSendProcessor } from './digest-jobs.js';
 
 export const PROCESSORS: Partial<Record<QueueKey, ProcessorFactory>> = {
   ingest: (ctx) => createIngestProcessor(ctx),
   mail: (ctx) => createMailProcessor(ctx),
   maintenance: (ctx) => createMaintenanceProcessor(ctx),
+  digestPlan: (ctx) => createDigestPlanProcessor(ctx),
+  digestSend: (ctx) => createDigestSendProcessor(ctx),
 };

@@ -4,6 +4,7 @@ import type { Config } from '../config.js';
 import type { QueueKey, Queues } from './queues.js';
 import { INGEST_SCHEDULER } from './ingest-job.js';
 import { SWEEP_CONFIRMATIONS_SCHEDULER } from './maintenance-job.js';
+import { DIGEST_SCHEDULERS } from './digest-jobs.js';
 
 export interface SchedulerDefinition {
   id: string;
@@ -13,7 +14,7 @@ export interface SchedulerDefinition {
   data: Record<string, unknown>;
 }
 
-export const SCHEDULERS: SchedulerDefinition[] = [INGEST_SCHEDULER, SWEEP_CONFIRMATIONS_SCHEDULER];
+export const SCHEDULERS: SchedulerDefinition[] = [INGEST_SCHEDULER, SWEEP_CONFIRMATIONS_SCHEDULER, ...DIGEST_SCHEDULERS];
 
 export async function upsertSchedulers(queues: Queues, config: Config): Promise<void> {
   for (const scheduler of SCHEDULERS) {

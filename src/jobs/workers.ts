@@ -26,6 +26,7 @@ export function startWorkers(
       connection,
       prefix: ctx.config.queuePrefix,
       concurrency: options.concurrency?.[key] ?? ctx.config.workerConcurrency,
+      lockDuration: ctx.config.workerLockMs,
     });
     worker.on('failed', (job, error) => {
       log.warn({ event: 'job_failed', queue: key, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed');

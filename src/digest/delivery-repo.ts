@@ -1,0 +1,195 @@
+// The send side's SQL: status locks on Delivery rows and the Digest
+// counters that move with them. See digest-repo.ts for planning.
+import type { Sql } from './digest-repo.js';
+
+export interface ClaimedDelivery {
+  id: number;
+  subscriberId: number | null;
+  messageId: string;
+  paperIds: number[];
+  attempts: number;
+  /** The window end this delivery was planned with. */
+  createdAt: Date;
+}
+
+/**
+ * The status lock: only rows still pending, or stuck in 'sending' longer than
+ * the lease (their sender died), are taken, and RETURNING says which this
+ * caller got. Two jobs for the same batch (a retry, a duplicate, a repair)
+ * can never both take a row; a row already sent is never taken again.
+ * Senders renew the lease while they work (renewLease), so a slow but live
+ * sender keeps its rows.
+ */
+export async function claimBatch(sql: Sql, digestId: number, batch: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
+  return sql.$queryRawUnsafe<ClaimedDelivery[]>(
+    `UPDATE "Delivery" SET status = 'sending', attempts = attempts + 1, "updatedAt" = now()
+     WHERE "digestId" = $1 AND batch = $2
+       AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
+     RETURNING id, "subscriberId", "messageId", "paperIds", attempts, "createdAt"`,
+    digestId,
+    batch,
+    leaseSeconds,
+  );
+}
+
+export async function renewLease(sql: Sql, ids: number[]): Promise<void> {
+  if (!ids.length) return;
+  await sql.$executeRawUnsafe(`UPDATE "Delivery" SET "updatedAt" = now() WHERE id = ANY($1::int[]) AND status = 'sending'`, ids);
+}
+
+/** Rows of the batch that another sender holds (its lease still running) or that wait to be retried. */
+export async function countUnfinished(sql: Sql, digestId: number, batch: number): Promise<number> {
+  const rows = await sql.$queryRawUnsafe<Array<{ n: number }>>(
+    `SELECT count(*)::int AS n FROM "Delivery" WHERE "digestId" = $1 AND batch = $2 AND status IN ('pending', 'sending')`,
+    digestId,
+    batch,
+  );
+  return rows[0]!.n;
+}
+
+export interface SentMark {
+  id: number;
+  response: string;
+}
+
+/**
+ * Records accepted messages and bumps Digest.sent in one statement: the CTE
+ * counts only rows that really moved from 'sending' to 'sent', so a replay
+ * cannot count twice and a crash cannot leave rows and counter apart.
+ */
+export async function markSent(sql: Sql, digestId: number, marks: SentMark[]): Promise<void> {
+  if (!marks.length) return;
+  await sql.$executeRawUnsafe(
+    `WITH moved AS (
+       UPDATE "Delivery" d SET status = 'sent', "smtpResponse" = m.response, "sentAt" = now(), "updatedAt" = now(), "lastError" = NULL
+       FROM unnest($2::int[], $3::text[]) AS m(id, response)
+       WHERE d.id = m.id AND d.status = 'sending'
+       RETURNING 1)
+     UPDATE "Digest" SET sent = sent + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
+    digestId,
+    marks.map((m) => m.id),
+    marks.map((m) => m.response),
+  );
+}
+
+export interface FailMark {
+  id: number;
+  error: string;
+  response: string | null;
+  /** A 5xx for the recipient: counts towards the subscriber's bounce state. */
+  bounce: boolean;
+}
+
+/**
+ * Final failures: the row keeps the server's reply; hard bounces add to the
+ * subscriber's bounceCount and, from bounceLimit on, mark them bounced so no
+ * later digest is planned for them. (Postgres runs every data-modifying CTE
+ * to completion, referenced or not.)
+ */
+export async function markFailed(sql: Sql, digestId: number, marks: FailMark[], bounceLimit: number): Promise<void> {
+  if (!marks.length) return;
+  await sql.$executeRawUnsafe(
+    `WITH moved AS (
+       UPDATE "Delivery" d SET status = 'failed', "lastError" = m.error, "smtpResponse" = m.response, "updatedAt" = now()
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::bool[]) AS m(id, error, response, bounce)
+       WHERE d.id = m.id AND d.status = 'sending'
+       RETURNING d."subscriberId", m.bounce),
+     bounced AS (
+       UPDATE "Subscriber" s SET "bounceCount" = s."bounceCount" + 1, "lastBounceAt" = now(), "updatedAt" = now(),
+         status = CASE WHEN s."bounceCount" + 1 >= $6 AND s.status = 'active' THEN 'bounced'::"SubscriberStatus" ELSE s.status END
+       FROM moved WHERE moved.bounce AND s.id = moved."subscriberId"
+       RETURNING 1)
+     UPDATE "Digest" SET failed = failed + (SELECT count(*) FROM moved)::int, "updatedAt" = now()
+     WHERE id = $1`,
+    digestId,
+    marks.map((m) => m.id),
+    marks.map((m) => m.error.slice(0, 1000)),
+    marks.map((m) => m.response?.slice(0, 1000) ?? null),
+    marks.map((m) => m.bounce),
+    bounceLimit,
+  );
+}
+
+/** Skipped at send time (the subscriber left or was erased since planning). */
+export async function markSkipped(sql: Sql, digestId: number, marks: Array<{ id: number; reason: string }>): Promise<void> {
+  if (!marks.length) return;
+  await sql.$executeRawUnsafe(
+    `WITH moved AS (
+       UPDATE "Delivery" d SET status = 'skipped', "lastError" = m.reason, "updatedAt" = now()
+       FROM unnest($2::int[], $3::text[]) AS m(id, reason)
+       WHERE d.id = m.id AND d.status = 'sending'
+       RETURNING 1)
+     UPDATE "Digest" SET skipped = skipped + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
+    digestId,
+    marks.map((m) => m.id),
+    marks.map((m) => m.reason),
+  );
+}
+
+/** Transient failure: back to pending with the reason; the job's backoff decides when. */
+export async function releaseForRetry(sql: Sql, marks: Array<{ id: number; error: string }>): Promise<void> {
+  if (!marks.length) return;
+  await sql.$executeRawUnsafe(
+    `UPDATE "Delivery" d SET status = 'pending', "lastError" = m.error, "updatedAt" = now()
+     FROM unnest($1::int[], $2::text[]) AS m(id, error)
+     WHERE d.id = m.id AND d.status = 'sending'`,
+    marks.map((m) => m.id),
+    marks.map((m) => m.error.slice(0, 1000)),
+  );
+}
+
+/**
+ * Closes the digest once nothing is pending or sending, and recounts from
+ * the rows so the figures are exact whatever happened on the way.
+ */
+export async function finishDigestIfDone(sql: Sql, digestId: number): Promise<boolean> {
+  const n = await sql.$executeRawUnsafe(
+    `UPDATE "Digest" g SET status = 'done', "finishedAt" = now(), "updatedAt" = now(),
+       planned = c.planned, sent = c.sent, skipped = c.skipped, failed = c.failed
+     FROM (SELECT count(*)::int AS planned,
+             count(*) FILTER (WHERE status = 'sent')::int AS sent,
+             count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+             count(*) FILTER (WHERE status = 'failed')::int AS failed,
+             count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
+           FROM "Delivery" WHERE "digestId" = $1) c
+     WHERE g.id = $1 AND c.open = 0 AND g.status <> 'planning'`,
+    digestId,
+  );
+  return n > 0;
+}
+
+export interface StrandedBatch {
+  digestId: number;
+  batch: number;
+}
+
+/**
+ * Batches with work left that no job may be holding: pending rows untouched
+ * for a while, or 'sending' rows whose lease ran out. The repair sweep checks
+ * the queue before it enqueues anything again.
+ */
+export async function findStrandedBatches(sql: Sql, idleSeconds: number, leaseSeconds: number): Promise<StrandedBatch[]> {
+  return sql.$queryRawUnsafe<StrandedBatch[]>(
+    `SELECT DISTINCT "digestId", batch FROM "Delivery"
+     WHERE (status = 'pending' AND "updatedAt" < now() - make_interval(secs => $1))
+        OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $2))
+     ORDER BY "digestId", batch LIMIT 10000`,
+    idleSeconds,
+    leaseSeconds,
+  );
+}
+
+/** Figures for the deliveries one run planned (they share its window end). */
+export async function runCounts(sql: Sql, digestId: number, asOf: Date) {
+  const rows = await sql.$queryRawUnsafe<Array<{ planned: number; sent: number; skipped: number; failed: number; open: number }>>(
+    `SELECT count(*)::int AS planned,
+       count(*) FILTER (WHERE status = 'sent')::int AS sent,
+       count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+       count(*) FILTER (WHERE status = 'failed')::int AS failed,
+       count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
+     FROM "Delivery" WHERE "digestId" = $1 AND "createdAt" = $2`,
+    digestId,
+    asOf,
+  );
+  return rows[0]!;
+}

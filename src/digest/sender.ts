@@ -1,0 +1,165 @@
+// Sending one batch: claim its rows (status lock), render per content group,
+// fill per subscriber, hand to SMTP, and record each outcome promptly so a
+// crash re-sends at most the messages that were in flight.
+import type { Config } from '../config.js';
+import type { Db } from '../db.js';
+import type { Logger } from '../logger.js';
+import { maskEmail } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import { addressOf } from '../mail/mime.js';
+import { MailSendError, type MailTransport } from '../mail/transport.js';
+import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
+import { arrangeSections, contentKey, loadLists, loadPapersById } from './content.js';
+import { findDigest } from './digest-repo.js';
+import { claimBatch, countUnfinished, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
+import { createGroupCache, type GroupCache } from './group-cache.js';
+import type { DigestRenderer, RenderedGroup } from './renderer.js';
+import { createRecorder } from './recorder.js';
+
+export interface SendDeps {
+  db: Db;
+  config: Pick<Config, 'publicUrl' | 'secretKey' | 'mailFrom' | 'unsubscribeMailto' | 'smtp' | 'digestLeaseSeconds'>;
+  logger: Logger;
+  mailer: MailTransport;
+  metrics?: Metrics;
+  renderer: DigestRenderer;
+  cache?: GroupCache;
+}
+
+export interface SendOptions {
+  /** A claimed row untouched this long is taken back from a dead sender. */
+  leaseSeconds?: number;
+  /** Tries per delivery before a transient failure becomes final. */
+  maxAttempts?: number;
+  /** Hard bounces after which a subscriber is marked bounced. */
+  bounceLimit?: number;
+}
+
+export const DEFAULT_MAX_ATTEMPTS = 8;
+export const DEFAULT_BOUNCE_LIMIT = 3;
+
+/** The batch is not finished: the job should fail and be retried with backoff. */
+export class RetryLaterError extends Error {
+  override name = 'RetryLaterError';
+}
+
+export interface BatchOutcome {
+  claimed: number;
+  sent: number;
+  failed: number;
+  skipped: number;
+  retrying: number;
+}
+
+interface Recipient {
+  email: string | null;
+  status: string;
+  listIds: number[];
+}
+
+async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipient>> {
+  const rows = await db.subscriber.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, email: true, status: true, subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } } },
+  });
+  return new Map(rows.map((r) => [r.id, { email: r.email, status: r.status, listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b) }]));
+}
+
+/** Runs `fn` over items with at most `limit` at once. */
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await fn(items[next++]!);
+  });
+  await Promise.all(lanes);
+}
+
+export async function sendBatch(deps: SendDeps, digestId: number, batch: number, options: SendOptions = {}): Promise<BatchOutcome> {
+  const log = deps.logger.child({ module: 'digest-sender' });
+  const leaseSeconds = options.leaseSeconds ?? deps.config.digestLeaseSeconds;
+  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const cache = deps.cache ?? createGroupCache();
+  const outcome: BatchOutcome = { claimed: 0, sent: 0, failed: 0, skipped: 0, retrying: 0 };
+
+  const claimed = await claimBatch(deps.db, digestId, batch, leaseSeconds);
+  outcome.claimed = claimed.length;
+  if (claimed.length) {
+    const digest = await findDigest(deps.db, digestId);
+    if (!digest) throw new Error(`digest ${digestId} not found`);
+    const recorder = createRecorder(deps.db, digestId, options.bounceLimit ?? DEFAULT_BOUNCE_LIMIT);
+    const open = new Set(claimed.map((c) => c.id));
+    // Renew the lease while sending, so only a dead sender's rows are reclaimed.
+    const heartbeat = setInterval(() => void renewLease(deps.db, [...open]).catch(() => {}), Math.max(250, (leaseSeconds * 1000) / 3));
+    heartbeat.unref();
+    try {
+      const [recipients, lists, papers] = await Promise.all([
+        loadRecipients(deps.db, claimed.flatMap((c) => (c.subscriberId ? [c.subscriberId] : []))),
+        loadLists(deps.db),
+        loadPapersById(deps.db, [...new Set(claimed.flatMap((c) => c.paperIds))]),
+      ]);
+      const paperMap = new Map(papers.map((p) => [p.id, p]));
+      const envelopeFrom = addressOf(deps.config.mailFrom);
+
+      const groupFor = (row: ClaimedDelivery, recipient: Recipient): RenderedGroup | null => {
+        const key = `${digestId}|${contentKey(recipient.listIds, row.paperIds)}`;
+        return cache.get(key, () => {
+          const sections = arrangeSections({ papers: paperMap, lists, listIds: recipient.listIds, paperIds: row.paperIds, asOf: row.createdAt });
+          if (!sections.length) return null;
+          return deps.renderer.renderGroup({ period: digest.period, sections, papers: paperMap });
+        });
+      };
+
+      const sendOne = async (row: ClaimedDelivery) => {
+        const recipient = row.subscriberId ? recipients.get(row.subscriberId) : undefined;
+        if (!recipient?.email || recipient.status !== 'active') {
+          open.delete(row.id);
+          recorder.skipped(row.id, recipient?.email ? `subscriber ${recipient.status}` : 'subscriber erased');
+          outcome.skipped++;
+          return;
+        }
+        const group = groupFor(row, recipient);
+        if (!group) {
+          open.delete(row.id);
+          recorder.skipped(row.id, 'no papers left to send');
+          outcome.skipped++;
+          return;
+        }
+        const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
+        const raw = deps.renderer.personalize(group, { to: recipient.email, messageId: row.messageId, links });
+        try {
+          const result = await deps.mailer.sendRaw({ from: envelopeFrom, to: recipient.email }, raw);
+          recorder.sent(row.id, result.response);
+          outcome.sent++;
+          deps.metrics?.emails.inc({ kind: 'digest', result: 'sent' });
+        } catch (error) {
+          const e = error instanceof MailSendError ? error : new MailSendError(String(error), 'transient');
+          const final = e.kind === 'permanent' || row.attempts >= maxAttempts;
+          if (final) {
+            recorder.failed({ id: row.id, error: e.message, response: e.response ?? null, bounce: e.kind === 'permanent' });
+            outcome.failed++;
+            log.warn({ event: 'digest_delivery_failed', deliveryId: row.id, to: maskEmail(recipient.email), code: e.responseCode, kind: e.kind }, 'delivery failed');
+          } else {
+            recorder.retry(row.id, e.message);
+            outcome.retrying++;
+          }
+          deps.metrics?.emails.inc({ kind: 'digest', result: final ? 'failed' : 'retry' });
+        } finally {
+          open.delete(row.id);
+        }
+      };
+
+      await forEachLimited(claimed, Math.max(4, deps.config.smtp.poolSize * 4), sendOne);
+      await recorder.close();
+    } finally {
+      clearInterval(heartbeat);
+    }
+  }
+
+  if (outcome.retrying) throw new RetryLaterError(`${outcome.retrying} deliveries of batch ${batch} failed transiently; retrying`);
+  const unfinished = await countUnfinished(deps.db, digestId, batch);
+  if (unfinished) throw new RetryLaterError(`${unfinished} deliveries of batch ${batch} are still held or pending`);
+  await finishDigestIfDone(deps.db, digestId);
+  if (outcome.claimed) log.info({ event: 'digest_batch_sent', digestId, batch, ...outcome }, 'batch sent');
+  return outcome;
+}
+

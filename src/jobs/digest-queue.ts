@@ -1,0 +1,55 @@
+// Producing digest jobs. Jobs carry ids and batch numbers only; job ids are
+// deterministic (no ':' in them), so enqueueing the same batch twice while
+// the first job lives is a no-op. Postgres' status lock makes a duplicate
+// that does get through harmless anyway.
+import type { JobsOptions } from 'bullmq';
+import type { Config } from '../config.js';
+import type { Queues } from './queues.js';
+
+export const DIGEST_JOBS = { tick: 'tick', plan: 'plan', repair: 'repair', send: 'send' } as const;
+
+/** Job tries of a batch: a little above the per-delivery limit, which is what really ends retries. */
+export const SEND_JOB_ATTEMPTS = 10;
+
+export const sendJobId = (digestId: number, batch: number) => `digest-${digestId}-${batch}`;
+
+export function sendJobOptions(config: Pick<Config, 'digestRetryDelayMs'>): JobsOptions {
+  return { attempts: SEND_JOB_ATTEMPTS, backoff: { type: 'exponential', delay: config.digestRetryDelayMs } };
+}
+
+export async function enqueueDigestBatches(
+  queues: Pick<Queues, 'digestSend'>,
+  config: Pick<Config, 'digestRetryDelayMs'>,
+  digestId: number,
+  batches: number[],
+  jobIdSuffix = '',
+): Promise<void> {
+  const options = sendJobOptions(config);
+  for (let i = 0; i < batches.length; i += 500) {
+    await queues.digestSend.addBulk(
+      batches.slice(i, i + 500).map((batch) => ({
+        name: DIGEST_JOBS.send,
+        data: { digestId, batch },
+        opts: { ...options, jobId: `${sendJobId(digestId, batch)}${jobIdSuffix}` },
+      })),
+    );
+  }
+}
+
+/** Plans a whole period in the background (POST /api/admin/digests). */
+export async function enqueueDigestPlan(queues: Pick<Queues, 'digestPlan'>, digestId: number, period: string): Promise<void> {
+  await queues.digestPlan.add(
+    DIGEST_JOBS.plan,
+    { digestId, period },
+    // Removed when finished, so a later trigger of the same period plans again (idempotently).
+    { jobId: `digest-plan-${period}`, attempts: 5, removeOnComplete: true, removeOnFail: true },
+  );
+}
+
+/** True when a job with this id is waiting, delayed or running. */
+export async function isJobLive(queues: Pick<Queues, 'digestSend'>, jobId: string): Promise<boolean> {
+  const job = await queues.digestSend.getJob(jobId);
+  if (!job) return false;
+  const state = await job.getState();
+  return ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'].includes(state);
+}

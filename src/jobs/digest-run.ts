@@ -1,0 +1,92 @@
+// Plan a period, send it and wait: what `paperboy digest --date D` and the
+// demo do. Sending goes through the digest-send queue like any other run, so
+// `paperboy worker` processes that are up share the work; a local worker in
+// this process makes sure it gets done even when none is.
+import type { Context } from '../context.js';
+import { runCounts } from '../digest/delivery-repo.js';
+import { findDigest } from '../digest/digest-repo.js';
+import { planPeriod } from '../digest/planner.js';
+import { createDigestSendProcessor } from './digest-jobs.js';
+import { enqueueDigestBatches } from './digest-queue.js';
+import { startWorkers } from './workers.js';
+
+export interface DigestRunProgress {
+  planned: number;
+  sent: number;
+  skipped: number;
+  failed: number;
+  open: number;
+}
+
+export interface DigestRunSummary extends Omit<DigestRunProgress, 'open'> {
+  digestId: number;
+  period: string;
+  status: string;
+  /** Deliveries still pending or sending when the wait ended (0 unless it timed out). */
+  unfinished: number;
+  seconds: number;
+  dryRun: boolean;
+  /** The whole period's figures, this run's included. */
+  digest: { planned: number; sent: number; skipped: number; failed: number };
+}
+
+export interface DigestRunOptions {
+  dryRun?: boolean;
+  /** Start a digest-send worker in this process (default true). */
+  localWorker?: boolean;
+  onProgress?: (progress: DigestRunProgress) => void;
+  pollMs?: number;
+  /** Stop waiting after this long (0: wait until every delivery is finished). */
+  timeoutMs?: number;
+  batchSize?: number;
+}
+
+export async function runDigestPeriod(ctx: Context, period: string, options: DigestRunOptions = {}): Promise<DigestRunSummary> {
+  const started = Date.now();
+  const plan = await planPeriod(ctx, period, { due: { kind: 'all' }, dryRun: options.dryRun, batchSize: options.batchSize });
+  const seconds = () => Math.round((Date.now() - started) / 100) / 10;
+  if (options.dryRun) {
+    const digest = await findDigest(ctx.db, plan.digestId);
+    return {
+      digestId: plan.digestId,
+      period,
+      status: digest?.status ?? 'planning',
+      planned: plan.planned,
+      sent: 0,
+      skipped: plan.skipped,
+      failed: 0,
+      unfinished: 0,
+      seconds: seconds(),
+      dryRun: true,
+      digest: { planned: digest?.planned ?? 0, sent: digest?.sent ?? 0, skipped: digest?.skipped ?? 0, failed: digest?.failed ?? 0 },
+    };
+  }
+  await enqueueDigestBatches(ctx.queues, ctx.config, plan.digestId, plan.batches);
+  const local = options.localWorker !== false && plan.pending > 0 ? startWorkers(ctx, { digestSend: (c) => createDigestSendProcessor(c) }) : null;
+  let counts = await runCounts(ctx.db, plan.digestId, plan.asOf);
+  try {
+    const deadline = options.timeoutMs ? started + options.timeoutMs : Infinity;
+    while (counts.open > 0 && Date.now() < deadline) {
+      options.onProgress?.(counts);
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 250));
+      counts = await runCounts(ctx.db, plan.digestId, plan.asOf);
+    }
+    options.onProgress?.(counts);
+  } finally {
+    await local?.close();
+  }
+  const digest = await findDigest(ctx.db, plan.digestId);
+  return {
+    digestId: plan.digestId,
+    period,
+    status: digest?.status ?? 'sending',
+    planned: counts.planned,
+    sent: counts.sent,
+    skipped: counts.skipped,
+    failed: counts.failed,
+    unfinished: counts.open,
+    seconds: seconds(),
+    dryRun: false,
+    digest: { planned: digest?.planned ?? 0, sent: digest?.sent ?? 0, skipped: digest?.skipped ?? 0, failed: digest?.failed ?? 0 },
+  };
+}
