@@ -1,13 +1,25 @@
 // GET /digests/:id?t=TOKEN: a delivery as its subscriber received it ("view
 // in browser"). The token is the subscriber's 'view' token for exactly this
 // delivery; anything else gets a clear 4xx page, never a 500.
-import { Router } from 'express';
+import { Router, type Response } from 'express';
 import { renderDeliveryView } from '../digest/digest-service.js';
 import { TokenError, verifyToken } from '../subscriptions/tokens.js';
 import type { AppDeps } from './app.js';
-import { renderInvalidLink, renderMessagePage } from './pages/message-pages.js';
-import { html } from './pages/html.js';
-import { sendPage } from './pages/page-support.js';
+
+
+/** A small self-contained page: what went wrong and a way back. */
+function messagePage(title: string, text: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2328"><h1>${title}</h1><p>${text}</p><p><a href="/">Back to the start page</a></p></body></html>`;
+}
+
+const INVALID = messagePage('This link does not work', 'The link may have been cut short or changed on the way. Open it again from the email, whole.');
+const GONE = messagePage('This digest is no longer available', 'It may have been removed with your subscription.');
+
+function sendPage(res: Response, status: number, page: string): void {
+  res.set('Cache-Control', 'no-store');
+  res.set('X-Robots-Tag', 'noindex');
+  res.status(status).type('html').send(page);
+}
 
 // The email's own inline styles and remote images, and nothing else: no scripts, no forms.
 const VIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
@@ -19,7 +31,7 @@ export function digestViewRoutes(deps: Pick<AppDeps, 'db' | 'config'>): Router {
       const id = Number(req.params.id);
       const token = typeof req.query.t === 'string' ? req.query.t : '';
       if (!Number.isSafeInteger(id) || id <= 0 || !token) {
-        sendPage(res, 400, renderInvalidLink('invalid'), { private: true });
+        sendPage(res, 400, INVALID);
         return;
       }
       let subscriberId: number;
@@ -29,23 +41,16 @@ export function digestViewRoutes(deps: Pick<AppDeps, 'db' | 'config'>): Router {
         subscriberId = claims.sub;
       } catch (error) {
         if (!(error instanceof TokenError)) throw error;
-        sendPage(res, 400, renderInvalidLink('invalid'), { private: true });
+        sendPage(res, 400, INVALID);
         return;
       }
       const view = await renderDeliveryView(deps, id, subscriberId);
       if (!view) {
-        const page = renderMessagePage({
-          title: 'This digest is no longer available',
-          heading: 'This digest is no longer available',
-          tone: 'info',
-          body: html`<p>It may have been removed with your subscription. <a href="/">Back to the start page</a></p>`,
-        });
-        sendPage(res, 404, page, { private: true });
+        sendPage(res, 404, GONE);
         return;
       }
       res.set('Content-Security-Policy', VIEW_CSP);
-      res.set('X-Robots-Tag', 'noindex');
-      sendPage(res, 200, view.html, { private: true });
+      sendPage(res, 200, view.html);
     } catch (error) {
       next(error);
     }
