@@ -1,0 +1,66 @@
+// Admin API tokens: the secret is shown once and only its sha256 is stored,
+// so a database dump cannot be replayed against the API.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Db } from '../db.js';
+
+/** Prefix makes a leaked token recognisable to secret scanners. */
+const TOKEN_PREFIX = 'pb_';
+/** lastUsedAt is written at most this often per token: one write per minute, not per request. */
+export const LAST_USED_THROTTLE_MS = 60_000;
+
+export interface AdminTokenInfo {
+  id: number;
+  name: string;
+  createdAt: Date;
+  lastUsedAt: Date | null;
+  revokedAt: Date | null;
+}
+
+export function hashToken(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
+}
+
+/** Constant-time equality on digests, so neither length nor prefix leaks through timing. */
+export function tokensEqual(a: string, b: string): boolean {
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
+}
+
+const PUBLIC_FIELDS = { id: true, name: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+
+export async function createAdminToken(db: Db, name: string): Promise<{ token: string; info: AdminTokenInfo }> {
+  const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
+  const info = await db.adminToken.create({ data: { name, tokenHash: hashToken(token) }, select: PUBLIC_FIELDS });
+  return { token, info };
+}
+
+export function listAdminTokens(db: Db, options: { includeRevoked?: boolean } = {}): Promise<AdminTokenInfo[]> {
+  return db.adminToken.findMany({
+    where: options.includeRevoked ? {} : { revokedAt: null },
+    orderBy: { id: 'asc' },
+    select: PUBLIC_FIELDS,
+  });
+}
+
+/** Returns false when there is no such token or it was already revoked. */
+export async function revokeAdminToken(db: Db, id: number): Promise<boolean> {
+  const { count } = await db.adminToken.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  return count === 1;
+}
+
+/** The live token with this secret, or null. Looked up by hash (a unique index), never by the secret. */
+export function findActiveAdminToken(db: Db, secret: string): Promise<AdminTokenInfo | null> {
+  return db.adminToken.findFirst({ where: { tokenHash: hashToken(secret), revokedAt: null }, select: PUBLIC_FIELDS });
+}
+
+/**
+ * Records use, at most once per throttle window. The condition sits in the
+ * UPDATE itself, so concurrent requests on several servers write once.
+ */
+export async function touchAdminToken(db: Db, token: AdminTokenInfo, now = new Date()): Promise<void> {
+  if (token.lastUsedAt && now.getTime() - token.lastUsedAt.getTime() < LAST_USED_THROTTLE_MS) return;
+  const before = new Date(now.getTime() - LAST_USED_THROTTLE_MS);
+  await db.adminToken.updateMany({
+    where: { id: token.id, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: before } }] },
+    data: { lastUsedAt: now },
+  });
+}

@@ -1,0 +1,152 @@
+// Writes one batch of validated import rows with a handful of set-based
+// statements (unnest arrays → INSERT … ON CONFLICT), never one query per row.
+// Raw SQL because Prisma's createMany cannot return the ids it inserted
+// with ON CONFLICT DO NOTHING, nor update many rows with different values.
+import type { Db } from '../db.js';
+import type { ImportOptions } from './subscriber-import.js';
+import type { ImportRow } from './import-rows.js';
+
+export interface BatchOutcome {
+  created: number;
+  updated: number;
+  skipped: number;
+  errors: Array<{ row: number; message: string }>;
+  /** New pending subscribers that need a confirmation email… */
+  pendingIds: number[];
+  /** …requested at this time (their confirmRequestedAt). */
+  requestedAt: Date;
+}
+
+export interface BatchContext {
+  db: Db;
+  options: ImportOptions;
+  /** Highest subscriber id before the import began. */
+  baselineId: number;
+}
+
+type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+
+export async function writeImportBatch(context: BatchContext, rows: ImportRow[]): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { created: 0, updated: 0, skipped: 0, errors: [], pendingIds: [], requestedAt: new Date() };
+  // Duplicates inside the batch: one statement cannot touch a row twice.
+  const firstRow = new Map<string, number>();
+  const unique: ImportRow[] = [];
+  for (const row of rows) {
+    const first = firstRow.get(row.email);
+    if (first !== undefined) outcome.errors.push({ row: row.row, message: `email: duplicate of row ${first}` });
+    else {
+      firstRow.set(row.email, row.row);
+      unique.push(row);
+    }
+  }
+
+  await context.db.$transaction(async (tx) => {
+    const emails = unique.map((r) => r.email);
+    const existing = await tx.$queryRaw<Array<{ id: number; email: string; status: string }>>`
+      SELECT id, email, status::text FROM "Subscriber" WHERE email = ANY(${emails}::text[])`;
+    const existingByEmail = new Map(existing.map((e) => [e.email, e]));
+    const fresh: ImportRow[] = [];
+    const toUpdate: Array<ImportRow & { id: number; status: string }> = [];
+    for (const row of unique) {
+      const found = existingByEmail.get(row.email);
+      if (!found) fresh.push(row);
+      else if (found.id > context.baselineId) outcome.errors.push({ row: row.row, message: 'email: duplicate of an earlier row' });
+      else if (context.options.existing === 'skip') outcome.skipped += 1;
+      else toUpdate.push({ ...row, id: found.id, status: found.status });
+    }
+    const inserted = await insertSubscribers(tx, fresh, context.options, outcome.requestedAt);
+    outcome.created = inserted.length;
+    // An address that appeared between our SELECT and INSERT (a concurrent sign-up) is left alone.
+    outcome.skipped += fresh.length - inserted.length;
+    if (context.options.status === 'pending') outcome.pendingIds = inserted.map((r) => r.id);
+    outcome.updated = await updateSubscribers(tx, toUpdate, context.options, outcome.requestedAt);
+
+    const freshByEmail = new Map(fresh.map((row) => [row.email, row]));
+    const touched = [
+      ...inserted.map((r) => ({ id: r.id, row: freshByEmail.get(r.email)! })),
+      ...toUpdate.map((row) => ({ id: row.id, row })),
+    ];
+    await addSubscriptionsAndConsent(tx, touched, context.options, outcome.requestedAt);
+  });
+  return outcome;
+}
+
+async function insertSubscribers(
+  tx: Tx,
+  rows: ImportRow[],
+  options: ImportOptions,
+  now: Date,
+): Promise<Array<{ id: number; email: string }>> {
+  if (!rows.length) return [];
+  const active = options.status === 'active';
+  // NULL cells fall back to the column defaults of schema.prisma.
+  return tx.$queryRaw<Array<{ id: number; email: string }>>`
+    INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, weekday,
+                              "confirmRequestedAt", "confirmedAt", "createdAt", "updatedAt")
+    SELECT r.email, ${options.status}::"SubscriberStatus",
+           coalesce(r.timezone, 'UTC'), coalesce(r.send_hour, 7), coalesce(r.frequency, 'daily')::"Frequency",
+           coalesce(r.weekday, 1),
+           ${active ? null : now}::timestamp(3), ${active ? now : null}::timestamp(3), ${now}::timestamp(3), ${now}::timestamp(3)
+      FROM unnest(${rows.map((r) => r.email)}::text[], ${rows.map((r) => r.timezone ?? null)}::text[],
+                  ${rows.map((r) => r.sendHour ?? null)}::int[], ${rows.map((r) => r.frequency ?? null)}::text[],
+                  ${rows.map((r) => r.weekday ?? null)}::int[])
+           AS r(email, timezone, send_hour, frequency, weekday)
+    ON CONFLICT (email) DO NOTHING
+    RETURNING id, email`;
+}
+
+/**
+ * Preferences given in the file replace the stored ones; empty cells keep
+ * them. Status changes only from pending to active, and only when the admin
+ * vouches (?status=active): an import never re-subscribes someone who left.
+ */
+async function updateSubscribers(tx: Tx, rows: Array<ImportRow & { id: number }>, options: ImportOptions, now: Date): Promise<number> {
+  if (!rows.length) return 0;
+  const activate = options.status === 'active';
+  return tx.$executeRaw`
+    UPDATE "Subscriber" AS s
+       SET timezone = coalesce(r.timezone, s.timezone),
+           "sendHour" = coalesce(r.send_hour, s."sendHour"),
+           frequency = coalesce(r.frequency::"Frequency", s.frequency),
+           weekday = coalesce(r.weekday, s.weekday),
+           status = CASE WHEN ${activate} AND s.status = 'pending' THEN 'active'::"SubscriberStatus" ELSE s.status END,
+           "confirmedAt" = CASE WHEN ${activate} AND s.status = 'pending' THEN coalesce(s."confirmedAt", ${now}::timestamp(3)) ELSE s."confirmedAt" END,
+           "updatedAt" = ${now}::timestamp(3)
+      FROM unnest(${rows.map((r) => r.id)}::int[], ${rows.map((r) => r.timezone ?? null)}::text[],
+                  ${rows.map((r) => r.sendHour ?? null)}::int[], ${rows.map((r) => r.frequency ?? null)}::text[],
+                  ${rows.map((r) => r.weekday ?? null)}::int[])
+           AS r(id, timezone, send_hour, frequency, weekday)
+     WHERE s.id = r.id`;
+}
+
+/**
+ * Adds the listed subscriptions (never removes any) and one consent record
+ * per subscriber. A subscription is confirmed at once when the subscriber is
+ * active, else when they confirm. Someone who unsubscribed, bounced or
+ * complained gets no lists from an import: only their own sign-up brings
+ * them back.
+ */
+async function addSubscriptionsAndConsent(
+  tx: Tx,
+  touched: Array<{ id: number; row: ImportRow }>,
+  options: ImportOptions,
+  now: Date,
+): Promise<void> {
+  if (!touched.length) return;
+  const pairs = touched.flatMap(({ id, row }) => row.listIds.map((listId) => [id, listId] as const));
+  await tx.$executeRaw`
+    INSERT INTO "Subscription" ("subscriberId", "listId", "createdAt", "confirmedAt")
+    SELECT p.subscriber_id, p.list_id, ${now}::timestamp(3), CASE WHEN s.status = 'active' THEN ${now}::timestamp(3) END
+      FROM unnest(${pairs.map((p) => p[0])}::int[], ${pairs.map((p) => p[1])}::int[]) AS p(subscriber_id, list_id)
+      JOIN "Subscriber" s ON s.id = p.subscriber_id
+     WHERE s.status IN ('active', 'pending')
+    ON CONFLICT ("subscriberId", "listId") DO UPDATE
+      SET "confirmedAt" = coalesce("Subscription"."confirmedAt", EXCLUDED."confirmedAt")`;
+  await tx.$executeRaw`
+    INSERT INTO "ConsentRecord" ("subscriberId", action, ip, "userAgent", lists, "formVersion", "createdAt")
+    SELECT c.subscriber_id, 'import', ${options.actor.ip ?? null}, ${options.actor.userAgent?.slice(0, 500) ?? null},
+           string_to_array(c.lists, '|'), ${`csv-import:${options.status}`}, ${now}::timestamp(3)
+      FROM unnest(${touched.map((t) => t.id)}::int[], ${touched.map((t) => t.row.listSlugs.join('|'))}::text[]) AS c(subscriber_id, lists)
+      JOIN "Subscriber" s ON s.id = c.subscriber_id
+     WHERE s.status IN ('active', 'pending')`;
+}

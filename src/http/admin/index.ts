@@ -1,0 +1,71 @@
+// The admin JSON API under /api/admin: bearer authentication first, then a
+// 1 MB JSON body parser, then one table of routes (which also generates
+// GET /api/admin/openapi.json).
+import { readFileSync } from 'node:fs';
+import express, { Router } from 'express';
+import { z } from 'zod';
+import type { AppDeps } from '../app.js';
+import { adminAuth } from './auth.js';
+import { listRoutes } from './lists-routes.js';
+import { buildOpenApiDocument } from './openapi.js';
+import { paperRoutes } from './papers-routes.js';
+import { defineRoute, mountRoutes, type AdminRoute } from './route.js';
+import { statsRoutes } from './stats-routes.js';
+import { subscriberCsvRoutes } from './subscriber-csv-routes.js';
+import { subscriberRoutes } from './subscribers-routes.js';
+import { tokenRoutes } from './tokens-routes.js';
+import { digestRoutes } from './digests-routes.js';
+
+export { ADMIN_BASE_PATH } from './openapi.js';
+export { queueDashboard, QUEUE_DASHBOARD_PATH } from './queue-dashboard.js';
+
+export interface AdminOptions {
+  /** Cap for CSV imports (streamed, never buffered). */
+  importMaxBytes?: number;
+}
+
+export const ADMIN_JSON_LIMIT = '1mb';
+export const IMPORT_MAX_BYTES = 50 * 2 ** 20;
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** Every admin route, in matching order: fixed paths before :id paths. */
+export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRoute[] {
+  const routes: AdminRoute[] = [
+    ...listRoutes(deps),
+    ...subscriberCsvRoutes(deps, { importMaxBytes: options.importMaxBytes ?? IMPORT_MAX_BYTES }),
+    ...subscriberRoutes(deps),
+    ...paperRoutes(deps),
+    ...digestRoutes(deps),
+    ...statsRoutes(deps),
+    ...tokenRoutes(deps),
+  ];
+  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
+  routes.push(
+    defineRoute({
+      method: 'get',
+      path: '/openapi.json',
+      tag: 'meta',
+      summary: 'This API as an OpenAPI 3 document',
+      responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
+      handle: async () => {
+        document ??= buildOpenApiDocument(routes, { version: VERSION, serverUrl: deps.config.publicUrl });
+        return { body: document };
+      },
+    }),
+  );
+  return routes;
+}
+
+export function adminRouter(deps: AppDeps, options: AdminOptions = {}): Router {
+  const router = Router();
+  router.use(adminAuth(deps));
+  router.use((_req, res, next) => {
+    // Admin answers hold personal data: no cache anywhere may keep them.
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(express.json({ limit: ADMIN_JSON_LIMIT }));
+  mountRoutes(router, adminRoutes(deps, options));
+  return router;
+}

@@ -1,0 +1,116 @@
+// /api/admin/papers: list, search, add (through ingest), hide.
+import { z } from 'zod';
+import { findPaper, searchPapers, setPaperHidden } from '../../admin/paper-admin.js';
+import { ingestPaperInput, paperInputBodySchema } from '../../papers/admin-input.js';
+import { IngestError } from '../../papers/ingest-error.js';
+import type { AppDeps } from '../app.js';
+import { AppError, ERROR_CODES } from '../errors.js';
+import { defineRoute, type AdminRoute } from './route.js';
+import { IdParams, day, decodeCursor, flag, pageOf, pageQuery, paged } from './schemas.js';
+
+const date = z.iso.datetime();
+
+export const PaperSchema = z
+  .object({
+    id: z.number().int(),
+    key: z.string(),
+    arxivId: z.string().nullable(),
+    title: z.string(),
+    abstract: z.string(),
+    authors: z.array(z.string()),
+    organization: z.string().nullable(),
+    categories: z.array(z.string()),
+    keywords: z.array(z.string()),
+    publishedAt: date.nullable(),
+    upvotes: z.number().int(),
+    url: z.string().nullable(),
+    source: z.string(),
+    firstSeenAt: date,
+    hidden: z.boolean(),
+  })
+  .meta({ id: 'Paper' });
+
+const IngestSummarySchema = z
+  .object({
+    source: z.string(),
+    fetched: z.number().int(),
+    created: z.number().int(),
+    updated: z.number().int(),
+    unchanged: z.number().int(),
+    skipped: z.array(z.object({ index: z.number().int(), id: z.string().optional(), reason: z.string() })),
+  })
+  .meta({ id: 'IngestSummary' });
+
+const PaperListQuery = z.object({
+  q: z.string().trim().max(200).optional().meta({ description: 'words in the title or abstract, or an arXiv id' }),
+  hidden: flag,
+  since: day.optional().meta({ description: 'first seen on or after this UTC day' }),
+  ...pageQuery,
+});
+
+function paperNotFound(): never {
+  throw new AppError(ERROR_CODES.notFound, 404, 'No such paper');
+}
+
+export function paperRoutes(deps: AppDeps): AdminRoute[] {
+  const hideRoute = (hidden: boolean) =>
+    defineRoute({
+      method: 'post',
+      path: `/papers/:id/${hidden ? 'hide' : 'unhide'}`,
+      tag: 'papers',
+      summary: hidden ? 'Hide a paper: it is never sent again' : 'Make a hidden paper eligible again',
+      params: IdParams,
+      responses: { 200: { description: 'The paper', schema: PaperSchema } },
+      handle: async ({ params }) => ({ body: (await setPaperHidden(deps.db, params.id, hidden)) ?? paperNotFound() }),
+    });
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/papers',
+      tag: 'papers',
+      summary: 'List and search papers (cursor-paged by id)',
+      query: PaperListQuery,
+      responses: { 200: { description: 'One page', schema: paged(PaperSchema) } },
+      handle: async ({ query }) => {
+        const { cursor, limit, since, ...filter } = query;
+        const page = { afterId: cursor ? decodeCursor(cursor) : undefined, limit };
+        const rows = await searchPapers(deps.db, { ...filter, since: since ? new Date(`${since}T00:00:00Z`) : undefined }, page);
+        return { body: pageOf(rows, limit) };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/papers',
+      tag: 'papers',
+      summary: 'Add or update papers (the same upsert as every ingest source)',
+      description: 'One paper or an array; each item in Paperboy\'s shape or as a Hugging Face daily-papers item. Bad items are skipped and reported.',
+      rawBody: { contentType: 'application/json', description: 'A paper or an array of papers', schema: paperInputBodySchema },
+      responses: {
+        201: { description: 'At least one paper was created', schema: IngestSummarySchema },
+        200: { description: 'Nothing new: papers updated, unchanged or skipped', schema: IngestSummarySchema },
+        413: { description: 'Too many papers in one request' },
+      },
+      handle: async ({ req }) => {
+        try {
+          const summary = await ingestPaperInput(deps.db, req.body, { logger: deps.logger, metrics: deps.metrics });
+          return { status: summary.created > 0 ? 201 : 200, body: summary };
+        } catch (error) {
+          if (error instanceof IngestError && error.code === 'too_large') throw new AppError(ERROR_CODES.tooLarge, 413, error.message);
+          if (error instanceof IngestError) throw new AppError(ERROR_CODES.validation, 400, error.message);
+          throw error;
+        }
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/papers/:id',
+      tag: 'papers',
+      summary: 'One paper',
+      params: IdParams,
+      responses: { 200: { description: 'The paper', schema: PaperSchema } },
+      handle: async ({ params }) => ({ body: (await findPaper(deps.db, params.id)) ?? paperNotFound() }),
+    }),
+    hideRoute(true),
+    hideRoute(false),
+  ];
+}

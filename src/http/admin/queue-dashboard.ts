@@ -1,0 +1,42 @@
+// The BullMQ dashboard at /admin/queues, behind the admin tokens. Browsers
+// cannot add a bearer header, so here the token may also come as the
+// password of HTTP Basic auth (the browser asks for it).
+import { Router } from 'express';
+import { createBullBoard } from '@bull-board/api';
+import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
+import { ExpressAdapter } from '@bull-board/express';
+import type { AppDeps } from '../app.js';
+import { adminAuth } from './auth.js';
+
+export const QUEUE_DASHBOARD_PATH = '/admin/queues';
+
+// The dashboard's page uses inline styles; scripts stay 'self' only.
+const DASHBOARD_CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-ancestors 'none'",
+  "object-src 'none'",
+].join('; ');
+
+export function queueDashboard(deps: AppDeps): Router {
+  const serverAdapter = new ExpressAdapter();
+  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
+  createBullBoard({
+    queues: Object.values(deps.queues).map((queue) => new BullMQAdapter(queue)),
+    // @bull-board/express pins its own copy of @bull-board/api one patch
+    // release apart: the same interface under two type identities.
+    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
+    options: { uiConfig: { boardTitle: 'Paperboy queues' } },
+  });
+  const router = Router();
+  router.use(adminAuth(deps, { allowBasic: true }), (_req, res, next) => {
+    res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  router.use(serverAdapter.getRouter() as Router);
+  return router;
+}

@@ -1,0 +1,93 @@
+// One table of admin routes. Each entry carries the zod schemas that
+// validate its request, so the same objects drive express and the OpenAPI
+// document, and neither can list a route the other lacks.
+import type { Request, Response, Router } from 'express';
+import type { z, ZodObject, ZodType } from 'zod';
+import { fromZodError } from '../errors.js';
+
+export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+
+export interface Reply {
+  status?: number;
+  /** Sent as JSON; undefined sends an empty body. */
+  body?: unknown;
+}
+
+export interface ResponseDoc {
+  description: string;
+  schema?: ZodType;
+  /** Defaults to application/json when a schema is given. */
+  contentType?: string;
+}
+
+type Out<T> = T extends ZodType ? z.output<T> : undefined;
+
+export interface HandlerInput<P, Q, B> {
+  params: Out<P>;
+  query: Out<Q>;
+  body: Out<B>;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<P extends ZodObject | undefined, Q extends ZodObject | undefined, B extends ZodType | undefined> {
+  method: Method;
+  /** Express-style path relative to /api/admin, e.g. "/lists/:list". */
+  path: string;
+  tag: string;
+  summary: string;
+  description?: string;
+  params?: P;
+  query?: Q;
+  /** A JSON body, parsed by express.json and validated here. */
+  body?: B;
+  /**
+   * A body the handler hands on as is: a stream it reads itself (CSV import),
+   * or JSON a domain function validates item by item with `schema`.
+   */
+  rawBody?: { contentType: string; description: string; schema?: ZodType };
+  responses: Record<number, ResponseDoc>;
+  /** Return a Reply, or write to res yourself (streams) and return nothing. */
+  handle(input: HandlerInput<P, Q, B>): Promise<Reply | void>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AdminRoute = RouteSpec<any, any, any>;
+
+export function defineRoute<
+  P extends ZodObject | undefined = undefined,
+  Q extends ZodObject | undefined = undefined,
+  B extends ZodType | undefined = undefined,
+>(spec: RouteSpec<P, Q, B>): AdminRoute {
+  return spec;
+}
+
+function parse(schema: ZodType | undefined, value: unknown): unknown {
+  if (!schema) return undefined;
+  const result = schema.safeParse(value ?? {});
+  if (!result.success) throw fromZodError(result.error);
+  return result.data;
+}
+
+export function mountRoutes(router: Router, routes: AdminRoute[]): void {
+  for (const route of routes) {
+    router[route.method](route.path, async (req, res, next) => {
+      try {
+        const input = {
+          params: parse(route.params, req.params),
+          query: parse(route.query, req.query),
+          body: parse(route.body, req.body),
+          req,
+          res,
+        };
+        const reply = await route.handle(input);
+        if (!reply || res.headersSent) return;
+        res.status(reply.status ?? 200);
+        if (reply.body === undefined) res.end();
+        else res.json(reply.body);
+      } catch (error) {
+        next(error);
+      }
+    });
+  }
+}

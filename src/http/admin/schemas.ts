@@ -1,0 +1,51 @@
+// Schemas shared by several admin routes: errors, ids, cursors, flags.
+import { z } from 'zod';
+import { AppError, ERROR_CODES } from '../errors.js';
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().meta({ example: 'validation_failed' }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .meta({ id: 'Error' });
+
+export const IdParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+
+/** Query flags: "true"/"false" (and 1/0), as curl users type them. */
+export const flag = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1')
+  .optional();
+
+export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+
+/**
+ * Cursor pagination: the cursor is the last id of the previous page, wrapped
+ * in base64url so scripts treat it as opaque. Ordering by id means rows
+ * inserted while paging land after the cursor: nothing is skipped or repeated.
+ */
+export function encodeCursor(lastId: number): string {
+  return Buffer.from(`id:${lastId}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): number {
+  const match = /^id:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw new AppError(ERROR_CODES.validation, 400, 'cursor: invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
+  return Number(match[1]);
+}
+
+export const pageQuery = {
+  cursor: z.string().max(64).optional().meta({ description: 'nextCursor from the previous page' }),
+  limit: z.coerce.number().int().min(1).max(500).default(50),
+};
+
+export function pageOf<T extends { id: number }>(rows: T[], limit: number) {
+  const items = rows.slice(0, limit);
+  const last = items[items.length - 1];
+  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+}
+
+export const paged = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -1,0 +1,46 @@
+// /api/admin/stats: audience and delivery figures.
+import { z } from 'zod';
+import { collectStats } from '../../admin/stats.js';
+import type { AppDeps } from '../app.js';
+import { defineRoute, type AdminRoute } from './route.js';
+
+const DayCount = z.object({ day: z.string(), count: z.number().int() });
+
+const StatsSchema = z
+  .object({
+    days: z.number().int(),
+    since: z.iso.datetime(),
+    subscribers: z.object({
+      byStatus: z.record(z.string(), z.number().int()),
+      byList: z.array(z.object({ slug: z.string(), name: z.string(), total: z.number().int(), byStatus: z.record(z.string(), z.number().int()) })),
+    }),
+    signupsPerDay: z.array(DayCount),
+    confirmationsPerDay: z.array(DayCount),
+    deliveriesPerDay: z.array(
+      z.object({
+        day: z.string(),
+        pending: z.number().int(),
+        sending: z.number().int(),
+        sent: z.number().int(),
+        skipped: z.number().int(),
+        failed: z.number().int(),
+      }),
+    ),
+    bounceRate: z.number().meta({ description: 'failed / (sent + failed) over the window' }),
+    deliveries: z.object({ sent: z.number().int(), failed: z.number().int() }),
+  })
+  .meta({ id: 'Stats' });
+
+export function statsRoutes(deps: AppDeps): AdminRoute[] {
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/stats',
+      tag: 'stats',
+      summary: 'Subscribers by status and list; sign-ups, confirmations and deliveries per UTC day; bounce rate',
+      query: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
+      responses: { 200: { description: 'The figures', schema: StatsSchema } },
+      handle: async ({ query }) => ({ body: await collectStats(deps.db, { days: query.days }) }),
+    }),
+  ];
+}

@@ -1,0 +1,87 @@
+// /api/admin/subscribers/import and /export: CSV in and out, both streamed.
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { exportSubscribersCsv } from '../../admin/subscriber-export.js';
+import { ImportFileError, importSubscribersCsv } from '../../admin/subscriber-import.js';
+import { enqueueConfirmation } from '../../subscriptions/confirmation-mail.js';
+import { canonicalTimeZone, emailSchema } from '../../subscriptions/subscriber-input.js';
+import type { AppDeps } from '../app.js';
+import { AppError, ERROR_CODES } from '../errors.js';
+import { limitedBody } from './body-limit.js';
+import { defineRoute, type AdminRoute } from './route.js';
+import { ImportQuery, ImportReportSchema, SubscriberFilterQuery } from './subscriber-schemas.js';
+
+const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
+/** Confirmation jobs enqueued at once: fast, without flooding Redis with a whole batch of requests. */
+const ENQUEUE_CONCURRENCY = 100;
+
+/** The sign-up's own address rule: same normalisation, same validation. */
+export const importRules = {
+  normaliseAddress: (raw: string) => {
+    const parsed = emailSchema.safeParse(raw);
+    return parsed.success ? parsed.data : null;
+  },
+  canonicalTimeZone,
+};
+
+export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: number }): AdminRoute[] {
+  // Pending imports use the sign-up's mechanism: confirmRequestedAt is set in
+  // Postgres with the rows, then each job is enqueued (the sweep catches any
+  // enqueue that fails).
+  const requestConfirmations = async (ids: number[], requestedAt: Date) => {
+    for (let i = 0; i < ids.length; i += ENQUEUE_CONCURRENCY) {
+      await Promise.all(ids.slice(i, i + ENQUEUE_CONCURRENCY).map((id) => enqueueConfirmation(deps, id, requestedAt)));
+    }
+  };
+  return [
+    defineRoute({
+      method: 'get',
+      path: '/subscribers/export',
+      tag: 'subscribers',
+      summary: 'Export subscribers as CSV (streamed), with the same filters as the search',
+      description:
+        'Columns: id,email,status,lists,timezone,sendHour,frequency,weekday,createdAt,confirmedAt,unsubscribedAt,bounceCount (lists separated by |). Cells starting with = + - @ are prefixed with \' so spreadsheets do not run them.',
+      query: SubscriberFilterQuery,
+      responses: { 200: { description: 'CSV, one subscriber per row', contentType: 'text/csv' } },
+      handle: async ({ query, res }) => {
+        res.status(200);
+        res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+        res.setHeader('Content-Disposition', `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`);
+        // pipeline() waits for the client to drain each chunk: memory stays at one page.
+        await pipeline(exportSubscribersCsv(deps.db, query), res);
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/subscribers/import',
+      tag: 'subscribers',
+      summary: 'Import subscribers from CSV (streamed)',
+      description:
+        'Header row email,lists,timezone,sendHour,frequency[,weekday]; lists separated by |. Each bad row is reported and skipped; the good rows are stored.',
+      query: ImportQuery,
+      rawBody: { contentType: 'text/csv', description: 'The CSV file' },
+      responses: {
+        200: { description: 'What was done, with one message per rejected row', schema: ImportReportSchema },
+        413: { description: 'The file is larger than the cap' },
+        415: { description: 'Not a CSV body' },
+      },
+      handle: async ({ query, req }) => {
+        const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (!CSV_TYPES.includes(type)) throw new AppError(ERROR_CODES.unsupportedMedia, 415, 'Send the file as text/csv');
+        const body: Readable = limitedBody(req, options.importMaxBytes);
+        try {
+          const report = await importSubscribersCsv(
+            { db: deps.db, rules: importRules, requestConfirmations },
+            body,
+            { ...query, actor: { ip: req.ip, userAgent: req.get('user-agent') } },
+          );
+          deps.logger.info({ event: 'subscribers_imported', ...report, errors: undefined }, 'subscriber import finished');
+          return { body: report };
+        } catch (error) {
+          if (error instanceof ImportFileError) throw new AppError(ERROR_CODES.validation, 400, error.message, error.partial);
+          throw error;
+        }
+      },
+    }),
+  ];
+}

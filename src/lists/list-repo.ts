@@ -1,0 +1,74 @@
+// Lists and their matching rules: the admin's reads and writes. Sign-up and
+// digests only read lists; the rule itself is interpreted by the digest matcher.
+import type { Db } from '../db.js';
+import type { List } from '../generated/prisma/client.js';
+
+export interface ListInput {
+  slug: string;
+  name: string;
+  description?: string;
+  public?: boolean;
+  keywords?: string[];
+  categories?: string[];
+  minUpvotes?: number;
+  maxPapers?: number;
+}
+
+export type ListPatch = Partial<ListInput>;
+
+export type ListWithCount = List & { subscriberCount: number };
+
+const withCount = { _count: { select: { subscriptions: true } } } as const;
+
+function flatten(row: List & { _count: { subscriptions: number } }): ListWithCount {
+  const { _count, ...list } = row;
+  return { ...list, subscriberCount: _count.subscriptions };
+}
+
+/** Numeric strings are ids, anything else a slug: scripts can use either. */
+function whereKey(key: string | number) {
+  return typeof key === 'number' || /^\d+$/.test(key) ? { id: Number(key) } : { slug: key };
+}
+
+export async function listLists(db: Db): Promise<ListWithCount[]> {
+  const rows = await db.list.findMany({ orderBy: { id: 'asc' }, include: withCount });
+  return rows.map(flatten);
+}
+
+export async function findList(db: Db, key: string | number): Promise<ListWithCount | null> {
+  const row = await db.list.findUnique({ where: whereKey(key), include: withCount });
+  return row ? flatten(row) : null;
+}
+
+/** Throws Prisma's P2002 (see uniqueViolation) when the slug is taken. */
+export async function createList(db: Db, input: ListInput): Promise<ListWithCount> {
+  return flatten(await db.list.create({ data: input, include: withCount }));
+}
+
+export async function updateList(db: Db, id: number, patch: ListPatch): Promise<ListWithCount> {
+  return flatten(await db.list.update({ where: { id }, data: patch, include: withCount }));
+}
+
+export type DeleteListResult = { deleted: true } | { deleted: false; subscribers: number };
+
+/**
+ * Refuses while anyone subscribes, unless forced (their subscriptions go
+ * with the list). Count and delete share a transaction so a sign-up landing
+ * in between cannot be dropped silently.
+ */
+export function deleteList(db: Db, id: number, force: boolean): Promise<DeleteListResult> {
+  return db.$transaction(async (tx) => {
+    // Lock the list row: a concurrent subscribe inserts a Subscription that references it.
+    await tx.$queryRaw`SELECT id FROM "List" WHERE id = ${id} FOR UPDATE`;
+    const subscribers = await tx.subscription.count({ where: { listId: id } });
+    if (subscribers > 0 && !force) return { deleted: false, subscribers };
+    await tx.list.delete({ where: { id } });
+    return { deleted: true };
+  });
+}
+
+/** slug → id for every list; read once per CSV import. */
+export async function listIdsBySlug(db: Db): Promise<Map<string, number>> {
+  const rows = await db.list.findMany({ select: { id: true, slug: true } });
+  return new Map(rows.map((row) => [row.slug, row.id]));
+}
