@@ -1,12 +1,12 @@
 // Writing papers. Raw SQL here because Prisma cannot say "insert these
-// thousand rows, update the ones that exist, and tell me which was which" in
-// one statement: createMany has no ON CONFLICT UPDATE and upsert is one row a
-// round trip (10,000 papers would be 10,000 round trips).
+// thousand rows, update the ones that changed, and tell me which was which"
+// in a few statements: createMany has no ON CONFLICT UPDATE, and upsert is
+// one row a round trip (10,000 papers would be 10,000 round trips).
 import type { Db } from '../db.js';
 import { titleKey, type PaperRecord, type PaperSource } from './paper.js';
 
-/** Rows per INSERT statement: large enough for few round trips, small enough to keep each statement's JSON a few MB. */
-export const UPSERT_CHUNK = 1000;
+/** Rows per load statement: few round trips, each parameter a few MB at most. */
+export const UPSERT_CHUNK = 2000;
 
 export interface UpsertResult {
   created: number;
@@ -18,61 +18,92 @@ export interface UpsertResult {
 
 type Tx = Pick<Db, '$queryRawUnsafe' | '$executeRawUnsafe'>;
 
-// How a re-ingest merges into a stored row: new text wins, but a source that
-// does not know a field (arXiv has no upvotes or organisation, the sample
-// data no author names) never blanks what another source said. `source` and
-// `firstSeenAt` are absent on purpose: they describe the first sighting.
-const MERGE: Array<[column: string, expression: string]> = [
-  ['"arxivId"', 'COALESCE(EXCLUDED."arxivId", p."arxivId")'],
-  ['title', 'EXCLUDED.title'],
-  ['abstract', `CASE WHEN EXCLUDED.abstract <> '' THEN EXCLUDED.abstract ELSE p.abstract END`],
-  ['authors', 'CASE WHEN cardinality(EXCLUDED.authors) > 0 THEN EXCLUDED.authors ELSE p.authors END'],
-  ['"authorCount"', 'CASE WHEN EXCLUDED."authorCount" > 0 THEN EXCLUDED."authorCount" ELSE p."authorCount" END'],
-  ['organization', 'COALESCE(EXCLUDED.organization, p.organization)'],
-  ['categories', 'CASE WHEN cardinality(EXCLUDED.categories) > 0 THEN EXCLUDED.categories ELSE p.categories END'],
-  ['keywords', 'CASE WHEN cardinality(EXCLUDED.keywords) > 0 THEN EXCLUDED.keywords ELSE p.keywords END'],
-  ['"publishedAt"', 'COALESCE(EXCLUDED."publishedAt", p."publishedAt")'],
-  // $3: whether this statement's rows carry upvotes (arXiv rows do not).
-  ['upvotes', 'CASE WHEN $3::boolean THEN EXCLUDED.upvotes ELSE p.upvotes END'],
-  ['url', 'COALESCE(EXCLUDED.url, p.url)'],
-  ['"pdfUrl"', 'COALESCE(EXCLUDED."pdfUrl", p."pdfUrl")'],
-  ['"githubRepo"', 'COALESCE(EXCLUDED."githubRepo", p."githubRepo")'],
-  ['"projectPage"', 'COALESCE(EXCLUDED."projectPage", p."projectPage")'],
-  ['thumbnail', 'COALESCE(EXCLUDED.thumbnail, p.thumbnail)'],
+// How a re-ingest merges input row x into stored row p: new text wins, but a
+// source that does not know a field (arXiv has no upvotes or organisation,
+// the sample data no author names) never blanks what another source said.
+// `source` and `firstSeenAt` are absent on purpose: they describe the first
+// sighting. Title and abstract come apart from the rest because "search" is
+// a generated tsvector column: Postgres recomputes it (and rewrites its GIN
+// entries) only when an UPDATE sets a column it depends on, so an update of
+// upvotes alone must not name title or abstract.
+const TEXT_MERGE: Array<[column: string, expression: string]> = [
+  ['title', 'x.title'],
+  ['abstract', `CASE WHEN x.abstract <> '' THEN x.abstract ELSE p.abstract END`],
+];
+const OTHER_MERGE: Array<[column: string, expression: string]> = [
+  ['"arxivId"', 'COALESCE(x."arxivId", p."arxivId")'],
+  ['authors', 'CASE WHEN cardinality(x.authors) > 0 THEN x.authors ELSE p.authors END'],
+  ['"authorCount"', 'CASE WHEN x."authorCount" > 0 THEN x."authorCount" ELSE p."authorCount" END'],
+  ['organization', 'COALESCE(x.organization, p.organization)'],
+  ['categories', 'CASE WHEN cardinality(x.categories) > 0 THEN x.categories ELSE p.categories END'],
+  ['keywords', 'CASE WHEN cardinality(x.keywords) > 0 THEN x.keywords ELSE p.keywords END'],
+  ['"publishedAt"', `COALESCE(x."publishedAt" AT TIME ZONE 'UTC', p."publishedAt")`],
+  ['upvotes', 'COALESCE(x.upvotes, p.upvotes)'],
+  ['url', 'COALESCE(x.url, p.url)'],
+  ['"pdfUrl"', 'COALESCE(x."pdfUrl", p."pdfUrl")'],
+  ['"githubRepo"', 'COALESCE(x."githubRepo", p."githubRepo")'],
+  ['"projectPage"', 'COALESCE(x."projectPage", p."projectPage")'],
+  ['thumbnail', 'COALESCE(x.thumbnail, p.thumbnail)'],
 ];
 
-// One statement per chunk: the rows travel as one JSON parameter, because
-// unnest() flattens the two-dimensional arrays that per-row author lists
-// would need. The WHERE skips rows that would not change, so a re-ingest
-// writes (and bumps updatedAt on) only what moved. xmax = 0 holds for a
-// freshly inserted tuple and not for one updated by ON CONFLICT: the usual
-// way to tell created from updated in the same statement. Timestamps are
-// "timestamp without time zone" holding UTC, as Prisma writes them.
-const UPSERT_SQL = `
-INSERT INTO "Paper" AS p (key, "arxivId", title, abstract, authors, "authorCount", organization, categories, keywords,
+const set = (merge: typeof OTHER_MERGE) => merge.map(([column, expression]) => `${column} = ${expression}`).join(', ');
+const stored = (merge: typeof OTHER_MERGE) => `(${merge.map(([column]) => `p.${column}`).join(', ')})`;
+const merged = (merge: typeof OTHER_MERGE) => `(${merge.map(([, expression]) => expression).join(', ')})`;
+// Timestamps are "timestamp without time zone" holding UTC, as Prisma writes them.
+const NOW = `now() AT TIME ZONE 'UTC'`;
+
+// The run's papers go to a temporary table first, loaded a chunk at a time
+// as one JSON parameter (unnest() would flatten the per-row author arrays);
+// the statements below then work on whole sets.
+const CREATE_INPUT = `
+CREATE TEMP TABLE paper_input (key text PRIMARY KEY, "titleKey" text, "arxivId" text, title text, abstract text,
+  authors text[], "authorCount" int, organization text, categories text[], keywords text[], "publishedAt" timestamptz,
+  upvotes int, url text, "pdfUrl" text, "githubRepo" text, "projectPage" text, thumbnail text) ON COMMIT DROP`;
+const LOAD_INPUT = `INSERT INTO paper_input SELECT * FROM jsonb_populate_recordset(NULL::paper_input, $1::jsonb)`;
+
+// A paper first stored without an arXiv id is keyed by its title hash. When
+// it comes back with an id, that row takes the id as its key instead of a
+// second row appearing (unless a row with the id already exists).
+const ADOPT_ARXIV_IDS = `
+UPDATE "Paper" p SET key = x."arxivId", "arxivId" = x."arxivId", "updatedAt" = ${NOW}
+FROM paper_input x
+WHERE x."arxivId" IS NOT NULL AND p.key = x."titleKey" AND p."arxivId" IS NULL
+  AND NOT EXISTS (SELECT 1 FROM "Paper" q WHERE q.key = x."arxivId" OR q."arxivId" = x."arxivId")
+RETURNING p.key`;
+
+// Rows whose title or abstract changed: everything is set.
+const UPDATE_TEXT = `
+UPDATE "Paper" p SET ${set(TEXT_MERGE)}, ${set(OTHER_MERGE)}, "updatedAt" = ${NOW}
+FROM paper_input x
+WHERE p.key = x.key AND ${stored(TEXT_MERGE)} IS DISTINCT FROM ${merged(TEXT_MERGE)}
+RETURNING p.key`;
+
+// Rows whose text is the same but something else moved (usually upvotes).
+// Identical rows are not written at all, so updatedAt means "changed".
+const UPDATE_OTHER = `
+UPDATE "Paper" p SET ${set(OTHER_MERGE)}, "updatedAt" = ${NOW}
+FROM paper_input x
+WHERE p.key = x.key AND ${stored(OTHER_MERGE)} IS DISTINCT FROM ${merged(OTHER_MERGE)}
+RETURNING p.key`;
+
+// Runs are serialised by the advisory lock below, so no other ingest can
+// insert these keys between the NOT EXISTS and the insert; DO NOTHING only
+// guards against a writer outside ingest.
+const INSERT_NEW = `
+INSERT INTO "Paper" (key, "arxivId", title, abstract, authors, "authorCount", organization, categories, keywords,
   "publishedAt", upvotes, url, "pdfUrl", "githubRepo", "projectPage", thumbnail, source, "firstSeenAt", "updatedAt")
 SELECT x.key, x."arxivId", x.title, x.abstract, x.authors, x."authorCount", x.organization, x.categories, x.keywords,
   x."publishedAt" AT TIME ZONE 'UTC', COALESCE(x.upvotes, 0), x.url, x."pdfUrl", x."githubRepo", x."projectPage",
-  x.thumbnail, $2, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-FROM jsonb_to_recordset($1::jsonb) AS x(key text, "arxivId" text, title text, abstract text, authors text[],
-  "authorCount" int, organization text, categories text[], keywords text[], "publishedAt" timestamptz, upvotes int,
-  url text, "pdfUrl" text, "githubRepo" text, "projectPage" text, thumbnail text)
-ON CONFLICT (key) DO UPDATE SET
-  ${MERGE.map(([column, expression]) => `${column} = ${expression}`).join(',\n  ')},
-  "updatedAt" = now() AT TIME ZONE 'UTC'
-WHERE (${MERGE.map(([column]) => `p.${column}`).join(', ')})
-  IS DISTINCT FROM (${MERGE.map(([, expression]) => expression).join(', ')})
-RETURNING p.key, (p.xmax = 0) AS created`;
+  x.thumbnail, $1, ${NOW}, ${NOW}
+FROM paper_input x
+WHERE NOT EXISTS (SELECT 1 FROM "Paper" p WHERE p.key = x.key)
+ON CONFLICT (key) DO NOTHING
+RETURNING key`;
 
-// A paper first stored without an arXiv id is keyed by its title hash. When
-// it comes back with an id, its row takes the id as key instead of a second
-// row appearing; unless a row with that id already exists.
-const ADOPT_ARXIV_ID_SQL = `
-UPDATE "Paper" p SET key = v.arxiv_id, "arxivId" = v.arxiv_id, "updatedAt" = now() AT TIME ZONE 'UTC'
-FROM unnest($1::text[], $2::text[]) AS v(title_key, arxiv_id)
-WHERE p.key = v.title_key AND p."arxivId" IS NULL
-  AND NOT EXISTS (SELECT 1 FROM "Paper" q WHERE q.key = v.arxiv_id OR q."arxivId" = v.arxiv_id)
-RETURNING p.key`;
+// One ingest writes at a time (a cron tick, a CLI run and an admin POST may
+// overlap): no deadlock between two runs updating the same rows in different
+// orders, and no insert race. Runs take seconds, so waiting is cheap.
+const LOCK_INGEST = `SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('paperboy:paper-ingest'))`;
 
 /**
  * Inserts new papers and merges known ones, all in one transaction: either
@@ -80,46 +111,30 @@ RETURNING p.key`;
  */
 export async function upsertPapers(db: Db, papers: PaperRecord[], source: PaperSource): Promise<UpsertResult> {
   if (papers.length === 0) return { created: 0, updated: 0, unchanged: 0 };
-  // Sorted by key, so two concurrent ingests lock rows in the same order and cannot deadlock.
-  const sorted = [...papers].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   return db.$transaction(
     async (tx) => {
-      const adopted = await adoptArxivIds(tx, sorted);
-      const result = { created: 0, updated: 0, unchanged: 0 };
-      for (const withUpvotes of [true, false]) {
-        const group = sorted.filter((p) => (p.upvotes !== null) === withUpvotes);
-        for (let i = 0; i < group.length; i += UPSERT_CHUNK) {
-          const chunk = group.slice(i, i + UPSERT_CHUNK);
-          const rows = await tx.$queryRawUnsafe<Array<{ key: string; created: boolean }>>(
-            UPSERT_SQL,
-            JSON.stringify(chunk),
-            source,
-            withUpvotes,
-          );
-          const written = new Set(rows.map((r) => r.key));
-          for (const row of rows) result[row.created ? 'created' : 'updated'] += 1;
-          for (const paper of chunk) {
-            if (written.has(paper.key)) continue;
-            result[adopted.has(paper.key) ? 'updated' : 'unchanged'] += 1;
-          }
-        }
+      await tx.$queryRawUnsafe(LOCK_INGEST);
+      await tx.$executeRawUnsafe(CREATE_INPUT);
+      for (let i = 0; i < papers.length; i += UPSERT_CHUNK) {
+        const chunk = papers.slice(i, i + UPSERT_CHUNK).map((p) => ({ ...p, titleKey: p.arxivId ? titleKey(p.title) : null }));
+        await tx.$executeRawUnsafe(LOAD_INPUT, JSON.stringify(chunk));
       }
-      return result;
+      const updated = new Set<string>();
+      for (const sql of [ADOPT_ARXIV_IDS, UPDATE_TEXT, UPDATE_OTHER]) {
+        for (const row of await keysOf(tx, sql)) updated.add(row);
+      }
+      const created = (await keysOf(tx, INSERT_NEW, source)).length;
+      return { created, updated: updated.size, unchanged: papers.length - created - updated.size };
     },
-    { timeout: 300_000, maxWait: 30_000 },
+    { timeout: 300_000, maxWait: 60_000 },
   );
 }
 
-async function adoptArxivIds(tx: Tx, papers: PaperRecord[]): Promise<Set<string>> {
-  const withId = papers.filter((p) => p.arxivId !== null);
-  if (withId.length === 0) return new Set();
-  const rows = await tx.$queryRawUnsafe<Array<{ key: string }>>(
-    ADOPT_ARXIV_ID_SQL,
-    withId.map((p) => titleKey(p.title)),
-    withId.map((p) => p.arxivId),
-  );
-  return new Set(rows.map((r) => r.key));
+async function keysOf(tx: Tx, sql: string, ...params: unknown[]): Promise<string[]> {
+  const rows = await tx.$queryRawUnsafe<Array<{ key: string }>>(sql, ...params);
+  return rows.map((row) => row.key);
 }
+
 
 export interface PaperSearchHit {
   id: number;

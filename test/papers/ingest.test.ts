@@ -183,6 +183,21 @@ describe('a malformed document fails the run and leaves the database exactly as 
   });
 });
 
+describe('atomic writes', () => {
+  it('rolls back the updates already made when a later statement of the run fails', async () => {
+    // A row written outside ingest holds an arXiv id under another key: inserting that id must fail.
+    await env.ctx.db.paper.create({ data: { key: 'manual-1', arxivId: '2509.40000', title: 'Manual', source: 'admin' } });
+    const day = recordedDay();
+    day[0]!.paper.upvotes = 5000;
+    day.push({ paper: { id: '2509.40000', title: 'Clashing id', upvotes: 1 } });
+    server.hfDays.set(DAY, day);
+    const before = await snapshot();
+    await expect(ingestPapers(deps, hf({ pageSize: 100 }))).rejects.toThrow();
+    expect(await snapshot()).toEqual(before);
+    await env.ctx.db.paper.delete({ where: { key: 'manual-1' } });
+  });
+});
+
 describe('keys', () => {
   it('gives a title-keyed paper its arXiv id when it comes back with one, without a second row', async () => {
     server.hfDays.set('2025-09-11', [{ paper: { title: 'Context-Aware Attention  Layers', upvotes: 1 } }]);
