@@ -12,6 +12,7 @@ import type { Redis } from '../redis.js';
 import type { Queues } from '../jobs/queues.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoutes } from './health-routes.js';
+import { pageRoutes } from './pages/page-routes.js';
 import { adminRouter, queueDashboard } from './admin/index.js';
 import { digestViewRoutes } from './digest-view-routes.js';
 
@@ -74,6 +75,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.use('/api/admin', adminRouter(deps));
   app.use('/admin/queues', queueDashboard(deps));
   app.use(digestViewRoutes(deps));
+  app.use(pageRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler);

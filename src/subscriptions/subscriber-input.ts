@@ -19,10 +19,10 @@ const MARKUP = /[<>]/;
 /** A string without control characters or markup, with a length cap. */
 export function plainText(max: number) {
   return z
-    .string({ error: 'must be text' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .refine((value) => !CONTROL.test(value), { error: 'must not contain line breaks or control characters' })
-    .refine((value) => !MARKUP.test(value), { error: 'must not contain < or >' });
+    .string({ error: 'Must be text' })
+    .max(max, { error: `Must be at most ${max} characters` })
+    .refine((value) => !CONTROL.test(value), { error: 'Must not contain line breaks or control characters' })
+    .refine((value) => !MARKUP.test(value), { error: 'Must not contain < or >' });
 }
 
 /** Trimmed and lower-cased: one subscriber per mailbox, however it was typed. */
@@ -35,10 +35,10 @@ export const emailSchema = plainText(1000)
   .pipe(
     z
       .string()
-      .min(1, { error: 'enter your email address' })
-      .max(MAX_EMAIL_LENGTH, { error: `must be at most ${MAX_EMAIL_LENGTH} characters` })
-      .pipe(z.email({ error: 'is not a valid email address' }))
-      .refine((value) => (value.split('@')[0] ?? '').length <= 64, { error: 'is not a valid email address' }),
+      .min(1, { error: 'Enter your email address' })
+      .max(MAX_EMAIL_LENGTH, { error: `Must be at most ${MAX_EMAIL_LENGTH} characters` })
+      .pipe(z.email({ error: 'Enter a valid email address, like name@example.org' }))
+      .refine((value) => (value.split('@')[0] ?? '').length <= 64, { error: 'Enter a valid email address, like name@example.org' }),
   );
 
 const ZONES = new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((zone) => [zone.toLowerCase(), zone]));
@@ -66,33 +66,37 @@ export function timeZoneNames(): string[] {
 export const timezoneSchema = plainText(64).transform((value, ctx) => {
   const zone = canonicalTimeZone(value.trim());
   if (!zone) {
-    ctx.addIssue({ code: 'custom', message: 'is not a known IANA time zone (like Europe/Paris)' });
+    ctx.addIssue({ code: 'custom', message: 'Choose a known time zone, like Europe/Paris' });
     return z.NEVER;
   }
   return zone;
 });
 
-/** Form fields arrive as strings; JSON as numbers. Both become integers. */
+/**
+ * Form fields arrive as strings; JSON as numbers. Both become integers. Only
+ * plain digits convert: Number() would forgive "7\r\n", and the rule is that
+ * no field with a line break gets through.
+ */
 const intField = (min: number, max: number, what: string) =>
   z.preprocess(
-    (value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : value),
+    (value) => (typeof value === 'string' && /^[0-9]{1,3}$/.test(value) ? Number(value) : value),
     z
-      .number({ error: `must be a ${what}` })
-      .int({ error: `must be a ${what}` })
-      .min(min, { error: `must be a ${what}` })
-      .max(max, { error: `must be a ${what}` }),
+      .number({ error: `Choose a ${what}` })
+      .int({ error: `Choose a ${what}` })
+      .min(min, { error: `Choose a ${what}` })
+      .max(max, { error: `Choose a ${what}` }),
   );
 
 export const sendHourSchema = intField(0, 23, 'whole hour from 0 to 23');
 export const weekdaySchema = intField(0, 6, 'weekday from 0 (Sunday) to 6 (Saturday)');
-export const frequencySchema = z.enum(['daily', 'weekly'], { error: 'must be daily or weekly' });
+export const frequencySchema = z.enum(['daily', 'weekly'], { error: 'Choose daily or weekly' });
 
 /** A checkbox group sends one string for one box and an array for several. */
 export const listSlugsSchema = z.preprocess(
   (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
   z
-    .array(plainText(64).transform((slug) => slug.trim().toLowerCase()), { error: 'must be a list of list names' })
-    .max(MAX_LISTS, { error: `choose at most ${MAX_LISTS} lists` })
+    .array(plainText(64).transform((slug) => slug.trim().toLowerCase()), { error: 'Must be a list of list names' })
+    .max(MAX_LISTS, { error: `Choose at most ${MAX_LISTS} lists` })
     .transform((slugs) => [...new Set(slugs.filter(Boolean))]),
 );
 
@@ -109,7 +113,7 @@ export type PreferencesInput = z.output<typeof preferencesSchema>;
 /** The public sign-up form (and its JSON twin). */
 export const signupSchema = preferencesSchema.extend({
   email: emailSchema,
-  lists: listSlugsSchema.refine((slugs) => slugs.length > 0, { error: 'choose at least one list' }),
+  lists: listSlugsSchema.refine((slugs) => slugs.length > 0, { error: 'Choose at least one list' }),
   /** Honeypot: hidden from people, filled by naive bots. Any value is accepted here and acted on later. */
   website: z.string().max(2000).optional(),
 });
@@ -119,7 +123,7 @@ export type SignupInput = z.output<typeof signupSchema>;
 /** The preference page form. */
 export const preferencesFormSchema = preferencesSchema.extend({
   lists: listSlugsSchema.refine((slugs) => slugs.length > 0, {
-    error: 'choose at least one list, or unsubscribe from everything below',
+    error: 'Choose at least one list, or unsubscribe from everything below',
   }),
 });
 

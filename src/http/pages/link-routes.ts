@@ -1,0 +1,152 @@
+// The pages behind the links in emails: confirm, preferences, unsubscribe.
+// Every token is checked for signature and purpose first; a bad one gets a
+// 4xx page. Only POSTs change anything, except the confirm link itself.
+import { Router, type Request, type Response } from 'express';
+import { requestConfirmation } from '../../subscriptions/confirmation-mail.js';
+import { confirmSubscription, renewConfirmation } from '../../subscriptions/confirm.js';
+import { subscriberLinks } from '../../subscriptions/links.js';
+import { loadPreferences, updatePreferences } from '../../subscriptions/preferences.js';
+import { readToken } from '../../subscriptions/read-token.js';
+import { describeSchedule } from '../../subscriptions/schedule-text.js';
+import { preferencesFormSchema } from '../../subscriptions/subscriber-input.js';
+import { findSubscriptions } from '../../subscriptions/subscriber-repo.js';
+import { createToken } from '../../subscriptions/tokens.js';
+import { unsubscribe } from '../../subscriptions/unsubscribe.js';
+import { AppError, ERROR_CODES } from '../errors.js';
+import { issueCsrfToken, verifyCsrfToken } from '../csrf.js';
+import { fieldErrors, isInputError } from './form-errors.js';
+import { renderCheckInbox, renderConfirmed, renderInvalidLink, type LinkProblem } from './message-pages.js';
+import { parseForm, parseOneClick, requestEvidence, sendPage } from './page-support.js';
+import { renderPreferencesPage, type PreferencesPageData } from './preferences-page.js';
+import type { PageDeps } from './signup-routes.js';
+import { renderUnsubscribeConfirm, renderUnsubscribed } from './unsubscribe-page.js';
+
+const PROBLEM_STATUS: Record<LinkProblem, number> = { invalid: 400, expired: 410, superseded: 410, not_found: 404 };
+
+function invalidLink(res: Response, problem: LinkProblem, renew?: { action: string; csrfToken: string }) {
+  sendPage(res, PROBLEM_STATUS[problem], renderInvalidLink(problem, renew), { private: true });
+}
+
+function tokenParam(req: Request): string {
+  return String(req.params.token ?? '');
+}
+
+/** RFC 8058: the body List-Unsubscribe=One-Click, as a form field, a multipart part or plain text. */
+export function isOneClick(body: unknown): boolean {
+  if (Buffer.isBuffer(body)) body = body.toString('utf8');
+  if (typeof body === 'string') {
+    return /^\s*List-Unsubscribe=One-Click\s*$/.test(body) || /name="?List-Unsubscribe"?[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click\r?\n/i.test(body);
+  }
+  return (body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
+}
+
+export function linkRoutes(deps: PageDeps): Router {
+  const router = Router();
+  const secret = deps.config.secretKey;
+  const csrf = (req: Request, res: Response) => issueCsrfToken(req, res, { secret, secure: deps.config.publicUrl.startsWith('https:') });
+  const requireCsrf = (req: Request) => {
+    if (!verifyCsrfToken(req, secret)) throw new AppError(ERROR_CODES.forbidden, 403, 'The form is missing its security token');
+  };
+
+  router.get('/confirm/:token', async (req, res) => {
+    const token = tokenParam(req);
+    const result = await confirmSubscription(deps, token, requestEvidence(req));
+    if (result.kind === 'invalid_link') {
+      if (result.reason === 'expired') return invalidLink(res, 'expired', { action: `/confirm/${token}/renew`, csrfToken: csrf(req, res) });
+      return invalidLink(res, result.reason === 'malformed' || result.reason === 'bad_signature' ? 'invalid' : result.reason);
+    }
+    const subscriber = await deps.db.subscriber.findUniqueOrThrow({ where: { id: result.subscriberId } });
+    const lists = (await findSubscriptions(deps.db, result.subscriberId)).filter((s) => s.confirmedAt).map((s) => s.list.name);
+    const page = renderConfirmed({
+      kind: result.kind,
+      lists,
+      schedule: describeSchedule(subscriber),
+      preferencesUrl: subscriberLinks(deps.config, result.subscriberId).preferences,
+    });
+    sendPage(res, 200, page, { private: true });
+  });
+
+  router.post('/confirm/:token/renew', parseForm, async (req, res) => {
+    requireCsrf(req);
+    await renewConfirmation(deps, tokenParam(req));
+    sendPage(res, 200, renderCheckInbox(), { private: true });
+  });
+
+  async function preferencesPage(req: Request, res: Response, extra: Partial<PreferencesPageData> & { status?: number } = {}) {
+    const token = tokenParam(req);
+    const read = readToken(secret, 'manage', token);
+    if (!read.ok) return invalidLink(res, 'invalid');
+    const view = await loadPreferences(deps, read.claims.sub);
+    if (!view) return invalidLink(res, 'not_found');
+    const page = renderPreferencesPage({
+      view,
+      action: `/preferences/${token}`,
+      unsubscribeAction: `/unsubscribe/${createToken(secret, 'unsubscribe', { sub: view.subscriberId })}`,
+      csrfToken: csrf(req, res),
+      ...extra,
+    });
+    sendPage(res, extra.status ?? 200, page, { private: true });
+  }
+
+  router.get('/preferences/:token', (req, res) => preferencesPage(req, res));
+
+  router.post('/preferences/:token', parseForm, async (req, res) => {
+    requireCsrf(req);
+    const read = readToken(secret, 'manage', tokenParam(req));
+    if (!read.ok) return invalidLink(res, 'invalid');
+    const body = (req.body ?? {}) as Record<string, unknown>;
+    if (body.action === 'resubscribe') {
+      await requestConfirmation(deps, read.claims.sub);
+      return sendPage(res, 200, renderCheckInbox(), { private: true });
+    }
+    const parsed = preferencesFormSchema.safeParse(body);
+    try {
+      if (!parsed.success) throw parsed.error;
+      const found = await updatePreferences(deps, read.claims.sub, parsed.data, requestEvidence(req));
+      if (!found) return invalidLink(res, 'not_found');
+      return preferencesPage(req, res, { saved: true });
+    } catch (error) {
+      if (!isInputError(error)) throw error;
+      const lists = Array.isArray(body.lists) ? body.lists : body.lists === undefined ? [] : [body.lists];
+      const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, 300) : undefined);
+      return preferencesPage(req, res, {
+        status: 400,
+        errors: fieldErrors(error),
+        values: {
+          lists: lists.filter((v): v is string => typeof v === 'string'),
+          frequency: text(body.frequency),
+          weekday: text(body.weekday),
+          sendHour: text(body.sendHour),
+          timezone: text(body.timezone),
+        },
+      });
+    }
+  });
+
+  router.get('/unsubscribe/:token', async (req, res) => {
+    const token = tokenParam(req);
+    const read = readToken(secret, 'unsubscribe', token);
+    if (!read.ok) return invalidLink(res, 'invalid');
+    const subscriber = await deps.db.subscriber.findUnique({ where: { id: read.claims.sub }, select: { status: true, email: true } });
+    if (!subscriber?.email) return invalidLink(res, 'not_found');
+    const preferencesUrl = subscriberLinks(deps.config, read.claims.sub).preferences;
+    if (subscriber.status !== 'active' && subscriber.status !== 'pending') {
+      return sendPage(res, 200, renderUnsubscribed({ preferencesUrl }), { private: true });
+    }
+    sendPage(res, 200, renderUnsubscribeConfirm({ action: `/unsubscribe/${token}`, csrfToken: csrf(req, res), preferencesUrl }), { private: true });
+  });
+
+  router.post('/unsubscribe/:token', parseForm, ...parseOneClick, async (req, res) => {
+    const read = readToken(secret, 'unsubscribe', tokenParam(req));
+    if (!read.ok) return invalidLink(res, 'invalid');
+    const oneClick = isOneClick(req.body);
+    // The one-click POST comes from a mail provider with no cookie; the signed
+    // token is its proof. The page's button carries the CSRF token.
+    if (!oneClick) requireCsrf(req);
+    const outcome = await unsubscribe(deps, read.claims.sub, { ...requestEvidence(req), via: oneClick ? 'one-click' : 'page' });
+    if (outcome === 'not_found') return invalidLink(res, 'not_found');
+    sendPage(res, 200, renderUnsubscribed({ preferencesUrl: subscriberLinks(deps.config, read.claims.sub).preferences }), { private: true });
+  });
+
+  return router;
+}
