@@ -1,12 +1,21 @@
 // Admin API tokens: the secret is shown once and only its sha256 is stored,
 // so a database dump cannot be replayed against the API.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { z } from 'zod';
 import type { Db } from '../db.js';
 
 /** Prefix makes a leaked token recognisable to secret scanners. */
 const TOKEN_PREFIX = 'pb_';
 /** lastUsedAt is written at most this often per token: one write per minute, not per request. */
 export const LAST_USED_THROTTLE_MS = 60_000;
+
+/** A label for people: one line, so it is safe in logs and terminals. */
+export const TokenNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(100)
+  .regex(/^[^\r\n\t]+$/, 'one line');
 
 export interface AdminTokenInfo {
   id: number;

@@ -4,6 +4,7 @@ import { createContext } from '../context.js';
 import { applyMigrations } from '../migrations/apply-migrations.js';
 import { runIngestCommand } from './ingest.js';
 import { runDigestCommand } from './digest.js';
+import { runTokenCommand } from './token.js';
 import { runUntilSignal, startServer, startWorker } from './run.js';
 
 interface Command {
@@ -36,6 +37,7 @@ const COMMANDS: Record<string, Command> = {
     run: runIngestCommand,
   },
   digest: { summary: 'plan and send a period: --date YYYY-MM-DD [--dry-run]; waits, prints a JSON summary', run: runDigestCommand },
+  token: { summary: 'admin API tokens: create --name NAME (prints it once) | list [--all] | revoke --id N', run: runTokenCommand },
 };
 
 function usage(): string {

@@ -1,17 +1,10 @@
 // /api/admin/tokens: who can use this API. Secrets are shown once, at creation.
 import { z } from 'zod';
-import { createAdminToken, listAdminTokens, revokeAdminToken } from '../../admin/admin-tokens.js';
+import { TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } from '../../admin/admin-tokens.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 import { defineRoute, type AdminRoute } from './route.js';
 import { IdParams, flag } from './schemas.js';
-
-export const TokenNameSchema = z
-  .string()
-  .trim()
-  .min(1)
-  .max(100)
-  .regex(/^[^\r\n\t]+$/, 'one line');
 
 const TokenSchema = z
   .object({
