@@ -6,6 +6,7 @@
 //   were never sent, so an answered sign-up always gets its email.
 import { maskEmail } from '../logger.js';
 import { subjectLine } from '../mail/headers.js';
+import { MailSendError, type SendResult } from '../mail/transport.js';
 import type { MailerDeps, SubscriptionDeps } from './deps.js';
 import { subscriberLinks } from './links.js';
 import { describeSchedule } from './schedule-text.js';
@@ -108,14 +109,25 @@ export async function sendConfirmation(deps: MailerDeps, subscriberId: number, n
     confirmUrl: links.confirm,
     siteUrl: deps.config.publicUrl,
   });
-  const result = await deps.mailer.send({
-    from: deps.config.mailFrom,
-    to: subscriber.email,
-    subject: subjectLine(adding ? 'Confirm your new Paperboy lists' : 'Confirm your Paperboy subscription'),
-    html,
-    text,
-    messageId: transactionalMessageId(deps.config.publicUrl, 'confirm', subscriberId, requestedAt),
-  });
+  let result: SendResult;
+  try {
+    result = await deps.mailer.send({
+      from: deps.config.mailFrom,
+      to: subscriber.email,
+      subject: subjectLine(adding ? 'Confirm your new Paperboy lists' : 'Confirm your Paperboy subscription'),
+      html,
+      text,
+      messageId: transactionalMessageId(deps.config.publicUrl, 'confirm', subscriberId, requestedAt),
+    });
+  } catch (error) {
+    if (error instanceof MailSendError && error.kind === 'permanent') {
+      // The relay refused this address for good: note the bounce, which also
+      // keeps the sweep from retrying this request.
+      await deps.db.subscriber.update({ where: { id: subscriberId }, data: { bounceCount: { increment: 1 }, lastBounceAt: now } });
+      log.warn({ event: 'confirmation_bounced', subscriberId, code: error.responseCode }, 'confirmation refused by SMTP');
+    }
+    throw error;
+  }
   await markSent();
   log.info({ event: 'confirmation_sent', subscriberId, to: maskEmail(subscriber.email), response: result.response }, 'confirmation sent');
   return 'sent';

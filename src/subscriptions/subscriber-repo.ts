@@ -99,15 +99,19 @@ export async function markConfirmationRequested(db: DbClient, subscriberId: numb
 
 /**
  * Subscribers whose confirmation was asked for but never sent (Redis or SMTP
- * was down): requested between `oldest` and `newest`, oldest first. Raw SQL
- * because Prisma's where cannot compare two columns of the same row.
+ * was down): requested between `oldest` and `newest`. Newest first: the
+ * reader who just signed up is the one waiting at the inbox, and a backlog
+ * of hopeless old requests must not starve fresh ones. A request whose email
+ * bounced for good (lastBounceAt after it) is not retried. Raw SQL because
+ * Prisma's where cannot compare two columns of the same row.
  */
 export async function findUnsentConfirmations(db: DbClient, window: { oldest: Date; newest: Date }, limit: number) {
   return db.$queryRaw<Array<{ id: number; confirmRequestedAt: Date }>>`
     SELECT id, "confirmRequestedAt" FROM "Subscriber"
     WHERE "confirmRequestedAt" BETWEEN ${window.oldest} AND ${window.newest}
       AND ("confirmSentAt" IS NULL OR "confirmSentAt" < "confirmRequestedAt")
+      AND ("lastBounceAt" IS NULL OR "lastBounceAt" < "confirmRequestedAt")
       AND email IS NOT NULL
-    ORDER BY "confirmRequestedAt" ASC
+    ORDER BY "confirmRequestedAt" DESC
     LIMIT ${limit}`;
 }

@@ -128,7 +128,12 @@ describe('confirmation email', () => {
       }
       expect(state).toBe('failed');
       expect((await env.ctx.queues.mail.getJob(jobId))!.attemptsMade).toBe(1);
-      expect((await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } })).confirmSentAt).toBeNull();
+      const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } });
+      expect(row.confirmSentAt).toBeNull();
+      expect(row).toMatchObject({ bounceCount: 1 });
+      expect(row.lastBounceAt).toBeInstanceOf(Date);
+      // A request that bounced for good is not swept again.
+      expect(await sweepUnsentConfirmations(env.ctx, { minAgeMs: 0 })).toEqual({ found: 0, enqueued: 0 });
     });
 
     it('the maintenance job runs the sweep', async () => {
