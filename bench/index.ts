@@ -12,8 +12,8 @@ if (!name || !available.includes(name)) {
   process.stderr.write(`Usage: npm run bench -- <${available.join('|')}> [--flags]\n`);
   process.exit(name ? 2 : 0);
 }
-const bench = (await import(`./${name}.ts`)) as { run(args: string[]): Promise<Record<string, unknown>> };
+const bench = (await import(`./${name}.js`)) as { run(args: string[]): Promise<Record<string, unknown>> };
 const figures = await bench.run(args);
-const { machine } = await import('./machine.ts');
+const { machine } = await import('./machine.js');
 process.stdout.write(`${JSON.stringify({ bench: name, ...figures, machine: machine() })}\n`);
 process.exit(0);
