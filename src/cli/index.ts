@@ -5,6 +5,7 @@ import { applyMigrations } from '../migrations/apply-migrations.js';
 import { runIngestCommand } from './ingest.js';
 import { runDigestCommand } from './digest.js';
 import { runTokenCommand } from './token.js';
+import { runDemo } from '../demo/run-demo.js';
 import { runUntilSignal, startServer, startWorker } from './run.js';
 
 interface Command {
@@ -37,6 +38,7 @@ const COMMANDS: Record<string, Command> = {
     run: runIngestCommand,
   },
   digest: { summary: 'plan and send a period: --date YYYY-MM-DD [--dry-run]; waits, prints a JSON summary', run: runDigestCommand },
+  demo: { summary: 'set up, ingest the sample, send a demo digest, then serve (--once: exit after the digest)', run: runDemo },
   token: { summary: 'admin API tokens: create --name NAME (prints it once) | list [--all] | revoke --id N', run: runTokenCommand },
 };
 
