@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Subscriber_confirmRequestedAt_idx" ON "Subscriber"("confirmRequestedAt");
