@@ -49,7 +49,21 @@ export function toAppError(error: unknown): AppError {
     return new AppError(ERROR_CODES.unsupportedMedia, 415, 'Unsupported body encoding');
   if (typeof status === 'number' && status >= 400 && status < 500)
     return new AppError(ERROR_CODES.badRequest, status, 'Bad request');
+  if (isUnstorableValue(error)) return new AppError(ERROR_CODES.validation, 400, 'A value in the request is out of range or contains characters that cannot be stored');
   return new AppError(ERROR_CODES.internal, 500, 'Internal server error');
+}
+
+// Postgres refuses these values whatever the code around them does: an int4
+// id past 2147483647 (Prisma P2020, SQLSTATE 22003) or text holding U+0000
+// (22021). They come from the request, so they are the caller's 400, not a 500.
+const UNSTORABLE_SQLSTATES = new Set(['22003', '22021', '22P05']);
+
+function isUnstorableValue(error: unknown): boolean {
+  const e = error as { code?: unknown; meta?: { driverAdapterError?: { cause?: { originalCode?: unknown } } } } | null;
+  if (!e || typeof e.code !== 'string' || !e.code.startsWith('P2')) return false;
+  if (e.code === 'P2020') return true;
+  const sqlState = e.meta?.driverAdapterError?.cause?.originalCode;
+  return typeof sqlState === 'string' && UNSTORABLE_SQLSTATES.has(sqlState);
 }
 
 export const notFoundHandler: RequestHandler = (_req, _res, next) => {
