@@ -3,7 +3,7 @@
 // document, and neither can list a route the other lacks.
 import type { Request, Response, Router } from 'express';
 import type { z, ZodObject, ZodType } from 'zod';
-import { fromZodError } from '../errors.js';
+import { AppError, ERROR_CODES, fromZodError } from '../errors.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -62,8 +62,28 @@ export function defineRoute<
   return spec;
 }
 
+/**
+ * Postgres text cannot hold U+0000, and no admin field has a use for it:
+ * refuse it in params, query and body alike before it reaches a query.
+ * Walked with a stack, not recursion: bodies may be nested thousands deep.
+ */
+function refuseNul(value: unknown): void {
+  const stack = [value];
+  while (stack.length) {
+    const item = stack.pop();
+    if (typeof item === 'string') {
+      if (item.includes('\u0000')) {
+        throw new AppError(ERROR_CODES.validation, 400, 'Text must not contain NUL characters', [{ path: '', message: 'contains U+0000' }]);
+      }
+    } else if (item !== null && typeof item === 'object') {
+      for (const [key, child] of Object.entries(item)) stack.push(key, child);
+    }
+  }
+}
+
 function parse(schema: ZodType | undefined, value: unknown): unknown {
   if (!schema) return undefined;
+  refuseNul(value);
   const result = schema.safeParse(value ?? {});
   if (!result.success) throw fromZodError(result.error);
   return result.data;
