@@ -25,9 +25,16 @@ function flatten(row: List & { _count: { subscriptions: number } }): ListWithCou
   return { ...list, subscriberCount: _count.subscriptions };
 }
 
-/** Numeric strings are ids, anything else a slug: scripts can use either. */
+const MAX_ID = 2 ** 31 - 1;
+
+/**
+ * Numeric strings are ids, anything else a slug: scripts can use either. A
+ * number past the int4 range can be no id, so it is looked up as a slug
+ * (and found nowhere) instead of failing in the database.
+ */
 function whereKey(key: string | number) {
-  return typeof key === 'number' || /^\d+$/.test(key) ? { id: Number(key) } : { slug: key };
+  const id = Number(key);
+  return typeof key === 'number' || (/^\d+$/.test(key) && id <= MAX_ID) ? { id } : { slug: key };
 }
 
 export async function listLists(db: Db): Promise<ListWithCount[]> {
