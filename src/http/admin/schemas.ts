@@ -20,7 +20,14 @@ export const flag = z
   .transform((value) => value === 'true' || value === '1')
   .optional();
 
-export const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD');
+/** A real calendar day: 2024-13-45 has the shape but would become an Invalid Date in a query. */
+export const day = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be YYYY-MM-DD')
+  .refine((value) => {
+    const date = new Date(`${value}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+  }, 'must be a real date as YYYY-MM-DD');
 
 /**
  * Cursor pagination: the cursor is the last id of the previous page, wrapped
