@@ -89,10 +89,23 @@ function parse(schema: ZodType | undefined, value: unknown): unknown {
   return result.data;
 }
 
+/**
+ * A JSON route given a body of another type (text/plain, a form, XML) would
+ * see no body at all and might act on that (an empty PATCH): refuse it.
+ * req.is() is null when there is no body, which stays allowed.
+ */
+function refuseNonJson(route: AdminRoute, req: Request): void {
+  const json = route.body !== undefined || route.rawBody?.contentType === 'application/json';
+  if (json && req.is('application/json') === false) {
+    throw new AppError(ERROR_CODES.unsupportedMedia, 415, 'Send the body as JSON with Content-Type: application/json');
+  }
+}
+
 export function mountRoutes(router: Router, routes: AdminRoute[]): void {
   for (const route of routes) {
     router[route.method](route.path, async (req, res, next) => {
       try {
+        refuseNonJson(route, req);
         const input = {
           params: parse(route.params, req.params),
           query: parse(route.query, req.query),
