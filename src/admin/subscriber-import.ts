@@ -1,5 +1,5 @@
 // Streaming CSV import of subscribers. The file is parsed as it arrives
-// (csv-parse with backpressure), validated row by row, and written 2,000
+// (csv-parse with backpressure), validated row by row, and written 1,000
 // rows at a time with set-based SQL, so 100,000 rows take seconds and memory
 // holds one batch. Lists are resolved once, before the first row.
 import type { Readable } from 'node:stream';
@@ -43,7 +43,7 @@ export interface ImportReport {
 const MAX_RECORD_BYTES = 64 * 1024;
 
 export async function importSubscribersCsv(deps: ImportDeps, input: Readable, options: ImportOptions): Promise<ImportReport> {
-  const batchSize = options.batchSize ?? 2000;
+  const batchSize = options.batchSize ?? 1000;
   const maxErrors = options.maxReportedErrors ?? 1000;
   const report: ImportReport = { rows: 0, created: 0, updated: 0, skipped: 0, errors: [], errorCount: 0, errorsTruncated: false };
   const addError = (row: number, message: string) => {
