@@ -13,7 +13,16 @@ const slug = z
   .trim()
   .toLowerCase()
   .regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'lower-case letters, digits and dashes, up to 63');
-const keyword = z.string().trim().min(1).max(100);
+// Names and keywords are one line: a CR/LF or control character has no place in a heading or a match term.
+const oneLine = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .max(max)
+    // eslint-disable-next-line no-control-regex
+    .regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, without control characters');
+const keyword = oneLine(100);
 const category = z
   .string()
   .trim()
@@ -23,7 +32,7 @@ const category = z
 export const ListInputSchema = z
   .object({
     slug,
-    name: z.string().trim().min(1).max(100),
+    name: oneLine(100),
     description: z.string().trim().max(2000).optional(),
     public: z.boolean().optional(),
     keywords: z.array(keyword).max(200).optional(),
