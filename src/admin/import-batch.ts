@@ -26,6 +26,13 @@ export interface BatchContext {
 
 type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
+/** A subscriber this batch created or updated, with its status after the write. */
+interface Touched {
+  id: number;
+  row: ImportRow;
+  status: string;
+}
+
 export async function writeImportBatch(context: BatchContext, rows: ImportRow[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { created: 0, updated: 0, skipped: 0, errors: [], pendingIds: [], requestedAt: new Date() };
   // Duplicates inside the batch: one statement cannot touch a row twice.
@@ -59,12 +66,14 @@ export async function writeImportBatch(context: BatchContext, rows: ImportRow[])
     // An address that appeared between our SELECT and INSERT (a concurrent sign-up) is left alone.
     outcome.skipped += fresh.length - inserted.length;
     if (context.options.status === 'pending') outcome.pendingIds = inserted.map((r) => r.id);
-    outcome.updated = await updateSubscribers(tx, toUpdate, context.options, outcome.requestedAt);
+    const updated = await updateSubscribers(tx, toUpdate, context.options, outcome.requestedAt);
+    outcome.updated = updated.length;
 
     const freshByEmail = new Map(fresh.map((row) => [row.email, row]));
-    const touched = [
-      ...inserted.map((r) => ({ id: r.id, row: freshByEmail.get(r.email)! })),
-      ...toUpdate.map((row) => ({ id: row.id, row })),
+    const updatedRows = new Map(toUpdate.map((row) => [row.id, row]));
+    const touched: Touched[] = [
+      ...inserted.map((r) => ({ id: r.id, row: freshByEmail.get(r.email)!, status: context.options.status })),
+      ...updated.map((u) => ({ id: u.id, row: updatedRows.get(u.id)!, status: u.status })),
     ];
     await addSubscriptionsAndConsent(tx, touched, context.options, outcome.requestedAt);
   });
@@ -100,10 +109,15 @@ async function insertSubscribers(
  * them. Status changes only from pending to active, and only when the admin
  * vouches (?status=active): an import never re-subscribes someone who left.
  */
-async function updateSubscribers(tx: Tx, rows: Array<ImportRow & { id: number }>, options: ImportOptions, now: Date): Promise<number> {
-  if (!rows.length) return 0;
+async function updateSubscribers(
+  tx: Tx,
+  rows: Array<ImportRow & { id: number }>,
+  options: ImportOptions,
+  now: Date,
+): Promise<Array<{ id: number; status: string }>> {
+  if (!rows.length) return [];
   const activate = options.status === 'active';
-  return tx.$executeRaw`
+  return tx.$queryRaw`
     UPDATE "Subscriber" AS s
        SET timezone = coalesce(r.timezone, s.timezone),
            "sendHour" = coalesce(r.send_hour, s."sendHour"),
@@ -116,7 +130,8 @@ async function updateSubscribers(tx: Tx, rows: Array<ImportRow & { id: number }>
                   ${rows.map((r) => r.sendHour ?? null)}::int[], ${rows.map((r) => r.frequency ?? null)}::text[],
                   ${rows.map((r) => r.weekday ?? null)}::int[])
            AS r(id, timezone, send_hour, frequency, weekday)
-     WHERE s.id = r.id`;
+     WHERE s.id = r.id
+    RETURNING s.id, s.status::text AS status`;
 }
 
 /**
@@ -126,27 +141,20 @@ async function updateSubscribers(tx: Tx, rows: Array<ImportRow & { id: number }>
  * complained gets no lists from an import: only their own sign-up brings
  * them back.
  */
-async function addSubscriptionsAndConsent(
-  tx: Tx,
-  touched: Array<{ id: number; row: ImportRow }>,
-  options: ImportOptions,
-  now: Date,
-): Promise<void> {
+async function addSubscriptionsAndConsent(tx: Tx, all: Touched[], options: ImportOptions, now: Date): Promise<void> {
+  const touched = all.filter((t) => t.status === 'active' || t.status === 'pending');
   if (!touched.length) return;
-  const pairs = touched.flatMap(({ id, row }) => row.listIds.map((listId) => [id, listId] as const));
+  const pairs = touched.flatMap(({ id, row, status }) => row.listIds.map((listId) => [id, listId, status === 'active'] as const));
   await tx.$executeRaw`
     INSERT INTO "Subscription" ("subscriberId", "listId", "createdAt", "confirmedAt")
-    SELECT p.subscriber_id, p.list_id, ${now}::timestamp(3), CASE WHEN s.status = 'active' THEN ${now}::timestamp(3) END
-      FROM unnest(${pairs.map((p) => p[0])}::int[], ${pairs.map((p) => p[1])}::int[]) AS p(subscriber_id, list_id)
-      JOIN "Subscriber" s ON s.id = p.subscriber_id
-     WHERE s.status IN ('active', 'pending')
+    SELECT p.subscriber_id, p.list_id, ${now}::timestamp(3), CASE WHEN p.confirmed THEN ${now}::timestamp(3) END
+      FROM unnest(${pairs.map((p) => p[0])}::int[], ${pairs.map((p) => p[1])}::int[], ${pairs.map((p) => p[2])}::boolean[])
+           AS p(subscriber_id, list_id, confirmed)
     ON CONFLICT ("subscriberId", "listId") DO UPDATE
       SET "confirmedAt" = coalesce("Subscription"."confirmedAt", EXCLUDED."confirmedAt")`;
   await tx.$executeRaw`
     INSERT INTO "ConsentRecord" ("subscriberId", action, ip, "userAgent", lists, "formVersion", "createdAt")
     SELECT c.subscriber_id, 'import', ${options.actor.ip ?? null}, ${options.actor.userAgent?.slice(0, 500) ?? null},
            string_to_array(c.lists, '|'), ${`csv-import:${options.status}`}, ${now}::timestamp(3)
-      FROM unnest(${touched.map((t) => t.id)}::int[], ${touched.map((t) => t.row.listSlugs.join('|'))}::text[]) AS c(subscriber_id, lists)
-      JOIN "Subscriber" s ON s.id = c.subscriber_id
-     WHERE s.status IN ('active', 'pending')`;
+      FROM unnest(${touched.map((t) => t.id)}::int[], ${touched.map((t) => t.row.listSlugs.join('|'))}::text[]) AS c(subscriber_id, lists)`;
 }

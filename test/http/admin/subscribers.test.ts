@@ -74,6 +74,9 @@ describe('GET /subscribers', () => {
     const byList = await env.api.get('/subscribers?list=llm&status=active');
     expect(byList.body.items.map((s: { email: string }) => s.email).sort()).toEqual(['alan@turing.example', 'grace@example.org']);
     expect(byList.body.nextCursor).toBeNull();
+    // A fragment is literal text, not a LIKE pattern.
+    expect((await env.api.get('/subscribers?q=%25')).body.items).toEqual([]);
+    expect((await env.api.get('/subscribers?q=a_an')).body.items).toEqual([]);
   });
 
   it('400s on a bad filter or cursor', async () => {

@@ -1,0 +1,96 @@
+// What the admin benchmarks share: a freshly migrated database of their own,
+// their own queue prefix, and the real API server in a child process on a
+// loopback port, so the figures include auth, HTTP, streaming and Postgres,
+// and the memory measured is the server's alone. Everything is dropped
+// afterwards.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFile, writeFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createDb, type Db } from '../../src/db.js';
+import { dropDatabase, withDatabaseName } from '../../src/migrations/apply-migrations.js';
+import { createRedis } from '../../src/redis.js';
+
+export const log = (message: string) => process.stderr.write(`${message}\n`);
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface BenchEnv {
+  config: Config;
+  db: Db;
+  baseUrl: string;
+  authorization: string;
+  server: ChildProcess;
+  cleanup(): Promise<void>;
+}
+
+export async function createBenchEnv(name: string): Promise<BenchEnv> {
+  const base = loadConfig();
+  const suffix = randomBytes(4).toString('hex');
+  const databaseUrl = withDatabaseName(base.databaseUrl, `paperboy_bench_${name}_${suffix}`);
+  const config: Config = { ...base, databaseUrl, queuePrefix: `bench-${name}-${suffix}` };
+  const childEnv = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, QUEUE_PREFIX: config.queuePrefix, REDIS_URL: config.redisUrl, LOG_LEVEL: 'warn' };
+  log('migrating a fresh database…');
+  await promisify(execFile)('node', ['bin/paperboy.js', 'migrate'], { cwd: ROOT, env: childEnv });
+  const db = createDb(databaseUrl, { max: 4 });
+  await db.list.createMany({
+    data: [
+      { slug: 'trending', name: 'Trending' },
+      { slug: 'llm', name: 'Language models', keywords: ['language model'] },
+      { slug: 'vision', name: 'Vision', keywords: ['image', 'video'] },
+    ],
+  });
+  const server = spawn('node', ['--import', 'tsx', 'bench/admin/server.ts'], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+    server.stdout!.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString()) as { port: number }).port));
+  });
+  return {
+    config,
+    db,
+    baseUrl: `http://127.0.0.1:${port}`,
+    authorization: `Bearer ${config.adminToken}`,
+    server,
+    async cleanup() {
+      server.stdin!.end();
+      await new Promise((resolve) => server.once('exit', resolve));
+      await db.$disconnect();
+      await dropDatabase(databaseUrl);
+      await deleteKeys(config.redisUrl, config.queuePrefix);
+    },
+  };
+}
+
+/** The server's memory from /proc: current RSS and the peak since the last reset. */
+export async function serverMemory(pid: number): Promise<{ rssMB: number; peakMB: number }> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
+  return { rssMB: round(kb('VmRSS') / 1024, 1), peakMB: round(kb('VmHWM') / 1024, 1) };
+}
+
+/** Resets the peak (VmHWM) to the current RSS, so start-up does not count as the run's peak. */
+export async function resetPeak(pid: number): Promise<void> {
+  await writeFile(`/proc/${pid}/clear_refs`, '5');
+}
+
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = createRedis(redisUrl, 'worker');
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export function option(args: string[], name: string, fallback: string): string {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 && args[i + 1] ? args[i + 1]! : fallback;
+}
+
+export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
