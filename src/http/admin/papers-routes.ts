@@ -1,8 +1,9 @@
 // /api/admin/papers: list, search, add (through ingest), hide.
 import { z } from 'zod';
-import { findPaper, searchPapers, setPaperHidden } from '../../admin/paper-admin.js';
+import { asArxivId, findPaper, findPaperByArxivId, findPapersInOrder, listPapers, setPaperHidden } from '../../admin/paper-admin.js';
 import { ingestPaperInput, paperInputBodySchema } from '../../papers/admin-input.js';
 import { IngestError } from '../../papers/ingest-error.js';
+import { searchPapers } from '../../papers/paper-repo.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 import { defineRoute, type AdminRoute } from './route.js';
@@ -27,6 +28,7 @@ export const PaperSchema = z
     source: z.string(),
     firstSeenAt: date,
     hidden: z.boolean(),
+    rank: z.number().optional().meta({ description: 'full-text relevance, when searching with q' }),
   })
   .meta({ id: 'Paper' });
 
@@ -42,7 +44,9 @@ const IngestSummarySchema = z
   .meta({ id: 'IngestSummary' });
 
 const PaperListQuery = z.object({
-  q: z.string().trim().max(200).optional().meta({ description: 'words in the title or abstract, or an arXiv id' }),
+  q: z.string().trim().max(200).optional().meta({
+    description: 'an arXiv id, or words for a full-text search of titles and abstracts ("quoted phrases", OR, -word); results ranked, visible papers only, no cursor',
+  }),
   hidden: flag,
   since: day.optional().meta({ description: 'first seen on or after this UTC day' }),
   ...pageQuery,
@@ -68,13 +72,24 @@ export function paperRoutes(deps: AppDeps): AdminRoute[] {
       method: 'get',
       path: '/papers',
       tag: 'papers',
-      summary: 'List and search papers (cursor-paged by id)',
+      summary: 'List papers (cursor-paged by id), or search them with q (ranked)',
       query: PaperListQuery,
       responses: { 200: { description: 'One page', schema: paged(PaperSchema) } },
       handle: async ({ query }) => {
-        const { cursor, limit, since, ...filter } = query;
-        const page = { afterId: cursor ? decodeCursor(cursor) : undefined, limit };
-        const rows = await searchPapers(deps.db, { ...filter, since: since ? new Date(`${since}T00:00:00Z`) : undefined }, page);
+        const { cursor, limit, q, hidden } = query;
+        const since = query.since ? new Date(`${query.since}T00:00:00Z`) : undefined;
+        if (q) {
+          const arxivId = asArxivId(q);
+          if (arxivId) {
+            const paper = await findPaperByArxivId(deps.db, arxivId);
+            return { body: { items: paper ? [paper] : [], nextCursor: null } };
+          }
+          const hits = hidden ? [] : await searchPapers(deps.db, q, { since, limit });
+          const rank = new Map(hits.map((hit) => [hit.id, hit.rank]));
+          const items = (await findPapersInOrder(deps.db, hits.map((hit) => hit.id))).map((p) => ({ ...p, rank: rank.get(p.id) }));
+          return { body: { items, nextCursor: null } };
+        }
+        const rows = await listPapers(deps.db, { hidden, since }, { afterId: cursor ? decodeCursor(cursor) : undefined, limit });
         return { body: pageOf(rows, limit) };
       },
     }),

@@ -42,8 +42,12 @@ describe('papers', () => {
     const byWord = await env.api.get('/papers?q=memorize');
     expect(byWord.body.items.map((p: { arxivId: string }) => p.arxivId)).toEqual(['2501.00663']);
     expect(byWord.body.items[0].upvotes).toBe(40);
+    expect(byWord.body.items[0].rank).toBeGreaterThan(0);
     const byAbstract = await env.api.get('/papers?q=attention');
     expect(byAbstract.body.items).toHaveLength(1);
+    // Full-text: stemmed words, phrases, exclusions.
+    expect((await env.api.get('/papers?q=transformer')).body.items.map((p: { arxivId: string }) => p.arxivId)).toEqual(['2502.01234']);
+    expect((await env.api.get('/papers?q=video -diffusion')).body.items).toEqual([]);
     const byId = await env.api.get('/papers?q=2502.01234v2');
     expect(byId.body.items.map((p: { title: string }) => p.title)).toEqual(['Video diffusion transformers']);
     const since = await env.api.get('/papers?since=2999-01-01');
