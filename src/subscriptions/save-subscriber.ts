@@ -18,10 +18,11 @@ import { uniqueViolation } from '../db.js';
 import type { List, Prisma, SubscriberStatus } from '../generated/prisma/client.js';
 import { CONFIRM_THROTTLE_MS, enqueueConfirmation } from './confirmation-mail.js';
 import type { SubscriptionDeps } from './deps.js';
-import { normaliseEmail, type PreferencesInput } from './subscriber-input.js';
+import { DEFAULT_PREFERENCES, normaliseEmail, type PreferencesInput } from './subscriber-input.js';
 import {
   addSubscriptions,
   findListsBySlugs,
+  insertSubscriberIfNew,
   lockSubscriberByEmail,
   markConfirmationRequested,
   recordConsent,
@@ -72,6 +73,8 @@ export async function resolveLists(deps: Pick<SubscriptionDeps, 'db'>, slugs: st
 
 export async function saveSubscriber(deps: SubscriptionDeps, request: SaveSubscriberRequest, now = new Date()): Promise<SaveSubscriberResult> {
   const email = normaliseEmail(request.email);
+  const created = await createIfNew(deps, email, request, now);
+  if (created) return created;
   const lists = await resolveLists(deps, request.lists, request.publicListsOnly ?? false);
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -86,6 +89,37 @@ export async function saveSubscriber(deps: SubscriptionDeps, request: SaveSubscr
       throw error;
     }
   }
+}
+
+/**
+ * The common case, a new address, in one statement instead of a locked
+ * transaction of seven round trips. Null when the address exists (the
+ * locked path below applies the rules); throws UnknownListsError when a list
+ * is missing, with nothing stored.
+ */
+async function createIfNew(deps: SubscriptionDeps, email: string, request: SaveSubscriberRequest, now: Date): Promise<SaveSubscriberResult | null> {
+  const prefs = request.preferences;
+  const outcome = await insertSubscriberIfNew(deps.db, {
+    email,
+    status: request.status,
+    timezone: prefs?.timezone ?? DEFAULT_PREFERENCES.timezone,
+    sendHour: prefs?.sendHour ?? DEFAULT_PREFERENCES.sendHour,
+    frequency: prefs?.frequency ?? DEFAULT_PREFERENCES.frequency,
+    weekday: prefs?.weekday ?? DEFAULT_PREFERENCES.weekday,
+    slugs: [...new Set(request.lists)],
+    publicOnly: request.publicListsOnly ?? false,
+    evidence: request.evidence,
+    now,
+  });
+  if (outcome.kind === 'exists') return null;
+  if (outcome.kind === 'unknown_lists') {
+    // Only to name the missing lists in the error; resolveLists throws.
+    await resolveLists(deps, request.lists, request.publicListsOnly ?? false);
+    return null;
+  }
+  const pending = request.status === 'pending';
+  if (pending) await enqueueConfirmation(deps, outcome.id, now);
+  return { subscriberId: outcome.id, created: true, previousStatus: null, status: request.status, confirmationRequested: pending };
 }
 
 function preferenceData(prefs: PreferencesInput | undefined) {

@@ -25,6 +25,67 @@ export async function findPublicLists(db: DbClient): Promise<List[]> {
   return db.list.findMany({ where: { public: true }, orderBy: [{ id: 'asc' }] });
 }
 
+export interface NewSubscriberRequest {
+  email: string;
+  status: 'pending' | 'active';
+  timezone: string;
+  sendHour: number;
+  frequency: 'daily' | 'weekly';
+  weekday: number;
+  /** Distinct list slugs; all must exist (and be public when publicOnly). */
+  slugs: string[];
+  publicOnly: boolean;
+  evidence: ConsentEvidence;
+  now: Date;
+}
+
+export type NewSubscriberOutcome =
+  | { kind: 'created'; id: number; lists: string[] }
+  | { kind: 'exists' }
+  | { kind: 'unknown_lists' };
+
+/**
+ * The first sign-up of an address in ONE statement (one round trip, atomic
+ * on its own): resolve the lists, insert the subscriber unless the address
+ * exists, then its subscriptions and consent record. A pending subscriber is
+ * inserted with its confirmation already requested. Nothing is written when
+ * a list is missing; an existing address (ON CONFLICT, which also waits for
+ * a racing insert of the same address to commit) is left to the caller's
+ * locked path. Raw SQL because Prisma cannot chain inserts in one statement.
+ */
+export async function insertSubscriberIfNew(db: DbClient, r: NewSubscriberRequest): Promise<NewSubscriberOutcome> {
+  const active = r.status === 'active';
+  const confirmedAt = active ? r.now : null;
+  const requestedAt = active ? null : r.now;
+  const userAgent = r.evidence.userAgent ? r.evidence.userAgent.slice(0, MAX_USER_AGENT) : null;
+  const rows = await db.$queryRaw<Array<{ id: number | null; allFound: boolean; lists: string[] | null }>>`
+    WITH wanted AS (
+      SELECT id, slug FROM "List" WHERE slug = ANY(${r.slugs}::text[]) AND (public OR NOT ${r.publicOnly}::boolean)
+    ), found AS (
+      SELECT count(*) = ${r.slugs.length}::int AS "allFound", coalesce(array_agg(slug ORDER BY id), '{}') AS lists FROM wanted
+    ), created AS (
+      INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, weekday, "confirmRequestedAt", "confirmedAt", "createdAt", "updatedAt")
+      SELECT ${r.email}::text, ${r.status}::"SubscriberStatus", ${r.timezone}::text, ${r.sendHour}::int, ${r.frequency}::"Frequency",
+             ${r.weekday}::int, ${requestedAt}::timestamp(3), ${confirmedAt}::timestamp(3), ${r.now}::timestamp(3), ${r.now}::timestamp(3)
+      FROM found WHERE found."allFound"
+      ON CONFLICT (email) DO NOTHING
+      RETURNING id
+    ), subscriptions AS (
+      INSERT INTO "Subscription" ("subscriberId", "listId", "createdAt", "confirmedAt")
+      SELECT created.id, wanted.id, ${r.now}::timestamp(3), ${confirmedAt}::timestamp(3) FROM created CROSS JOIN wanted
+    ), consent AS (
+      INSERT INTO "ConsentRecord" ("subscriberId", action, ip, "userAgent", lists, "formVersion", "createdAt")
+      SELECT created.id, ${r.evidence.action}::text, ${r.evidence.ip ?? null}::text, ${userAgent}::text, found.lists,
+             ${r.evidence.formVersion ?? null}::text, ${r.now}::timestamp(3)
+      FROM created CROSS JOIN found
+    )
+    SELECT (SELECT id FROM created) AS id, found."allFound", found.lists FROM found`;
+  const row = rows[0];
+  if (!row?.allFound) return { kind: 'unknown_lists' };
+  if (row.id === null) return { kind: 'exists' };
+  return { kind: 'created', id: row.id, lists: row.lists ?? [] };
+}
+
 /**
  * Reads the subscriber and locks its row until the transaction ends, so two
  * sign-ups for one address (or a sign-up racing a confirmation) apply one
