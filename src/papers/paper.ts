@@ -71,9 +71,13 @@ export type PaperSource = (typeof PAPER_SOURCES)[number];
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
 
+// A UTF-16 surrogate without its pair: JSON.parse lets "\ud800" through, but
+// Postgres refuses it in the JSON that loads a run, failing the whole batch.
+const LONE_SURROGATE = /\p{Cs}/gu;
+
 /** Collapses hard line breaks and runs of spaces (arXiv wraps titles and abstracts) to single spaces. */
 export function normaliseText(value: string): string {
-  return value.replace(CONTROL, '').replace(/\s+/g, ' ').trim();
+  return value.replace(CONTROL, '').replace(LONE_SURROGATE, '\uFFFD').replace(/\s+/g, ' ').trim();
 }
 
 /** Cuts to at most `max` UTF-16 units without splitting a surrogate pair; marks the cut with an ellipsis. */
