@@ -68,8 +68,15 @@ export type DueFilter =
  * delivery through the (subscriberId, digestId) index. Slots arrive as three
  * parallel arrays (unnest), one entry per time zone: the hourly tick asks for
  * "send hour has come in your zone" without Postgres knowing time zones.
+ * Paged by id (keyset), so a planner of 100,000 subscribers never holds
+ * more than one page of rows as objects.
  */
-export async function findDueSubscribers(sql: Sql, digestId: number, filter: DueFilter): Promise<DueSubscriber[]> {
+export async function findDueSubscribers(
+  sql: Sql,
+  digestId: number,
+  filter: DueFilter,
+  page: { afterId: number; limit: number } = { afterId: 0, limit: 1_000_000_000 },
+): Promise<DueSubscriber[]> {
   const select = `SELECT s.id, s.frequency::text AS frequency,
         array_agg(sub."listId" ORDER BY sub."listId") AS "listIds", prev."createdAt" AS "previousAt"
      FROM "Subscriber" s
@@ -78,24 +85,28 @@ export async function findDueSubscribers(sql: Sql, digestId: number, filter: Due
        SELECT d."createdAt" FROM "Delivery" d
        WHERE d."subscriberId" = s.id AND d.status <> 'failed'
        ORDER BY d."createdAt" DESC LIMIT 1) prev ON true
-     WHERE s.status = 'active'
+     WHERE s.status = 'active' AND s.id > $2
        AND NOT EXISTS (SELECT 1 FROM "Delivery" x WHERE x."subscriberId" = s.id AND x."digestId" = $1)`;
   if (filter.kind === 'all') {
     return sql.$queryRawUnsafe<DueSubscriber[]>(
       `${select} ${tail}
-         AND (s.frequency = 'daily' OR s.weekday = $2)
-       GROUP BY s.id, prev."createdAt"`,
+         AND (s.frequency = 'daily' OR s.weekday = $4)
+       GROUP BY s.id, prev."createdAt" ORDER BY s.id LIMIT $3`,
       digestId,
+      page.afterId,
+      page.limit,
       filter.weekday,
     );
   }
   return sql.$queryRawUnsafe<DueSubscriber[]>(
     `${select}
-     JOIN unnest($2::text[], $3::int[], $4::int[]) AS slot(tz, hour, weekday)
+     JOIN unnest($4::text[], $5::int[], $6::int[]) AS slot(tz, hour, weekday)
        ON s.timezone = slot.tz AND s."sendHour" <= slot.hour AND (s.frequency = 'daily' OR s.weekday = slot.weekday)
      ${tail}
-     GROUP BY s.id, prev."createdAt"`,
+     GROUP BY s.id, prev."createdAt" ORDER BY s.id LIMIT $3`,
     digestId,
+    page.afterId,
+    page.limit,
     filter.timezones,
     filter.hours,
     filter.weekdays,

@@ -18,7 +18,9 @@ import {
   nextBatchNumber,
   type DueFilter,
   type DueSubscriber,
+  type InsertedDelivery,
   type NewDelivery,
+  type Sql,
 } from './digest-repo.js';
 import { finishDigestIfDone } from './delivery-repo.js';
 import { createMatcher, sectionPaperIds } from './matcher.js';
@@ -67,6 +69,41 @@ function windowStart(sub: DueSubscriber, asOf: Date): Date {
   return new Date(Math.max(start, asOf.getTime() - MAX_WINDOW_MS));
 }
 
+const DUE_PAGE = 10_000;
+const INSERT_CHUNK = 5_000;
+
+interface DueSet {
+  ids: number[];
+  /** Index into windows, per subscriber. */
+  window: number[];
+  /** Distinct (lists, window start) pairs; list arrays are shared, not copied per subscriber. */
+  windows: Array<{ listIds: number[]; start: number }>;
+  earliest: number;
+}
+
+/** Due subscribers, read a page at a time into compact arrays. */
+async function collectDue(tx: Sql, digestId: number, filter: DueFilter, asOf: Date): Promise<DueSet> {
+  const set: DueSet = { ids: [], window: [], windows: [], earliest: asOf.getTime() };
+  const windowIndex = new Map<string, number>();
+  for (let afterId = 0; ; ) {
+    const page = await findDueSubscribers(tx, digestId, filter, { afterId, limit: DUE_PAGE });
+    for (const sub of page) {
+      const start = windowStart(sub, asOf).getTime();
+      const key = `${sub.listIds.join(',')}|${start}`;
+      let index = windowIndex.get(key);
+      if (index === undefined) {
+        index = set.windows.push({ listIds: sub.listIds, start }) - 1;
+        windowIndex.set(key, index);
+        set.earliest = Math.min(set.earliest, start);
+      }
+      set.ids.push(sub.id);
+      set.window.push(index);
+    }
+    if (page.length < DUE_PAGE) return set;
+    afterId = page[page.length - 1]!.id;
+  }
+}
+
 /** Plans a period; safe to run twice or concurrently (ON CONFLICT + advisory lock). */
 export async function planPeriod(deps: PlanDeps, period: string, options: PlanOptions): Promise<PlanResult> {
   const log = deps.logger.child({ module: 'digest-planner' });
@@ -87,51 +124,54 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       const digest = await ensureDigest(tx, period);
       await lockDigest(tx, digest.id);
       const asOf = options.now ?? (await databaseNow(tx));
-      const due = await findDueSubscribers(tx, digest.id, filter);
       const empty: PlanResult = { digestId: digest.id, period, asOf, planned: 0, pending: 0, skipped: 0, groups: 0, batches: [] };
-      if (!due.length) return empty;
+      const due = await collectDue(tx, digest.id, filter, asOf);
+      if (!due.ids.length) return empty;
 
-      const starts = due.map((s) => windowStart(s, asOf).getTime());
-      const [lists, papers] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, new Date(starts.reduce((a, b) => Math.min(a, b))), asOf)]);
+      const [lists, papers] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, new Date(due.earliest), asOf)]);
       const matcher = createMatcher({ papers, lists, now: asOf });
-
       // Subscribers with the same lists and window get the same papers: match once per window group.
-      const byWindow = new Map<string, { paperIds: number[]; key: string }>();
-      const rows: Array<NewDelivery & { key: string }> = [];
-      due.forEach((sub, i) => {
-        const start = starts[i]!;
-        const windowKey = `${sub.listIds.join(',')}|${start}`;
-        let content = byWindow.get(windowKey);
-        if (!content) {
-          const paperIds = sectionPaperIds(matcher.match(sub.listIds, { start: new Date(start), end: asOf }));
-          content = { paperIds, key: contentKey(sub.listIds, paperIds) };
-          byWindow.set(windowKey, content);
-        }
-        const pending = content.paperIds.length > 0;
-        rows.push({
-          subscriberId: sub.id,
-          status: pending ? 'pending' : 'skipped',
-          batch: 0,
-          messageId: digestMessageId(deps.config, digest.id, sub.id),
-          paperIds: content.paperIds,
-          lastError: pending ? null : 'no matching papers',
-          key: content.key,
-        });
+      const contents = due.windows.map((w) => {
+        const paperIds = sectionPaperIds(matcher.match(w.listIds, { start: new Date(w.start), end: asOf }));
+        return { paperIds, key: contentKey(w.listIds, paperIds), papers: `{${paperIds.join(',')}}` };
       });
-
       // Batches follow content groups, so a batch renders one or two bodies.
-      const pendingRows = rows.filter((r) => r.status === 'pending').sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-      const firstBatch = await nextBatchNumber(tx, digest.id);
-      pendingRows.forEach((row, i) => {
-        row.batch = firstBatch + Math.floor(i / batchSize);
+      const order = due.ids.map((_, i) => i).filter((i) => contents[due.window[i]!]!.paperIds.length > 0);
+      order.sort((a, b) => {
+        const ka = contents[due.window[a]!]!.key;
+        const kb = contents[due.window[b]!]!.key;
+        return ka < kb ? -1 : ka > kb ? 1 : 0;
       });
-      const groups = new Set(pendingRows.map((r) => r.key)).size;
+      const skippedRows = due.ids.length - order.length;
+      const groups = new Set(order.map((i) => contents[due.window[i]!]!.key)).size;
+      const firstBatch = await nextBatchNumber(tx, digest.id);
       if (options.dryRun) {
-        const batches = [...new Set(pendingRows.map((r) => r.batch))];
-        return { ...empty, planned: rows.length, pending: pendingRows.length, skipped: rows.length - pendingRows.length, groups, batches };
+        const batchCount = Math.ceil(order.length / batchSize);
+        const batches = Array.from({ length: batchCount }, (_, i) => firstBatch + i);
+        return { ...empty, planned: due.ids.length, pending: order.length, skipped: skippedRows, groups, batches };
       }
 
-      const inserted = await insertDeliveries(tx, digest.id, asOf, [...pendingRows, ...rows.filter((r) => r.status === 'skipped')]);
+      const toRow = (i: number, batch: number): NewDelivery => {
+        const content = contents[due.window[i]!]!;
+        return {
+          subscriberId: due.ids[i]!,
+          status: content.paperIds.length ? 'pending' : 'skipped',
+          batch,
+          messageId: digestMessageId(deps.config, digest.id, due.ids[i]!),
+          paperIds: content.paperIds,
+          lastError: content.paperIds.length ? null : 'no matching papers',
+        };
+      };
+      const inserted: InsertedDelivery[] = [];
+      // Rows are built per chunk: 100,000 deliveries never sit in memory at once.
+      for (let from = 0; from < order.length; from += INSERT_CHUNK) {
+        const chunk = order.slice(from, from + INSERT_CHUNK).map((i, k) => toRow(i, firstBatch + Math.floor((from + k) / batchSize)));
+        inserted.push(...(await insertDeliveries(tx, digest.id, asOf, chunk)));
+      }
+      const skippedIdx = due.ids.map((_, i) => i).filter((i) => !contents[due.window[i]!]!.paperIds.length);
+      for (let from = 0; from < skippedIdx.length; from += INSERT_CHUNK) {
+        inserted.push(...(await insertDeliveries(tx, digest.id, asOf, skippedIdx.slice(from, from + INSERT_CHUNK).map((i) => toRow(i, 0)))));
+      }
       const insertedPending = inserted.filter((r) => r.status === 'pending');
       await addPlanned(tx, digest.id, inserted.length, inserted.length - insertedPending.length, insertedPending.length > 0);
       const batches = [...new Set(insertedPending.map((r) => r.batch))].sort((a, b) => a - b);

@@ -15,6 +15,7 @@ import { claimBatch, countUnfinished, finishDigestIfDone, renewLease, type Claim
 import { createGroupCache, type GroupCache } from './group-cache.js';
 import type { DigestRenderer, RenderedGroup } from './renderer.js';
 import { createRecorder } from './recorder.js';
+import { createLimiter, type Limiter } from './limiter.js';
 
 export interface SendDeps {
   db: Db;
@@ -24,6 +25,8 @@ export interface SendDeps {
   metrics?: Metrics;
   renderer: DigestRenderer;
   cache?: GroupCache;
+  /** Shared by every batch of the process: how many messages may be built and in SMTP at once. */
+  limiter?: Limiter;
 }
 
 export interface SendOptions {
@@ -37,6 +40,11 @@ export interface SendOptions {
 
 export const DEFAULT_MAX_ATTEMPTS = 8;
 export const DEFAULT_BOUNCE_LIMIT = 3;
+
+/** Messages built and handed over at once: enough to keep every pooled connection busy. */
+export function sendWindow(poolSize: number): number {
+  return Math.max(4, poolSize * 2);
+}
 
 /** The batch is not finished: the job should fail and be retried with backoff. */
 export class RetryLaterError extends Error {
@@ -79,6 +87,7 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   const leaseSeconds = options.leaseSeconds ?? deps.config.digestLeaseSeconds;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const cache = deps.cache ?? createGroupCache();
+  const limiter = deps.limiter ?? createLimiter(sendWindow(deps.config.smtp.poolSize));
   const outcome: BatchOutcome = { claimed: 0, sent: 0, failed: 0, skipped: 0, retrying: 0 };
 
   const claimed = await claimBatch(deps.db, digestId, batch, leaseSeconds);
@@ -124,10 +133,13 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
           outcome.skipped++;
           return;
         }
-        const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
-        const raw = deps.renderer.personalize(group, { to: recipient.email, messageId: row.messageId, links });
+        const email = recipient.email;
         try {
-          const result = await deps.mailer.sendRaw({ from: envelopeFrom, to: recipient.email }, raw);
+          const result = await limiter.run(() => {
+            const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
+            const raw = deps.renderer.personalize(group, { to: email, messageId: row.messageId, links });
+            return deps.mailer.sendRaw({ from: envelopeFrom, to: email }, raw);
+          });
           recorder.sent(row.id, result.response);
           outcome.sent++;
           deps.metrics?.emails.inc({ kind: 'digest', result: 'sent' });
@@ -148,7 +160,7 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
         }
       };
 
-      await forEachLimited(claimed, Math.max(4, deps.config.smtp.poolSize * 4), sendOne);
+      await forEachLimited(claimed, sendWindow(deps.config.smtp.poolSize), sendOne);
       await recorder.close();
     } finally {
       clearInterval(heartbeat);

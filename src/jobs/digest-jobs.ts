@@ -7,7 +7,8 @@ import { finishDigestIfDone, findStrandedBatches } from '../digest/delivery-repo
 import { getDigestRenderer } from '../digest/digest-service.js';
 import { createGroupCache } from '../digest/group-cache.js';
 import { planPeriod } from '../digest/planner.js';
-import { sendBatch, type SendDeps, type SendOptions } from '../digest/sender.js';
+import { createLimiter } from '../digest/limiter.js';
+import { sendBatch, sendWindow, type SendDeps, type SendOptions } from '../digest/sender.js';
 import { planDueDigests } from '../digest/tick.js';
 import { DIGEST_JOBS, enqueueDigestBatches, isJobLive, sendJobId } from './digest-queue.js';
 import type { SchedulerDefinition } from './schedulers.js';
@@ -75,6 +76,7 @@ export function createDigestPlanProcessor(ctx: Context): Processor {
 /** One renderer and one render cache per process; jobs carry only ids. */
 export function createDigestSendProcessor(ctx: Context, options: SendOptions = {}): Processor {
   const cache = createGroupCache();
+  const limiter = createLimiter(sendWindow(ctx.config.smtp.poolSize));
   return async (job: Job) => {
     const parsed = sendData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad digest send job: ${parsed.error.message}`);
@@ -86,6 +88,7 @@ export function createDigestSendProcessor(ctx: Context, options: SendOptions = {
       metrics: ctx.metrics,
       renderer: await getDigestRenderer(ctx.config),
       cache,
+      limiter,
     };
     return sendBatch(deps, parsed.data.digestId, parsed.data.batch, options);
   };

@@ -22,6 +22,8 @@ export interface DigestRunSummary extends Omit<DigestRunProgress, 'open'> {
   digestId: number;
   period: string;
   status: string;
+  /** Distinct contents among this run's deliveries (each rendered once per worker). */
+  groups: number;
   /** Deliveries still pending or sending when the wait ended (0 unless it timed out). */
   unfinished: number;
   seconds: number;
@@ -56,6 +58,7 @@ export async function runDigestPeriod(ctx: Context, period: string, options: Dig
       skipped: plan.skipped,
       failed: 0,
       unfinished: 0,
+      groups: plan.groups,
       seconds: seconds(),
       dryRun: true,
       digest: { planned: digest?.planned ?? 0, sent: digest?.sent ?? 0, skipped: digest?.skipped ?? 0, failed: digest?.failed ?? 0 },
@@ -85,6 +88,7 @@ export async function runDigestPeriod(ctx: Context, period: string, options: Dig
     skipped: counts.skipped,
     failed: counts.failed,
     unfinished: counts.open,
+    groups: plan.groups,
     seconds: seconds(),
     dryRun: false,
     digest: { planned: digest?.planned ?? 0, sent: digest?.sent ?? 0, skipped: digest?.skipped ?? 0, failed: digest?.failed ?? 0 },

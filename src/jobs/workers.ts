@@ -27,6 +27,7 @@ export function startWorkers(
       prefix: ctx.config.queuePrefix,
       concurrency: options.concurrency?.[key] ?? ctx.config.workerConcurrency,
       lockDuration: ctx.config.workerLockMs,
+      stalledInterval: ctx.config.workerLockMs,
     });
     worker.on('failed', (job, error) => {
       log.warn({ event: 'job_failed', queue: key, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed');

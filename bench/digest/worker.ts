@@ -1,0 +1,25 @@
+// The measured worker process: plans the period and sends it with the same
+// code `paperboy digest` runs, then reports its figures and its peak RSS.
+import { loadConfig } from '../../src/config.js';
+import { createContext } from '../../src/context.js';
+import { runDigestPeriod } from '../../src/jobs/digest-run.js';
+
+const period = process.argv[2]!;
+const config = loadConfig();
+const ctx = createContext(config);
+const started = process.hrtime.bigint();
+let lastLog = 0;
+const summary = await runDigestPeriod(ctx, period, {
+  pollMs: 200,
+  onProgress: (p) => {
+    if (Date.now() - lastLog < 2000) return;
+    lastLog = Date.now();
+    const mb = (n: number) => Math.round(n / 1048576);
+    const m = process.memoryUsage();
+    process.stderr.write(`  worker: ${p.sent}/${p.planned} sent · rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB\n`);
+  },
+});
+const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+await ctx.close();
+process.stdout.write(`${JSON.stringify({ summary, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
+process.exit(0);

@@ -1,0 +1,118 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { simpleParser } from 'mailparser';
+import { createMatcher, type Section } from '../../src/digest/matcher.js';
+import { createDigestRenderer, loadDigestTemplate, type DigestPaper, type DigestRenderer } from '../../src/digest/renderer.js';
+import { compileMime, encodeQuotedPrintable } from '../../src/mail/mime.js';
+
+const config = { publicUrl: 'https://papers.example.org', mailFrom: 'Paperboy Digest <digest@papers.example.org>', unsubscribeMailto: 'unsubscribe@papers.example.org' };
+const now = new Date('2026-11-12T07:00:00Z');
+const links = {
+  view: 'https://papers.example.org/digests/41?t=view.tok',
+  preferences: 'https://papers.example.org/preferences/manage.tok',
+  unsubscribe: 'https://papers.example.org/unsubscribe/unsub.tok',
+};
+
+function papersOf(count: number, title = (i: number) => `Paper ${i} on attention`) {
+  return Array.from({ length: count }, (_, i) => ({
+    id: i + 1,
+    arxivId: `2611.${String(i).padStart(5, '0')}`,
+    title: title(i + 1),
+    // Real abstracts run to ~1,900 characters; cards cut them.
+    abstract: 'We study attention in long contexts and show that it is what you need. '.repeat(30),
+    authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra'],
+    authorCount: 4,
+    organization: 'Example Lab',
+    upvotes: 100 - i,
+    url: null,
+    pdfUrl: null,
+    githubRepo: 'example/repo',
+    projectPage: 'https://example.org/project',
+    keywords: [],
+    categories: [],
+    firstSeenAt: new Date(now.getTime() - 3600_000),
+    hidden: false,
+  }));
+}
+
+function sectionsFor(papers: ReturnType<typeof papersOf>, maxPapers = 15): Section[] {
+  const lists = [{ id: 1, name: 'Attention & Transformers', keywords: ['attention'], categories: [], minUpvotes: 0, maxPapers }];
+  return createMatcher({ papers, lists, now }).match([1], { start: new Date(0), end: now });
+}
+
+describe('digest rendering and MIME', () => {
+  let renderer: DigestRenderer;
+  beforeAll(async () => {
+    renderer = createDigestRenderer(await loadDigestTemplate(), config);
+  });
+
+  function render(papers: ReturnType<typeof papersOf>) {
+    const map = new Map<number, DigestPaper>(papers.map((p) => [p.id, p]));
+    return renderer.renderGroup({ period: '2026-11-12', sections: sectionsFor(papers), papers: map });
+  }
+
+  it('builds a message with list headers, a unique Message-ID, a text part and the subscriber links', async () => {
+    const group = render(papersOf(3));
+    const raw = renderer.personalize(group, { to: 'reader@example.org', messageId: '<digest-1.s2.abc@papers.example.org>', links });
+    const mail = await simpleParser(raw);
+    expect(mail.messageId).toBe('<digest-1.s2.abc@papers.example.org>');
+    const header = (name: string) => mail.headerLines.find((h) => h.key === name)?.line;
+    expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
+    expect(raw).toContain('List-Unsubscribe: <https://papers.example.org/unsubscribe/unsub.tok>, <mailto:unsubscribe@papers.example.org?subject=unsubscribe>');
+    expect(raw).toContain('List-Id: Paperboy digest <digest.papers.example.org>');
+    expect(mail.subject).toBe('Paper 1 on attention (+2 more) · Paperboy 2026-11-12');
+    expect(mail.from?.value[0]).toMatchObject({ name: 'Paperboy Digest', address: 'digest@papers.example.org' });
+    expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('reader@example.org');
+    expect(mail.html).toContain(`href="${links.view}"`);
+    expect(mail.html).toContain(`href="${links.unsubscribe}"`);
+    expect(mail.html).toContain(`href="${links.preferences}"`);
+    expect(mail.html).not.toContain('slot.invalid');
+    expect(mail.text).toContain('Paper 2 on attention');
+    expect(mail.text).toMatch(/Unsubscribe\s+\[https:\/\/papers.example.org\/unsubscribe\/unsub.tok\]/);
+    expect(mail.text).toContain('Matches “attention”');
+    expect(mail.text).not.toContain('slot.invalid');
+  });
+
+  it('escapes titles that contain HTML and folds header line breaks; non-ASCII subjects are encoded words', async () => {
+    const papers = papersOf(2, (i) => (i === 1 ? 'Évaluer <img src=x onerror=alert(1)> & "attention"\r\nBcc: evil@example.org' : 'attention'));
+    const group = render(papers);
+    const raw = renderer.personalize(group, { to: 'reader@example.org', messageId: '<m1@papers.example.org>', links });
+    expect(raw).not.toMatch(/^Bcc:/im);
+    expect(raw).toMatch(/^Subject: =\?UTF-8\?B\?/m);
+    const mail = await simpleParser(raw);
+    expect(mail.subject).toContain('Évaluer <img src=x onerror=alert(1)> & "attention" Bcc: evil@example.org');
+    expect(mail.html).toContain('Évaluer &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; &quot;attention&quot;');
+    expect(mail.html).not.toContain('<img src=x');
+    expect(mail.headers.get('bcc')).toBeUndefined();
+  });
+
+  it('keeps a 15-paper digest under 102 KB of HTML', async () => {
+    const group = render(papersOf(15));
+    const raw = renderer.personalize(group, { to: 'reader@example.org', messageId: '<m2@papers.example.org>', links });
+    const mail = await simpleParser(raw);
+    const bytes = Buffer.byteLength(String(mail.html));
+    expect(group.paperCount).toBe(15);
+    expect(bytes).toBeLessThan(102 * 1024);
+    expect(bytes).toBeGreaterThan(10 * 1024);
+  });
+
+  it('fills one pre-built group for many subscribers: only links and headers differ', async () => {
+    const group = render(papersOf(5));
+    const a = renderer.personalize(group, { to: 'a@example.org', messageId: '<a@x>', links, date: now });
+    const b = renderer.personalize(group, { to: 'b@example.org', messageId: '<b@x>', links: { ...links, unsubscribe: 'https://papers.example.org/unsubscribe/other' }, date: now });
+    const [ma, mb] = await Promise.all([simpleParser(a), simpleParser(b)]);
+    expect(String(ma.html).replace(links.unsubscribe, 'U')).toBe(String(mb.html).replace('https://papers.example.org/unsubscribe/other', 'U'));
+    expect(mb.html).toContain('https://papers.example.org/unsubscribe/other');
+  });
+
+  it('quoted-printable holes decode to exactly the joined text, whatever the line lengths', async () => {
+    for (const len of [0, 1, 70, 74, 75, 76, 77, 150]) {
+      const before = `${'é'.repeat(len % 7)}${'x'.repeat(len)} `;
+      const mime = compileMime({ headers: [['Subject', 's']], perMessageHeaders: ['To'], text: `${before}HOLE tail=1\n`, html: `<p>${before}HOLE</p>`, slots: { v: 'HOLE' } });
+      const value = `https://e.org/${'t'.repeat(len)}?t=a.b`;
+      const mail = await simpleParser(mime.fill({ To: 'x@e.org' }, { v: value }));
+      expect(mail.text).toBe(`${before}${value} tail=1\n`);
+      expect(mail.html).toBe(`<p>${before}${value}</p>`);
+    }
+    for (const line of encodeQuotedPrintable('a'.repeat(300) + ' \n' + 'ü'.repeat(100), false).split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+  });
+});
