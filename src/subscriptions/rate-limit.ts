@@ -1,5 +1,8 @@
 // Fixed-window counters in Redis (INCR, then EXPIRE on the first hit), shared
 // by every API process. Keys carry a hash, never an address or an IP in clear.
+// Several counters are checked in one round trip by a Lua script, in order:
+// the first one over its limit stops the script, so the counters after it are
+// not charged (an IP that is over its limit does not use up an address's).
 import { createHash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Redis } from '../redis.js';
@@ -8,54 +11,83 @@ export interface RateLimitResult {
   allowed: boolean;
   /** Seconds until the window resets; 0 when allowed. */
   retryAfterSeconds: number;
+  /** The scope that refused, when not allowed. */
+  scope?: string;
+}
+
+export interface RateLimit {
+  scope: string;
+  subject: string;
+  limit: number;
 }
 
 export interface RateLimitDeps {
-  redis: Pick<Redis, 'multi'>;
+  redis: Pick<Redis, 'evalsha' | 'eval'>;
   logger: Logger;
   keyPrefix: string;
 }
 
 const TIMEOUT_MS = 500;
 
+// KEYS: the counters, in order. ARGV[1]: window seconds; ARGV[1 + i]: the limit of KEYS[i].
+// Returns {0, 0} when every counter is within its limit, else {i, ttl} for the first that is not.
+const SCRIPT = `
+for i, key in ipairs(KEYS) do
+  local count = redis.call('INCR', key)
+  redis.call('EXPIRE', key, ARGV[1], 'NX')
+  if count > tonumber(ARGV[i + 1]) then
+    return {i, redis.call('TTL', key)}
+  end
+end
+return {0, 0}`;
+const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
+
 export function rateLimitKey(prefix: string, scope: string, subject: string): string {
   const digest = createHash('sha256').update(subject).digest('base64url').slice(0, 22);
   return `${prefix}:ratelimit:${scope}:${digest}`;
 }
 
+async function runScript(redis: RateLimitDeps['redis'], keys: string[], args: number[]): Promise<unknown> {
+  try {
+    return await redis.evalsha(SCRIPT_SHA, keys.length, ...keys, ...args);
+  } catch (error) {
+    // First use on this Redis (or after SCRIPT FLUSH): send the body once.
+    if (!String((error as Error).message).startsWith('NOSCRIPT')) throw error;
+    return redis.eval(SCRIPT, keys.length, ...keys, ...args);
+  }
+}
+
 /**
- * Counts one hit against `limit` per `windowSeconds`. When Redis cannot
- * answer, the hit is allowed (fail open) and logged: a sign-up must still go
- * through while Redis is down, and Postgres-side throttles still apply.
+ * Counts one hit on each limit, in order, per `windowSeconds`. When Redis
+ * cannot answer, the hit is allowed (fail open) and logged: a sign-up must
+ * still go through while Redis is down, and Postgres-side throttles still apply.
  */
-export async function hitRateLimit(
-  deps: RateLimitDeps,
-  scope: string,
-  subject: string,
-  limit: number,
-  windowSeconds: number,
-): Promise<RateLimitResult> {
-  const key = rateLimitKey(deps.keyPrefix, scope, subject);
+export async function hitRateLimits(deps: RateLimitDeps, limits: RateLimit[], windowSeconds: number): Promise<RateLimitResult> {
+  const keys = limits.map((l) => rateLimitKey(deps.keyPrefix, l.scope, l.subject));
   let timer: NodeJS.Timeout | undefined;
   try {
-    // EXPIRE NX sets the window on the first hit only, in the same round trip.
-    const exec = deps.redis.multi().incr(key).expire(key, windowSeconds, 'NX').ttl(key).exec();
-    exec.catch(() => {});
-    const replies = await Promise.race([
-      exec,
+    const running = runScript(deps.redis, keys, [windowSeconds, ...limits.map((l) => l.limit)]);
+    running.catch(() => {});
+    const reply = await Promise.race([
+      running,
       new Promise<never>((_, reject) => {
         timer = setTimeout(() => reject(new Error('rate limit check timed out')), TIMEOUT_MS);
       }),
     ]);
-    const count = Number(replies?.[0]?.[1]);
-    const ttl = Number(replies?.[2]?.[1]);
-    if (!Number.isFinite(count)) throw new Error('unexpected reply from Redis');
-    if (count <= limit) return { allowed: true, retryAfterSeconds: 0 };
-    return { allowed: false, retryAfterSeconds: ttl > 0 ? ttl : windowSeconds };
+    const [index, ttl] = Array.isArray(reply) ? reply.map(Number) : [];
+    if (index === undefined || !Number.isInteger(index)) throw new Error('unexpected reply from Redis');
+    if (index === 0) return { allowed: true, retryAfterSeconds: 0 };
+    return { allowed: false, retryAfterSeconds: ttl && ttl > 0 ? ttl : windowSeconds, scope: limits[index - 1]?.scope };
   } catch (error) {
-    deps.logger.warn({ module: 'rate-limit', event: 'rate_limit_unavailable', scope, err: (error as Error).message }, 'rate limit skipped: Redis unavailable');
+    const scopes = limits.map((l) => l.scope).join(',');
+    deps.logger.warn({ module: 'rate-limit', event: 'rate_limit_unavailable', scope: scopes, err: (error as Error).message }, 'rate limit skipped: Redis unavailable');
     return { allowed: true, retryAfterSeconds: 0 };
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** One counter; see hitRateLimits. */
+export function hitRateLimit(deps: RateLimitDeps, scope: string, subject: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+  return hitRateLimits(deps, [{ scope, subject, limit }], windowSeconds);
 }

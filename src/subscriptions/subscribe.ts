@@ -4,12 +4,12 @@
 import type { Metrics } from '../metrics.js';
 import type { Redis } from '../redis.js';
 import type { SubscriptionDeps } from './deps.js';
-import { hitRateLimit } from './rate-limit.js';
+import { hitRateLimits, type RateLimitResult } from './rate-limit.js';
 import { saveSubscriber } from './save-subscriber.js';
 import { FORM_VERSION, signupSchema } from './subscriber-input.js';
 
 export interface SignupDeps extends SubscriptionDeps {
-  redis: Pick<Redis, 'multi' | 'status'>;
+  redis: Pick<Redis, 'evalsha' | 'eval' | 'status'>;
   metrics?: Pick<Metrics, 'signups'>;
 }
 
@@ -34,24 +34,27 @@ export async function subscribe(deps: SignupDeps, body: unknown, evidence: Signu
   const limits = deps.config.signupLimits;
   const limiter = { redis: deps.redis, logger: log, keyPrefix: deps.config.queuePrefix };
   const count = (outcome: string) => deps.metrics?.signups.inc({ outcome });
-
-  const byIp = await hitRateLimit(limiter, 'signup-ip', evidence.ip ?? 'unknown', limits.perIp, limits.windowSeconds);
-  if (!byIp.allowed) {
+  const byIp = { scope: 'signup-ip', subject: evidence.ip ?? 'unknown', limit: limits.perIp };
+  const refuse = (result: RateLimitResult): SignupOutcome => {
     count('rate_limited');
-    return { kind: 'rate_limited', retryAfterSeconds: byIp.retryAfterSeconds };
-  }
+    return { kind: 'rate_limited', retryAfterSeconds: result.retryAfterSeconds };
+  };
+
+  // Every attempt counts against its IP, then a valid one against its
+  // address too: both counters in one Redis round trip, IP first.
+  const honeypot = honeypotFilled(body);
+  const parsed = honeypot ? undefined : signupSchema.safeParse(body);
+  const checks = parsed?.success ? [byIp, { scope: 'signup-address', subject: parsed.data.email, limit: limits.perAddress }] : [byIp];
+  const limited = await hitRateLimits(limiter, checks, limits.windowSeconds);
+  if (!limited.allowed) return refuse(limited);
   // A bot that fills the hidden field is told "check your inbox" and nothing is stored.
-  if (honeypotFilled(body)) {
+  if (honeypot) {
     log.info({ event: 'signup_honeypot' }, 'honeypot filled; sign-up dropped');
     count('honeypot');
     return { kind: 'accepted' };
   }
-  const input = signupSchema.parse(body);
-  const byAddress = await hitRateLimit(limiter, 'signup-address', input.email, limits.perAddress, limits.windowSeconds);
-  if (!byAddress.allowed) {
-    count('rate_limited');
-    return { kind: 'rate_limited', retryAfterSeconds: byAddress.retryAfterSeconds };
-  }
+  if (!parsed?.success) throw parsed?.error;
+  const input = parsed.data;
 
   const result = await saveSubscriber(deps, {
     email: input.email,
