@@ -1,4 +1,7 @@
+import { Worker } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { QUEUE_NAMES } from '../../../src/jobs/queues.js';
+import { createRedis } from '../../../src/redis.js';
 import { createAdminEnv, seedLists, type AdminEnv } from './admin-env.js';
 
 let env: AdminEnv;
@@ -9,6 +12,48 @@ beforeAll(async () => {
 afterAll(() => env.cleanup());
 
 const ADDRESS = 'erase.me@example.org';
+
+/** Every Redis value under this test's queue prefix that mentions the text. */
+async function redisKeysMentioning(text: string): Promise<string[]> {
+  const redis = createRedis(env.config.redisUrl, 'worker');
+  const hits: string[] = [];
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.config.queuePrefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      for (const key of keys) {
+        const type = await redis.type(key);
+        const dump =
+          type === 'hash' ? JSON.stringify(await redis.hgetall(key))
+          : type === 'string' ? String(await redis.get(key))
+          : type === 'list' ? JSON.stringify(await redis.lrange(key, 0, -1))
+          : type === 'zset' ? JSON.stringify(await redis.zrange(key, '0', '-1'))
+          : type === 'set' ? JSON.stringify(await redis.smembers(key))
+          : type === 'stream' ? JSON.stringify(await redis.xrange(key, '-', '+'))
+          : '';
+        if (dump.toLowerCase().includes(text.toLowerCase())) hits.push(key);
+      }
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+  return hits;
+}
+
+/** A confirmation job that failed the way a 5xx does: its reason quotes the address. */
+async function failMailJob(subscriberId: number): Promise<void> {
+  await env.ctx.queues.mail.add('confirm', { subscriberId }, { jobId: `confirm-${subscriberId}-failed`, attempts: 1 });
+  const worker = new Worker(
+    QUEUE_NAMES.mail,
+    async () => {
+      throw new Error(`refused by SMTP: 550 5.1.1 <${ADDRESS}>: no such user`);
+    },
+    { connection: createRedis(env.config.redisUrl, 'worker'), prefix: env.config.queuePrefix },
+  );
+  await new Promise<void>((resolve) => worker.on('failed', () => resolve()));
+  await worker.close();
+}
 
 /** Every row of every table in the database that mentions the text, as "table: row". */
 async function rowsMentioning(text: string): Promise<string[]> {
@@ -63,14 +108,17 @@ describe('privacy', () => {
 
   it('erases the address from every table, keeping anonymous delivery counts', async () => {
     const { id } = await seedSubscriberWithHistory();
+    await failMailJob(id);
     expect((await rowsMentioning(ADDRESS)).length).toBeGreaterThan(0);
+    expect((await redisKeysMentioning(ADDRESS)).length).toBeGreaterThan(0);
     const deliveriesBefore = await env.ctx.db.delivery.count();
 
     const res = await env.api.post(`/subscribers/${id}/erase`);
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ erased: true, subscriberId: id, deliveriesAnonymised: 2 });
+    expect(res.body).toEqual({ erased: true, subscriberId: id, deliveriesAnonymised: 2, jobsRemoved: 1 });
 
     expect(await rowsMentioning(ADDRESS)).toEqual([]);
+    expect(await redisKeysMentioning(ADDRESS)).toEqual([]);
     expect(await rowsMentioning('erase.me')).toEqual([]);
     expect(await env.ctx.db.consentRecord.count({ where: { subscriberId: id } })).toBe(0);
     expect(await env.ctx.db.subscription.count({ where: { subscriberId: id } })).toBe(0);
