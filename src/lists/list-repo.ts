@@ -56,10 +56,10 @@ export async function updateList(db: Db, id: number, patch: ListPatch): Promise<
   return flatten(await db.list.update({ where: { id }, data: patch, include: withCount }));
 }
 
-export type DeleteListResult = { deleted: true } | { deleted: false; subscribers: number };
+export type DeleteListResult = { deleted: boolean; subscribers: number };
 
 /**
- * Refuses while anyone subscribes, unless forced (their subscriptions go
+ * Refuses (deleted: false, subscribers > 0) while anyone subscribes, unless forced (their subscriptions go
  * with the list). Count and delete share a transaction so a sign-up landing
  * in between cannot be dropped silently.
  */
@@ -69,8 +69,9 @@ export function deleteList(db: Db, id: number, force: boolean): Promise<DeleteLi
     await tx.$queryRaw`SELECT id FROM "List" WHERE id = ${id} FOR UPDATE`;
     const subscribers = await tx.subscription.count({ where: { listId: id } });
     if (subscribers > 0 && !force) return { deleted: false, subscribers };
-    await tx.list.delete({ where: { id } });
-    return { deleted: true };
+    // deleteMany: a concurrent delete of the same list is a no-op, not an error.
+    const { count } = await tx.list.deleteMany({ where: { id } });
+    return { deleted: count > 0, subscribers };
   });
 }
 

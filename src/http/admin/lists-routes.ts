@@ -180,6 +180,7 @@ export function listRoutes(deps: AppDeps): AdminRoute[] {
       handle: async ({ params, query }) => {
         const list = await requireList(deps, params.list);
         const result = await deleteList(deps.db, list.id, query.force ?? false);
+        if (!result.deleted && result.subscribers === 0) throw new AppError(ERROR_CODES.notFound, 404, `No list "${params.list.slice(0, 64)}"`);
         if (!result.deleted) {
           throw new AppError(ERROR_CODES.conflict, 409, `The list has ${result.subscribers} subscriber(s); add ?force=true to delete it anyway`, {
             subscribers: result.subscribers,
