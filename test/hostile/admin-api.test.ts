@@ -265,6 +265,10 @@ const otherCases: Case[] = [
   { name: 'GET /stats?days=-1', method: 'get', path: '/api/admin/stats?days=-1', status: 400, shape: 'json' },
   { name: 'queue dashboard: a script queue name', method: 'get', path: `/admin/queues/api/queues/${q(XSS)}/1`, status: [400, 404], shape: 'any' },
   { name: 'queue dashboard: a script page path', method: 'get', path: `/admin/queues/${q(XSS)}`, status: [200, 404], shape: 'any' },
+  { name: 'queue dashboard: NUL queue name', method: 'put', path: '/admin/queues/api/queues/%00/pause', status: 404, shape: 'any' },
+  { name: 'queue dashboard: page -1 and 11-digit page size', method: 'get', path: '/admin/queues/api/queues?activeQueue=ingest&page=-1&jobsPerPage=99999999999', status: 400, shape: 'any' },
+  { name: 'GET /subscribers/export?q=NUL', method: 'get', path: '/api/admin/subscribers/export?q=%00', status: 400, shape: 'json' },
+  { name: 'GET /subscribers/export?status=SQL', method: 'get', path: `/api/admin/subscribers/export?status=${q(SQL_OR)}`, status: 400, shape: 'json' },
   { name: 'unknown admin path', method: 'get', path: `/api/admin/${q(SQL_DROP)}`, status: 404, shape: 'json' },
 ];
 
@@ -313,6 +317,17 @@ describe('hostile inputs: admin API', () => {
     const res = await request(app).get(`/api/admin/subscribers?cursor=${encodeCursor(0)}&limit=1`).set(auth);
     expect(res.status).toBe(200);
     expect(res.body.items.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('formula-looking addresses that are valid are stored, and exported with a leading quote', async () => {
+    for (const email of ['+1-2@example.org', '-cmd@example.org']) {
+      expect((await request(app).post('/api/admin/subscribers').set(auth).send({ email, lists: ['trending'], status: 'active' })).status).toBe(201);
+    }
+    const res = await request(app).get('/api/admin/subscribers/export').set(auth);
+    expect(res.status).toBe(200);
+    expect(res.text).toContain(",'+1-2@example.org,");
+    expect(res.text).toContain(",'-cmd@example.org,");
+    expect(res.text).not.toMatch(/^[^,\n]*,[=+\-@]/m);
   });
 
   it('the tables SQL-looking input aimed at are all still there', async () => {
