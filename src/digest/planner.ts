@@ -1,30 +1,18 @@
 // Planning: one Delivery row per due subscriber for a period, with its papers
-// chosen now, in batches sorted by content group. Everything is written in
-// one transaction under a per-digest lock; the caller enqueues the batches
-// after commit (a crash in between leaves pending rows that the repair sweep
-// finds).
-import { createHmac } from 'node:crypto';
+// chosen now, in batches sorted by content group (the SQL is in
+// plan-repo.ts). Everything is written in one transaction under a per-digest
+// lock; the caller enqueues the batches after commit (a crash in between
+// leaves pending rows that the repair sweep finds).
+import { createHash, createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
 import { contentKey, loadLists, loadWindowPapers } from './content.js';
-import {
-  addPlanned,
-  databaseNow,
-  ensureDigest,
-  findDueSubscribers,
-  insertDeliveries,
-  lockDigest,
-  nextBatchNumber,
-  type DueFilter,
-  type DueSubscriber,
-  type InsertedDelivery,
-  type NewDelivery,
-  type Sql,
-} from './digest-repo.js';
+import { addPlanned, databaseNow, ensureDigest, lockDigest, nextBatchNumber, type DueFilter } from './digest-repo.js';
+import { findDueGroups, insertPlannedDeliveries, type PlannedGroup } from './plan-repo.js';
 import { finishDigestIfDone } from './delivery-repo.js';
 import { createMatcher, sectionPaperIds } from './matcher.js';
-import { periodLengthMs, periodWeekday, type TimezoneSlot } from './period.js';
+import { periodWeekday, type TimezoneSlot } from './period.js';
 
 export interface PlanDeps {
   db: Db;
@@ -54,54 +42,22 @@ export interface PlanResult {
   batches: number[];
 }
 
-/** A longer absence still starts at most this far back. */
-const MAX_WINDOW_MS = 31 * 24 * 3600 * 1000;
+/** Per digest, derived from SECRET_KEY: Message-ID tags cannot be guessed, and the secret stays out of SQL. */
+export function messageIdKey(config: Pick<Config, 'secretKey'>, digestId: number): string {
+  return createHmac('sha256', config.secretKey).update(`message-id:${digestId}`).digest('hex');
+}
 
-/** Deterministic per (digest, subscriber): a resend after a crash carries the same id. */
+/**
+ * Deterministic per (digest, subscriber): a resend after a crash carries the
+ * same id. Postgres computes the same string when it plans (plan-repo.ts).
+ */
 export function digestMessageId(config: Pick<Config, 'publicUrl' | 'secretKey'>, digestId: number, subscriberId: number): string {
-  const tag = createHmac('sha256', config.secretKey).update(`message-id:${digestId}:${subscriberId}`).digest('base64url').slice(0, 12);
+  const tag = createHash('md5').update(`${messageIdKey(config, digestId)}:${subscriberId}`).digest('hex').slice(0, 12);
   return `<digest-${digestId}.s${subscriberId}.${tag}@${new URL(config.publicUrl).hostname}>`;
 }
 
-function windowStart(sub: DueSubscriber, asOf: Date): Date {
-  const fallback = asOf.getTime() - periodLengthMs(sub.frequency);
-  const start = sub.previousAt ? Math.min(sub.previousAt.getTime(), asOf.getTime()) : fallback;
-  return new Date(Math.max(start, asOf.getTime() - MAX_WINDOW_MS));
-}
-
-const DUE_PAGE = 10_000;
-const INSERT_CHUNK = 5_000;
-
-interface DueSet {
-  ids: number[];
-  /** Index into windows, per subscriber. */
-  window: number[];
-  /** Distinct (lists, window start) pairs; list arrays are shared, not copied per subscriber. */
-  windows: Array<{ listIds: number[]; start: number }>;
-  earliest: number;
-}
-
-/** Due subscribers, read a page at a time into compact arrays. */
-async function collectDue(tx: Sql, digestId: number, filter: DueFilter, asOf: Date): Promise<DueSet> {
-  const set: DueSet = { ids: [], window: [], windows: [], earliest: asOf.getTime() };
-  const windowIndex = new Map<string, number>();
-  for (let afterId = 0; ; ) {
-    const page = await findDueSubscribers(tx, digestId, filter, { afterId, limit: DUE_PAGE });
-    for (const sub of page) {
-      const start = windowStart(sub, asOf).getTime();
-      const key = `${sub.listIds.join(',')}|${start}`;
-      let index = windowIndex.get(key);
-      if (index === undefined) {
-        index = set.windows.push({ listIds: sub.listIds, start }) - 1;
-        windowIndex.set(key, index);
-        set.earliest = Math.min(set.earliest, start);
-      }
-      set.ids.push(sub.id);
-      set.window.push(index);
-    }
-    if (page.length < DUE_PAGE) return set;
-    afterId = page[page.length - 1]!.id;
-  }
+function parseIntArray(text: string): number[] {
+  return text.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
 }
 
 /** Plans a period; safe to run twice or concurrently (ON CONFLICT + advisory lock). */
@@ -125,64 +81,42 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       await lockDigest(tx, digest.id);
       const asOf = options.now ?? (await databaseNow(tx));
       const empty: PlanResult = { digestId: digest.id, period, asOf, planned: 0, pending: 0, skipped: 0, groups: 0, batches: [] };
-      const due = await collectDue(tx, digest.id, filter, asOf);
-      if (!due.ids.length) return empty;
+      const due = await findDueGroups(tx, digest.id, asOf, filter);
+      if (!due.length) return empty;
 
-      const [lists, papers] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, new Date(due.earliest), asOf)]);
+      const earliest = due.reduce((min, g) => Math.min(min, g.startMs), asOf.getTime());
+      const [lists, papers] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, new Date(earliest), asOf)]);
       const matcher = createMatcher({ papers, lists, now: asOf });
-      // Subscribers with the same lists and window get the same papers: match once per window group.
-      const contents = due.windows.map((w) => {
-        const paperIds = sectionPaperIds(matcher.match(w.listIds, { start: new Date(w.start), end: asOf }));
-        return { paperIds, key: contentKey(w.listIds, paperIds), papers: `{${paperIds.join(',')}}` };
+      // One match per (lists, window) group, however many subscribers share it.
+      const groups: PlannedGroup[] = due.map((g) => {
+        const listIds = parseIntArray(g.lists);
+        const paperIds = sectionPaperIds(matcher.match(listIds, { start: new Date(g.startMs), end: asOf }));
+        return { lists: g.lists, startMs: g.startMs, papers: `{${paperIds.join(',')}}`, contentKey: contentKey(listIds, paperIds) };
       });
-      // Batches follow content groups, so a batch renders one or two bodies.
-      const order = due.ids.map((_, i) => i).filter((i) => contents[due.window[i]!]!.paperIds.length > 0);
-      order.sort((a, b) => {
-        const ka = contents[due.window[a]!]!.key;
-        const kb = contents[due.window[b]!]!.key;
-        return ka < kb ? -1 : ka > kb ? 1 : 0;
-      });
-      const skippedRows = due.ids.length - order.length;
-      const groups = new Set(order.map((i) => contents[due.window[i]!]!.key)).size;
+      const total = due.reduce((n, g) => n + g.count, 0);
+      const pendingTotal = due.reduce((n, g, i) => n + (groups[i]!.papers === '{}' ? 0 : g.count), 0);
+      const contents = new Set(groups.filter((g) => g.papers !== '{}').map((g) => g.contentKey)).size;
       const firstBatch = await nextBatchNumber(tx, digest.id);
       if (options.dryRun) {
-        const batchCount = Math.ceil(order.length / batchSize);
-        const batches = Array.from({ length: batchCount }, (_, i) => firstBatch + i);
-        return { ...empty, planned: due.ids.length, pending: order.length, skipped: skippedRows, groups, batches };
+        const batches = Array.from({ length: Math.ceil(pendingTotal / batchSize) }, (_, i) => firstBatch + i);
+        return { ...empty, planned: total, pending: pendingTotal, skipped: total - pendingTotal, groups: contents, batches };
       }
 
-      const toRow = (i: number, batch: number): NewDelivery => {
-        const content = contents[due.window[i]!]!;
-        return {
-          subscriberId: due.ids[i]!,
-          status: content.paperIds.length ? 'pending' : 'skipped',
-          batch,
-          messageId: digestMessageId(deps.config, digest.id, due.ids[i]!),
-          paperIds: content.paperIds,
-          lastError: content.paperIds.length ? null : 'no matching papers',
-        };
-      };
-      const inserted: InsertedDelivery[] = [];
-      // Rows are built per chunk: 100,000 deliveries never sit in memory at once.
-      for (let from = 0; from < order.length; from += INSERT_CHUNK) {
-        const chunk = order.slice(from, from + INSERT_CHUNK).map((i, k) => toRow(i, firstBatch + Math.floor((from + k) / batchSize)));
-        inserted.push(...(await insertDeliveries(tx, digest.id, asOf, chunk)));
-      }
-      const skippedIdx = due.ids.map((_, i) => i).filter((i) => !contents[due.window[i]!]!.paperIds.length);
-      for (let from = 0; from < skippedIdx.length; from += INSERT_CHUNK) {
-        inserted.push(...(await insertDeliveries(tx, digest.id, asOf, skippedIdx.slice(from, from + INSERT_CHUNK).map((i) => toRow(i, 0)))));
-      }
-      const insertedPending = inserted.filter((r) => r.status === 'pending');
-      await addPlanned(tx, digest.id, inserted.length, inserted.length - insertedPending.length, insertedPending.length > 0);
-      const batches = [...new Set(insertedPending.map((r) => r.batch))].sort((a, b) => a - b);
-      return {
-        ...empty,
-        planned: inserted.length,
-        pending: insertedPending.length,
-        skipped: inserted.length - insertedPending.length,
+      const inserted = await insertPlannedDeliveries(tx, {
+        digestId: digest.id,
+        asOf,
+        filter,
         groups,
-        batches,
-      };
+        firstBatch,
+        batchSize,
+        tagKey: messageIdKey(deps.config, digest.id),
+        host: new URL(deps.config.publicUrl).hostname,
+      });
+      const planned = inserted.reduce((n, r) => n + r.n, 0);
+      const pending = inserted.reduce((n, r) => n + (r.status === 'pending' ? r.n : 0), 0);
+      await addPlanned(tx, digest.id, planned, planned - pending, pending > 0);
+      const batches = inserted.filter((r) => r.status === 'pending').map((r) => r.batch);
+      return { ...empty, planned, pending, skipped: planned - pending, groups: contents, batches };
     },
     { timeout: 10 * 60_000, maxWait: 30_000 },
   );

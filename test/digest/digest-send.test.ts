@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { digestMessageId } from '../../src/digest/planner.js';
 import { runDigestPeriod } from '../../src/jobs/digest-run.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { createList, createPaper, createSubscriber } from './fixtures.js';
@@ -65,6 +66,9 @@ describe('daily digest, end to end on Postgres, Redis and an SMTP sink', () => {
 
     const rows = await db.delivery.findMany({ where: { digestId: summary.digestId } });
     expect(rows.every((r) => r.status === 'sent' && r.smtpResponse?.startsWith('250'))).toBe(true);
+    // Postgres builds the deterministic Message-ID exactly as the JS mirror does, and it is what went out.
+    for (const row of rows) expect(row.messageId).toBe(digestMessageId(env.config, summary.digestId, row.subscriberId!));
+    expect(new Set(mails.map((m) => m.parsed.messageId))).toEqual(new Set(rows.map((r) => r.messageId)));
     const digest = await db.digest.findUniqueOrThrow({ where: { id: summary.digestId } });
     expect(digest).toMatchObject({ status: 'done', planned: 3, sent: 3, skipped: 0, failed: 0 });
 

@@ -1,4 +1,5 @@
-// `paperboy worker` as a real child process, for the crash and scale-out tests.
+// `paperboy worker` (or `serve`) as a real child process, for the crash,
+// scale-out and fault tests.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../src/config.js';
@@ -14,8 +15,14 @@ export interface WorkerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnWorker(config: Config, env: Record<string, string> = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, [BIN, 'worker'], {
+export function spawnWorker(config: Config, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  return spawnPaperboy('worker', config, env);
+}
+
+/** Resolves once the process has logged that it is up (worker_started, or http_listening for serve). */
+export async function spawnPaperboy(command: 'worker' | 'serve', config: Config, env: Record<string, string> = {}): Promise<WorkerProcess> {
+  const readyEvent = command === 'serve' ? 'http_listening' : 'worker_started';
+  const child = spawn(process.execPath, [BIN, command], {
     env: {
       PATH: process.env.PATH ?? '',
       NODE_ENV: 'test',
@@ -48,13 +55,13 @@ export async function spawnWorker(config: Config, env: Record<string, string> = 
         try {
           const parsed = JSON.parse(line) as Record<string, unknown>;
           lines.push(parsed);
-          if (parsed.event === 'worker_started') resolve();
+          if (parsed.event === readyEvent) resolve();
         } catch {
           // not a log line
         }
       }
     });
-    child.once('exit', (code) => reject(new Error(`worker exited early (${code}): ${stderr.slice(-2000)}`)));
+    child.once('exit', (code) => reject(new Error(`${command} exited early (${code}): ${stderr.slice(-2000)}`)));
   });
   await started;
   return {
