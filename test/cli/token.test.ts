@@ -17,7 +17,7 @@ afterAll(() => env.cleanup());
 function paperboy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const childEnv = { PATH: process.env.PATH, DATABASE_URL: env.config.databaseUrl, LOG_LEVEL: 'warn' };
   return new Promise((resolve) => {
-    execFile('node', ['bin/paperboy.js', 'token', ...args], { cwd: root, env: childEnv, timeout: 30_000 }, (error, stdout, stderr) => {
+    execFile('node', ['bin/paperboy.js', 'token', ...args], { cwd: root, env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
@@ -44,12 +44,12 @@ describe('paperboy token', () => {
     expect(JSON.parse(revoked.stdout)).toEqual({ id: row.id, revoked: true });
     const after = await request(createApp(env.ctx)).get('/api/admin/lists').set('Authorization', `Bearer ${token}`);
     expect(after.status).toBe(401);
-  }, 90_000); // three cold starts of the CLI (tsx) on a busy machine
+  }, 200_000); // three cold starts of the CLI (tsx) on a busy machine
 
   it('exits 2 with usage when the name is missing', async () => {
     const run = await paperboy(['create']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('--name');
-  }, 30_000);
+  }, 70_000);
 });
