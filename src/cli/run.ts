@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { createApp } from '../http/app.js';
 import { waitForRedis } from '../redis.js';
 import { PROCESSORS } from '../jobs/processors.js';
-import { upsertSchedulers } from '../jobs/schedulers.js';
+import { keepSchedulers } from '../jobs/schedulers.js';
 import { startWorkers } from '../jobs/workers.js';
 import { onShutdown } from './lifecycle.js';
 
@@ -20,6 +20,10 @@ export async function startServer(ctx: Context, port = ctx.config.port): Promise
   const server = await new Promise<Server>((resolve, reject) => {
     const s = app.listen(port, () => resolve(s)).on('error', reject);
   });
+  // A client that trickles its headers or body must not hold a connection
+  // for Node's default five minutes; a 50 MB CSV import still fits.
+  server.headersTimeout = 15_000;
+  server.requestTimeout = 120_000;
   ctx.logger.info({ event: 'http_listening', port, url: ctx.config.publicUrl }, 'listening');
   return {
     server,
@@ -32,10 +36,15 @@ export async function startServer(ctx: Context, port = ctx.config.port): Promise
 }
 
 export async function startWorker(ctx: Context): Promise<Stoppable> {
-  await upsertSchedulers(ctx.queues, ctx.config);
+  const stopSchedulers = await keepSchedulers(ctx.redis, ctx.queues, ctx.config, ctx.logger);
   const running = startWorkers(ctx, PROCESSORS);
   ctx.logger.info({ event: 'worker_started', queues: Object.keys(PROCESSORS) }, 'worker started');
-  return { stop: () => running.close() };
+  return {
+    stop: () => {
+      stopSchedulers();
+      return running.close();
+    },
+  };
 }
 
 /** Runs the given parts until a signal arrives, then stops them in reverse. */
