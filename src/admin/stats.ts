@@ -1,4 +1,6 @@
-// Delivery and audience figures for the admin. Days are UTC calendar days;
+// Delivery and audience figures for the admin. Days are UTC calendar days
+// (timestamps are stored as UTC wall time, so to_char on the column is the
+// UTC day whatever the session's time zone);
 // every series covers the last `days` days, oldest first, with zero days
 // filled in so scripts and charts need no gap handling.
 import type { Db } from '../db.js';
@@ -33,13 +35,13 @@ export async function collectStats(db: Db, options: { days: number; now?: Date }
        GROUP BY l.slug, l.name, s.status
        ORDER BY l.slug`,
     db.$queryRaw<Array<{ day: string; count: bigint }>>`
-      SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS count
+      SELECT to_char("createdAt", 'YYYY-MM-DD') AS day, count(*) AS count
         FROM "Subscriber" WHERE "createdAt" >= ${since} GROUP BY 1`,
     db.$queryRaw<Array<{ day: string; count: bigint }>>`
-      SELECT to_char("confirmedAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, count(*) AS count
+      SELECT to_char("confirmedAt", 'YYYY-MM-DD') AS day, count(*) AS count
         FROM "Subscriber" WHERE "confirmedAt" >= ${since} GROUP BY 1`,
     db.$queryRaw<Array<{ day: string; status: string; count: bigint }>>`
-      SELECT to_char("createdAt" AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, status::text AS status, count(*) AS count
+      SELECT to_char("createdAt", 'YYYY-MM-DD') AS day, status::text AS status, count(*) AS count
         FROM "Delivery" WHERE "createdAt" >= ${since} GROUP BY 1, 2`,
   ]);
 

@@ -1,4 +1,7 @@
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createContext } from '../../../src/context.js';
+import { createApp } from '../../../src/http/app.js';
 import { addSubscriber, createAdminEnv, seedLists, type AdminEnv } from './admin-env.js';
 
 let env: AdminEnv;
@@ -39,5 +42,23 @@ describe('GET /stats', () => {
     expect(res.body.deliveriesPerDay.at(-1)).toEqual({ day: today(), pending: 0, sending: 0, sent: 3, skipped: 1, failed: 1 });
     expect(res.body.bounceRate).toBe(0.25);
     expect((await env.api.get('/stats?days=0')).status).toBe(400);
+  });
+});
+
+describe('stats days', () => {
+  it('are UTC days, also when the database session runs in another time zone', async () => {
+    const yesterday = new Date(Date.now() - 86_400_000);
+    const day = yesterday.toISOString().slice(0, 10);
+    // 02:00 UTC yesterday is still the day before in New York.
+    await env.ctx.db.subscriber.create({ data: { email: 'early@example.org', createdAt: new Date(`${day}T02:00:00Z`) } });
+    const url = new URL(env.config.databaseUrl);
+    url.searchParams.set('options', '-c timezone=America/New_York');
+    const ny = createContext({ ...env.config, databaseUrl: url.toString() }, { logger: env.ctx.logger });
+    try {
+      const res = await request(createApp(ny)).get('/api/admin/stats?days=3').set(env.auth);
+      expect(res.body.signupsPerDay.find((d: { day: string }) => d.day === day)).toEqual({ day, count: 1 });
+    } finally {
+      await ny.close();
+    }
   });
 });
