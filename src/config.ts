@@ -56,6 +56,8 @@ const schema = z.object({
   /// Digest sending: seconds before a dead sender's claimed deliveries are taken back; first retry delay (ms, doubles).
   DIGEST_LEASE_SECONDS: int(1, 3600).default(60),
   DIGEST_RETRY_DELAY_MS: int(1, 600_000).default(5000),
+  /// Cron (UTC) for the repair sweep that re-enqueues digest batches whose job was lost (e.g. Redis lost its data).
+  DIGEST_REPAIR_CRON: z.string().default('*/5 * * * *'),
   /// BullMQ job lock: a killed worker's job is retried after about this long.
   WORKER_LOCK_MS: int(1000, 600_000).default(30_000),
   WORKER_CONCURRENCY: int(1, 64).default(4),
@@ -92,6 +94,7 @@ export interface Config {
   digestBatchSize: number;
   digestLeaseSeconds: number;
   digestRetryDelayMs: number;
+  digestRepairCron: string;
   workerLockMs: number;
   workerConcurrency: number;
   signupLimits: { perIp: number; perAddress: number; windowSeconds: number };
@@ -138,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestBatchSize: e.DIGEST_BATCH_SIZE,
     digestLeaseSeconds: e.DIGEST_LEASE_SECONDS,
     digestRetryDelayMs: e.DIGEST_RETRY_DELAY_MS,
+    digestRepairCron: e.DIGEST_REPAIR_CRON,
     workerLockMs: e.WORKER_LOCK_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
     signupLimits: {

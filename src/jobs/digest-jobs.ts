@@ -18,7 +18,7 @@ export const DIGEST_SCHEDULERS: SchedulerDefinition[] = [
   // DIGEST_CRON must tick at least hourly: each tick plans whoever's send hour has come.
   { id: 'digest-tick', queue: 'digestPlan', pattern: (config) => config.digestCron, jobName: DIGEST_JOBS.tick, data: {} },
   // Re-enqueues batches whose job was lost (Redis flushed, retries exhausted, crash before enqueue).
-  { id: 'digest-repair', queue: 'digestPlan', pattern: () => '*/5 * * * *', jobName: DIGEST_JOBS.repair, data: {} },
+  { id: 'digest-repair', queue: 'digestPlan', pattern: (config) => config.digestRepairCron, jobName: DIGEST_JOBS.repair, data: {} },
 ];
 
 const planData = z.object({ digestId: z.number().int().positive(), period: z.iso.date() });
