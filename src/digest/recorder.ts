@@ -10,6 +10,8 @@ export interface Recorder {
   failed(mark: FailMark): void;
   skipped(id: number, reason: string): void;
   retry(id: number, error: string): void;
+  /** True once a write failed: outcomes can no longer be recorded (Postgres is gone). */
+  readonly broken: boolean;
   /** Flushes what is left; throws if any write failed. */
   close(): Promise<void>;
 }
@@ -66,6 +68,9 @@ export function createRecorder(db: Db, digestId: number, bounceLimit: number, op
     retry(id, error) {
       retry.push({ id, error });
       added();
+    },
+    get broken() {
+      return firstError !== undefined;
     },
     async close() {
       flush();

@@ -119,6 +119,12 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
       };
 
       const sendOne = async (row: ClaimedDelivery) => {
+        // Postgres stopped taking outcomes: every message sent now would be
+        // sent again by the retry. The row stays claimed and is taken back after the lease.
+        if (recorder.broken) {
+          open.delete(row.id);
+          return;
+        }
         const recipient = row.subscriberId ? recipients.get(row.subscriberId) : undefined;
         if (!recipient?.email || recipient.status !== 'active') {
           open.delete(row.id);
