@@ -1,4 +1,4 @@
-// `npm run bench -- export [--rows 100000]`: seeds N subscribers (each on
+// `npm run bench -- export [--rows 100000] [--heap-mb N]`: seeds N subscribers (each on
 // one or two lists; one in 100 with an address that starts like a formula),
 // then downloads GET /api/admin/subscribers/export over HTTP from the API
 // server in its own process, reading the stream as it comes (counting rows,
@@ -43,7 +43,8 @@ function download(env: BenchEnv, query: string): Promise<{ statusCode: number; l
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const rows = flag(args, 'rows', 100_000);
-  const env = await createBenchEnv('export');
+  const heapMB = args.includes('--heap-mb') ? flag(args, 'heap-mb', 0) : undefined;
+  const env = await createBenchEnv('export', { heapMB });
   try {
     log(`seeding ${rows} subscribers…`);
     await seed(env, rows);
@@ -71,6 +72,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       neutralisedCells: result.neutralised,
       peakRssMB: memory.peakMB,
       idleRssMB: idle.rssMB,
+      serverHeapCapMB: heapMB ?? null,
       peakAboveIdleMB: round(memory.peakMB - idle.rssMB, 1),
       targets: { seconds: 60, peakRssMB: 200 },
       withinTarget: seconds < 60 && memory.peakMB < 200,

@@ -1,4 +1,4 @@
-// `npm run bench -- import [--rows 100000] [--status pending|active]`:
+// `npm run bench -- import [--rows 100000] [--status pending|active] [--heap-mb N]`:
 // uploads a generated CSV to POST /api/admin/subscribers/import over HTTP,
 // streamed (chunked, never held whole), to the API server running in its own
 // process, and reports the time and the server's peak RSS during the upload.
@@ -50,7 +50,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const rows = flag(args, 'rows', 100_000);
   const status = option(args, 'status', 'pending');
   if (status !== 'pending' && status !== 'active') throw new Error('--status must be pending or active');
-  const env = await createBenchEnv('import');
+  const heapMB = args.includes('--heap-mb') ? flag(args, 'heap-mb', 0) : undefined;
+  const env = await createBenchEnv('import', { heapMB });
   const mail = new Queue(QUEUE_NAMES.mail, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });
   try {
     // Warm-up: code paths compiled, pools open, templates loaded; then the peak is reset.
@@ -85,6 +86,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       rowsPerSecond: Math.round(rows / seconds),
       peakRssMB: memory.peakMB,
       idleRssMB: idle.rssMB,
+      serverHeapCapMB: heapMB ?? null,
       peakAboveIdleMB: round(memory.peakMB - idle.rssMB, 1),
       targets: { seconds: 60, peakRssMB: 200 },
       withinTarget: seconds < 60 && memory.peakMB < 200,

@@ -25,7 +25,8 @@ export interface BenchEnv {
   cleanup(): Promise<void>;
 }
 
-export async function createBenchEnv(name: string): Promise<BenchEnv> {
+/** heapMB caps the server's V8 old space (--max-old-space-size), to show the live set stays small. */
+export async function createBenchEnv(name: string, options: { heapMB?: number } = {}): Promise<BenchEnv> {
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
   const databaseUrl = withDatabaseName(base.databaseUrl, `paperboy_bench_${name}_${suffix}`);
@@ -41,7 +42,8 @@ export async function createBenchEnv(name: string): Promise<BenchEnv> {
       { slug: 'vision', name: 'Vision', keywords: ['image', 'video'] },
     ],
   });
-  const server = spawn('node', ['--import', 'tsx', 'bench/admin/server.ts'], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'inherit'] });
+  const nodeArgs = options.heapMB ? [`--max-old-space-size=${options.heapMB}`] : [];
+  const server = spawn('node', [...nodeArgs, '--import', 'tsx', 'bench/admin/server.ts'], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
     server.stdout!.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString()) as { port: number }).port));
