@@ -1,0 +1,85 @@
+// What every digest fault scenario shares: readers to send to, a period
+// started the way the admin API starts one (a plan job that a worker runs),
+// and waiting for the Digest row to close.
+import type { Context } from '../../src/context.js';
+import type { Db } from '../../src/db.js';
+import { triggerDigest } from '../../src/digest/digest-service.js';
+import { createList, createPaper, createSubscribersBulk } from '../../test/digest/fixtures.js';
+import type { WorkerProcess } from '../../test/digest/worker-process.js';
+
+/**
+ * Small batches, a short lease and short retry delays, so that a fault
+ * catches several batches mid-send and recovery takes seconds, not minutes.
+ * The SMTP pool of 2 keeps a handful of messages in flight at any time.
+ */
+export const FAULT_SETTINGS = {
+  DIGEST_BATCH_SIZE: '25',
+  DIGEST_LEASE_SECONDS: '2',
+  DIGEST_RETRY_DELAY_MS: '200',
+  WORKER_LOCK_MS: '2000',
+  WORKER_CONCURRENCY: '4',
+  SMTP_POOL_SIZE: '2',
+};
+
+export const PERIOD = '2026-11-12';
+
+/** A Trending list, one fresh paper, and `count` active confirmed readers; returns their ids. */
+export async function seedReaders(db: Db, count: number, domain: string): Promise<number[]> {
+  const list = await createList(db, { slug: 'trending', name: 'Trending' });
+  await createPaper(db, 'Attention is still all you need', { upvotes: 10 });
+  await createSubscribersBulk(db, count, [list.id], domain);
+  const rows = await db.subscriber.findMany({ where: { email: { endsWith: `@${domain}` } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}
+
+/** POST /api/admin/digests does the same: the Digest row now, planning on the digest-plan queue. */
+export async function startDigest(ctx: Pick<Context, 'db' | 'queues'>, period = PERIOD): Promise<number> {
+  const digest = await triggerDigest(ctx, period);
+  return digest.id;
+}
+
+/** Polls until the Digest row is done; database errors (a restarting Postgres) just mean "not yet". */
+export async function waitForDigestDone(db: Db, digestId: number, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'unknown';
+  for (;;) {
+    try {
+      const digest = await db.digest.findUnique({ where: { id: digestId } });
+      if (digest?.status === 'done') return;
+      const open = await db.delivery.groupBy({ by: ['status'], where: { digestId }, _count: true });
+      last = `${digest?.status}: ${JSON.stringify(open.map((g) => [g.status, g._count]))}`;
+    } catch (error) {
+      last = `database error: ${(error as Error).message.slice(0, 200)}`;
+    }
+    if (Date.now() > deadline) throw new Error(`digest ${digestId} not done after ${timeoutMs} ms (${last})`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** Resolves once `check` holds, polling. */
+export async function waitUntil(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * Runs `atFault` with the worker frozen (SIGSTOP), so that what it measures
+ * in Postgres - the deliveries claimed right now - is exactly what the fault
+ * catches in flight. The pause lets statements already sent finish first.
+ */
+export async function withWorkerFrozen<T>(worker: WorkerProcess, atFault: () => Promise<T>): Promise<T> {
+  worker.child.kill('SIGSTOP');
+  try {
+    await new Promise((r) => setTimeout(r, 300));
+    return await atFault();
+  } finally {
+    worker.child.kill('SIGCONT');
+  }
+}
+
+export function elapsed(started: number): string {
+  return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
