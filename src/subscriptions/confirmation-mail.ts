@@ -133,6 +133,23 @@ export async function sendConfirmation(deps: MailerDeps, subscriberId: number, n
   return 'sent';
 }
 
+/**
+ * A job that ran out of retries (SMTP down for longer than its backoff)
+ * stays in Redis as failed under its id, so adding that id again does
+ * nothing: put it back in the queue with fresh attempts instead. Bounced
+ * requests never get here (the sweep skips them).
+ */
+async function restartFailedJob(deps: SubscriptionDeps, jobId: string): Promise<boolean> {
+  try {
+    const job = await deps.queues.mail.getJob(jobId);
+    if (!job || !(await job.isFailed())) return false;
+    await job.retry('failed', { resetAttemptsMade: true });
+    return true;
+  } catch {
+    return false; // Redis trouble: the add below reports it, the next sweep tries again
+  }
+}
+
 export interface SweepOptions {
   /** Leave requests younger than this to their own job. */
   minAgeMs?: number;
@@ -155,7 +172,9 @@ export async function sweepUnsentConfirmations(deps: SubscriptionDeps, options: 
   );
   let enqueued = 0;
   for (const row of rows) {
-    if (await enqueueConfirmation(deps, row.id, row.confirmRequestedAt)) enqueued += 1;
+    const jobId = confirmJobId(row.id, row.confirmRequestedAt);
+    const queued = (await restartFailedJob(deps, jobId)) || (await enqueueConfirmation(deps, row.id, row.confirmRequestedAt));
+    if (queued) enqueued += 1;
   }
   if (rows.length) {
     deps.logger.child({ module: 'subscriptions' }).info({ event: 'confirmation_sweep', found: rows.length, enqueued }, 'swept unsent confirmations');

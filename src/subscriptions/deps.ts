@@ -9,6 +9,8 @@ import type { MailTransport } from '../mail/transport.js';
 /** The slice of a BullMQ Queue this folder uses. */
 export interface JobQueue {
   add(name: string, data: { subscriberId: number }, opts?: { jobId?: string }): Promise<unknown>;
+  /** The sweep starts over a job that ran out of retries: adding its id again would be a no-op. */
+  getJob(jobId: string): Promise<{ isFailed(): Promise<boolean>; retry(state?: 'failed', opts?: { resetAttemptsMade?: boolean }): Promise<void> } | undefined>;
 }
 
 export interface SubscriptionDeps {
