@@ -5,7 +5,9 @@
 // pre-rendered identical message, in its own process like the worker. The
 // worker (planning + sending, the code `paperboy digest` runs) is a child
 // process too; its peak RSS is what it reports (getrusage maxRSS) and what
-// /proc says (VmHWM), whichever is higher. Own database, dropped after.
+// /proc says (VmHWM), whichever is higher. The worker runs with
+// --max-old-space-size=160 (--heap N to change, --heap 0 for V8's default).
+// Own database, dropped after.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -88,7 +90,7 @@ async function sampleMessage(db: Db, config: ReturnType<typeof loadConfig>) {
   const group = renderer.renderGroup({ period: '2026-11-12', sections, papers: new Map(papers.map((p) => [p.id, p])) });
   const links = { view: `${config.publicUrl}/digests/1?t=x`, preferences: `${config.publicUrl}/preferences/x`, unsubscribe: `${config.publicUrl}/unsubscribe/x` };
   const filled = renderer.fillLinks(group, links);
-  const raw = renderer.personalize(group, { to: 'r0@bench.test', messageId: '<raw@bench.test>', links });
+  const raw = Buffer.concat(renderer.personalize(group, { to: 'r0@bench.test', messageId: '<raw@bench.test>', links })).toString('latin1');
   return { ...filled, raw, htmlBytes: Buffer.byteLength(filled.html), papers: group.paperCount };
 }
 
@@ -106,8 +108,8 @@ function startSink(): Promise<{ child: ChildProcess; port: number; ask(cmd: stri
 }
 
 /** Runs a child to completion; its last stdout line is JSON. Tracks VmHWM meanwhile. */
-function runChild(args: string[], env: NodeJS.ProcessEnv): Promise<{ result: Record<string, unknown>; vmHwmMB: number }> {
-  const child = spawn(process.execPath, [...TSX, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+function runChild(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<{ result: Record<string, unknown>; vmHwmMB: number }> {
+  const child = spawn(process.execPath, [...nodeFlags, ...TSX, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   let vmHwmMB = 0;
   child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
@@ -136,6 +138,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const papers = flag(args, 'papers', 200);
   const base = loadConfig();
   const poolSize = flag(args, 'pool', base.smtp.poolSize);
+  // --heap 0 runs the worker with V8's default heap sizing.
+  const heapMB = args.includes('--heap') ? Number(args[args.indexOf('--heap') + 1]) : 160;
   const rawCount = flag(args, 'raw-messages', Math.min(20_000, Math.max(2000, subscribers / 10)));
   const databaseUrl = withDatabaseName(base.databaseUrl, `paperboy_bench_digest_${randomBytes(4).toString('hex')}`);
   const prefix = `bench${randomBytes(4).toString('hex')}`;
@@ -168,7 +172,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       SMTP_POOL_SIZE: String(poolSize),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
     };
-    const worker = await runChild([here('worker.ts'), '2026-11-12'], env);
+    // The V8 old-space cap recommended for worker processes (README): without
+    // it V8 lets the heap grow to ~3x the live set before collecting.
+    const worker = await runChild([here('worker.ts'), '2026-11-12'], env, heapMB ? [`--max-old-space-size=${heapMB}`] : []);
     const received = await sink.ask('count');
     const summary = worker.result.summary as { sent: number; planned: number; failed: number; skipped: number; groups: number };
     const seconds = Number(worker.result.seconds);
@@ -191,6 +197,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       rawPrebuiltHandoffPerSecond: Math.round(Number(rawPrebuilt.result.perSecond)),
       ratioToRaw: Math.round((emailsPerSecond / rawHandoffPerSecond) * 100) / 100,
       peakRssMB,
+      workerHeapLimitMB: heapMB || null,
       sampleHtmlKB: Math.round(message.htmlBytes / 102.4) / 10,
       smtpPoolSize: poolSize,
       batchSize: config.digestBatchSize,
@@ -198,7 +205,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     };
   } finally {
     await db?.$disconnect();
-    await dropDatabase(databaseUrl).catch(() => {});
+    // BENCH_KEEP_DB=1 leaves the database for profiling the worker by hand.
+    if (process.env.BENCH_KEEP_DB) log(`kept ${databaseUrl}`);
+    else await dropDatabase(databaseUrl).catch(() => {});
     sink.child.kill();
     await rm(dir, { recursive: true, force: true });
   }

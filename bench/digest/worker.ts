@@ -20,6 +20,10 @@ const summary = await runDigestPeriod(ctx, period, {
   },
 });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+if (process.env.BENCH_HEAP_SNAPSHOT) {
+  const { writeHeapSnapshot } = await import('node:v8');
+  writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
+}
 await ctx.close();
 process.stdout.write(`${JSON.stringify({ summary, seconds, maxRssMB: process.resourceUsage().maxRSS / 1024 })}\n`);
 process.exit(0);

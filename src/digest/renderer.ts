@@ -123,8 +123,8 @@ export function subjectFor(period: string, sections: Section[], papers: Map<numb
 
 export interface DigestRenderer {
   renderGroup(input: { period: string; sections: Section[]; papers: Map<number, DigestPaper> }): RenderedGroup;
-  /** The raw RFC 5322 message for one subscriber. */
-  personalize(group: RenderedGroup, input: { to: string; messageId: string; links: PersonalLinks; date?: Date }): string;
+  /** The raw RFC 5322 message for one subscriber, as chunks (shared group parts + its own). */
+  personalize(group: RenderedGroup, input: { to: string; messageId: string; links: PersonalLinks; date?: Date }): Buffer[];
   /** Subject, HTML and text with real links (preview, view in browser). */
   fillLinks(group: RenderedGroup, links: PersonalLinks): { subject: string; html: string; text: string };
 }

@@ -1,6 +1,7 @@
 // Sending one batch: claim its rows (status lock), render per content group,
 // fill per subscriber, hand to SMTP, and record each outcome promptly so a
 // crash re-sends at most the messages that were in flight.
+import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
@@ -144,7 +145,8 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
           const result = await limiter.run(() => {
             const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
             const raw = deps.renderer.personalize(group, { to: email, messageId: row.messageId, links });
-            return deps.mailer.sendRaw({ from: envelopeFrom, to: email }, raw);
+            // A stream over the chunks: the shared group parts are never copied per email.
+            return deps.mailer.sendRaw({ from: envelopeFrom, to: email }, Readable.from(raw, { objectMode: false }));
           });
           recorder.sent(row.id, result.response);
           outcome.sent++;
@@ -177,7 +179,7 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   const unfinished = await countUnfinished(deps.db, digestId, batch);
   if (unfinished) throw new RetryLaterError(`${unfinished} deliveries of batch ${batch} are still held or pending`);
   await finishDigestIfDone(deps.db, digestId);
-  if (outcome.claimed) log.info({ event: 'digest_batch_sent', digestId, batch, ...outcome }, 'batch sent');
+  if (outcome.claimed) log.info({ event: 'digest_batch_sent', digestId, batch, ...outcome, renders: cache.renders }, 'batch sent');
   return outcome;
 }
 

@@ -77,6 +77,10 @@ export function createDigestPlanProcessor(ctx: Context): Processor {
 export function createDigestSendProcessor(ctx: Context, options: SendOptions = {}): Processor {
   const cache = createGroupCache();
   const limiter = createLimiter(sendWindow(ctx.config.smtp.poolSize));
+  // MJML is compiled at start-up, not on the first job; a failure is retried by the first job.
+  getDigestRenderer(ctx.config).catch((error: unknown) =>
+    ctx.logger.error({ event: 'digest_template_failed', err: error instanceof Error ? error.message : String(error) }, 'digest template failed to compile'),
+  );
   return async (job: Job) => {
     const parsed = sendData.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad digest send job: ${parsed.error.message}`);

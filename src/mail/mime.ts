@@ -13,45 +13,47 @@ import { headerValue } from './headers.js';
 
 const HEX = Array.from({ length: 256 }, (_, i) => `=${i.toString(16).toUpperCase().padStart(2, '0')}`);
 const MAX_LINE = 76;
+/** Bytes (read as latin1 characters) that quoted-printable must escape: all but tab, LF and printable ASCII without "=". */
+const UNSAFE = /[^\t\n\x20-\x3c\x3e-\x7e]/g;
 
-/** Quoted-printable (RFC 2045) of UTF-8 text; line breaks become CRLF. */
+/**
+ * Cuts one encoded line into pieces of at most 75 characters plus "=", never
+ * inside an "=XX" escape. The last piece keeps `limit` characters at most
+ * (75 when a soft break will follow it).
+ */
+function wrapLine(line: string, out: string[], limit: number): void {
+  let rest = line;
+  while (rest.length > limit) {
+    let cut = MAX_LINE - 1;
+    if (rest[cut - 1] === '=') cut -= 1;
+    else if (rest[cut - 2] === '=') cut -= 2;
+    out.push(`${rest.slice(0, cut)}=\r\n`);
+    rest = rest.slice(cut);
+  }
+  out.push(rest);
+}
+
+/**
+ * Quoted-printable (RFC 2045) of UTF-8 text; line breaks become CRLF. Built
+ * from native regex replaces and slices, not byte by byte: a digest body is
+ * encoded once per content group and link holes once per email.
+ */
 export function encodeQuotedPrintable(input: string, softBreakAtEnd = false): string {
-  const bytes = Buffer.from(input.replace(/\r\n?/g, '\n'), 'utf8');
+  const escaped = Buffer.from(input.replace(/\r\n?/g, '\n'), 'utf8')
+    .toString('latin1')
+    .replace(UNSAFE, (c) => HEX[c.charCodeAt(0)]!);
+  const lines = escaped.split('\n');
   const out: string[] = [];
-  let line = '';
-  const closeHardLine = () => {
-    // Whitespace at the end of a line would be stripped in transit.
-    const last = line.charCodeAt(line.length - 1);
-    if (last === 0x20 || last === 0x09) {
-      const encoded = HEX[last]!;
-      if (line.length - 1 + encoded.length > MAX_LINE) {
-        out.push(`${line.slice(0, -1)}=\r\n`);
-        line = encoded;
-      } else line = line.slice(0, -1) + encoded;
-    }
-  };
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (b === 0x0a) {
-      closeHardLine();
-      out.push(`${line}\r\n`);
-      line = '';
-      continue;
-    }
-    const piece = (b >= 33 && b <= 126 && b !== 61) || b === 0x20 || b === 0x09 ? String.fromCharCode(b) : HEX[b]!;
-    // Leave room for the "=" of a soft break.
-    if (line.length + piece.length > MAX_LINE - 1) {
-      out.push(`${line}=\r\n`);
-      line = '';
-    }
-    line += piece;
-  }
-  if (softBreakAtEnd) {
-    if (line) out.push(`${line}=\r\n`);
-  } else {
-    closeHardLine();
-    out.push(line);
-  }
+  lines.forEach((line, i) => {
+    const last = i === lines.length - 1;
+    // Whitespace at the end of a hard line would be stripped in transit; before a soft break it is safe.
+    const hardEnd = !last || !softBreakAtEnd;
+    const fixed = hardEnd && /[ \t]$/.test(line) ? line.slice(0, -1) + HEX[line.charCodeAt(line.length - 1)]! : line;
+    const soft = last && softBreakAtEnd && fixed.length > 0;
+    wrapLine(fixed, out, soft ? MAX_LINE - 1 : MAX_LINE);
+    if (!last) out[out.length - 1] += '\r\n';
+    else if (soft) out[out.length - 1] += '=\r\n';
+  });
   return out.join('');
 }
 
@@ -108,8 +110,12 @@ export interface MimeInput {
 }
 
 export interface MimeTemplate {
-  /** The full message. Header values must be encoded already (encodeHeaderText / encodeAddress). */
-  fill(headers: Record<string, string>, slots: Record<string, string>): string;
+  /**
+   * The full message as chunks: the group's pre-encoded parts are shared
+   * Buffers (never copied per message), only headers and holes are new.
+   * Header values must be encoded already (encodeHeaderText / encodeAddress).
+   */
+  fill(headers: Record<string, string>, slots: Record<string, string>): Buffer[];
 }
 
 function splitBody(body: string, slots: Record<string, string>, html: boolean): Piece[] {
@@ -148,30 +154,32 @@ export function compileMime(input: MimeInput): MimeTemplate {
   pieces.push(...splitBody(input.html, input.slots, true));
   pieces.push(`--${boundary}--\r\n`);
 
-  // Adjacent literals merged, so a fill joins a handful of strings.
-  const merged: Piece[] = [];
+  // Adjacent literals merged and encoded once: a fill is a handful of chunks.
+  const merged: Array<Buffer | Exclude<Piece, string>> = [];
+  let text = '';
   for (const piece of pieces) {
-    const prev = merged[merged.length - 1];
-    if (typeof piece === 'string' && typeof prev === 'string') merged[merged.length - 1] = prev + piece;
-    else merged.push(piece);
+    if (typeof piece === 'string') text += piece;
+    else {
+      if (text) merged.push(Buffer.from(text, 'latin1'));
+      text = '';
+      merged.push(piece);
+    }
   }
+  if (text) merged.push(Buffer.from(text, 'latin1'));
 
   return {
     fill(headers, slots) {
-      let out = '';
-      for (const piece of merged) {
-        if (typeof piece === 'string') out += piece;
-        else if ('header' in piece) {
+      return merged.map((piece) => {
+        if (Buffer.isBuffer(piece)) return piece;
+        if ('header' in piece) {
           const value = headers[piece.header];
           if (value === undefined) throw new Error(`missing header ${piece.header}`);
-          out += `${piece.header}: ${headerValue(value)}\r\n`;
-        } else {
-          const value = slots[piece.slot];
-          if (value === undefined) throw new Error(`missing slot ${piece.slot}`);
-          out += encodeQuotedPrintable(piece.html ? escapeHtmlAttr(value) : value, true);
+          return Buffer.from(`${piece.header}: ${headerValue(value)}\r\n`, 'latin1');
         }
-      }
-      return out;
+        const value = slots[piece.slot];
+        if (value === undefined) throw new Error(`missing slot ${piece.slot}`);
+        return Buffer.from(encodeQuotedPrintable(piece.html ? escapeHtmlAttr(value) : value, true), 'latin1');
+      });
     },
   };
 }

@@ -2,6 +2,7 @@
 // app's own: a MailSendError that says whether retrying can help.
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
+import type { Readable } from 'node:stream';
 
 export interface OutgoingMail {
   from: string;
@@ -21,8 +22,8 @@ export interface SendResult {
 
 export interface MailTransport {
   send(mail: OutgoingMail): Promise<SendResult>;
-  /** Hands over a pre-built RFC 5322 message as is (no MIME building). */
-  sendRaw(envelope: { from: string; to: string }, raw: Buffer | string): Promise<SendResult>;
+  /** Hands over a pre-built RFC 5322 message as is (no MIME building); a stream is read once, not buffered. */
+  sendRaw(envelope: { from: string; to: string }, raw: Buffer | string | Readable): Promise<SendResult>;
   verify(): Promise<void>;
   close(): void;
 }

@@ -6,6 +6,7 @@ import { compileMime, encodeQuotedPrintable } from '../../src/mail/mime.js';
 
 const config = { publicUrl: 'https://papers.example.org', mailFrom: 'Paperboy Digest <digest@papers.example.org>', unsubscribeMailto: 'unsubscribe@papers.example.org' };
 const now = new Date('2026-11-12T07:00:00Z');
+const rawOf = (chunks: Buffer[]) => Buffer.concat(chunks).toString('latin1');
 const links = {
   view: 'https://papers.example.org/digests/41?t=view.tok',
   preferences: 'https://papers.example.org/preferences/manage.tok',
@@ -52,7 +53,7 @@ describe('digest rendering and MIME', () => {
 
   it('builds a message with list headers, a unique Message-ID, a text part and the subscriber links', async () => {
     const group = render(papersOf(3));
-    const raw = renderer.personalize(group, { to: 'reader@example.org', messageId: '<digest-1.s2.abc@papers.example.org>', links });
+    const raw = rawOf(renderer.personalize(group, { to: 'reader@example.org', messageId: '<digest-1.s2.abc@papers.example.org>', links }));
     const mail = await simpleParser(raw);
     expect(mail.messageId).toBe('<digest-1.s2.abc@papers.example.org>');
     const header = (name: string) => mail.headerLines.find((h) => h.key === name)?.line;
@@ -75,7 +76,7 @@ describe('digest rendering and MIME', () => {
   it('escapes titles that contain HTML and folds header line breaks; non-ASCII subjects are encoded words', async () => {
     const papers = papersOf(2, (i) => (i === 1 ? 'Évaluer <img src=x onerror=alert(1)> & "attention"\r\nBcc: evil@example.org' : 'attention'));
     const group = render(papers);
-    const raw = renderer.personalize(group, { to: 'reader@example.org', messageId: '<m1@papers.example.org>', links });
+    const raw = rawOf(renderer.personalize(group, { to: 'reader@example.org', messageId: '<m1@papers.example.org>', links }));
     expect(raw).not.toMatch(/^Bcc:/im);
     expect(raw).toMatch(/^Subject: =\?UTF-8\?B\?/m);
     const mail = await simpleParser(raw);
@@ -87,7 +88,7 @@ describe('digest rendering and MIME', () => {
 
   it('keeps a 15-paper digest under 102 KB of HTML', async () => {
     const group = render(papersOf(15));
-    const raw = renderer.personalize(group, { to: 'reader@example.org', messageId: '<m2@papers.example.org>', links });
+    const raw = rawOf(renderer.personalize(group, { to: 'reader@example.org', messageId: '<m2@papers.example.org>', links }));
     const mail = await simpleParser(raw);
     const bytes = Buffer.byteLength(String(mail.html));
     expect(group.paperCount).toBe(15);
@@ -97,8 +98,8 @@ describe('digest rendering and MIME', () => {
 
   it('fills one pre-built group for many subscribers: only links and headers differ', async () => {
     const group = render(papersOf(5));
-    const a = renderer.personalize(group, { to: 'a@example.org', messageId: '<a@x>', links, date: now });
-    const b = renderer.personalize(group, { to: 'b@example.org', messageId: '<b@x>', links: { ...links, unsubscribe: 'https://papers.example.org/unsubscribe/other' }, date: now });
+    const a = rawOf(renderer.personalize(group, { to: 'a@example.org', messageId: '<a@x>', links, date: now }));
+    const b = rawOf(renderer.personalize(group, { to: 'b@example.org', messageId: '<b@x>', links: { ...links, unsubscribe: 'https://papers.example.org/unsubscribe/other' }, date: now }));
     const [ma, mb] = await Promise.all([simpleParser(a), simpleParser(b)]);
     expect(String(ma.html).replace(links.unsubscribe, 'U')).toBe(String(mb.html).replace('https://papers.example.org/unsubscribe/other', 'U'));
     expect(mb.html).toContain('https://papers.example.org/unsubscribe/other');
@@ -109,10 +110,26 @@ describe('digest rendering and MIME', () => {
       const before = `${'é'.repeat(len % 7)}${'x'.repeat(len)} `;
       const mime = compileMime({ headers: [['Subject', 's']], perMessageHeaders: ['To'], text: `${before}HOLE tail=1\n`, html: `<p>${before}HOLE</p>`, slots: { v: 'HOLE' } });
       const value = `https://e.org/${'t'.repeat(len)}?t=a.b`;
-      const mail = await simpleParser(mime.fill({ To: 'x@e.org' }, { v: value }));
+      const mail = await simpleParser(rawOf(mime.fill({ To: 'x@e.org' }, { v: value })));
       expect(mail.text).toBe(`${before}${value} tail=1\n`);
       expect(mail.html).toBe(`<p>${before}${value}</p>`);
     }
     for (const line of encodeQuotedPrintable('a'.repeat(300) + ' \n' + 'ü'.repeat(100), false).split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+  });
+});
+
+describe('quoted-printable', () => {
+  it('property: decodes back to the input, lines never longer than 76', async () => {
+    const fc = (await import('fast-check')).default;
+    const { decode } = (await import('libqp')) as unknown as { decode(s: string): Buffer };
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom(' ', '\t', '=', '\n', '.', 'é', '€', 'x'.repeat(80))), { maxLength: 40 }), fc.boolean(), (parts, soft) => {
+        const input = parts.join('');
+        const encoded = encodeQuotedPrintable(input, soft);
+        for (const line of encoded.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+        expect(decode(encoded).toString('utf8')).toBe(input.replace(/\r\n?/g, '\n').replace(/\n/g, '\r\n'));
+      }),
+      { numRuns: 300 },
+    );
   });
 });
