@@ -1,6 +1,7 @@
 // `npm run bench -- <name> [--flags]`: runs bench/<name>.ts. Each benchmark
 // prints progress to stderr and, as its last stdout line, one JSON object
 // with its figures and the machine it ran on.
+import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 
 const [name, ...args] = process.argv.slice(2);
@@ -12,6 +13,10 @@ if (!name || !available.includes(name)) {
   process.stderr.write(`Usage: npm run bench -- <${available.join('|')}> [--flags]\n`);
   process.exit(name ? 2 : 0);
 }
+// Servers that benchmarks start run as in production: the compiled build.
+process.stderr.write('building dist/ (npm run build)…\n');
+const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });
+if (build.status !== 0) process.exit(build.status ?? 1);
 const bench = (await import(`./${name}.js`)) as { run(args: string[]): Promise<Record<string, unknown>> };
 const figures = await bench.run(args);
 const { machine } = await import('./machine.js');

@@ -7,7 +7,6 @@ import { readFile, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
-import mjml2html from 'mjml';
 import { convert } from 'html-to-text';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/email', import.meta.url));
@@ -24,6 +23,9 @@ export interface EmailTemplate {
 const handlebars = Handlebars.create();
 
 export async function compileEmailTemplate(name: string, mjml: string): Promise<EmailTemplate> {
+  // Loaded on first compile: mjml is ~50 MB of heap that an API server which
+  // never renders an email (only workers do) should not carry.
+  const { default: mjml2html } = await import('mjml');
   const { html, errors } = await mjml2html(mjml, { validationLevel: 'strict' });
   if (errors.length) {
     throw new Error(`template ${name}: ${errors.map((e) => e.formattedMessage).join('; ')}`);
