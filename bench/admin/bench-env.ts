@@ -5,6 +5,7 @@
 // afterwards.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -30,7 +31,7 @@ export async function createBenchEnv(name: string, options: { heapMB?: number } 
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
   const databaseUrl = withDatabaseName(base.databaseUrl, `paperboy_bench_${name}_${suffix}`);
-  const config: Config = { ...base, databaseUrl, queuePrefix: `bench-${name}-${suffix}` };
+  const config: Config = { ...base, databaseUrl, queuePrefix: `bench-${name}-${suffix}`, secretKey: randomBytes(32).toString('hex') };
   const childEnv = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, QUEUE_PREFIX: config.queuePrefix, REDIS_URL: config.redisUrl, LOG_LEVEL: 'warn' };
   log('migrating a fresh database…');
   await promisify(execFile)('node', ['bin/paperboy.js', 'migrate'], { cwd: ROOT, env: childEnv });
@@ -42,12 +43,14 @@ export async function createBenchEnv(name: string, options: { heapMB?: number } 
       { slug: 'vision', name: 'Vision', keywords: ['image', 'video'] },
     ],
   });
-  const nodeArgs = options.heapMB ? [`--max-old-space-size=${options.heapMB}`] : [];
-  const server = spawn('node', [...nodeArgs, '--import', 'tsx', 'bench/admin/server.ts'], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    server.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
-    server.stdout!.once('data', (chunk: Buffer) => resolve((JSON.parse(chunk.toString()) as { port: number }).port));
+  const port = await freePort();
+  // The real `paperboy serve`, as production runs it (compiled build).
+  const server = spawn('node', [...(options.heapMB ? [`--max-old-space-size=${options.heapMB}`] : []), 'bin/paperboy.js', 'serve'], {
+    cwd: ROOT,
+    env: { ...childEnv, NODE_ENV: 'production', PORT: String(port), SECRET_KEY: config.secretKey, ADMIN_TOKEN: config.adminToken },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
+  await waitForHealth(`http://127.0.0.1:${port}`, server);
   return {
     config,
     db,
@@ -55,7 +58,7 @@ export async function createBenchEnv(name: string, options: { heapMB?: number } 
     authorization: `Bearer ${config.adminToken}`,
     server,
     async cleanup() {
-      server.stdin!.end();
+      server.kill('SIGTERM');
       await new Promise((resolve) => server.once('exit', resolve));
       await db.$disconnect();
       await dropDatabase(databaseUrl);
@@ -88,6 +91,27 @@ async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+    probe.on('error', reject);
+  });
+}
+
+async function waitForHealth(baseUrl: string, server: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`bench server exited with ${server.exitCode}`);
+    const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error('bench server did not become healthy within 60 s');
 }
 
 export function option(args: string[], name: string, fallback: string): string {
