@@ -12,6 +12,20 @@ import { writeImportBatch, type BatchOutcome } from './import-batch.js';
 
 export { ImportFileError };
 
+/**
+ * The upload failed (too large, aborted) after some batches were stored.
+ * Those rows stay, complete; the caller must be told what was kept.
+ */
+export class ImportInterruptedError extends Error {
+  constructor(
+    readonly reason: unknown,
+    readonly partial: ImportReport,
+  ) {
+    super(`import interrupted after ${partial.rows} rows: ${(reason as Error)?.message ?? String(reason)}`);
+    this.name = 'ImportInterruptedError';
+  }
+}
+
 export interface ImportOptions {
   /** active: the admin vouches for consent. pending: each new subscriber gets a confirmation email. */
   status: 'active' | 'pending';
@@ -105,6 +119,7 @@ export async function importSubscribersCsv(deps: ImportDeps, input: Readable, op
     input.unpipe(parser);
     parser.destroy();
     if (isCsvError(error)) throw new ImportFileError(`not valid CSV: ${error.message}`, report.rows ? report : undefined);
+    if (report.created || report.updated) throw new ImportInterruptedError(error, report);
     throw error;
   }
   return report;

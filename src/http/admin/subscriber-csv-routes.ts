@@ -2,7 +2,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { exportSubscribersCsv } from '../../admin/subscriber-export.js';
-import { ImportFileError, importSubscribersCsv } from '../../admin/subscriber-import.js';
+import { ImportFileError, ImportInterruptedError, importSubscribersCsv } from '../../admin/subscriber-import.js';
 import { enqueueConfirmation } from '../../subscriptions/confirmation-mail.js';
 import { canonicalTimeZone, emailSchema } from '../../subscriptions/subscriber-input.js';
 import type { AppDeps } from '../app.js';
@@ -79,6 +79,13 @@ export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: nu
           return { body: report };
         } catch (error) {
           if (error instanceof ImportFileError) throw new AppError(ERROR_CODES.validation, 400, error.message, error.partial);
+          if (error instanceof ImportInterruptedError && error.reason instanceof AppError) {
+            const { reason, partial } = error;
+            throw new AppError(reason.code, reason.status, `${reason.message}; the rows before the cut were stored (see details.partial)`, {
+              ...(reason.details as object),
+              partial,
+            });
+          }
           throw error;
         }
       },

@@ -1,10 +1,13 @@
+import { Readable } from 'node:stream';
 import express from 'express';
 import request from 'supertest';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { neutraliseCell } from '../../../src/admin/subscriber-export.js';
 import { adminRouter } from '../../../src/http/admin/index.js';
-import { errorHandler } from '../../../src/http/errors.js';
+import { AppError, ERROR_CODES, errorHandler } from '../../../src/http/errors.js';
+import { ImportInterruptedError, importSubscribersCsv } from '../../../src/admin/subscriber-import.js';
+import { importRules } from '../../../src/http/admin/subscriber-csv-routes.js';
 import { addSubscriber, createAdminEnv, seedLists, type AdminEnv } from './admin-env.js';
 
 let env: AdminEnv;
@@ -141,6 +144,30 @@ describe('POST /subscribers/import', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('an upload cut off after some batches were stored', () => {
+  it('keeps the stored rows and says so: the error carries the partial report', async () => {
+    const cut = new AppError(ERROR_CODES.tooLarge, 413, 'Request body is larger than the limit');
+    const input = Readable.from(
+      (async function* () {
+        yield 'email,lists\ncut1@example.org,trending\ncut2@example.org,trending\ncut3@example.org,trending\n';
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        yield 'cut4@example.org,trending\n';
+        throw cut;
+      })(),
+    );
+    const error = await importSubscribersCsv(
+      { db: env.ctx.db, rules: importRules, requestConfirmations: async () => {} },
+      input,
+      { status: 'active', existing: 'skip', actor: { ip: null, userAgent: null }, batchSize: 2 },
+    ).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ImportInterruptedError);
+    expect((error as ImportInterruptedError).reason).toBe(cut);
+    expect((error as ImportInterruptedError).partial.created).toBe(2);
+    const stored = await env.ctx.db.subscriber.count({ where: { email: { startsWith: 'cut' } } });
+    expect(stored).toBe(2);
   });
 });
 
