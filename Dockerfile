@@ -1,22 +1,31 @@
 # Paperboy: one image for `paperboy start`, `serve` and `worker`.
-FROM node:20-bookworm-slim
 
-ENV NODE_ENV=production
+# Build stage: generate the Prisma client and compile TypeScript to dist/.
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
-
 COPY package.json package-lock.json ./
 COPY scripts/generate-client.mjs scripts/
 COPY prisma ./prisma
 COPY prisma.config.ts ./
-# The postinstall step generates the Prisma client from prisma/schema.prisma.
-RUN npm ci --omit=dev --no-audit --no-fund
-
-COPY bin ./bin
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
 COPY src ./src
+RUN npm run build
+
+# Runtime stage: production dependencies and the compiled build only.
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY scripts/generate-client.mjs scripts/
+COPY prisma ./prisma
+COPY prisma.config.ts ./
+RUN npm ci --omit=dev --no-audit --no-fund
+COPY --from=build /app/dist ./dist
+COPY bin ./bin
 COPY templates ./templates
 COPY public ./public
 COPY data ./data
-COPY tsconfig.json ./
 
 USER node
 EXPOSE 3000
