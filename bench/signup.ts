@@ -16,7 +16,7 @@ import { applyMigrations, dropDatabase, withDatabaseName } from '../src/migratio
 import { flag } from './machine.js';
 import { checkSignups, deleteRedisKeys, seedBenchData } from './signup/bench-data.js';
 import { describeLoad, runLoad, type LoadFigures } from './signup/load.js';
-import { startChild, type ServerChild } from './signup/processes.js';
+import { cpuMsOf, startChild, type ServerChild } from './signup/processes.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -47,15 +47,46 @@ function signupRequests(runId: string, acknowledged: string[]): autocannon.Reque
   ];
 }
 
-async function measure(url: string, target: string, options: { connections: number; seconds: number; warmup: number }, requests?: () => autocannon.Request[]) {
+interface CpuProbe {
+  /** The server process. */
+  server: number | undefined;
+  /** Postgres backends serving the benchmark's database, when Postgres runs on this machine. */
+  postgres?: () => Promise<number[]>;
+}
+
+async function cpuSnapshot(probe: CpuProbe): Promise<{ server: number | null; postgres: Map<number, number> }> {
+  const postgres = new Map<number, number>();
+  for (const pid of (await probe.postgres?.()) ?? []) {
+    const ms = cpuMsOf(pid);
+    if (ms !== null) postgres.set(pid, ms);
+  }
+  return { server: cpuMsOf(probe.server), postgres };
+}
+
+async function measure(
+  url: string,
+  target: string,
+  options: { connections: number; seconds: number; warmup: number },
+  probe: CpuProbe,
+  requests?: () => autocannon.Request[],
+) {
   if (options.warmup > 0) {
     log(`${target}: warming up for ${options.warmup} s…`);
     await runLoad({ url, target, connections: options.connections, seconds: options.warmup, requests: requests?.() });
   }
   log(`${target}: ${options.connections} connections for ${options.seconds} s…`);
+  const before = await cpuSnapshot(probe);
   const figures = await runLoad({ url, target, connections: options.connections, seconds: options.seconds, requests: requests?.() });
-  log(describeLoad(figures));
-  return figures;
+  const after = await cpuSnapshot(probe);
+  const perRequest = (ms: number) => round(ms / Math.max(figures.requests, 1));
+  const cpu = {
+    serverCpuMsPerRequest: before.server !== null && after.server !== null ? perRequest(after.server - before.server) : null,
+    ...(probe.postgres
+      ? { postgresCpuMsPerRequest: perRequest([...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres.get(pid) ?? 0), 0)) }
+      : {}),
+  };
+  log(`${describeLoad(figures)}; CPU per request: ${JSON.stringify(cpu)}`);
+  return { ...figures, ...cpu };
 }
 
 const round = (value: number, digits = 3) => Math.round(value * 10 ** digits) / 10 ** digits;
@@ -101,18 +132,21 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       },
     });
 
+    const backends = async () =>
+      (await db.$queryRaw<Array<{ pid: number }>>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).map((r) => r.pid);
+    const appProbe: CpuProbe = { server: app.child.pid, postgres: backends };
     const acknowledged: string[] = [];
-    const signup = await measure(app.url, 'POST /subscribe', options, () => signupRequests(`${suffix}${acknowledged.length}`, acknowledged));
+    const signup = await measure(app.url, 'POST /subscribe', options, appProbe, () => signupRequests(`${suffix}${acknowledged.length}`, acknowledged));
     // Let answers cut off by the end of the run finish before counting rows.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const check = await checkSignups(db, base.redisUrl, queuePrefix, acknowledged);
     log(`check: ${JSON.stringify(check)}`);
-    const landing = await measure(app.url, 'GET /', options);
+    const landing = await measure(app.url, 'GET /', options, appProbe);
     await app.stop();
     app = undefined;
 
     bare = await startChild({ script: 'bench/signup/bare-server.ts', nodeArgs: ['--import', 'tsx'], readyPath: '/bare', env: { NODE_ENV: 'production' } });
-    const ceiling = await measure(`${bare.url}/bare`, 'GET /bare (express)', options);
+    const ceiling = await measure(`${bare.url}/bare`, 'GET /bare (express)', options, { server: bare.child.pid });
     await bare.stop();
     bare = undefined;
 
@@ -123,6 +157,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       connections,
       durationSeconds: seconds,
       targets: { signup, landing, bare: ceiling } satisfies Record<string, LoadFigures>,
+      cpuNote: 'CPU ms per request (user+system, from /proc): the server process, and the Postgres backends of the bench database; less distorted than requests/s when other work shares the machine',
       signupsPerSecond,
       signupP99Ms: signup.p99Ms,
       bareRequestsPerSecond: ceiling.requestsPerSecond,

@@ -2,6 +2,7 @@
 // bare express app, each alone in its process so autocannon's CPU is never
 // counted in the server's.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -11,6 +12,21 @@ export interface ServerChild {
   url: string;
   child: ChildProcess;
   stop(): Promise<void>;
+}
+
+/**
+ * CPU time (user + system, ms) a process has used so far, from /proc; null
+ * where there is no /proc. Per request, it is the figure that a busy machine
+ * distorts least: requests/s depend on what else runs, CPU per request less.
+ */
+export function cpuMsOf(pid: number | undefined): number | null {
+  if (!pid) return null;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks, USER_HZ = 100 on Linux
+  } catch {
+    return null;
+  }
 }
 
 /** A port nobody listens on right now (the OS picks it). */
