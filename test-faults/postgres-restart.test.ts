@@ -3,8 +3,10 @@
 // a throwaway cluster of the test's own; the shared Postgres is never
 // touched. Batch jobs fail while it is down and retry with backoff; rows the
 // crash left claimed are taken back after the lease.
+import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createContext, type Context } from '../src/context.js';
+import { createApp } from '../src/http/app.js';
 import { createLogger } from '../src/logger.js';
 import { applyMigrations } from '../src/migrations/apply-migrations.js';
 import { deleteQueueKeys, testConfig } from '../test/helpers/context.js';
@@ -59,6 +61,10 @@ describe('fault: Postgres restarted mid-digest', () => {
     expect(sentAtCrash).toBeLessThan(READERS);
     expect(inFlight.size).toBeGreaterThan(0);
     const receivedAtCrash = sink.messages.length;
+    // Meanwhile a sign-up cannot be stored, so it is not answered "check your inbox".
+    const signup = { email: 'during-outage@pg-restart.test', lists: ['trending'], frequency: 'daily', sendHour: 7, weekday: 1, timezone: 'UTC' };
+    const refused = await request(createApp(ctx!)).post('/subscribe').set('accept', 'application/json').send(signup);
+    expect(refused.status).toBeGreaterThanOrEqual(500);
     await new Promise((r) => setTimeout(r, 3000)); // the worker lives through a Postgres outage
     await cluster!.start();
     const restartedAt = Date.now();
@@ -67,6 +73,7 @@ describe('fault: Postgres restarted mid-digest', () => {
     const outcome = await expectNothingLostNothingDoubled({ db, digestId, subscriberIds: readers, messages: sink.messages, inFlight });
     expect(outcome.sent).toBe(READERS);
     expect(worker.child.exitCode).toBeNull(); // the same worker recovered; nobody restarted it
+    expect(await db.subscriber.count({ where: { email: signup.email } })).toBe(0);
     console.info(
       `Postgres restart: ${sentAtCrash} recorded sent and ${receivedAtCrash} received at the crash, ${inFlight.size} in flight, ` +
         `${outcome.repeats} repeated; recovered ${elapsed(restartedAt)} after the restart, scenario ${elapsed(started)}`,

@@ -13,12 +13,11 @@ import { expectNothingLostNothingDoubled, snapshotInFlight } from './helpers/out
 import { RedisServer } from './helpers/redis-server.js';
 
 const READERS = 300;
-/** The sweep runs every 5 s here (every 5 min by default); it still only takes batches idle for 2 min. */
-const SETTINGS = { ...FAULT_SETTINGS, DIGEST_REPAIR_CRON: '*/5 * * * * *' };
+/** FAULT_SETTINGS runs the repair sweep every 5 s (every 5 min by default); it still only takes batches idle for 2 min. */
+const SETTINGS = FAULT_SETTINGS;
 
-function describeRestart(persistent: boolean, recoveryMs: number) {
-  const mode = persistent ? 'with an append-only file' : 'without persistence (it comes back empty)';
-  describe(`fault: Redis restarted mid-digest, ${mode}`, () => {
+function describeRestart(title: string, persistent: boolean, recoveryMs: number) {
+  describe(title, () => {
     let env: TestEnv;
     let sink: FaultSink;
     let redis: RedisServer;
@@ -81,6 +80,6 @@ function describeRestart(persistent: boolean, recoveryMs: number) {
   });
 }
 
-describeRestart(true, 90_000);
+describeRestart('fault: Redis restarted mid-digest, with an append-only file', true, 90_000);
 // The repair sweep waits until pending rows have been idle for 2 minutes.
-describeRestart(false, 200_000);
+describeRestart('fault: Redis restarted mid-digest, without persistence (it comes back empty)', false, 200_000);
