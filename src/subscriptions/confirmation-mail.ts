@@ -40,9 +40,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * already holds the request, and the sweep sends it once Redis is back.
  */
 export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subscriberId: number, jobId: string): Promise<boolean> {
-  const log = deps.logger.child({ module: 'subscriptions' });
+  // Only the failure paths log: no child logger per sign-up.
+  const log = () => deps.logger.child({ module: 'subscriptions' });
   if (deps.redis && deps.redis.status !== 'ready') {
-    log.warn({ event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status }, 'Redis not ready; left for the sweep');
+    log().warn({ event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status }, 'Redis not ready; left for the sweep');
     return false;
   }
   const adding = deps.queues.mail.add(name, { subscriberId }, { jobId });
@@ -52,7 +53,7 @@ export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subsc
     await withTimeout(adding, ENQUEUE_TIMEOUT_MS);
     return true;
   } catch (error) {
-    log.warn({ event: 'mail_enqueue_failed', job: name, subscriberId, err: (error as Error).message }, 'could not enqueue mail job');
+    log().warn({ event: 'mail_enqueue_failed', job: name, subscriberId, err: (error as Error).message }, 'could not enqueue mail job');
     return false;
   }
 }

@@ -4,7 +4,7 @@
 import { WEEKDAYS, timeZoneNames } from '../../subscriptions/subscriber-input.js';
 import { hourLabel } from '../../subscriptions/schedule-text.js';
 import { CSRF_FIELD } from '../csrf.js';
-import { attr, html, type SafeHtml } from './html.js';
+import { attr, html, SafeHtml } from './html.js';
 import type { FieldErrors } from './form-errors.js';
 
 export interface ListChoice {
@@ -76,6 +76,29 @@ export function renderListChoices(lists: ListChoice[], errors: FieldErrors, lege
 </fieldset>`;
 }
 
+// The ~420 time zone options are the same on every page but for the one
+// selected: rendered (and escaped) once, not on every GET /.
+let zoneOptions: { html: string[]; index: Map<string, number> } | undefined;
+
+function timeZoneOptions(selected: string): SafeHtml {
+  zoneOptions ??= (() => {
+    const zones = timeZoneNames();
+    return {
+      html: zones.map((zone) => html`<option value="${zone}">${zone.replace(/_/g, ' ')}</option>`.value),
+      index: new Map(zones.map((zone, i) => [zone, i])),
+    };
+  })();
+  const i = zoneOptions.index.get(selected);
+  if (i === undefined) {
+    // Not a known zone (a re-rendered form): keep what was typed, escaped, selected.
+    return html`${new SafeHtml(zoneOptions.html.join(''))}<option value="${selected}" selected>${selected}</option>`;
+  }
+  const options = zoneOptions.html.slice();
+  // The value is escaped, so the first '>' closes the opening tag.
+  options[i] = options[i]!.replace('>', ' selected>');
+  return new SafeHtml(options.join(''));
+}
+
 export function renderScheduleFields(values: ScheduleValues, errors: FieldErrors): SafeHtml {
   const hours = Array.from({ length: 24 }, (_, hour) => hour);
   return html`<fieldset class="schedule">
@@ -105,8 +128,7 @@ export function renderScheduleFields(values: ScheduleValues, errors: FieldErrors
     <div class="field field-wide">
       <label for="timezone">Time zone</label>
       <select id="timezone" name="timezone" autocomplete="off" data-default="${values.timezoneIsDefault ? 'true' : 'false'}"${describedBy(errors, 'timezone')}>
-        ${timeZoneNames().map((zone) => html`<option value="${zone}"${attr('selected', values.timezone === zone)}>${zone.replace(/_/g, ' ')}</option>`)}
-        ${timeZoneNames().includes(values.timezone) ? '' : html`<option value="${values.timezone}" selected>${values.timezone}</option>`}
+        ${timeZoneOptions(values.timezone)}
       </select>
       ${fieldError(errors, 'timezone')}
     </div>
