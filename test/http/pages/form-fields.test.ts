@@ -9,7 +9,7 @@ const schedule = (timezone: string) =>
 
 describe('renderScheduleFields time zones', () => {
   it('selects exactly the chosen zone, whichever it is, and lists every zone', () => {
-    for (const zone of ['UTC', 'Europe/Paris', 'America/Argentina/Buenos_Aires']) {
+    for (const zone of ['UTC', 'Europe/Paris', 'America/Argentina/Rio_Gallegos']) {
       const out = schedule(zone);
       expect(out.match(/ selected>/g)?.length).toBe(3); // the weekday, the send hour and the zone
       expect(out).toContain(`<option value="${zone}" selected>${zone.replace(/_/g, ' ')}</option>`);
