@@ -133,6 +133,12 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
           outcome.skipped++;
           return;
         }
+        if (!recipient.listIds.length) {
+          open.delete(row.id);
+          recorder.skipped(row.id, 'subscriber follows no list any more');
+          outcome.skipped++;
+          return;
+        }
         const group = groupFor(row, recipient);
         if (!group) {
           open.delete(row.id);

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { digestMessageId } from '../../src/digest/planner.js';
+import { digestMessageId, planPeriod } from '../../src/digest/planner.js';
+import { createDigestSendProcessor } from '../../src/jobs/digest-jobs.js';
+import { enqueueDigestBatches } from '../../src/jobs/digest-queue.js';
+import { startWorkers } from '../../src/jobs/workers.js';
 import { runDigestPeriod } from '../../src/jobs/digest-run.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { createList, createPaper, createSubscriber } from './fixtures.js';
@@ -96,5 +99,29 @@ describe('daily digest, end to end on Postgres, Redis and an SMTP sink', () => {
     const nothing = await runDigestPeriod(env.ctx, '2026-11-14', { pollMs: 50 });
     expect(nothing).toMatchObject({ planned: 3, sent: 0, skipped: 3, status: 'done' });
     expect(env.sink.messages).toHaveLength(0);
+  });
+
+  it('skips, with the reason, a delivery whose subscriber left between planning and sending', async () => {
+    const db = env.ctx.db;
+    env.sink.clear();
+    await createPaper(db, 'Attention for the leavers test', { upvotes: 1 });
+    // 2026-11-16 is a Monday: the Sunday weekly reader is not due.
+    const plan = await planPeriod(env.ctx, '2026-11-16', { due: { kind: 'all' } });
+    expect(plan.pending).toBe(2); // ada and bob follow attention; cy follows video only
+    const bob = await db.subscriber.findUniqueOrThrow({ where: { email: 'bob@example.org' } });
+    await db.subscriber.update({ where: { id: bob.id }, data: { status: 'unsubscribed' } });
+    const running = startWorkers(env.ctx, { digestSend: (ctx) => createDigestSendProcessor(ctx) });
+    try {
+      await enqueueDigestBatches(env.ctx.queues, env.config, plan.digestId, plan.batches);
+      await expect.poll(async () => (await db.digest.findUniqueOrThrow({ where: { id: plan.digestId } })).status).toBe('done');
+    } finally {
+      await running.close();
+    }
+    expect(await db.delivery.findFirstOrThrow({ where: { digestId: plan.digestId, subscriberId: bob.id } })).toMatchObject({
+      status: 'skipped',
+      lastError: 'subscriber unsubscribed',
+    });
+    expect(env.sink.messages.map((m) => m.envelope.to[0])).toEqual(['ada@example.org']);
+    expect(await db.digest.findUniqueOrThrow({ where: { id: plan.digestId } })).toMatchObject({ planned: 3, sent: 1, skipped: 2 });
   });
 });
