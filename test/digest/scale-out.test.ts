@@ -53,7 +53,9 @@ describe('scale-out and crash safety with worker processes', () => {
     const result = await plan('2026-11-12');
     expect(result.pending).toBe(2000);
 
+    const t0 = Date.now();
     const first = await spawnWorker(env.config, SETTINGS);
+    const t1 = Date.now();
     workers.push(first);
     await sink.waitFor(500);
     await first.kill('SIGKILL');
@@ -61,8 +63,11 @@ describe('scale-out and crash safety with worker processes', () => {
     const sentBefore = await env.ctx.db.delivery.count({ where: { digestId: result.digestId, status: 'sent' } });
     expect(sentBefore).toBeLessThan(2000);
 
+    const t2 = Date.now();
     workers.push(await spawnWorker(env.config, SETTINGS));
+    const t3 = Date.now();
     const counts = await waitUntilDone(result.digestId, result.asOf);
+    const t4 = Date.now();
     expect(counts).toMatchObject({ planned: 2000, sent: 2000, failed: 0, skipped: 0 });
 
     const idsByRecipient = new Map<string, Set<string>>();
@@ -78,7 +83,10 @@ describe('scale-out and crash safety with worker processes', () => {
     expect(rows.every((r) => r.status === 'sent' && seen.has(r.messageId))).toBe(true);
     const digest = await env.ctx.db.digest.findUniqueOrThrow({ where: { id: result.digestId } });
     expect(digest).toMatchObject({ status: 'done', planned: 2000, sent: 2000, failed: 0 });
-    console.info(`kill test: ${sentBefore} sent before the kill, ${inFlight} in flight, ${repeats} repeated`);
+    console.info(
+      `kill test: ${sentBefore} sent before the kill, ${inFlight} in flight, ${repeats} repeated; ` +
+        `spawn ${t1 - t0} ms, kill after ${t2 - t1} ms, respawn ${t3 - t2} ms, finish ${t4 - t3} ms`,
+    );
   }, 90_000);
 
   it('two worker processes on one period: no duplicates, both did work', async () => {
