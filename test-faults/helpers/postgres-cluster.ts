@@ -8,6 +8,7 @@ import { chownSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { onProcessEnd } from './on-exit.js';
 import { freePort } from './ports.js';
 
 const run = promisify(execFile);
@@ -19,14 +20,10 @@ function command(binary: string, args: string[]): [string, string[]] {
   return userInfo().uid === 0 ? ['runuser', ['-u', 'postgres', '--', path, ...args]] : [path, args];
 }
 
-const live = new Set<PostgresCluster>();
-// Even when a test fails hard or the run is interrupted, no cluster outlives it.
-process.once('exit', () => {
-  for (const cluster of live) cluster.destroySync();
-});
-
 export class PostgresCluster {
   private running = false;
+  // Even when a test fails hard or the run is interrupted, no cluster outlives it.
+  private readonly unregister = onProcessEnd(() => this.destroySync());
 
   private constructor(
     readonly dir: string,
@@ -36,7 +33,6 @@ export class PostgresCluster {
   static async create(): Promise<PostgresCluster> {
     const dir = mkdtempSync(join(tmpdir(), 'pb-faults-pg-'));
     const cluster = new PostgresCluster(dir, await freePort());
-    live.add(cluster);
     try {
       if (userInfo().uid === 0) {
         const { uid, gid } = postgresUser();
@@ -78,7 +74,7 @@ export class PostgresCluster {
   async destroy(): Promise<void> {
     if (this.running) await this.crash().catch(() => {});
     rmSync(this.dir, { recursive: true, force: true });
-    live.delete(this);
+    this.unregister();
   }
 
   destroySync(): void {
@@ -92,7 +88,7 @@ export class PostgresCluster {
       this.running = false;
     }
     rmSync(this.dir, { recursive: true, force: true });
-    live.delete(this);
+    this.unregister();
   }
 }
 

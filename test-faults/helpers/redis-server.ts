@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { onProcessEnd } from './on-exit.js';
 import { freePort } from './ports.js';
 
 export interface RedisServerOptions {
@@ -16,6 +17,11 @@ export interface RedisServerOptions {
 export class RedisServer {
   private child: ChildProcess | undefined;
   private dir: string | undefined;
+  // A failed or interrupted run leaves no redis-server (or its directory) behind.
+  private readonly unregister = onProcessEnd(() => {
+    this.child?.kill('SIGKILL');
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+  });
 
   private constructor(
     readonly port: number,
@@ -72,5 +78,6 @@ export class RedisServer {
   async stop(): Promise<void> {
     await this.kill();
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.unregister();
   }
 }
