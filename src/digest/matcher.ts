@@ -151,7 +151,14 @@ export interface Matcher {
   match(listIds: readonly number[], window: Window): Section[];
 }
 
-export function createMatcher(input: { papers: MatchPaper[]; lists: MatchList[]; now: Date }): Matcher {
+/**
+ * Papers in one email at most, whatever the lists' own limits add up to: 50
+ * cards render to ~60 KB of HTML, well under Gmail's 102 KB clipping.
+ */
+export const MAX_PAPERS_PER_EMAIL = 50;
+
+export function createMatcher(input: { papers: MatchPaper[]; lists: MatchList[]; now: Date; maxPerEmail?: number }): Matcher {
+  const maxPerEmail = input.maxPerEmail ?? MAX_PAPERS_PER_EMAIL;
   const prepared = input.papers.filter((p) => !p.hidden).map(preparePaper);
   const lists = new Map(input.lists.map((l) => [l.id, l]));
   const ranked = new Map<number, Hit[]>();
@@ -184,7 +191,7 @@ export function createMatcher(input: { papers: MatchPaper[]; lists: MatchList[];
       for (const list of order) {
         const picks: Hit[] = [];
         for (const hit of candidates.get(list.id) ?? []) {
-          if (picks.length >= list.maxPapers) break;
+          if (picks.length >= list.maxPapers || taken.size >= maxPerEmail) break;
           if (taken.has(hit.paper.id)) continue;
           taken.add(hit.paper.id);
           picks.push(hit);

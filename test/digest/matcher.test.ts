@@ -80,6 +80,16 @@ describe('matcher', () => {
     expect(m.match([1], { start: now, end: now })).toEqual([]);
   });
 
+  it('caps the papers of one email, specific lists first', () => {
+    const papers = Array.from({ length: 30 }, (_, i) => paper(i + 1, i < 10 ? `attention ${i}` : `other ${i}`, { upvotes: 100 - i }));
+    const lists = [list(1, 'Trending', { maxPapers: 20 }), list(2, 'Attention', { keywords: ['attention'], maxPapers: 10 })];
+    const sections = createMatcher({ papers, lists, now, maxPerEmail: 12 }).match([1, 2], window);
+    expect(sections.map((s) => [s.name, s.cards.length])).toEqual([
+      ['Trending', 2],
+      ['Attention', 10],
+    ]);
+  });
+
   it('normalises text into singular tokens', () => {
     expect(normalizeText('Self-Attention, Transformers & LLMs!')).toBe(' self attention transformer llm ');
     expect(normalizeText('Memories of classes')).toBe(' memory of class ');
