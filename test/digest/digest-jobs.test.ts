@@ -1,0 +1,52 @@
+import type { Job } from 'bullmq';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { currentPeriod } from '../../src/digest/period.js';
+import { createDigestPlanProcessor, repairDigests } from '../../src/jobs/digest-jobs.js';
+import { sendJobId } from '../../src/jobs/digest-queue.js';
+import { createTestEnv, type TestEnv } from '../helpers/context.js';
+import { createList, createPaper, createSubscriber } from './fixtures.js';
+
+const job = (name: string, data: Record<string, unknown> = {}) => ({ name, data, attemptsMade: 0, opts: {} }) as unknown as Job;
+
+describe('digest plan jobs: the hourly tick and the repair sweep', () => {
+  let env: TestEnv;
+  beforeAll(async () => {
+    env = await createTestEnv();
+  });
+  afterAll(async () => {
+    await env?.cleanup();
+  });
+
+  it('the tick plans whoever is due now and enqueues one send job per batch, with deterministic ids', async () => {
+    const db = env.ctx.db;
+    const list = await createList(db, { slug: 'trending', name: 'Trending' });
+    await createPaper(db, 'Due right now', { upvotes: 1 });
+    const due = await createSubscriber(db, 'due@example.org', [list.id], { timezone: 'UTC', sendHour: 0 });
+    const process = createDigestPlanProcessor(env.ctx);
+    const results = (await process(job('tick'))) as Array<{ digestId: number; period: string; planned: number }>;
+    const today = results.find((r) => r.period === currentPeriod('UTC'))!;
+    expect(today.planned).toBe(1);
+    const delivery = await db.delivery.findFirstOrThrow({ where: { subscriberId: due.id } });
+    const queued = await env.ctx.queues.digestSend.getJob(sendJobId(today.digestId, delivery.batch));
+    expect(queued?.data).toEqual({ digestId: today.digestId, batch: delivery.batch });
+    // A second tick in the same hour plans nothing more.
+    const again = (await process(job('tick'))) as Array<{ period: string; planned: number }>;
+    expect(again.find((r) => r.period === today.period)!.planned).toBe(0);
+  });
+
+  it('the repair sweep re-enqueues a batch whose job is gone, and only then', async () => {
+    const db = env.ctx.db;
+    const delivery = await db.delivery.findFirstOrThrow();
+    expect((await repairDigests(env.ctx)).requeued).toBe(0); // fresh rows, live job
+    await env.ctx.queues.digestSend.obliterate({ force: true });
+    await db.$executeRawUnsafe(`UPDATE "Delivery" SET "updatedAt" = now() - interval '1 hour' WHERE id = $1`, delivery.id);
+    expect((await repairDigests(env.ctx)).requeued).toBe(1);
+    const jobs = await env.ctx.queues.digestSend.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(jobs.map((j) => j.data)).toEqual([{ digestId: delivery.digestId, batch: delivery.batch }]);
+    expect((await repairDigests(env.ctx)).requeued).toBe(0); // its repair job is live now
+  });
+
+  it('rejects malformed plan jobs without retrying', async () => {
+    await expect(createDigestPlanProcessor(env.ctx)(job('plan', { period: 'soon' }))).rejects.toThrow(/bad digest plan job/);
+  });
+});
