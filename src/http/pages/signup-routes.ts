@@ -2,16 +2,15 @@
 // address state; only invalid input (400), a stale form (403) and too many
 // attempts (429) answer differently, and none of those depends on the address.
 import { Router, type Request, type Response } from 'express';
-import { findPublicLists } from '../../subscriptions/subscriber-repo.js';
 import { subscribe, type SignupDeps } from '../../subscriptions/subscribe.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 import { issueCsrfToken, verifyCsrfToken } from '../csrf.js';
 import { fieldErrors, isInputError, summariseErrors, type FieldErrors } from './form-errors.js';
 import { FIELD_LABELS } from './form-fields.js';
+import { findLandingData } from './landing-data.js';
 import { renderLandingPage, type SignupFormValues } from './landing-page.js';
 import { renderCheckInbox, renderErrorPage } from './message-pages.js';
 import { parseForm, parseJson, requestEvidence, sendPage, wantsJson } from './page-support.js';
-import { findTrendingPapers } from './trending-papers.js';
 
 export const CHECK_INBOX_MESSAGE = 'Check your inbox: if the address can receive our emails, a confirmation link is on its way.';
 
@@ -37,7 +36,7 @@ function formValues(body: unknown): SignupFormValues {
 }
 
 async function renderLanding(deps: PageDeps, req: Request, res: Response, status: number, form?: { values: SignupFormValues; errors: FieldErrors }) {
-  const [lists, papers] = await Promise.all([findPublicLists(deps.db), findTrendingPapers(deps.db)]);
+  const { lists, papers } = await findLandingData(deps.db);
   const csrfToken = issueCsrfToken(req, res, csrfOptions(deps));
   sendPage(res, status, renderLandingPage({ lists, papers, csrfToken, values: form?.values, errors: form?.errors }), { private: true });
 }
