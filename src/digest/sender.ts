@@ -119,6 +119,13 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
         });
       };
 
+      // Things change between planning and sending: such deliveries are skipped, with the reason.
+      const skip = (row: ClaimedDelivery, reason: string) => {
+        open.delete(row.id);
+        recorder.skipped(row.id, reason);
+        outcome.skipped++;
+      };
+
       const sendOne = async (row: ClaimedDelivery) => {
         // Postgres stopped taking outcomes: every message sent now would be
         // sent again by the retry. The row stays claimed and is taken back after the lease.
@@ -127,25 +134,11 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
           return;
         }
         const recipient = row.subscriberId ? recipients.get(row.subscriberId) : undefined;
-        if (!recipient?.email || recipient.status !== 'active') {
-          open.delete(row.id);
-          recorder.skipped(row.id, recipient?.email ? `subscriber ${recipient.status}` : 'subscriber erased');
-          outcome.skipped++;
-          return;
-        }
-        if (!recipient.listIds.length) {
-          open.delete(row.id);
-          recorder.skipped(row.id, 'subscriber follows no list any more');
-          outcome.skipped++;
-          return;
-        }
+        if (!recipient?.email) return skip(row, 'subscriber erased');
+        if (recipient.status !== 'active') return skip(row, `subscriber ${recipient.status}`);
+        if (!recipient.listIds.length) return skip(row, 'subscriber follows no list any more');
         const group = groupFor(row, recipient);
-        if (!group) {
-          open.delete(row.id);
-          recorder.skipped(row.id, 'no papers left to send');
-          outcome.skipped++;
-          return;
-        }
+        if (!group) return skip(row, 'no papers left to send');
         const email = recipient.email;
         try {
           const result = await limiter.run(() => {
