@@ -16,7 +16,7 @@ import { applyMigrations, dropDatabase, withDatabaseName } from '../src/migratio
 import { flag } from './machine.js';
 import { checkSignups, deleteRedisKeys, seedBenchData } from './signup/bench-data.js';
 import { describeLoad, runLoad, type LoadFigures } from './signup/load.js';
-import { cpuMsOf, ensureCompiledBuild, startChild, type ServerChild } from './signup/processes.js';
+import { cpuMsOf, startChild, type ServerChild } from './signup/processes.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -105,7 +105,6 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const profileDir = join(os.tmpdir(), `paperboy-signup-prof-${suffix}`);
   const loadBefore = os.loadavg().map((v) => round(v, 2));
 
-  await ensureCompiledBuild(log);
   log(`migrating ${databaseUrl.replace(/\/\/[^@]*@/, '//')}…`);
   await applyMigrations({ databaseUrl });
   const db = createDb(databaseUrl, { max: 2 });
@@ -154,7 +153,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const signupsPerSecond = signup.okPerSecond;
     const share = ceiling.requestsPerSecond ? round(signupsPerSecond / ceiling.requestsPerSecond) : 0;
     return {
-      server: 'node bin/paperboy.js serve, NODE_ENV=production (the compiled dist/), LOG_LEVEL=warn, in its own process',
+      server: 'node bin/paperboy.js serve, NODE_ENV=production (the compiled dist/, which the bench runner builds first), LOG_LEVEL=warn, in its own process',
       signupBody: 'JSON (Content-Type: application/json), the documented API way; the HTML form needs a CSRF cookie and token',
       connections,
       durationSeconds: seconds,

@@ -1,10 +1,8 @@
 // Child processes for the sign-up benchmark: the real `paperboy serve` and a
 // bare express app, each alone in its process so autocannon's CPU is never
 // counted in the server's.
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
@@ -28,38 +26,6 @@ export function cpuMsOf(pid: number | undefined): number | null {
     return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // clock ticks, USER_HZ = 100 on Linux
   } catch {
     return null;
-  }
-}
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/**
- * `paperboy` with NODE_ENV=production runs the compiled dist/ (as the Docker
- * image does), so the benchmark measures that, rebuilt first when a source
- * file is newer than the build: a stale build would measure old code.
- */
-export async function ensureCompiledBuild(log: (message: string) => void): Promise<void> {
-  const builtAt = (() => {
-    try {
-      return statSync(join(ROOT, 'dist/cli/index.js')).mtimeMs;
-    } catch {
-      return 0;
-    }
-  })();
-  if (builtAt > newestMtime(join(ROOT, 'src'))) return;
-  log('dist/ is missing or older than src/: npm run build…');
-  try {
-    await promisify(execFile)('npm', ['run', 'build'], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-  } catch (error) {
-    // tsc still emits on type errors (someone's work in progress elsewhere); say so and go on.
-    log(`npm run build reported errors; measuring what it emitted: ${String((error as { stdout?: string }).stdout ?? error).slice(-500)}`);
   }
 }
 
