@@ -76,7 +76,9 @@ async function measure(
   }
   log(`${target}: ${options.connections} connections for ${options.seconds} s…`);
   const before = await cpuSnapshot(probe);
+  const ownBefore = process.cpuUsage();
   const figures = await runLoad({ url, target, connections: options.connections, seconds: options.seconds, requests: requests?.() });
+  const own = process.cpuUsage(ownBefore);
   const after = await cpuSnapshot(probe);
   const perRequest = (ms: number) => round(ms / Math.max(figures.requests, 1));
   const cpu = {
@@ -84,6 +86,7 @@ async function measure(
     ...(probe.postgres
       ? { postgresCpuMsPerRequest: perRequest([...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres.get(pid) ?? 0), 0)) }
       : {}),
+    loadGeneratorCpuMsPerRequest: perRequest((own.user + own.system) / 1000),
   };
   log(`${describeLoad(figures)}; CPU per request: ${JSON.stringify(cpu)}`);
   return { ...figures, ...cpu };
@@ -158,7 +161,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       connections,
       durationSeconds: seconds,
       targets: { signup, landing, bare: ceiling } satisfies Record<string, LoadFigures>,
-      cpuNote: 'CPU ms per request (user+system, from /proc): the server process, and the Postgres backends of the bench database; less distorted than requests/s when other work shares the machine',
+      cpuNote: 'CPU ms per request (user+system, from /proc): the server process, the Postgres backends of the bench database, and autocannon (this process); less distorted than requests/s when other work shares the machine',
       signupsPerSecond,
       signupP99Ms: signup.p99Ms,
       bareRequestsPerSecond: ceiling.requestsPerSecond,
