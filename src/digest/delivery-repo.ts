@@ -16,19 +16,38 @@ export interface ClaimedDelivery {
  * The status lock: only rows still pending, or stuck in 'sending' longer than
  * the lease (their sender died), are taken, and RETURNING says which this
  * caller got. Two jobs for the same batch (a retry, a duplicate, a repair)
- * can never both take a row; a row already sent is never taken again.
- * Senders renew the lease while they work (renewLease), so a slow but live
- * sender keeps its rows.
+ * can never both take a row; a row already sent is never taken again. Rows
+ * are taken a few at a time (`limit`), just before they are sent, so the
+ * rows left in 'sending' by a crash are the messages that were really in
+ * flight; SKIP LOCKED lets two claimers of one batch split it instead of
+ * queueing on each other. `exclude` keeps a job from retrying at once the
+ * rows it already tried (a transient failure waits for the job's backoff).
+ * Senders renew the lease while they work
+ * (renewLease), so a slow but live sender keeps its rows.
  */
-export async function claimBatch(sql: Sql, digestId: number, batch: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
+export async function claimBatch(
+  sql: Sql,
+  digestId: number,
+  batch: number,
+  leaseSeconds: number,
+  options: { limit?: number; exclude?: number[] } = {},
+): Promise<ClaimedDelivery[]> {
   return sql.$queryRawUnsafe<ClaimedDelivery[]>(
     `UPDATE "Delivery" SET status = 'sending', attempts = attempts + 1, "updatedAt" = now()
-     WHERE "digestId" = $1 AND batch = $2
-       AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
+     WHERE id IN (
+       SELECT id FROM "Delivery"
+       WHERE "digestId" = $1 AND batch = $2
+         AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
+         AND NOT (id = ANY($5::int[]))
+       ORDER BY id LIMIT $4
+       FOR UPDATE SKIP LOCKED)
+     AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
      RETURNING id, "subscriberId", "messageId", "paperIds", attempts, "createdAt"`,
     digestId,
     batch,
     leaseSeconds,
+    options.limit ?? 1_000_000,
+    options.exclude ?? [],
   );
 }
 

@@ -10,11 +10,12 @@ import type { Metrics } from '../metrics.js';
 import { addressOf } from '../mail/mime.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
-import { arrangeSections, contentKey, loadLists, loadPapersById } from './content.js';
+import { arrangeSections, contentKey, loadLists, loadPapersById, type ContentPaper } from './content.js';
+import type { MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
 import { claimBatch, countUnfinished, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
 import { createGroupCache, type GroupCache } from './group-cache.js';
-import type { DigestRenderer, RenderedGroup } from './renderer.js';
+import type { DigestRenderer } from './renderer.js';
 import { createRecorder } from './recorder.js';
 import { createLimiter, type Limiter } from './limiter.js';
 
@@ -88,90 +89,96 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   const leaseSeconds = options.leaseSeconds ?? deps.config.digestLeaseSeconds;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   const cache = deps.cache ?? createGroupCache();
-  const limiter = deps.limiter ?? createLimiter(sendWindow(deps.config.smtp.poolSize));
+  const window = sendWindow(deps.config.smtp.poolSize);
+  const limiter = deps.limiter ?? createLimiter(window);
   const outcome: BatchOutcome = { claimed: 0, sent: 0, failed: 0, skipped: 0, retrying: 0 };
+  const recorder = createRecorder(deps.db, digestId, options.bounceLimit ?? DEFAULT_BOUNCE_LIMIT);
+  const open = new Set<number>();
+  const tried = new Set<number>();
+  // Renew the lease while sending, so only a dead sender's rows are reclaimed.
+  const heartbeat = setInterval(() => void renewLease(deps.db, [...open]).catch(() => {}), Math.max(250, (leaseSeconds * 1000) / 3));
+  heartbeat.unref();
+  const envelopeFrom = addressOf(deps.config.mailFrom);
+  const papers = new Map<number, ContentPaper>();
+  let context: { period: string; lists: MatchList[] } | undefined;
 
-  const claimed = await claimBatch(deps.db, digestId, batch, leaseSeconds);
-  outcome.claimed = claimed.length;
-  if (claimed.length) {
-    const digest = await findDigest(deps.db, digestId);
-    if (!digest) throw new Error(`digest ${digestId} not found`);
-    const recorder = createRecorder(deps.db, digestId, options.bounceLimit ?? DEFAULT_BOUNCE_LIMIT);
-    const open = new Set(claimed.map((c) => c.id));
-    // Renew the lease while sending, so only a dead sender's rows are reclaimed.
-    const heartbeat = setInterval(() => void renewLease(deps.db, [...open]).catch(() => {}), Math.max(250, (leaseSeconds * 1000) / 3));
-    heartbeat.unref();
-    try {
-      const [recipients, lists, papers] = await Promise.all([
-        loadRecipients(deps.db, claimed.flatMap((c) => (c.subscriberId ? [c.subscriberId] : []))),
-        loadLists(deps.db),
-        loadPapersById(deps.db, [...new Set(claimed.flatMap((c) => c.paperIds))]),
-      ]);
-      const paperMap = new Map(papers.map((p) => [p.id, p]));
-      const envelopeFrom = addressOf(deps.config.mailFrom);
+  // Things change between planning and sending: such deliveries are skipped, with the reason.
+  const skip = (row: ClaimedDelivery, reason: string) => {
+    open.delete(row.id);
+    recorder.skipped(row.id, reason);
+    outcome.skipped++;
+  };
 
-      const groupFor = (row: ClaimedDelivery, recipient: Recipient): RenderedGroup | null => {
-        const key = `${digestId}|${contentKey(recipient.listIds, row.paperIds)}`;
-        return cache.get(key, () => {
-          const sections = arrangeSections({ papers: paperMap, lists, listIds: recipient.listIds, paperIds: row.paperIds, asOf: row.createdAt });
-          if (!sections.length) return null;
-          return deps.renderer.renderGroup({ period: digest.period, sections, papers: paperMap });
-        });
-      };
-
-      // Things change between planning and sending: such deliveries are skipped, with the reason.
-      const skip = (row: ClaimedDelivery, reason: string) => {
-        open.delete(row.id);
-        recorder.skipped(row.id, reason);
-        outcome.skipped++;
-      };
-
-      const sendOne = async (row: ClaimedDelivery) => {
-        // Postgres stopped taking outcomes: every message sent now would be
-        // sent again by the retry. The row stays claimed and is taken back after the lease.
-        if (recorder.broken) {
-          open.delete(row.id);
-          return;
-        }
-        const recipient = row.subscriberId ? recipients.get(row.subscriberId) : undefined;
-        if (!recipient?.email) return skip(row, 'subscriber erased');
-        if (recipient.status !== 'active') return skip(row, `subscriber ${recipient.status}`);
-        if (!recipient.listIds.length) return skip(row, 'subscriber follows no list any more');
-        const group = groupFor(row, recipient);
-        if (!group) return skip(row, 'no papers left to send');
-        const email = recipient.email;
-        try {
-          const result = await limiter.run(() => {
-            const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
-            const raw = deps.renderer.personalize(group, { to: email, messageId: row.messageId, links });
-            // A stream over the chunks: the shared group parts are never copied per email.
-            return deps.mailer.sendRaw({ from: envelopeFrom, to: email }, Readable.from(raw, { objectMode: false }));
-          });
-          recorder.sent(row.id, result.response);
-          outcome.sent++;
-          deps.metrics?.emails.inc({ kind: 'digest', result: 'sent' });
-        } catch (error) {
-          const e = error instanceof MailSendError ? error : new MailSendError(String(error), 'transient');
-          const final = e.kind === 'permanent' || row.attempts >= maxAttempts;
-          if (final) {
-            recorder.failed({ id: row.id, error: e.message, response: e.response ?? null, bounce: e.kind === 'permanent' });
-            outcome.failed++;
-            log.warn({ event: 'digest_delivery_failed', deliveryId: row.id, to: maskEmail(recipient.email), code: e.responseCode, kind: e.kind }, 'delivery failed');
-          } else {
-            recorder.retry(row.id, e.message);
-            outcome.retrying++;
-          }
-          deps.metrics?.emails.inc({ kind: 'digest', result: final ? 'failed' : 'retry' });
-        } finally {
-          open.delete(row.id);
-        }
-      };
-
-      await forEachLimited(claimed, sendWindow(deps.config.smtp.poolSize), sendOne);
-      await recorder.close();
-    } finally {
-      clearInterval(heartbeat);
+  const sendOne = async (row: ClaimedDelivery, recipient: Recipient | undefined, period: string, lists: MatchList[]) => {
+    // Postgres stopped taking outcomes: every message sent now would be
+    // sent again by the retry. The row stays claimed and is taken back after the lease.
+    if (recorder.broken) {
+      open.delete(row.id);
+      return;
     }
+    if (!recipient?.email) return skip(row, 'subscriber erased');
+    if (recipient.status !== 'active') return skip(row, `subscriber ${recipient.status}`);
+    if (!recipient.listIds.length) return skip(row, 'subscriber follows no list any more');
+    const group = cache.get(`${digestId}|${contentKey(recipient.listIds, row.paperIds)}`, () => {
+      const sections = arrangeSections({ papers, lists, listIds: recipient.listIds, paperIds: row.paperIds, asOf: row.createdAt });
+      return sections.length ? deps.renderer.renderGroup({ period, sections, papers }) : null;
+    });
+    if (!group) return skip(row, 'no papers left to send');
+    const email = recipient.email;
+    try {
+      const result = await limiter.run(() => {
+        const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
+        const raw = deps.renderer.personalize(group, { to: email, messageId: row.messageId, links });
+        // A stream over the chunks: the shared group parts are never copied per email.
+        return deps.mailer.sendRaw({ from: envelopeFrom, to: email }, Readable.from(raw, { objectMode: false }));
+      });
+      recorder.sent(row.id, result.response);
+      outcome.sent++;
+      deps.metrics?.emails.inc({ kind: 'digest', result: 'sent' });
+    } catch (error) {
+      const e = error instanceof MailSendError ? error : new MailSendError(String(error), 'transient');
+      const final = e.kind === 'permanent' || row.attempts >= maxAttempts;
+      if (final) {
+        recorder.failed({ id: row.id, error: e.message, response: e.response ?? null, bounce: e.kind === 'permanent' });
+        outcome.failed++;
+        log.warn({ event: 'digest_delivery_failed', deliveryId: row.id, to: maskEmail(email), code: e.responseCode, kind: e.kind }, 'delivery failed');
+      } else {
+        recorder.retry(row.id, e.message);
+        outcome.retrying++;
+      }
+      deps.metrics?.emails.inc({ kind: 'digest', result: final ? 'failed' : 'retry' });
+    } finally {
+      open.delete(row.id);
+    }
+  };
+
+  try {
+    // Claim a window's worth at a time, right before sending it.
+    while (!recorder.broken) {
+      const claimed = await claimBatch(deps.db, digestId, batch, leaseSeconds, { limit: window, exclude: [...tried] });
+      if (!claimed.length) break;
+      outcome.claimed += claimed.length;
+      for (const row of claimed) {
+        open.add(row.id);
+        tried.add(row.id);
+      }
+      if (!context) {
+        const [digest, lists] = await Promise.all([findDigest(deps.db, digestId), loadLists(deps.db)]);
+        if (!digest) throw new Error(`digest ${digestId} not found`);
+        context = { period: digest.period, lists };
+      }
+      const missing = [...new Set(claimed.flatMap((c) => c.paperIds))].filter((id) => !papers.has(id));
+      const [recipients, loaded] = await Promise.all([
+        loadRecipients(deps.db, claimed.flatMap((c) => (c.subscriberId ? [c.subscriberId] : []))),
+        loadPapersById(deps.db, missing),
+      ]);
+      for (const p of loaded) papers.set(p.id, p);
+      const { period, lists } = context;
+      await forEachLimited(claimed, window, (row) => sendOne(row, row.subscriberId ? recipients.get(row.subscriberId) : undefined, period, lists));
+    }
+    await recorder.close();
+  } finally {
+    clearInterval(heartbeat);
   }
 
   if (outcome.retrying) throw new RetryLaterError(`${outcome.retrying} deliveries of batch ${batch} failed transiently; retrying`);
@@ -181,4 +188,3 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   if (outcome.claimed) log.info({ event: 'digest_batch_sent', digestId, batch, ...outcome, renders: cache.renders }, 'batch sent');
   return outcome;
 }
-
