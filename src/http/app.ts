@@ -4,27 +4,15 @@ import express from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
-import type { Config } from '../config.js';
-import type { Db } from '../db.js';
-import type { Logger } from '../logger.js';
-import type { Metrics } from '../metrics.js';
-import type { Redis } from '../redis.js';
-import type { Queues } from '../jobs/queues.js';
+import type { Context } from '../context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { pageRoutes } from './pages/page-routes.js';
 import { adminRouter, queueDashboard } from './admin/index.js';
 import { digestViewRoutes } from './digest-view-routes.js';
 
-export interface AppDeps {
-  config: Config;
-  logger: Logger;
-  db: Db;
-  /** A "command" connection: fails fast when Redis is down. */
-  redis: Redis;
-  queues: Queues;
-  metrics: Metrics;
-}
+/** What HTTP handlers may use: the composition root minus the mailer (HTTP never sends mail itself; workers do). */
+export type AppDeps = Omit<Context, 'mailer' | 'close'>;
 
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
