@@ -13,6 +13,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createDb, type Db } from '../../src/db.js';
 import { dropDatabase, withDatabaseName } from '../../src/migrations/apply-migrations.js';
 import { createRedis } from '../../src/redis.js';
+import { deleteQueueKeys } from '../../src/jobs/queues.js';
 
 export const log = (message: string) => process.stderr.write(`${message}\n`);
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -82,12 +83,7 @@ export async function resetPeak(pid: number): Promise<void> {
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = createRedis(redisUrl, 'worker');
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteQueueKeys(redis, prefix);
   } finally {
     redis.disconnect();
   }

@@ -1,5 +1,6 @@
 // The queue registry: every BullMQ queue the app uses, named once.
 import { Queue, type ConnectionOptions, type DefaultJobOptions } from 'bullmq';
+import type { Redis } from '../redis.js';
 
 export const QUEUE_NAMES = {
   /** Fetch papers from a source and upsert them. */
@@ -38,4 +39,19 @@ export function createQueues(connection: ConnectionOptions, prefix: string): Que
 
 export async function closeQueues(queues: Queues): Promise<void> {
   await Promise.all(Object.values(queues).map((queue) => queue.close()));
+}
+
+/**
+ * Deletes every key under a QUEUE_PREFIX: what removing a tenant, or
+ * cleaning up after a test or benchmark run, needs.
+ */
+export async function deleteQueueKeys(redis: Redis, prefix: string): Promise<number> {
+  let deleted = 0;
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length) deleted += await redis.del(...keys);
+  } while (cursor !== '0');
+  return deleted;
 }

@@ -6,6 +6,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createContext, type Context } from '../../src/context.js';
 import { createLogger } from '../../src/logger.js';
 import { createRedis } from '../../src/redis.js';
+import { deleteQueueKeys as deleteKeysUnder } from '../../src/jobs/queues.js';
 import { createTestDatabase, dropDatabase } from './database.js';
 import { SmtpSink } from './smtp-sink.js';
 
@@ -56,12 +57,7 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
 export async function deleteQueueKeys(prefix: string): Promise<void> {
   const redis = createRedis(TEST_REDIS_URL, 'worker');
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysUnder(redis, prefix);
   } finally {
     redis.disconnect();
   }
