@@ -27,7 +27,9 @@ export function queueDashboard(deps: AppDeps): Router {
   const serverAdapter = new ExpressAdapter();
   serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
   createBullBoard({
-    queues: Object.values(deps.queues).map((queue) => new BullMQAdapter(queue)),
+    // Read-only but for retrying failed jobs: adding or editing a job from a
+    // browser could, for one, point the ingest job at any file on a worker.
+    queues: Object.values(deps.queues).map((queue) => new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: true })),
     // @bull-board/express pins its own copy of @bull-board/api one patch
     // release apart: the same interface under two type identities.
     serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],

@@ -118,4 +118,13 @@ describe('queue dashboard', () => {
     const apiNoAuth = await request(env.app).get('/admin/queues/api/queues');
     expect(apiNoAuth.status).toBe(401);
   });
+
+  it('is read-only: adding a job from the browser is refused', async () => {
+    const add = await request(env.app)
+      .post('/admin/queues/api/queues/ingest/add')
+      .set(env.auth)
+      .send({ name: 'ingest', data: { source: 'file', path: '/etc/passwd' } });
+    expect(add.status).toBe(405);
+    expect(await env.ctx.queues.ingest.count()).toBe(0);
+  });
 });
