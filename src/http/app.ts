@@ -1,6 +1,6 @@
 // createApp builds the express app from its dependencies; listening is the
 // caller's business, so tests drive the app in-process.
-import express from 'express';
+import express, { type ErrorRequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
@@ -8,6 +8,7 @@ import type { Context } from '../context.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { pageRoutes } from './pages/page-routes.js';
+import { pageErrorHandler } from './pages/page-support.js';
 import { adminRouter, queueDashboard } from './admin/index.js';
 import { digestViewRoutes } from './digest-view-routes.js';
 
@@ -66,6 +67,13 @@ export function createApp(deps: AppDeps): express.Express {
   app.use(pageRoutes(deps));
 
   app.use(notFoundHandler);
+  // A browser that reaches an unknown page gets the site's HTML error page;
+  // the API, the dashboard and JSON clients keep the JSON error shape.
+  const pageErrors = pageErrorHandler(deps.logger);
+  app.use(((error, req, res, next) => {
+    if (req.path.startsWith('/api/') || req.path.startsWith('/admin/')) return next(error);
+    pageErrors(error, req, res, next);
+  }) as ErrorRequestHandler);
   app.use(errorHandler);
   return app;
 }

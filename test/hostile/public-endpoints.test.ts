@@ -225,8 +225,8 @@ const linkCases: Case[] = [
 const otherCases: Case[] = [
   { name: 'GET / with a script in the query', method: 'get', path: `/?email=${encodeURIComponent(XSS)}&q=${encodeURIComponent(SQL_DROP)}`, status: 200, shape: 'html' },
   { name: 'GET / with a garbage CSRF cookie', method: 'get', path: '/', headers: { Cookie: `pb_csrf=${encodeURIComponent(XSS)}; other=\u00ff` }, status: 200, shape: 'html' },
-  { name: 'unknown path holding a script', method: 'get', path: `/${encodeURIComponent(XSS)}`, status: 404, shape: 'json' },
-  { name: 'static path traversal', method: 'get', path: '/static/..%2f..%2fpackage.json', status: 404, shape: 'json' },
+  { name: 'unknown path holding a script', method: 'get', path: `/${encodeURIComponent(XSS)}`, status: 404, shape: 'html' },
+  { name: 'static path traversal', method: 'get', path: '/static/..%2f..%2fpackage.json', status: 404, shape: 'html' },
   { name: 'static NUL', method: 'get', path: '/static/app.css%00.js', status: [400, 404], shape: 'any' },
   { name: 'a made-up method', method: 'put', path: '/subscribe', type: 'application/json', body: { email: 'a@b.co' }, status: 404, shape: 'json' },
   { name: '/healthz with a 1 MB body', method: 'get', path: '/healthz', type: 'application/json', body: bigJson(), status: 200, shape: 'any' },

@@ -36,10 +36,18 @@ describe('health endpoints', () => {
     expect(res.text).toContain('paperboy_http_request_duration_seconds');
   });
 
-  it('unknown routes get the JSON error shape', async () => {
-    const res = await request(createApp(env.ctx)).get('/nope');
-    expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'not_found', message: 'Not found' } });
+  it('unknown routes get the JSON error shape, or a page for a browser', async () => {
+    const app = createApp(env.ctx);
+    const json = await request(app).get('/nope').set('Accept', 'application/json');
+    expect(json.status).toBe(404);
+    expect(json.body).toEqual({ error: { code: 'not_found', message: 'Not found' } });
+    const page = await request(app).get('/nope').set('Accept', 'text/html');
+    expect(page.status).toBe(404);
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.text).toContain('Not found');
+    const api = await request(app).get('/api/nope').set('Accept', 'text/html');
+    expect(api.status).toBe(404);
+    expect(api.body.error.code).toBe('not_found');
   });
 
   it('sets security headers', async () => {
