@@ -3,7 +3,7 @@
 // Several counters are checked in one round trip by a Lua script, in order:
 // the first one over its limit stops the script, so the counters after it are
 // not charged (an IP that is over its limit does not use up an address's).
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Redis } from '../redis.js';
 
@@ -43,7 +43,7 @@ return {0, 0}`;
 const SCRIPT_SHA = createHash('sha1').update(SCRIPT).digest('hex');
 
 export function rateLimitKey(prefix: string, scope: string, subject: string): string {
-  const digest = createHash('sha256').update(subject).digest('base64url').slice(0, 22);
+  const digest = hash('sha256', subject, 'base64url').slice(0, 22);
   return `${prefix}:ratelimit:${scope}:${digest}`;
 }
 

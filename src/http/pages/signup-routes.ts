@@ -16,6 +16,14 @@ export const CHECK_INBOX_MESSAGE = 'Check your inbox: if the address can receive
 
 export type PageDeps = SignupDeps;
 
+// The JSON answer to a sign-up never changes: serialised once, and sent
+// without res.json's per-call stringify and ETag hash (no cache keeps a 202).
+const ACCEPTED_BODY = Buffer.from(JSON.stringify({ status: 'ok', message: CHECK_INBOX_MESSAGE }));
+
+function sendAccepted(res: Response): void {
+  res.status(202).set('Content-Type', 'application/json; charset=utf-8').end(ACCEPTED_BODY);
+}
+
 function csrfOptions(deps: PageDeps) {
   return { secret: deps.config.secretKey, secure: deps.config.publicUrl.startsWith('https:') };
 }
@@ -67,7 +75,7 @@ export function signupRoutes(deps: PageDeps): Router {
         else sendPage(res, 429, renderErrorPage(429, message), { private: true });
         return;
       }
-      if (json) res.status(202).json({ status: 'ok', message: CHECK_INBOX_MESSAGE });
+      if (json) sendAccepted(res);
       else sendPage(res, 200, renderCheckInbox(), { private: true });
     } catch (error) {
       if (!isInputError(error)) throw error;

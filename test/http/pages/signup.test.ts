@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.js';
+import { CHECK_INBOX_MESSAGE } from '../../../src/http/pages/signup-routes.js';
 import { waitForRedis } from '../../../src/redis.js';
 import { createTestEnv, type TestEnv } from '../../helpers/context.js';
 import { createLists, openForm, postForm, VALID_SIGNUP } from './page-helpers.js';
@@ -110,7 +111,9 @@ describe('landing page and POST /subscribe', () => {
       expect(res.body).toEqual(jsons[0]!.body);
     }
     expect(forms[0]!.status).toBe(200);
-    expect(jsons[0]!.body.status).toBe('ok');
+    expect(jsons[0]!.body).toEqual({ status: 'ok', message: CHECK_INBOX_MESSAGE });
+    expect(jsons[0]!.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(Number(jsons[0]!.headers['content-length'])).toBe(Buffer.byteLength(jsons[0]!.text));
   });
 
   it('an active subscriber who signs up again stays active; new lists wait for confirmation; settings unchanged', async () => {
