@@ -4,7 +4,7 @@
 // server in its own process, reading the stream as it comes (counting rows,
 // never holding the file), and reports the time and the server's peak RSS.
 import { request } from 'node:http';
-import { createBenchEnv, log, resetPeak, round, serverMemory, type BenchEnv } from './admin/bench-env.js';
+import { createBenchEnv, log, resetPeak, round, serverMemory, type BenchEnv, COMPOSE_APP_HEAP_MB } from './admin/bench-env.js';
 import { flag } from './machine.js';
 
 /** Set-based seeding: generate_series, not N inserts. */
@@ -43,7 +43,7 @@ function download(env: BenchEnv, query: string): Promise<{ statusCode: number; l
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const rows = flag(args, 'rows', 100_000);
-  const heapMB = args.includes('--heap-mb') ? flag(args, 'heap-mb', 0) : undefined;
+  const heapMB = args.includes('--heap-mb') ? flag(args, 'heap-mb', 0) : COMPOSE_APP_HEAP_MB;
   const env = await createBenchEnv('export', { heapMB });
   try {
     log(`seeding ${rows} subscribers…`);
@@ -72,7 +72,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       neutralisedCells: result.neutralised,
       peakRssMB: memory.peakMB,
       idleRssMB: idle.rssMB,
-      serverHeapCapMB: heapMB ?? null,
+      serverHeapCapMB: heapMB,
       peakAboveIdleMB: round(memory.peakMB - idle.rssMB, 1),
       targets: { seconds: 60, peakRssMB: 200 },
       withinTarget: seconds < 60 && memory.peakMB < 200,

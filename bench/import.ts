@@ -9,7 +9,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Queue } from 'bullmq';
 import { QUEUE_NAMES } from '../src/jobs/queues.js';
-import { createBenchEnv, log, option, resetPeak, round, serverMemory, type BenchEnv } from './admin/bench-env.js';
+import { createBenchEnv, log, option, resetPeak, round, serverMemory, type BenchEnv, COMPOSE_APP_HEAP_MB } from './admin/bench-env.js';
 import { flag } from './machine.js';
 
 const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'];
@@ -50,7 +50,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const rows = flag(args, 'rows', 100_000);
   const status = option(args, 'status', 'pending');
   if (status !== 'pending' && status !== 'active') throw new Error('--status must be pending or active');
-  const heapMB = args.includes('--heap-mb') ? flag(args, 'heap-mb', 0) : undefined;
+  const heapMB = args.includes('--heap-mb') ? flag(args, 'heap-mb', 0) : COMPOSE_APP_HEAP_MB;
   const env = await createBenchEnv('import', { heapMB });
   const mail = new Queue(QUEUE_NAMES.mail, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });
   try {
@@ -86,7 +86,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       rowsPerSecond: Math.round(rows / seconds),
       peakRssMB: memory.peakMB,
       idleRssMB: idle.rssMB,
-      serverHeapCapMB: heapMB ?? null,
+      serverHeapCapMB: heapMB,
       peakAboveIdleMB: round(memory.peakMB - idle.rssMB, 1),
       targets: { seconds: 60, peakRssMB: 200 },
       withinTarget: seconds < 60 && memory.peakMB < 200,
