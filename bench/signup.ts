@@ -139,7 +139,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       (await db.$queryRaw<Array<{ pid: number }>>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).map((r) => r.pid);
     const appProbe: CpuProbe = { server: app.child.pid, postgres: backends };
     const acknowledged: string[] = [];
-    const signup = await measure(app.url, 'POST /subscribe', options, appProbe, () => signupRequests(`${suffix}${acknowledged.length}`, acknowledged));
+    let runs = 0; // warm-up and measured run: each its own addresses
+    const signup = await measure(app.url, 'POST /subscribe', options, appProbe, () => signupRequests(`${suffix}r${runs++}`, acknowledged));
     // Let answers cut off by the end of the run finish before counting rows.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const check = await checkSignups(db, base.redisUrl, queuePrefix, acknowledged);
