@@ -3,6 +3,7 @@
 // queue prefix in Redis, the "nothing lost" check, and the cleanup.
 import { Queue } from 'bullmq';
 import type { Db } from '../../src/db.js';
+import { deleteQueueKeys } from '../../src/jobs/queues.js';
 import { createRedis } from '../../src/redis.js';
 
 export const BENCH_LISTS = [
@@ -65,16 +66,9 @@ export async function checkSignups(db: Db, redisUrl: string, prefix: string, ack
 /** Deletes every key under the benchmark's own prefix (queues and rate-limit counters). */
 export async function deleteRedisKeys(redisUrl: string, prefix: string): Promise<number> {
   const redis = createRedis(redisUrl, 'worker');
-  let deleted = 0;
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) deleted += await redis.del(...keys);
-    } while (cursor !== '0');
+    return await deleteQueueKeys(redis, prefix);
   } finally {
     redis.disconnect();
   }
-  return deleted;
 }
