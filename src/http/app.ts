@@ -1,10 +1,12 @@
 // createApp builds the express app from its dependencies; listening is the
 // caller's business, so tests drive the app in-process.
-import express, { type ErrorRequestHandler } from 'express';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
 import type { Context } from '../context.js';
+import type { Logger } from '../logger.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { pageRoutes } from './pages/page-routes.js';
@@ -20,22 +22,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
 
-  app.use(
-    pinoHttp({
-      logger: deps.logger.child({ module: 'http' }),
-      genReqId: (req, res) => {
-        const id = randomUUID();
-        res.setHeader('X-Request-Id', id);
-        return id;
-      },
-      // Paths carry tokens (/confirm/:token …): log the route shape only.
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactPath(req.url) }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
-    }),
-  );
+  app.use(requestLogging(deps.logger.child({ module: 'http' })));
   app.use((req, res, next) => {
     const end = deps.metrics.httpRequests.startTimer({ method: req.method });
     res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
@@ -78,8 +65,42 @@ export function createApp(deps: AppDeps): express.Express {
   return app;
 }
 
+/**
+ * Every response carries an X-Request-Id. With info lines on, pino-http logs
+ * each request; with them off (LOG_LEVEL=warn or above) it would still build a
+ * child logger per request for nothing (about a tenth of a sign-up's server
+ * CPU), so handlers get one only when they actually log.
+ */
+function requestLogging(httpLogger: Logger): RequestHandler {
+  const genReqId = (_req: IncomingMessage, res: ServerResponse) => {
+    const id = randomUUID();
+    res.setHeader('X-Request-Id', id);
+    return id;
+  };
+  if (httpLogger.isLevelEnabled('info')) {
+    return pinoHttp({
+      logger: httpLogger,
+      genReqId,
+      // Paths carry tokens (/confirm/:token …): log the route shape only.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactPath(req.url) }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },
+    });
+  }
+  return (req, res, next) => {
+    const id = genReqId(req, res);
+    let log: Logger | undefined;
+    Object.defineProperty(req, 'log', { configurable: true, get: () => (log ??= httpLogger.child({ reqId: id })) });
+    next();
+  };
+}
+
 /** Replaces token-looking path segments so logs never hold a working link. */
 export function redactPath(url: string): string {
   const path = url.split('?')[0] ?? '';
-  return path.replace(/\/([A-Za-z0-9_-]{20,}(?:\.[A-Za-z0-9_-]+)*)/g, '/:token');
+  // A signed token is "<payload>.<signature>" (either part can be short for a
+  // small payload); long opaque segments are treated the same way.
+  return path.replace(/\/(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16,}|[A-Za-z0-9_-]{20,})(?=\/|$)/g, '/:token');
 }
