@@ -4,12 +4,9 @@
 // retried with exponential backoff until the relay answers. An outage that
 // outlasts the retry budget ends every delivery it caught as failed, with
 // the connection error as its reason - none is left open or lost.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from '../test/helpers/context.js';
+import { describe, expect, it } from 'vitest';
 import { createPaper } from '../test/digest/fixtures.js';
-import { spawnWorker, type WorkerProcess } from '../test/digest/worker-process.js';
-import { elapsed, FAULT_SETTINGS, seedReaders, startDigest, waitForDigestDone, withWorkerFrozen } from './helpers/digest-scenario.js';
-import { FaultSink } from './helpers/fault-sink.js';
+import { elapsed, FAULT_SETTINGS, startDigest, useDigestScenario, waitForDigestDone, withWorkerFrozen } from './helpers/digest-scenario.js';
 import { expectNothingLostNothingDoubled, snapshotInFlight } from './helpers/outcome.js';
 
 const READERS = 200;
@@ -23,28 +20,14 @@ const BRIDGING = { ...FAULT_SETTINGS, DIGEST_RETRY_DELAY_MS: '600' };
 const EXHAUSTED = { ...FAULT_SETTINGS, DIGEST_RETRY_DELAY_MS: '50' };
 
 describe('fault: the SMTP relay down mid-digest', () => {
-  let env: TestEnv;
-  let sink: FaultSink;
-  let readers: number[];
-  const workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    sink = await new FaultSink().up();
-    env = await createTestEnv({ SMTP_URL: sink.url, ...FAULT_SETTINGS });
-    readers = await seedReaders(env.ctx.db, READERS, 'smtp-outage.test');
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill('SIGKILL')));
-    await env?.cleanup();
-    await sink?.down();
-  });
+  const scenario = useDigestScenario(READERS, 'smtp-outage.test');
 
   /** Starts a worker and a period, and takes the relay down once a third of it is sent. */
   async function outageMidDigest(settings: Record<string, string>, period: string, outageMs: number) {
+    const { env, sink } = scenario;
     sink.messages.length = 0;
     sink.delayMs = 20;
-    const worker = await spawnWorker(env.config, settings);
-    workers.push(worker);
+    const worker = await scenario.startWorker(settings);
     const digestId = await startDigest(env.ctx, period);
     await sink.waitFor(READERS / 3);
     const inFlight = await withWorkerFrozen(worker, async () => {
@@ -61,6 +44,7 @@ describe('fault: the SMTP relay down mid-digest', () => {
   }
 
   it('down for 30 s: retried with backoff, then every reader has one sent delivery and got one Message-ID', async () => {
+    const { env, sink, readers } = scenario;
     const started = Date.now();
     const { worker, digestId, inFlight, downAt, sentAtFault } = await outageMidDigest(BRIDGING, '2026-11-12', OUTAGE_MS);
     const upAt = Date.now();
@@ -84,6 +68,7 @@ describe('fault: the SMTP relay down mid-digest', () => {
   });
 
   it('down longer than the retry budget: every delivery it caught fails with the reason, none stays open', async () => {
+    const { env, sink, readers } = scenario;
     const started = Date.now();
     await createPaper(env.ctx.db, 'A paper for the next day', { upvotes: 5 });
     const { digestId, inFlight, sentAtFault } = await outageMidDigest(EXHAUSTED, '2026-11-13', 10_000);

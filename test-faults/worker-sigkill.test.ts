@@ -1,37 +1,20 @@
 // Fault: a `paperboy worker` process is killed with SIGKILL in the middle of
 // sending a period; another worker is started. Its claimed deliveries are
 // taken back after the lease and its batch jobs after the BullMQ lock.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from '../test/helpers/context.js';
-import { spawnWorker, type WorkerProcess } from '../test/digest/worker-process.js';
-import { elapsed, FAULT_SETTINGS, seedReaders, startDigest, waitForDigestDone } from './helpers/digest-scenario.js';
-import { FaultSink } from './helpers/fault-sink.js';
+import { describe, expect, it } from 'vitest';
+import { elapsed, startDigest, useDigestScenario, waitForDigestDone } from './helpers/digest-scenario.js';
 import { expectNothingLostNothingDoubled, snapshotInFlight } from './helpers/outcome.js';
 
 const READERS = 300;
 
 describe('fault: a worker killed with SIGKILL mid-digest', () => {
-  let env: TestEnv;
-  let sink: FaultSink;
-  let readers: number[];
-  const workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    sink = await new FaultSink().up();
-    env = await createTestEnv({ SMTP_URL: sink.url, ...FAULT_SETTINGS });
-    readers = await seedReaders(env.ctx.db, READERS, 'sigkill.test');
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill('SIGKILL')));
-    await env?.cleanup();
-    await sink?.down();
-  });
+  const scenario = useDigestScenario(READERS, 'sigkill.test');
 
   it('a second worker finishes the period: every reader has one sent delivery and got one Message-ID', async () => {
+    const { env, sink, readers } = scenario;
     const started = Date.now();
     sink.delayMs = 20; // messages stay in flight long enough for the kill to catch some
-    const first = await spawnWorker(env.config, FAULT_SETTINGS);
-    workers.push(first);
+    const first = await scenario.startWorker();
     const digestId = await startDigest(env.ctx);
     await sink.waitFor(READERS / 3);
 
@@ -43,7 +26,7 @@ describe('fault: a worker killed with SIGKILL mid-digest', () => {
     expect(inFlight.size).toBeGreaterThan(0);
     const killedAt = Date.now();
 
-    workers.push(await spawnWorker(env.config, FAULT_SETTINGS));
+    await scenario.startWorker();
     await waitForDigestDone(env.ctx.db, digestId, 120_000);
     const outcome = await expectNothingLostNothingDoubled({ db: env.ctx.db, digestId, subscriberIds: readers, messages: sink.messages, inFlight });
     expect(outcome.sent).toBe(READERS);

@@ -2,36 +2,19 @@
 // deploy, a scale-down): it finishes the batches it holds, exits 0, and
 // leaves no delivery half-claimed; the next worker sends the rest, and
 // nobody gets a message twice, since nothing was in flight when it stopped.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestEnv, type TestEnv } from '../test/helpers/context.js';
-import { spawnWorker, type WorkerProcess } from '../test/digest/worker-process.js';
-import { FAULT_SETTINGS, seedReaders, startDigest, waitForDigestDone } from './helpers/digest-scenario.js';
-import { FaultSink } from './helpers/fault-sink.js';
+import { describe, expect, it } from 'vitest';
+import { startDigest, useDigestScenario, waitForDigestDone } from './helpers/digest-scenario.js';
 import { expectNothingLostNothingDoubled } from './helpers/outcome.js';
 
 const READERS = 300;
 
 describe('fault: a worker stopped with SIGTERM mid-digest', () => {
-  let env: TestEnv;
-  let sink: FaultSink;
-  let readers: number[];
-  const workers: WorkerProcess[] = [];
-
-  beforeAll(async () => {
-    sink = await new FaultSink().up();
-    env = await createTestEnv({ SMTP_URL: sink.url, ...FAULT_SETTINGS });
-    readers = await seedReaders(env.ctx.db, READERS, 'sigterm.test');
-  });
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.kill('SIGKILL')));
-    await env?.cleanup();
-    await sink?.down();
-  });
+  const scenario = useDigestScenario(READERS, 'sigterm.test');
 
   it('drains its running batches, exits 0, and the next worker finishes with no repeats', async () => {
+    const { env, sink, readers } = scenario;
     sink.delayMs = 20;
-    const first = await spawnWorker(env.config, FAULT_SETTINGS);
-    workers.push(first);
+    const first = await scenario.startWorker();
     const digestId = await startDigest(env.ctx);
     await sink.waitFor(READERS / 3);
 
@@ -43,7 +26,7 @@ describe('fault: a worker stopped with SIGTERM mid-digest', () => {
     // Every message the sink accepted from the stopped worker is recorded as sent.
     expect(new Set(sink.messages.map((m) => m.messageId)).size).toBe(sentBefore);
 
-    workers.push(await spawnWorker(env.config, FAULT_SETTINGS));
+    await scenario.startWorker();
     await waitForDigestDone(env.ctx.db, digestId, 120_000);
     const outcome = await expectNothingLostNothingDoubled({
       db: env.ctx.db,

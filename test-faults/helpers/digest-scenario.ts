@@ -5,7 +5,10 @@ import type { Context } from '../../src/context.js';
 import type { Db } from '../../src/db.js';
 import { triggerDigest } from '../../src/digest/digest-service.js';
 import { createList, createPaper, createSubscribersBulk } from '../../test/digest/fixtures.js';
-import type { WorkerProcess } from '../../test/digest/worker-process.js';
+import { afterAll, beforeAll } from 'vitest';
+import { createTestEnv, type TestEnv } from '../../test/helpers/context.js';
+import { spawnWorker, type WorkerProcess } from '../../test/digest/worker-process.js';
+import { FaultSink } from './fault-sink.js';
 
 /**
  * Small batches, a short lease and short retry delays, so that a fault
@@ -87,4 +90,40 @@ export async function withWorkerFrozen<T>(worker: WorkerProcess, atFault: () => 
 
 export function elapsed(started: number): string {
   return `${((Date.now() - started) / 1000).toFixed(1)} s`;
+}
+
+export interface DigestScenario {
+  env: TestEnv;
+  sink: FaultSink;
+  readers: number[];
+  /** Spawns a `paperboy worker` against the scenario; every one is killed after the file. */
+  startWorker(settings?: Record<string, string>): Promise<WorkerProcess>;
+}
+
+/**
+ * The set-up the worker and relay faults share, registered as the file's
+ * beforeAll/afterAll: a fault sink, a test env sending to it, `count` seeded
+ * readers, and every worker the file starts killed at the end.
+ */
+export function useDigestScenario(count: number, domain: string): DigestScenario {
+  const workers: WorkerProcess[] = [];
+  const scenario = {
+    readers: [] as number[],
+    async startWorker(settings: Record<string, string> = FAULT_SETTINGS) {
+      const worker = await spawnWorker(scenario.env.config, settings);
+      workers.push(worker);
+      return worker;
+    },
+  } as DigestScenario;
+  beforeAll(async () => {
+    scenario.sink = await new FaultSink().up();
+    scenario.env = await createTestEnv({ SMTP_URL: scenario.sink.url, ...FAULT_SETTINGS });
+    scenario.readers = await seedReaders(scenario.env.ctx.db, count, domain);
+  });
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.kill('SIGKILL')));
+    await scenario.env?.cleanup();
+    await scenario.sink?.down();
+  });
+  return scenario;
 }
