@@ -36,6 +36,9 @@ export class QuickSink {
         });
       },
     });
+    // A client that dies mid-session (a worker killed with SIGKILL) resets its
+    // connection; that is the scenario, not an error of the sink.
+    this.server.on('error', () => {});
   }
 
   async start(): Promise<this> {

@@ -62,6 +62,9 @@ export class SmtpSink {
         });
       },
     });
+    // A client that dies mid-session (a worker killed with SIGKILL) resets its
+    // connection; that is the scenario, not an error of the sink.
+    this.server.on('error', () => {});
   }
 
   async start(port = 0): Promise<this> {
