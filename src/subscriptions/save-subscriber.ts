@@ -18,11 +18,11 @@ import { uniqueViolation } from '../db.js';
 import type { List, Prisma, SubscriberStatus } from '../generated/prisma/client.js';
 import { CONFIRM_THROTTLE_MS, enqueueConfirmation } from './confirmation-mail.js';
 import type { SubscriptionDeps } from './deps.js';
+import { insertSubscriberIfNew } from './new-subscribers.js';
 import { DEFAULT_PREFERENCES, normaliseEmail, type PreferencesInput } from './subscriber-input.js';
 import {
   addSubscriptions,
   findListsBySlugs,
-  insertSubscriberIfNew,
   lockSubscriberByEmail,
   markConfirmationRequested,
   recordConsent,

@@ -1,8 +1,9 @@
 // The one-statement first sign-up (insertSubscriberIfNew): what it stores,
-// through the pg pool and through Prisma alike, and what it refuses.
+// through the pg pool and through Prisma alike, what it refuses, and how
+// concurrent sign-ups share statements (NewSubscriberBatcher).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb, sqlPool, type Db } from '../../src/db.js';
-import { insertSubscriberIfNew, type NewSubscriberRequest } from '../../src/subscriptions/subscriber-repo.js';
+import { insertSubscriberIfNew, NewSubscriberBatcher, type NewSubscriberRequest } from '../../src/subscriptions/new-subscribers.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 
 const NOW = new Date('2026-03-01T23:30:00.123Z');
@@ -107,5 +108,74 @@ describe('insertSubscriberIfNew', () => {
     expect(await insertSubscriberIfNew(env.ctx.db, request({ slugs: ['internal'] }))).toEqual({ kind: 'unknown_lists' });
     expect(await env.ctx.db.subscriber.count()).toBe(0);
     expect(await env.ctx.db.consentRecord.count()).toBe(0);
+  });
+
+  describe('batching', () => {
+    const address = (i: number) => `reader-${String(i).padStart(2, '0')}@example.org`;
+    // Rows written by one statement share its transaction id: the batches as Postgres saw them.
+    const batchSizes = async () =>
+      (
+        await env.ctx.db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "Subscriber" GROUP BY xmin::text ORDER BY min(id)`
+      ).map((r) => r.n);
+
+    it('sends requests that arrive while a statement is in flight together, each answered with its own id', async () => {
+      const batcher = new NewSubscriberBatcher(env.ctx.db, { maxInFlight: 1, maxBatch: 5 });
+      const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => batcher.insert(request({ email: address(i) }))));
+      expect(await batchSizes()).toEqual([1, 5, 5, 1]);
+      const rows = await env.ctx.db.subscriber.findMany({ include: { subscriptions: true, consents: true } });
+      expect(rows).toHaveLength(12);
+      for (const [i, outcome] of outcomes.entries()) {
+        const row = rows.find((r) => r.email === address(i));
+        expect(outcome).toEqual({ kind: 'created', id: row?.id });
+        expect(row?.subscriptions).toHaveLength(2);
+        expect(row?.consents.map((c) => c.lists)).toEqual([['trending', 'llm']]);
+      }
+    });
+
+    it('answers each request of a mixed batch on its own: created, existing, unknown lists', async () => {
+      await insertSubscriberIfNew(env.ctx.db, request({ email: address(1) }));
+      const batcher = new NewSubscriberBatcher(env.ctx.db, { maxInFlight: 1, maxBatch: 10 });
+      // The first request goes alone and holds the one slot; the five after it share the next statement.
+      const [, ...outcomes] = await Promise.all([
+        batcher.insert(request({ email: address(9) })),
+        batcher.insert(request({ email: address(0) })),
+        batcher.insert(request({ email: address(1), timezone: 'UTC' })),
+        batcher.insert(request({ email: address(2), slugs: ['trending', 'nope'] })),
+        batcher.insert(request({ email: address(3), slugs: ['internal'] })),
+        batcher.insert(request({ email: address(4), slugs: ['trending'] })),
+      ]);
+      expect(outcomes.map((o) => o.kind)).toEqual(['created', 'exists', 'unknown_lists', 'unknown_lists', 'created']);
+      expect(await batchSizes()).toEqual([1, 1, 2]);
+      expect((await load(address(1))).timezone).toBe('Asia/Tokyo');
+      expect((await load(address(4))).subscriptions).toHaveLength(1);
+      expect(await env.ctx.db.subscriber.count({ where: { email: { in: [address(2), address(3)] } } })).toBe(0);
+    });
+
+    it('never puts one address twice in a statement: the second request finds it existing', async () => {
+      const batcher = new NewSubscriberBatcher(env.ctx.db, { maxInFlight: 1, maxBatch: 10 });
+      const outcomes = await Promise.all([
+        batcher.insert(request({ email: address(0) })),
+        batcher.insert(request({ email: address(1) })),
+        batcher.insert(request({ email: address(1), timezone: 'UTC' })),
+        batcher.insert(request({ email: address(2) })),
+      ]);
+      expect(outcomes.map((o) => o.kind)).toEqual(['created', 'created', 'exists', 'created']);
+      expect(await batchSizes()).toEqual([1, 2]);
+      expect((await load(address(1))).timezone).toBe('Asia/Tokyo');
+    });
+
+    it('fails only the request the database refuses; the rest of its batch is stored', async () => {
+      const batcher = new NewSubscriberBatcher(env.ctx.db, { maxInFlight: 1, maxBatch: 10 });
+      const settled = await Promise.allSettled([
+        batcher.insert(request({ email: address(0) })),
+        batcher.insert(request({ email: address(1) })),
+        batcher.insert(request({ email: address(2), sendHour: 2 ** 40 })),
+        batcher.insert(request({ email: address(3) })),
+      ]);
+      expect(settled.map((s) => s.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect(String((settled[2] as PromiseRejectedResult).reason)).toMatch(/out of range/);
+      const emails = (await env.ctx.db.subscriber.findMany({ orderBy: { email: 'asc' } })).map((r) => r.email);
+      expect(emails).toEqual([address(0), address(1), address(3)]);
+    });
   });
 });

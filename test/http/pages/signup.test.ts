@@ -75,7 +75,7 @@ describe('landing page and POST /subscribe', () => {
     expect(res.text).toContain('Check your inbox');
     const subscriber = await env.ctx.db.subscriber.findUniqueOrThrow({
       where: { email: 'reader@example.org' },
-      include: { subscriptions: { include: { list: true } }, consents: true },
+      include: { subscriptions: { include: { list: true }, orderBy: { listId: 'asc' } }, consents: true },
     });
     expect(subscriber).toMatchObject({ status: 'pending', timezone: 'Europe/Paris', sendHour: 8, frequency: 'daily', confirmedAt: null });
     expect(subscriber.confirmRequestedAt).toBeInstanceOf(Date);

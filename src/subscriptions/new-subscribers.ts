@@ -1,0 +1,194 @@
+// The first sign-up of an address, the common case, in ONE statement: resolve
+// the lists, insert the subscriber unless the address exists, then its
+// subscriptions and consent record, atomically. Concurrent sign-ups share
+// statements: while earlier ones are in flight, new requests wait and go
+// together in the next (group commit), so under load one round trip, one
+// plan and one commit serve many sign-ups; alone, a request goes at once.
+import type pg from 'pg';
+import { sqlPool } from '../db.js';
+import { MAX_USER_AGENT, type ConsentEvidence, type DbClient } from './subscriber-repo.js';
+
+export interface NewSubscriberRequest {
+  email: string;
+  status: 'pending' | 'active';
+  timezone: string;
+  sendHour: number;
+  frequency: 'daily' | 'weekly';
+  weekday: number;
+  /** Distinct list slugs; all must exist (and be public when publicOnly). */
+  slugs: string[];
+  publicOnly: boolean;
+  evidence: ConsentEvidence;
+  now: Date;
+}
+
+export type NewSubscriberOutcome = { kind: 'created'; id: number } | { kind: 'exists' } | { kind: 'unknown_lists' };
+
+// $1: a JSON array of requests, emails distinct. Times travel as ISO strings
+// and are stored as UTC, like Prisma stores them, whatever the session's
+// time zone. Rows are inserted in email order, so two statements never wait
+// on each other's addresses in opposite orders (no deadlock).
+const INSERT_NEW_SUBSCRIBERS = `
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+      i int, email text, status "SubscriberStatus", timezone text, "sendHour" int, frequency "Frequency", weekday int,
+      slugs text[], "publicOnly" boolean, "requestedAt" timestamptz, "confirmedAt" timestamptz, now timestamptz,
+      action text, ip text, "userAgent" text, "formVersion" text)
+  ), wanted AS (
+    SELECT input.i, l.id AS "listId", l.slug
+    FROM input JOIN "List" l ON l.slug = ANY(input.slugs) AND (l.public OR NOT input."publicOnly")
+  ), found AS (
+    SELECT input.*, coalesce(w.n, 0) = cardinality(input.slugs) AS "allFound", coalesce(w.lists, '{}') AS lists
+    FROM input LEFT JOIN (SELECT i, count(*) AS n, array_agg(slug ORDER BY "listId") AS lists FROM wanted GROUP BY i) w USING (i)
+  ), created AS (
+    INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, weekday, "confirmRequestedAt", "confirmedAt", "createdAt", "updatedAt")
+    SELECT email, status, timezone, "sendHour", frequency, weekday,
+           "requestedAt" AT TIME ZONE 'UTC', "confirmedAt" AT TIME ZONE 'UTC', now AT TIME ZONE 'UTC', now AT TIME ZONE 'UTC'
+    FROM found WHERE "allFound" ORDER BY email
+    ON CONFLICT (email) DO NOTHING
+    RETURNING id, email
+  ), made AS (
+    SELECT found.i, created.id FROM created JOIN found USING (email)
+  ), subscriptions AS (
+    INSERT INTO "Subscription" ("subscriberId", "listId", "createdAt", "confirmedAt")
+    SELECT made.id, wanted."listId", found.now AT TIME ZONE 'UTC', found."confirmedAt" AT TIME ZONE 'UTC'
+    FROM made JOIN wanted USING (i) JOIN found USING (i) ORDER BY made.id, wanted."listId"
+  ), consent AS (
+    INSERT INTO "ConsentRecord" ("subscriberId", action, ip, "userAgent", lists, "formVersion", "createdAt")
+    SELECT made.id, found.action, found.ip, found."userAgent", found.lists, found."formVersion", found.now AT TIME ZONE 'UTC'
+    FROM made JOIN found USING (i)
+  )
+  SELECT found.i, made.id, found."allFound" FROM found LEFT JOIN made USING (i)`;
+
+type Row = { i: number; id: number | null; allFound: boolean };
+
+function asJson(requests: NewSubscriberRequest[]): string {
+  return JSON.stringify(
+    requests.map((r, i) => {
+      const active = r.status === 'active';
+      return {
+        i,
+        email: r.email,
+        status: r.status,
+        timezone: r.timezone,
+        sendHour: r.sendHour,
+        frequency: r.frequency,
+        weekday: r.weekday,
+        slugs: r.slugs,
+        publicOnly: r.publicOnly,
+        requestedAt: active ? null : r.now,
+        confirmedAt: active ? r.now : null,
+        now: r.now,
+        action: r.evidence.action,
+        ip: r.evidence.ip ?? null,
+        userAgent: r.evidence.userAgent ? r.evidence.userAgent.slice(0, MAX_USER_AGENT) : null,
+        formVersion: r.evidence.formVersion ?? null,
+      };
+    }),
+  );
+}
+
+/**
+ * Inserts the requests (distinct emails) in one statement; an outcome per
+ * request, in order. Sent to the pg pool as a named prepared statement when
+ * there is one (Prisma's per-query work costs more than the inserts at
+ * sign-up rates), through Prisma otherwise (a transaction client, say).
+ */
+export async function insertNewSubscribers(db: DbClient, requests: NewSubscriberRequest[]): Promise<NewSubscriberOutcome[]> {
+  const json = asJson(requests);
+  const pool = sqlPool(db);
+  const rows = pool
+    ? (await pool.query<Row>({ name: 'paperboy-insert-new-subscribers', text: INSERT_NEW_SUBSCRIBERS, values: [json] })).rows
+    : await db.$queryRawUnsafe<Row[]>(INSERT_NEW_SUBSCRIBERS, json);
+  const byIndex = new Map(rows.map((row) => [row.i, row]));
+  return requests.map((_, i): NewSubscriberOutcome => {
+    const row = byIndex.get(i);
+    if (!row?.allFound) return { kind: 'unknown_lists' };
+    if (row.id === null) return { kind: 'exists' };
+    return { kind: 'created', id: row.id };
+  });
+}
+
+interface Waiting {
+  request: NewSubscriberRequest;
+  resolve: (outcome: NewSubscriberOutcome) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface BatchLimits {
+  /** Statements in flight at once; each holds a pool connection. */
+  maxInFlight: number;
+  maxBatch: number;
+}
+
+export const DEFAULT_BATCH_LIMITS: BatchLimits = { maxInFlight: 2, maxBatch: 200 };
+
+export class NewSubscriberBatcher {
+  private waiting: Waiting[] = [];
+  private inFlight = 0;
+
+  constructor(
+    private readonly db: DbClient,
+    private readonly limits: BatchLimits = DEFAULT_BATCH_LIMITS,
+  ) {}
+
+  insert(request: NewSubscriberRequest): Promise<NewSubscriberOutcome> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ request, resolve, reject });
+      this.drain();
+    });
+  }
+
+  private drain(): void {
+    while (this.inFlight < this.limits.maxInFlight && this.waiting.length) {
+      const batch = this.takeBatch();
+      this.inFlight += 1;
+      void this.flush(batch).finally(() => {
+        this.inFlight -= 1;
+        this.drain();
+      });
+    }
+  }
+
+  /** Oldest first; a second request for an address already in the batch waits for the next one. */
+  private takeBatch(): Waiting[] {
+    const emails = new Set<string>();
+    const batch: Waiting[] = [];
+    const rest: Waiting[] = [];
+    for (const waiting of this.waiting) {
+      if (batch.length < this.limits.maxBatch && !emails.has(waiting.request.email)) {
+        emails.add(waiting.request.email);
+        batch.push(waiting);
+      } else {
+        rest.push(waiting);
+      }
+    }
+    this.waiting = rest;
+    return batch;
+  }
+
+  private async flush(batch: Waiting[]): Promise<void> {
+    try {
+      const outcomes = await insertNewSubscribers(this.db, batch.map((w) => w.request));
+      batch.forEach((w, i) => w.resolve(outcomes[i]!));
+    } catch (error) {
+      if (batch.length === 1) return batch[0]!.reject(error);
+      // One request the database refuses must not fail the others: each alone.
+      await Promise.all(batch.map((w) => insertNewSubscribers(this.db, [w.request]).then((o) => w.resolve(o[0]!), w.reject)));
+    }
+  }
+}
+
+const batchers = new WeakMap<pg.Pool, NewSubscriberBatcher>();
+
+/**
+ * One new address. On a Db made by createDb the request joins that pool's
+ * batcher; any other client (a transaction, say) runs it alone.
+ */
+export function insertSubscriberIfNew(db: DbClient, request: NewSubscriberRequest): Promise<NewSubscriberOutcome> {
+  const pool = sqlPool(db);
+  if (!pool) return insertNewSubscribers(db, [request]).then((outcomes) => outcomes[0]!);
+  let batcher = batchers.get(pool);
+  if (!batcher) batchers.set(pool, (batcher = new NewSubscriberBatcher(db)));
+  return batcher.insert(request);
+}
