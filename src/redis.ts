@@ -7,9 +7,6 @@ export type { Redis };
  * - "command": used from HTTP handlers and queue producers. No offline queue
  *   and one retry per request, so a Redis outage surfaces as an error at once
  *   (the caller answers 503 or falls back to Postgres) instead of hanging.
- *   Commands issued in one event-loop turn go out in one write
- *   (auto-pipelining): under load, a sign-up's rate-limit check and mail job
- *   share a write with other requests' instead of a syscall each.
  * - "worker": BullMQ workers block on Redis and must wait out outages, so
  *   requests retry forever (BullMQ requires maxRetriesPerRequest: null).
  */
@@ -23,7 +20,7 @@ export function createRedis(url: string, role: 'command' | 'worker'): Redis {
   const redis =
     role === 'worker'
       ? new Redis(url, { ...common, maxRetriesPerRequest: null, enableReadyCheck: true })
-      : new Redis(url, { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false, enableAutoPipelining: true });
+      : new Redis(url, { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false });
   // Errors are reported through readiness checks and failing calls; an
   // unhandled 'error' event would otherwise crash the process.
   redis.on('error', () => {});
