@@ -51,11 +51,13 @@ export async function getDigestStatus(db: Db, id: number): Promise<DigestStatus 
   return findDigest(db, id);
 }
 
-export async function listDigests(db: Db, options: { limit?: number } = {}): Promise<DigestStatus[]> {
+/** Newest period first; `before` (a period) starts after the previous page's last one. */
+export async function listDigests(db: Db, options: { limit?: number; before?: string } = {}): Promise<DigestStatus[]> {
   return db.$queryRawUnsafe<DigestStatus[]>(
     `SELECT id, period, status::text AS status, planned, sent, skipped, failed, "createdAt", "finishedAt"
-     FROM "Digest" ORDER BY period DESC LIMIT $1`,
-    Math.min(Math.max(options.limit ?? 50, 1), 500),
+     FROM "Digest" WHERE $2::text IS NULL OR period < $2 ORDER BY period DESC LIMIT $1`,
+    Math.min(Math.max(options.limit ?? 50, 1), 501),
+    options.before ?? null,
   );
 }
 

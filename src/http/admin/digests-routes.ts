@@ -14,7 +14,7 @@ import {
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 import { defineRoute, type AdminRoute } from './route.js';
-import { IdParams, day } from './schemas.js';
+import { IdParams, day, decodePeriodCursor, encodePeriodCursor, pageOf, pageQuery, paged } from './schemas.js';
 
 export const DigestSchema = z
   .object({
@@ -79,10 +79,14 @@ export function digestRoutes(deps: AppDeps): AdminRoute[] {
       method: 'get',
       path: '/digests',
       tag: 'digests',
-      summary: 'Recent digests, newest period first',
-      query: z.object({ limit: z.coerce.number().int().min(1).max(500).default(50) }),
-      responses: { 200: { description: 'The digests', schema: z.object({ items: z.array(DigestSchema) }) } },
-      handle: async ({ query }) => ({ body: { items: (await listDigests(deps.db, { limit: query.limit })).map(withProgress) } }),
+      summary: 'Digests, newest period first (cursor-paged by period)',
+      query: z.object(pageQuery),
+      responses: { 200: { description: 'One page', schema: paged(DigestSchema) } },
+      handle: async ({ query }) => {
+        const before = query.cursor ? decodePeriodCursor(query.cursor) : undefined;
+        const rows = (await listDigests(deps.db, { limit: query.limit + 1, before })).map(withProgress);
+        return { body: pageOf(rows, query.limit, (last) => encodePeriodCursor(last.period)) };
+      },
     }),
     defineRoute({
       method: 'get',

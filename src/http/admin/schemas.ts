@@ -30,29 +30,37 @@ export const day = z
   }, 'must be a real date as YYYY-MM-DD');
 
 /**
- * Cursor pagination: the cursor is the last id of the previous page, wrapped
- * in base64url so scripts treat it as opaque. Ordering by id means rows
- * inserted while paging land after the cursor: nothing is skipped or repeated.
+ * Cursor pagination: the cursor is the sort key of the last row of the
+ * previous page (its id; a digest's period), wrapped in base64url so scripts
+ * treat it as opaque. Paging by a unique key means rows inserted while paging
+ * land on one side of the cursor: nothing is skipped or repeated.
  */
-export function encodeCursor(lastId: number): string {
-  return Buffer.from(`id:${lastId}`, 'utf8').toString('base64url');
+function encodeKey(field: string, value: string): string {
+  return Buffer.from(`${field}:${value}`, 'utf8').toString('base64url');
 }
 
-export function decodeCursor(cursor: string): number {
-  const match = /^id:(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!match) throw new AppError(ERROR_CODES.validation, 400, 'cursor: invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
-  return Number(match[1]);
+function decodeKey(cursor: string, field: string, value: RegExp): string {
+  const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
+  const key = decoded.startsWith(`${field}:`) ? decoded.slice(field.length + 1) : '';
+  if (!value.test(key)) throw new AppError(ERROR_CODES.validation, 400, 'cursor: invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
+  return key;
 }
+
+export const encodeCursor = (lastId: number): string => encodeKey('id', String(lastId));
+export const decodeCursor = (cursor: string): number => Number(decodeKey(cursor, 'id', /^\d{1,10}$/));
+export const encodePeriodCursor = (period: string): string => encodeKey('period', period);
+export const decodePeriodCursor = (cursor: string): string => decodeKey(cursor, 'period', /^\d{4}-\d{2}-\d{2}$/);
 
 export const pageQuery = {
   cursor: z.string().max(64).optional().meta({ description: 'nextCursor from the previous page' }),
   limit: z.coerce.number().int().min(1).max(500).default(50),
 };
 
-export function pageOf<T extends { id: number }>(rows: T[], limit: number) {
+/** `rows` is one more than `limit` when there is a next page. */
+export function pageOf<T extends { id: number }>(rows: T[], limit: number, cursorOf: (last: T) => string = (last) => encodeCursor(last.id)) {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
-  return { items, nextCursor: rows.length > limit && last ? encodeCursor(last.id) : null };
+  return { items, nextCursor: rows.length > limit && last ? cursorOf(last) : null };
 }
 
 export const paged = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -30,6 +30,25 @@ describe('digests', () => {
     expect(list.body.items.map((d: { period: string }) => d.period)).toEqual(['2026-04-02', '2026-04-01']);
     expect((await env.api.get('/digests/999999')).status).toBe(404);
   });
+
+  it('pages through digests by period with a cursor, skipping none and repeating none', async () => {
+    await env.ctx.db.digest.createMany({ data: ['2026-03-30', '2026-03-31', '2026-04-05'].map((period) => ({ period, status: 'done' as const })) });
+    const first = await env.api.get('/digests?limit=2');
+    expect(first.body.items.map((d: { period: string }) => d.period)).toEqual(['2026-04-05', '2026-04-02']);
+    // A digest planned while paging, for an older period than the cursor's, still shows up.
+    await env.ctx.db.digest.create({ data: { period: '2026-03-29', status: 'planning' } });
+    const second = await env.api.get(`/digests?limit=2&cursor=${first.body.nextCursor}`);
+    const third = await env.api.get(`/digests?limit=2&cursor=${second.body.nextCursor}`);
+    expect(second.body.items.map((d: { period: string }) => d.period)).toEqual(['2026-04-01', '2026-03-31']);
+    expect(third.body.items.map((d: { period: string }) => d.period)).toEqual(['2026-03-30', '2026-03-29']);
+    expect(third.body.nextCursor).toBeNull();
+    const forged = Buffer.from("period:2026-04-01' OR 1=1", 'utf8').toString('base64url');
+    for (const cursor of [forged, 'aWQ6MTI', 'not a cursor']) {
+      const res = await env.api.get(`/digests?cursor=${encodeURIComponent(cursor)}`);
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('validation_failed');
+    }
+  });
 });
 
 describe('preview and resend', () => {
