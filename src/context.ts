@@ -7,6 +7,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createRedis, type Redis } from './redis.js';
 import { closeQueues, createQueues, type Queues } from './jobs/queues.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
+import { createSignupTiming, type SignupTiming } from './subscriptions/signup-timing.js';
 
 export interface Context {
   config: Config;
@@ -17,6 +18,8 @@ export interface Context {
   queues: Queues;
   metrics: Metrics;
   mailer: MailTransport;
+  /** Per process: the recent sign-up times that new addresses' answers are matched to. */
+  signupTiming: SignupTiming;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export function createContext(config: Config, overrides: { logger?: Logger } = {
     queues,
     metrics,
     mailer,
+    signupTiming: createSignupTiming(),
     async close() {
       await closeQueues(queues).catch(() => {});
       mailer.close();

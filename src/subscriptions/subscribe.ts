@@ -6,11 +6,14 @@ import type { Redis } from '../redis.js';
 import type { SubscriptionDeps } from './deps.js';
 import { hitRateLimits, type RateLimitResult } from './rate-limit.js';
 import { saveSubscriber } from './save-subscriber.js';
+import { evenOutTiming, type SignupTiming } from './signup-timing.js';
 import { FORM_VERSION, signupSchema } from './subscriber-input.js';
 
 export interface SignupDeps extends SubscriptionDeps {
   redis: Pick<Redis, 'evalsha' | 'eval' | 'status'>;
   metrics?: Pick<Metrics, 'signups'>;
+  /** Evens out answer times between new and existing addresses; without it, answers go as soon as stored. */
+  signupTiming?: SignupTiming;
 }
 
 export interface SignupEvidence {
@@ -30,6 +33,7 @@ function honeypotFilled(body: unknown): boolean {
  * does not exist or is not public; both mean "400, nothing stored".
  */
 export async function subscribe(deps: SignupDeps, body: unknown, evidence: SignupEvidence): Promise<SignupOutcome> {
+  const startedAt = performance.now();
   // A child logger per call costs more than the sign-up's own code at high
   // rates; it is made only for a line that will be written.
   const log = () => deps.logger.child({ module: 'subscriptions' });
@@ -66,6 +70,7 @@ export async function subscribe(deps: SignupDeps, body: unknown, evidence: Signu
     evidence: { action: 'signup', ip: evidence.ip, userAgent: evidence.userAgent, formVersion: FORM_VERSION },
     publicListsOnly: true,
   });
+  await evenOutTiming(deps.signupTiming, result.created, startedAt);
   count(result.created ? 'created' : `existing_${result.previousStatus}`);
   if (deps.logger.isLevelEnabled('info')) {
     log().info(
