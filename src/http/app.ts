@@ -47,11 +47,11 @@ export function createApp(deps: AppDeps): express.Express {
     }),
   );
 
-  app.use(healthRoutes(deps));
+  pageRoutes(app, deps);
+  healthRoutes(app, deps);
+  digestViewRoutes(app, deps);
   app.use('/api/admin', adminRouter(deps));
   app.use('/admin/queues', queueDashboard(deps));
-  app.use(digestViewRoutes(deps));
-  app.use(pageRoutes(deps));
 
   app.use(notFoundHandler);
   // A browser that reaches an unknown page gets the site's HTML error page;

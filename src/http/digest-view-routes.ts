@@ -1,7 +1,7 @@
 // GET /digests/:id?t=TOKEN: a delivery as its subscriber received it ("view
 // in browser"). The token is the subscriber's 'view' token for exactly this
 // delivery; anything else gets a clear 4xx page, never a 500.
-import { Router, type Response } from 'express';
+import type { IRouter, Response } from 'express';
 import { renderDeliveryView } from '../digest/digest-service.js';
 import { TokenError, verifyToken } from '../subscriptions/tokens.js';
 import type { AppDeps } from './app.js';
@@ -24,8 +24,7 @@ function sendPage(res: Response, status: number, page: string): void {
 // The email's own inline styles and remote images, and nothing else: no scripts, no forms.
 const VIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
-export function digestViewRoutes(deps: Pick<AppDeps, 'db' | 'config'>): Router {
-  const router = Router();
+export function digestViewRoutes(router: IRouter, deps: Pick<AppDeps, 'db' | 'config'>): void {
   router.get('/digests/:id', async (req, res, next) => {
     try {
       const id = Number(req.params.id);
@@ -55,5 +54,4 @@ export function digestViewRoutes(deps: Pick<AppDeps, 'db' | 'config'>): Router {
       next(error);
     }
   });
-  return router;
 }

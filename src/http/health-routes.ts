@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import type { IRouter } from 'express';
 import type { AppDeps } from './app.js';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -30,8 +30,8 @@ export async function checkReadiness(deps: Pick<AppDeps, 'db' | 'redis'>) {
   return { postgres, redis };
 }
 
-export function healthRoutes(deps: AppDeps): Router {
-  const router = Router();
+/** Registers the health and metrics routes on `router` (the app itself: no nested router to pass through). */
+export function healthRoutes(router: IRouter, deps: AppDeps): void {
   router.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -45,5 +45,4 @@ export function healthRoutes(deps: AppDeps): Router {
   router.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
-  return router;
 }

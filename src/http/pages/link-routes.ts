@@ -1,7 +1,7 @@
 // The pages behind the links in emails: confirm, preferences, unsubscribe.
 // Every token is checked for signature and purpose first; a bad one gets a
 // 4xx page. Only POSTs change anything, except the confirm link itself.
-import { Router, type Request, type Response } from 'express';
+import type { IRouter, Request, Response } from 'express';
 import { requestConfirmation } from '../../subscriptions/confirmation-mail.js';
 import { confirmSubscription, renewConfirmation } from '../../subscriptions/confirm.js';
 import { subscriberLinks } from '../../subscriptions/links.js';
@@ -40,8 +40,7 @@ export function isOneClick(body: unknown): boolean {
   return (body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
 }
 
-export function linkRoutes(deps: PageDeps): Router {
-  const router = Router();
+export function linkRoutes(router: IRouter, deps: PageDeps): void {
   const secret = deps.config.secretKey;
   const csrf = (req: Request, res: Response) => issueCsrfToken(req, res, { secret, secure: deps.config.publicUrl.startsWith('https:') });
   const requireCsrf = (req: Request) => {
@@ -147,6 +146,4 @@ export function linkRoutes(deps: PageDeps): Router {
     if (outcome === 'not_found') return invalidLink(res, 'not_found');
     sendPage(res, 200, renderUnsubscribed({ preferencesUrl: subscriberLinks(deps.config, read.claims.sub).preferences }), { private: true });
   });
-
-  return router;
 }

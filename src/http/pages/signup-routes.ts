@@ -1,7 +1,7 @@
 // GET / and POST /subscribe. The answer to a sign-up is the same for every
 // address state; only invalid input (400), a stale form (403) and too many
 // attempts (429) answer differently, and none of those depends on the address.
-import { Router, type Request, type Response } from 'express';
+import type { IRouter, Request, Response } from 'express';
 import { subscribe, type SignupDeps } from '../../subscriptions/subscribe.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 import { issueCsrfToken, verifyCsrfToken } from '../csrf.js';
@@ -49,8 +49,7 @@ async function renderLanding(deps: PageDeps, req: Request, res: Response, status
   sendPage(res, status, renderLandingPage({ lists, papers, csrfToken, values: form?.values, errors: form?.errors }), { private: true });
 }
 
-export function signupRoutes(deps: PageDeps): Router {
-  const router = Router();
+export function signupRoutes(router: IRouter, deps: PageDeps): void {
 
   router.get('/', async (req, res) => {
     await renderLanding(deps, req, res, 200);
@@ -88,6 +87,4 @@ export function signupRoutes(deps: PageDeps): Router {
       }
     }
   });
-
-  return router;
 }
