@@ -46,9 +46,9 @@ export function createSignupTiming(options: SignupTimingOptions = {}): SignupTim
 }
 
 /** Holds a new address's answer until the drawn target; an existing address's duration joins the draw. */
-export async function evenOutTiming(timing: SignupTiming | undefined, created: boolean, startedAt: number, now = performance.now()): Promise<void> {
+export async function evenOutTiming(timing: SignupTiming | undefined, created: boolean, startedAt: number): Promise<void> {
   if (!timing) return;
-  const took = now - startedAt;
+  const took = performance.now() - startedAt;
   if (!created) {
     timing.recordExisting(took);
     return;
