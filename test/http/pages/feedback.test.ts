@@ -112,6 +112,7 @@ describe('feedback links', () => {
     ['made for another purpose', () => `/feedback/${createToken(secret(), 'unsubscribe', { sub: readerId, ref: paperId, vote: 'up' })}`],
     ['without a paper', () => `/feedback/${createToken(secret(), 'feedback', { sub: readerId, vote: 'up' })}`],
     ['without a vote', () => `/feedback/${createToken(secret(), 'feedback', { sub: readerId, ref: paperId })}`],
+    ['with an unknown vote', () => `/feedback/${createToken(secret(), 'feedback', { sub: readerId, ref: paperId, vote: 'sideways' as 'up' })}`],
     ['garbage', () => '/feedback/not-a-token'],
   ])('a link %s gets a 400 page on GET and POST and records nothing', async (_name, makePath) => {
     const path = makePath();
