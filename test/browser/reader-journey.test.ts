@@ -149,5 +149,5 @@ describe('reader journey in a real browser', () => {
     expect(row.unsubscribedAt).toBeInstanceOf(Date);
 
     expect(cspViolations).toEqual([]);
-  }, 60_000);
+  }, 120_000);
 });
