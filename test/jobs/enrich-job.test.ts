@@ -5,25 +5,22 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createEnrichProcessor, enrichmentQueue, ENRICH_JOB } from '../../src/jobs/enrich-job.js';
 import { createIngestProcessor, INGEST_HF_JOB } from '../../src/jobs/ingest-job.js';
 import { startWorkers } from '../../src/jobs/workers.js';
-import type { Clock } from '../../src/papers/arxiv-enrichment.js';
 import { requestEnrichment } from '../../src/papers/enrichment-request.js';
-import { createTestEnv, type TestEnv } from '../helpers/context.js';
-import { FixtureServer, readFixture, send } from '../papers/fixture-server.js';
+import type { TestEnv } from '../helpers/context.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
+import { createSourceEnv, type FixtureServer, readFixture, send } from '../papers/fixture-server.js';
 
 // Virtual time: the 3 s gaps between arXiv requests cost nothing here.
-const clock: Clock = { now: () => 0, sleep: async () => {} };
+const clock = new VirtualClock();
 
 let env: TestEnv;
 let server: FixtureServer;
+let cleanup: () => Promise<void>;
 
 beforeAll(async () => {
-  server = await new FixtureServer().start();
-  env = await createTestEnv({ HF_BASE_URL: server.url, ARXIV_BASE_URL: server.url });
+  ({ env, server, cleanup } = await createSourceEnv());
 });
-afterAll(async () => {
-  await env.cleanup();
-  await server.stop();
-});
+afterAll(() => cleanup());
 beforeEach(async () => {
   server.reset();
   server.hfDays.set('2025-09-08', JSON.parse(readFixture('hf/daily-papers-2025-09-08.json')) as unknown[]);

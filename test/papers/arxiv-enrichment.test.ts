@@ -3,37 +3,25 @@
 // so the 3 s spacing is asserted exactly and costs no wall time.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { ARXIV_MIN_GAP_MS, enrichPapers, type Clock, type EnrichDeps } from '../../src/papers/arxiv-enrichment.js';
+import { ARXIV_MIN_GAP_MS, enrichPapers, type EnrichDeps } from '../../src/papers/arxiv-enrichment.js';
 import { ingestPapers } from '../../src/papers/ingest.js';
 import { buildPaper, type PaperRecord } from '../../src/papers/paper.js';
 import { upsertPapers } from '../../src/papers/paper-repo.js';
-import { createTestEnv, type TestEnv } from '../helpers/context.js';
-import { arxivEntry, FixtureServer, readFixture, send } from './fixture-server.js';
-
-class VirtualClock implements Clock {
-  private t = 0;
-  now(): number {
-    return this.t;
-  }
-  async sleep(ms: number): Promise<void> {
-    this.t += ms;
-  }
-}
+import type { TestEnv } from '../helpers/context.js';
+import { VirtualClock } from '../helpers/virtual-clock.js';
+import { arxivEntry, createSourceEnv, type FixtureServer, readFixture, send } from './fixture-server.js';
 
 let env: TestEnv;
 let server: FixtureServer;
+let cleanup: () => Promise<void>;
 let clock: VirtualClock;
 /** Virtual time and asked ids of each request that reached the server. */
 let seen: Array<{ at: number; ids: string[] }>;
 
 beforeAll(async () => {
-  server = await new FixtureServer().start();
-  env = await createTestEnv({ HF_BASE_URL: server.url, ARXIV_BASE_URL: server.url });
+  ({ env, server, cleanup } = await createSourceEnv());
 });
-afterAll(async () => {
-  await env.cleanup();
-  await server.stop();
-});
+afterAll(() => cleanup());
 beforeEach(async () => {
   server.reset();
   clock = new VirtualClock();

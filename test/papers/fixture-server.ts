@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createTestEnv, type TestEnv } from '../helpers/context.js';
 
 export const FIXTURES = new URL('../fixtures/', import.meta.url);
 
@@ -73,6 +74,20 @@ export class FixtureServer {
       return send(res, 200, 'application/atom+xml; charset=utf-8', this.arxivFeed);
     }
     send(res, 404, 'text/plain', 'not found');
+  };
+}
+
+/** A test env whose Hugging Face and arXiv base URLs point at a new fixture server. */
+export async function createSourceEnv(): Promise<{ env: TestEnv; server: FixtureServer; cleanup(): Promise<void> }> {
+  const server = await new FixtureServer().start();
+  const env = await createTestEnv({ HF_BASE_URL: server.url, ARXIV_BASE_URL: server.url });
+  return {
+    env,
+    server,
+    async cleanup() {
+      await env.cleanup();
+      await server.stop();
+    },
   };
 }
 
