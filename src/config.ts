@@ -51,7 +51,7 @@ const schema = z.object({
   HF_BASE_URL: url(['http:', 'https:']).default('https://huggingface.co').transform((v) => v.replace(/\/+$/, '')),
   ARXIV_BASE_URL: url(['http:', 'https:']).default('https://export.arxiv.org').transform((v) => v.replace(/\/+$/, '')),
   /// Milliseconds between two arXiv API requests; arXiv's terms ask for at least 3 s.
-  ARXIV_REQUEST_GAP_MS: int(3000, 600_000).default(3000),
+  ARXIV_REQUEST_GAP_MS: int(3000, 60_000).default(3000),
   /// Cron (UTC) for the daily Hugging Face ingest.
   INGEST_CRON: z.string().default('15 * * * *'),
   /// Cron (UTC) for the digest planner; it must tick at least hourly.

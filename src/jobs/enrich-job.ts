@@ -15,7 +15,9 @@ const DEDUPLICATION_ID = 'enrich-arxiv';
 /** The EnrichmentQueue port on a BullMQ queue. Jobs carry nothing: the run reads what waits from Postgres. */
 export function enrichmentQueue(queue: Queue): EnrichmentQueue {
   return {
-    enqueue: () => queue.add(ENRICH_JOB, {}, { deduplication: { id: DEDUPLICATION_ID, keepLastIfActive: true } }),
+    // A failed run retries after a minute, then two…: arXiv is down or refusing, and asking sooner would not help.
+    enqueue: () =>
+      queue.add(ENRICH_JOB, {}, { deduplication: { id: DEDUPLICATION_ID, keepLastIfActive: true }, backoff: { type: 'exponential', delay: 60_000 } }),
   };
 }
 

@@ -60,16 +60,23 @@ export async function enrichPapers(deps: EnrichDeps): Promise<EnrichSummary> {
   const options: FetchOptions = { ...fetchOptions(deps), retries: 0 };
   const summary: EnrichSummary = { asked: 0, enriched: 0, unknown: 0, requests: 0 };
   let cursor = 0;
-  for (;;) {
-    const batch = await listPapersAwaitingEnrichment(deps.db, cursor, batchSize);
-    if (batch.length === 0) break;
-    cursor = batch[batch.length - 1]!.id;
-    const found = await fetchMetadata(deps, pacer, options, batch, summary);
-    await saveEnrichment(deps.db, batch, found);
-    const enriched = batch.filter((paper) => found.has(paper.arxivId)).length;
-    summary.asked += batch.length;
-    summary.enriched += enriched;
-    summary.unknown += batch.length - enriched;
+  try {
+    for (;;) {
+      const batch = await listPapersAwaitingEnrichment(deps.db, cursor, batchSize);
+      if (batch.length === 0) break;
+      cursor = batch[batch.length - 1]!.id;
+      const found = await fetchMetadata(deps, pacer, options, batch, summary);
+      await saveEnrichment(deps.db, batch, found);
+      const enriched = batch.filter((paper) => found.has(paper.arxivId)).length;
+      summary.asked += batch.length;
+      summary.enriched += enriched;
+      summary.unknown += batch.length - enriched;
+    }
+  } finally {
+    // The next run (a retry, or the job queued meanwhile, on any worker)
+    // starts only after this one ends: ending a gap after the last request
+    // keeps the spacing across runs without shared state.
+    await pacer.coolDown();
   }
   if (summary.asked > 0) log?.info({ event: 'enrich_done', ...summary }, 'enrichment done');
   return summary;
@@ -125,5 +132,11 @@ export class RequestPacer {
     const at = Math.max(this.last + this.gapMs, now + backoff);
     if (at > now) await this.clock.sleep(at - now);
     this.last = this.clock.now();
+  }
+
+  /** Waits until a new request would be allowed; at once if none was made. */
+  async coolDown(): Promise<void> {
+    const wait = this.last + this.gapMs - this.clock.now();
+    if (wait > 0) await this.clock.sleep(wait);
   }
 }

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { ARXIV_MIN_GAP_MS, enrichPapers, type EnrichDeps } from '../../src/papers/arxiv-enrichment.js';
 import { ingestPapers } from '../../src/papers/ingest.js';
-import { buildPaper, type PaperRecord } from '../../src/papers/paper.js';
+import { buildPaper, type PaperFields, type PaperRecord } from '../../src/papers/paper.js';
 import { upsertPapers } from '../../src/papers/paper-repo.js';
 import type { TestEnv } from '../helpers/context.js';
 import { VirtualClock } from '../helpers/virtual-clock.js';
@@ -40,6 +40,12 @@ function respondWith(handler: FixtureServer['handler']): void {
 
 function deps(overrides: Partial<EnrichDeps> = {}): EnrichDeps {
   return { db: env.ctx.db, config: env.config, clock, fetch: { timeoutMs: 2000 }, ...overrides };
+}
+
+function buildOk(fields: PaperFields): PaperRecord {
+  const built = buildPaper(fields);
+  if (!built.ok) throw new Error(built.reason);
+  return built.paper;
 }
 
 async function ingestHfFixture(): Promise<void> {
@@ -86,8 +92,7 @@ describe('enrichment from the arXiv API', () => {
     const papers: PaperRecord[] = [];
     for (let i = 1; i <= 250; i++) {
       const id = `2509.${String(i).padStart(5, '0')}`;
-      const built = buildPaper({ arxivId: id, title: `Batch paper ${i}` });
-      if (built.ok) papers.push(built.paper);
+      papers.push(buildOk({ arxivId: id, title: `Batch paper ${i}` }));
       server.arxivEntries.set(id, arxivEntry({ id, title: `Batch paper ${i}`, authors: [`Author ${i}`], categories: ['stat.ML', 'cs.LG'] }));
     }
     await upsertPapers(env.ctx.db, papers, 'hf');
@@ -101,6 +106,15 @@ describe('enrichment from the arXiv API', () => {
     const rows = await stored();
     expect(rows.every((p) => p.categories.join() === 'stat.ML,cs.LG')).toBe(true);
     expect(rows.find((p) => p.arxivId === '2509.00250')?.authors).toEqual(['Author 250']);
+  });
+
+  it('keeps the gap from one run to the next', async () => {
+    await ingestHfFixture();
+    await enrichPapers(deps({ batchSize: 3 }));
+    await upsertPapers(env.ctx.db, [buildOk({ arxivId: '2509.00001', title: 'Stored after the first run' })], 'hf');
+    server.arxivEntries.set('2509.00001', arxivEntry({ id: '2509.00001', title: 'Stored after the first run', authors: ['A. Author'], categories: ['cs.CL'] }));
+    await enrichPapers(deps());
+    expect(seen.map((request) => request.at)).toEqual([0, 3000, 6000]);
   });
 
   it('keeps the configured gap when it is longer than 3 s', async () => {
