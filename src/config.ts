@@ -50,6 +50,8 @@ const schema = z.object({
     .default('paperboy'),
   HF_BASE_URL: url(['http:', 'https:']).default('https://huggingface.co').transform((v) => v.replace(/\/+$/, '')),
   ARXIV_BASE_URL: url(['http:', 'https:']).default('https://export.arxiv.org').transform((v) => v.replace(/\/+$/, '')),
+  /// Milliseconds between two arXiv API requests; arXiv's terms ask for at least 3 s.
+  ARXIV_REQUEST_GAP_MS: int(3000, 60_000).default(3000),
   /// Cron (UTC) for the daily Hugging Face ingest.
   INGEST_CRON: z.string().default('15 * * * *'),
   /// Cron (UTC) for the digest planner; it must tick at least hourly.
@@ -93,6 +95,7 @@ export interface Config {
   queuePrefix: string;
   hfBaseUrl: string;
   arxivBaseUrl: string;
+  arxivRequestGapMs: number;
   ingestCron: string;
   digestCron: string;
   smtp: { poolSize: number; ratePerSecond: number };
@@ -138,6 +141,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     queuePrefix: e.QUEUE_PREFIX,
     hfBaseUrl: e.HF_BASE_URL,
     arxivBaseUrl: e.ARXIV_BASE_URL,
+    arxivRequestGapMs: e.ARXIV_REQUEST_GAP_MS,
     ingestCron: e.INGEST_CRON,
     digestCron: e.DIGEST_CRON,
     smtp: { poolSize: e.SMTP_POOL_SIZE, ratePerSecond: e.SMTP_RATE_PER_SECOND },
