@@ -105,14 +105,18 @@ export async function findSuppressed(db: DbClient, emails: string[]): Promise<Ma
   return new Map(rows.map((r) => [r.email, r.reason]));
 }
 
-export async function listSuppressions(db: DbClient, options: { cursor?: number; limit: number; q?: string }) {
-  const rows = await db.suppression.findMany({
-    where: { liftedAt: null, ...(options.cursor ? { id: { lt: options.cursor } } : {}), ...(options.q ? { email: { contains: options.q.toLowerCase() } } : {}) },
+/** Suppressions in force, newest first, paged by id; one row more than `limit` when there is a next page. */
+export async function findSuppressions(db: DbClient, options: { beforeId?: number; limit: number; q?: string }) {
+  return db.suppression.findMany({
+    where: {
+      liftedAt: null,
+      ...(options.beforeId ? { id: { lt: options.beforeId } } : {}),
+      ...(options.q ? { email: { contains: options.q.trim().toLowerCase() } } : {}),
+    },
+    select: { id: true, email: true, reason: true, source: true, createdAt: true, updatedAt: true },
     orderBy: { id: 'desc' },
     take: options.limit + 1,
   });
-  const items = rows.slice(0, options.limit);
-  return { items, nextCursor: rows.length > options.limit ? items[items.length - 1]!.id : null };
 }
 
 export async function liftSuppression(db: DbClient, email: string, liftedBy: string, now: Date): Promise<boolean> {
