@@ -33,15 +33,22 @@ export function relayRateKey(prefix: string, relay: string): string {
   return `${prefix}:relay-rate:${relay}`;
 }
 
-export function createRelayRateLimiter(options: RelayRateLimitOptions): RelayRateLimiter {
+export interface SharedRelayRateLimiter extends RelayRateLimiter {
+  /** One try: 0 when a send may go now (and is counted), else the milliseconds until one may. */
+  tryAcquire(relay: string): Promise<number>;
+}
+
+export function createRelayRateLimiter(options: RelayRateLimitOptions): SharedRelayRateLimiter {
   const self = randomBytes(6).toString('hex');
   let sequence = 0;
+  const tryAcquire = async (relay: string) => {
+    const member = `${self}-${(sequence += 1)}`;
+    return Number(await options.redis.eval(SCRIPT, 1, relayRateKey(options.keyPrefix, relay), options.windowMs, options.limit, member));
+  };
   return {
+    tryAcquire,
     async acquire(relay) {
-      for (;;) {
-        const member = `${self}-${(sequence += 1)}`;
-        const wait = Number(await options.redis.eval(SCRIPT, 1, relayRateKey(options.keyPrefix, relay), options.windowMs, options.limit, member));
-        if (wait <= 0) return;
+      for (let wait = await tryAcquire(relay); wait > 0; wait = await tryAcquire(relay)) {
         await new Promise((resolve) => setTimeout(resolve, Math.min(wait, options.windowMs)));
       }
     },

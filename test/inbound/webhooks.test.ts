@@ -133,7 +133,7 @@ describe('provider webhooks', () => {
       body.signature = { timestamp, token, signature: createHmac('sha256', MAILGUN_KEY).update(timestamp + token).digest('hex') };
       return body;
     }
-    const post = (body: unknown) => request(app).post('/webhooks/mailgun').send(body);
+    const post = (body: object) => request(app).post('/webhooks/mailgun').send(body);
 
     it('valid: a permanent failure bounces the reader', async () => {
       const res = await post(signedBody('a8ce0edb2dd8301dee6c2405235584e45aa91d1e9f979f3de0'));
