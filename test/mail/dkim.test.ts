@@ -27,7 +27,8 @@ function dkimverify(raw: string): string {
   return result.stdout.trim();
 }
 
-describe('DKIM signatures, verified by dkimpy', () => {
+// Each check spawns python3: slow on a loaded machine, hence the longer timeout.
+describe('DKIM signatures, verified by dkimpy', { timeout: 90_000 }, () => {
   const sink = new SmtpSink();
   let transport: MailTransport;
 
