@@ -2,7 +2,9 @@
 // and RFC 5965 examples and real-world-shaped samples (Postfix returning
 // Gmail's 550 5.1.1, Yahoo's feedback loop), mail to the unsubscribe
 // address, and what it must refuse or ignore without falling over.
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collectFeedbackStats, registerFeedbackGauges } from '../../src/inbound/feedback-stats.js';
 import { startInboundServer, type InboundServer } from '../../src/inbound/inbound-server.js';
 import { verpAddress } from '../../src/inbound/verp.js';
 import { createLogger } from '../../src/logger.js';
@@ -128,5 +130,21 @@ describe('paperboy inbound: the SMTP listener for mail coming back', () => {
     // Still serving: a real bounce right after goes through.
     await deliver(verp, fixtureFor(env.config, 'rfc3464-9.2-user-unknown.eml', delivery, reader.email!));
     expect(await statusOf(reader.id)).toBe('bounced');
+  });
+
+  it('bounce and complaint rates per day for /api/admin/stats, and the paperboy_complaint_rate gauge', async () => {
+    const db = env.ctx.db;
+    const sent = await db.delivery.count({ where: { sentAt: { not: null } } });
+    const complaints = await db.mailEvent.count({ where: { kind: 'complaint' } });
+    const hard = await db.mailEvent.count({ where: { kind: 'hard_bounce' } });
+    expect(complaints).toBeGreaterThan(0);
+    const stats = await collectFeedbackStats(db, { days: 2 });
+    expect(stats.perDay[1]).toMatchObject({ sent, complaints, hardBounces: hard });
+    expect(stats.complaintRate).toBeCloseTo(complaints / sent, 5);
+    const registry = new Registry();
+    registerFeedbackGauges(registry, db);
+    const text = await registry.metrics();
+    const gauge = Number(/^paperboy_complaint_rate (\S+)$/m.exec(text)?.[1]);
+    expect(gauge).toBeCloseTo(complaints / sent, 5);
   });
 });
