@@ -10,7 +10,7 @@ import type { Metrics } from '../metrics.js';
 import { addressOf } from '../mail/mime.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
-import { arrangeSections, contentKey, loadLists, loadPapersById, type ContentPaper } from './content.js';
+import { contentKey, deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
 import type { MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
 import { claimBatch, countUnfinished, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
@@ -61,18 +61,29 @@ export interface BatchOutcome {
   retrying: number;
 }
 
-interface Recipient {
+interface Recipient extends ContentReader {
   email: string | null;
   status: string;
-  listIds: number[];
 }
 
 async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipient>> {
   const rows = await db.subscriber.findMany({
     where: { id: { in: ids } },
-    select: { id: true, email: true, status: true, subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } } },
+    select: {
+      id: true,
+      email: true,
+      status: true,
+      frequency: true,
+      ...INTEREST_FIELDS,
+      subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
+    },
   });
-  return new Map(rows.map((r) => [r.id, { email: r.email, status: r.status, listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b) }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { email: r.email, status: r.status, frequency: r.frequency, interests: interestsOf(r), listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b) },
+    ]),
+  );
 }
 
 /** Runs `fn` over items with at most `limit` at once. */
@@ -119,10 +130,12 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     if (!recipient?.email) return skip(row, 'subscriber erased');
     if (recipient.status !== 'active') return skip(row, `subscriber ${recipient.status}`);
     if (!recipient.listIds.length) return skip(row, 'subscriber follows no list any more');
-    const group = cache.get(`${digestId}|${contentKey(recipient.listIds, row.paperIds)}`, () => {
-      const sections = arrangeSections({ papers, lists, listIds: recipient.listIds, paperIds: row.paperIds, asOf: row.createdAt });
-      return sections.length ? deps.renderer.renderGroup({ period, sections, papers }) : null;
-    });
+    const layout = parseLayout(row.layout);
+    const sections = deliverySections({ papers, lists, reader: recipient, paperIds: row.paperIds, layout, asOf: row.createdAt });
+    const moreCount = layout?.moreCount ?? 0;
+    const group = cache.get(`${digestId}|${contentKey(sections, moreCount)}`, () =>
+      sections.length ? deps.renderer.renderGroup({ period, sections, papers, moreCount }) : null,
+    );
     if (!group) return skip(row, 'no papers left to send');
     const email = recipient.email;
     try {
@@ -167,7 +180,8 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
         if (!digest) throw new Error(`digest ${digestId} not found`);
         context = { period: digest.period, lists };
       }
-      const missing = [...new Set(claimed.flatMap((c) => c.paperIds))].filter((id) => !papers.has(id));
+      const liked = claimed.flatMap((c) => parseLayout(c.layout)?.sections.flatMap((s) => s.liked ?? []) ?? []);
+      const missing = [...new Set([...claimed.flatMap((c) => c.paperIds), ...liked])].filter((id) => id && !papers.has(id));
       const [recipients, loaded] = await Promise.all([
         loadRecipients(deps.db, claimed.flatMap((c) => (c.subscriberId ? [c.subscriberId] : []))),
         loadPapersById(deps.db, missing),
