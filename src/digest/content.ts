@@ -1,7 +1,7 @@
 // What a digest is made of, loaded once per planning run or send batch:
 // lists, papers, and the sections of an already planned delivery.
 import type { Db } from '../db.js';
-import { createMatcher, NO_INTERESTS, type Interests, type MatchList, type MatchPaper } from './matcher.js';
+import { createMatcher, NO_INTERESTS, type Interests, type Matcher, type MatchList, type MatchPaper } from './matcher.js';
 import type { Frequency } from './ranking.js';
 import { arrangeLayout, planReader, type DeliveryLayout, type Section } from './reader-digest.js';
 import type { DigestPaper } from './renderer.js';
@@ -67,6 +67,8 @@ export interface ContentReader {
  * that now fits no section goes in the last one.
  */
 export function deliverySections(input: {
+  /** A matcher over (at least) these papers at `asOf`; a sender shares one across its emails. */
+  matcher?: Matcher;
   papers: Map<number, ContentPaper>;
   lists: MatchList[];
   reader: ContentReader;
@@ -76,7 +78,7 @@ export function deliverySections(input: {
 }): Section[] {
   const chosen = input.paperIds.flatMap((id) => input.papers.get(id) ?? []).filter((p) => !p.hidden);
   const extra = (input.layout?.moreIds ?? []).flatMap((id) => input.papers.get(id) ?? []);
-  const matcher = createMatcher({ papers: [...chosen, ...extra.filter((p) => !input.paperIds.includes(p.id))], now: input.asOf });
+  const matcher = input.matcher ?? createMatcher({ papers: [...chosen, ...extra.filter((p) => !input.paperIds.includes(p.id))], now: input.asOf });
   const lists = new Map(input.lists.map((l) => [l.id, l]));
   const profile = { listIds: input.reader.listIds, interests: input.reader.interests ?? NO_INTERESTS, frequency: input.reader.frequency ?? 'daily' };
   const layout = input.layout ?? legacyLayout(input.paperIds, chosen, lists, profile, input.asOf);
@@ -104,11 +106,6 @@ function legacyLayout(
     else layout.sections.push({ key: profile.listIds[0] ?? 0, paperIds: loose });
   }
   return { sections: layout.sections, moreIds: [], moreCount: 0 };
-}
-
-/** Same sections, same papers, same reasons: one rendered body serves them all. */
-export function contentKey(sections: readonly Section[], moreCount = 0): string {
-  return `${sections.map((s) => `${s.key}:${s.cards.map((c) => `${c.paperId}/${c.reason}`).join(';')}`).join('|')}|+${moreCount}`;
 }
 
 /** Delivery.layout as stored (JSON), or null for deliveries planned before layouts. */

@@ -99,8 +99,11 @@ interface Folded {
 export interface Matcher {
   readonly papers: readonly MatchPaper[];
   readonly now: Date;
+  paper(id: number): MatchPaper | undefined;
   /** Papers the rule takes, ranked for readers of this frequency (best first). Cached per key. */
   ranked(rule: Rule, frequency: Frequency, cacheKey?: string): Hit[];
+  /** The same hits by paper id (cached with them). */
+  hitsById(rule: Rule, frequency: Frequency, cacheKey: string): Map<number, Hit>;
   /** Ids of the papers any of these phrases appear in (for exclusions). */
   containing(phrases: readonly string[]): Set<number>;
 }
@@ -127,7 +130,19 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
   });
   const phraseCache = new Map<string, Map<number, MatchWhy & { kind: 'phrase' }>>();
   const authorCache = new Map<string, number[]>();
-  const rankedCache = new Map<string, Hit[]>();
+  const rankedCache = new Map<string, { hits: Hit[]; byId?: Map<number, Hit> }>();
+  const byId = new Map(folded.map((f) => [f.paper.id, f.paper]));
+
+  function cached(rule: Rule, frequency: Frequency, cacheKey: string) {
+    const key = `${frequency}|${cacheKey}`;
+    let entry = rankedCache.get(key);
+    if (!entry) {
+      if (rankedCache.size >= RANKED_CACHE_LIMIT) rankedCache.clear();
+      entry = { hits: computeRanked(rule, frequency) };
+      rankedCache.set(key, entry);
+    }
+    return entry;
+  }
 
   // Each distinct phrase is looked for once per period, however many rules use it.
   function phraseHits(phrase: string): Map<number, MatchWhy & { kind: 'phrase' }> {
@@ -203,16 +218,14 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
   return {
     papers: folded.map((f) => f.paper),
     now: input.now,
+    paper: (id) => byId.get(id),
     ranked(rule, frequency, cacheKey) {
-      if (cacheKey === undefined) return computeRanked(rule, frequency);
-      const key = `${frequency}|${cacheKey}`;
-      let hits = rankedCache.get(key);
-      if (!hits) {
-        if (rankedCache.size >= RANKED_CACHE_LIMIT) rankedCache.clear();
-        hits = computeRanked(rule, frequency);
-        rankedCache.set(key, hits);
-      }
-      return hits;
+      return cacheKey === undefined ? computeRanked(rule, frequency) : cached(rule, frequency, cacheKey).hits;
+    },
+    hitsById(rule, frequency, cacheKey) {
+      const entry = cached(rule, frequency, cacheKey);
+      entry.byId ??= new Map(entry.hits.map((h) => [h.paper.id, h]));
+      return entry.byId;
     },
     containing(phrases) {
       const ids = new Set<number>();

@@ -96,10 +96,10 @@ export async function insertPlannedDeliveries(
     `WITH r AS (SELECT * FROM unnest($3::int[], $4::text[], $5::text[], $6::int[]) AS t(id, papers, layout, batch)),
      ins AS (
        INSERT INTO "Delivery" ("digestId", "subscriberId", status, batch, "messageId", "paperIds", layout, "lastError", "createdAt", "updatedAt")
-       SELECT $1, id,
+       SELECT $1::int, id,
               (CASE WHEN papers <> '{}' THEN 'pending' ELSE 'skipped' END)::"DeliveryStatus",
               CASE WHEN papers <> '{}' THEN batch ELSE 0 END,
-              '<digest-' || $1 || '.s' || id || '.' || substr(md5($7::text || ':' || id), 1, 12) || '@' || $8::text || '>',
+              '<digest-' || $1::int || '.s' || id || '.' || substr(md5($7::text || ':' || id), 1, 12) || '@' || $8::text || '>',
               papers::int[],
               layout::jsonb,
               CASE WHEN papers <> '{}' THEN NULL ELSE 'no matching papers' END,

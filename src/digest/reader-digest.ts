@@ -89,6 +89,8 @@ interface SectionPlan {
   listId: number | null;
   name: string;
   rule: Rule | null;
+  /** The matcher's cache key of the rule. */
+  ruleKey: string | null;
   cap: number;
   hits: Hit[];
   liked?: Map<number, number>;
@@ -102,24 +104,16 @@ function sectionsOf(matcher: Matcher, lists: Map<number, MatchList>, profile: Re
   const perEmail = profile.papersPerEmail;
   if (hasInterests(profile.interests)) {
     const rule = interestsRule(profile.interests);
-    plans.push({
-      key: PERSONAL_KEY,
-      kind: 'personal',
-      listId: null,
-      name: 'For you',
-      rule,
-      cap: perEmail,
-      hits: matcher.ranked(rule, profile.frequency, `i:${JSON.stringify(rule)}`),
-    });
+    const ruleKey = `i:${JSON.stringify(rule)}`;
+    plans.push({ key: PERSONAL_KEY, kind: 'personal', listId: null, name: 'For you', rule, ruleKey, cap: perEmail, hits: matcher.ranked(rule, profile.frequency, ruleKey) });
   }
   if (profile.recommended?.length) {
-    const byId = new Map(matcher.papers.map((p) => [p.id, p]));
     const hits = profile.recommended.flatMap((r) => {
-      const paper = byId.get(r.paperId);
+      const paper = matcher.paper(r.paperId);
       return paper ? [{ paper, why: [], relevance: 1, score: r.score }] : [];
     });
     const liked = new Map(profile.recommended.map((r) => [r.paperId, r.likedPaperId]));
-    plans.push({ key: RECOMMENDED_KEY, kind: 'recommended', listId: null, name: 'Recommended for you', rule: null, cap: perEmail, hits, liked });
+    plans.push({ key: RECOMMENDED_KEY, kind: 'recommended', listId: null, name: 'Recommended for you', rule: null, ruleKey: null, cap: perEmail, hits, liked });
   }
   const own = [...new Set(profile.listIds)].flatMap((id) => lists.get(id) ?? []).sort((a, b) => a.id - b.id);
   // Trending before topic lists: the period's top paper leads Trending, it is not left to it.
@@ -131,6 +125,7 @@ function sectionsOf(matcher: Matcher, lists: Map<number, MatchList>, profile: Re
       listId: list.id,
       name: list.name,
       rule,
+      ruleKey: `l:${list.id}`,
       cap: list.maxPapers,
       hits: matcher.ranked(rule, profile.frequency, `l:${list.id}`),
     });
@@ -269,8 +264,7 @@ export function arrangeLayout(
 ): Section[] {
   const full: ReaderProfile = { ...profile, papersPerEmail: Number.MAX_SAFE_INTEGER };
   const own = sectionsOf(matcher, lists, full);
-  const members = own.map((p) => (p.kind === 'trending' ? null : new Map(p.hits.map((h) => [h.paper.id, h]))));
-  const papers = new Map(matcher.papers.map((p) => [p.id, p]));
+  const members = own.map((p) => (p.rule && p.ruleKey ? matcher.hitsById(p.rule, profile.frequency, p.ruleKey) : null));
   const sections: Section[] = [];
   for (const stored of layout.sections) {
     const at = own.findIndex((p) => p.key === stored.key);
@@ -281,16 +275,17 @@ export function arrangeLayout(
       listId: stored.key > 0 ? stored.key : null,
       name: stored.key === RECOMMENDED_KEY ? 'Recommended for you' : stored.key === PERSONAL_KEY ? 'For you' : (list?.name ?? 'Papers'),
       rule: null,
+      ruleKey: null,
       cap: 0,
       hits: [],
     };
     const liked = new Map(stored.paperIds.map((id, i) => [id, stored.liked?.[i] ?? 0]));
     const cards: Card[] = [];
     for (const id of stored.paperIds) {
-      const paper = papers.get(id);
+      const paper = matcher.paper(id);
       if (!paper) continue;
       const hit = members[at]?.get(id) ?? own[at]?.hits.find((h) => h.paper.id === id) ?? { paper, why: [], relevance: 0, score: 0 };
-      const alsoIn = own.filter((other, o) => o !== at && members[o]?.has(id) && other.kind !== 'recommended').map((o) => o.name);
+      const alsoIn = own.filter((other, o) => o !== at && (other.kind === 'list' || other.kind === 'personal') && members[o]?.has(id)).map((o) => o.name);
       const likedId = liked.get(id);
       const card = cardFor({ ...plan, liked: plan.kind === 'recommended' ? liked : undefined }, hit, alsoIn, likedId ? titleOf(likedId) : undefined);
       cards.push(card);

@@ -10,8 +10,8 @@ import type { Metrics } from '../metrics.js';
 import { addressOf } from '../mail/mime.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
-import { contentKey, deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
-import type { MatchList } from './matcher.js';
+import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
+import { createMatcher, type Matcher, type MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
 import { claimBatch, countUnfinished, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
 import { createGroupCache, type GroupCache } from './group-cache.js';
@@ -111,6 +111,16 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   heartbeat.unref();
   const envelopeFrom = addressOf(deps.config.mailFrom);
   const papers = new Map<number, ContentPaper>();
+  // One matcher over the papers loaded so far, per planning instant: text is folded once per batch, not per email.
+  let matchers = new Map<number, Matcher>();
+  const matcherAt = (asOf: Date) => {
+    let matcher = matchers.get(asOf.getTime());
+    if (!matcher) {
+      matcher = createMatcher({ papers: [...papers.values()], now: asOf });
+      matchers.set(asOf.getTime(), matcher);
+    }
+    return matcher;
+  };
   let context: { period: string; lists: MatchList[] } | undefined;
 
   // Things change between planning and sending: such deliveries are skipped, with the reason.
@@ -131,11 +141,14 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     if (recipient.status !== 'active') return skip(row, `subscriber ${recipient.status}`);
     if (!recipient.listIds.length) return skip(row, 'subscriber follows no list any more');
     const layout = parseLayout(row.layout);
-    const sections = deliverySections({ papers, lists, reader: recipient, paperIds: row.paperIds, layout, asOf: row.createdAt });
     const moreCount = layout?.moreCount ?? 0;
-    const group = cache.get(`${digestId}|${contentKey(sections, moreCount)}`, () =>
-      sections.length ? deps.renderer.renderGroup({ period, sections, papers, moreCount }) : null,
-    );
+    // What decides the content, as a key: sections are rebuilt only for a content not rendered yet.
+    const source = `${digestId}|${row.createdAt.getTime()}|${recipient.listIds}|${recipient.frequency}|${JSON.stringify(recipient.interests)}|${layout ? JSON.stringify(row.layout) : row.paperIds}`;
+    const group = cache.get(source, () => {
+      const matcher = matcherAt(row.createdAt);
+      const sections = deliverySections({ matcher, papers, lists, reader: recipient, paperIds: row.paperIds, layout, asOf: row.createdAt });
+      return sections.length ? deps.renderer.renderGroup({ period, sections, papers, moreCount }) : null;
+    });
     if (!group) return skip(row, 'no papers left to send');
     const email = recipient.email;
     try {
@@ -187,6 +200,7 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
         loadPapersById(deps.db, missing),
       ]);
       for (const p of loaded) papers.set(p.id, p);
+      if (loaded.length) matchers = new Map();
       const { period, lists } = context;
       await forEachLimited(claimed, window, (row) => sendOne(row, row.subscriberId ? recipients.get(row.subscriberId) : undefined, period, lists));
     }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { contentKey, deliverySections, type ContentPaper } from '../../src/digest/content.js';
+import { deliverySections, type ContentPaper } from '../../src/digest/content.js';
 import { createGroupCache } from '../../src/digest/group-cache.js';
 import { createLimiter } from '../../src/digest/limiter.js';
 import { createMatcher, NO_INTERESTS, type MatchList } from '../../src/digest/matcher.js';
@@ -54,15 +54,6 @@ describe('rebuilding a planned delivery', () => {
     // A delivery planned before layouts existed: placed again by the same rules.
     const legacy = deliverySections({ papers: hidden, lists: shrunk, reader, paperIds, layout: null, asOf: now });
     expect(sectionPaperIds(legacy).sort()).toEqual([1, 2, 3, 4]);
-  });
-
-  it('keys content by sections, papers and reasons', () => {
-    const card = (paperId: number, reason: string) => ({ paperId, sectionKey: 2, why: [], matched: [], alsoIn: [], reason, score: 0, relevance: 0 });
-    const section = (cards: ReturnType<typeof card>[]) => [{ key: 2, kind: 'list' as const, listId: 2, name: 'A', cards }];
-    expect(contentKey(section([card(5, 'x'), card(2, 'y')]))).toBe(contentKey(section([card(5, 'x'), card(2, 'y')])));
-    expect(contentKey(section([card(5, 'x'), card(2, 'y')]))).not.toBe(contentKey(section([card(2, 'y'), card(5, 'x')])));
-    expect(contentKey(section([card(5, 'x')]))).not.toBe(contentKey(section([card(5, 'z')])));
-    expect(contentKey(section([card(5, 'x')]), 3)).not.toBe(contentKey(section([card(5, 'x')]), 0));
   });
 });
 
