@@ -1,6 +1,7 @@
 // Reading and changing one subscriber on an admin's behalf. Sign-up itself
 // (validation, confirmation mail, consent) belongs to src/subscriptions.
 import type { Db } from '../db.js';
+import { countRatings } from '../digest/rating-repo.js';
 import type { Frequency, SubscriberStatus } from '../generated/prisma/client.js';
 import type { Interests } from '../digest/matcher.js';
 import { interestColumns } from '../subscriptions/interests.js';
@@ -34,7 +35,7 @@ export interface AdminActor {
 export async function findSubscriberDetail(db: Db, id: number) {
   const summary = await findSubscriberSummary(db, id);
   if (!summary) return null;
-  const [subscriptions, deliveries] = await Promise.all([
+  const [subscriptions, deliveries, ratings] = await Promise.all([
     db.subscription.findMany({
       where: { subscriberId: id },
       orderBy: { listId: 'asc' },
@@ -55,11 +56,13 @@ export async function findSubscriberDetail(db: Db, id: number) {
         digest: { select: { period: true } },
       },
     }),
+    countRatings(db, id),
   ]);
   return {
     ...summary,
     subscriptions: subscriptions.map((s) => ({ list: s.list.slug, name: s.list.name, createdAt: s.createdAt, confirmedAt: s.confirmedAt })),
     deliveries: deliveries.map(({ digest, ...d }) => ({ ...d, period: digest.period })),
+    ratings,
   };
 }
 
