@@ -62,7 +62,8 @@ describe('what each reader gets, planned on Postgres', () => {
     expect(preview.text).toContain('by jose garcia perez');
     await markSent();
     await db.subscriber.deleteMany({ where: { id: { in: [reader.id, plain.id] } } });
-  });
+    // The first preview compiles the MJML template: slow on a loaded machine.
+  }, 60_000);
 
   it('Trending holds the most upvoted papers; each paper once, where it ranks best, with "also in"; a short subject', async () => {
     const db = env.ctx.db;
