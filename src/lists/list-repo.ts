@@ -10,6 +10,8 @@ export interface ListInput {
   public?: boolean;
   keywords?: string[];
   categories?: string[];
+  exclude?: string[];
+  authors?: string[];
   minUpvotes?: number;
   maxPapers?: number;
 }

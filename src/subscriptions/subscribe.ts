@@ -66,7 +66,14 @@ export async function subscribe(deps: SignupDeps, body: unknown, evidence: Signu
     email: input.email,
     lists: input.lists,
     status: 'pending',
-    preferences: { timezone: input.timezone, sendHour: input.sendHour, frequency: input.frequency, weekday: input.weekday },
+    preferences: {
+      timezone: input.timezone,
+      sendHour: input.sendHour,
+      frequency: input.frequency,
+      weekday: input.weekday,
+      papersPerEmail: input.papersPerEmail,
+      interests: input.interests,
+    },
     evidence: { action: 'signup', ip: evidence.ip, userAgent: evidence.userAgent, formVersion: FORM_VERSION },
     publicListsOnly: true,
   });

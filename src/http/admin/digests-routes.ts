@@ -40,7 +40,12 @@ const PreviewSchema = z
     text: z.string().nullable(),
     paperIds: z.array(z.number().int()),
     sections: z.array(
-      z.object({ listId: z.number().int(), name: z.string(), papers: z.array(z.object({ id: z.number().int(), title: z.string(), reason: z.string() })) }),
+      z.object({
+        listId: z.number().int().nullable().meta({ description: 'null for the personal sections' }),
+        kind: z.enum(['personal', 'recommended', 'trending', 'list', 'more']),
+        name: z.string(),
+        papers: z.array(z.object({ id: z.number().int(), title: z.string(), reason: z.string() })),
+      }),
     ),
   })
   .meta({ id: 'DigestPreview' });

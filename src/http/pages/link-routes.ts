@@ -9,6 +9,7 @@ import { loadPreferences, updatePreferences } from '../../subscriptions/preferen
 import { readToken } from '../../subscriptions/read-token.js';
 import { describeSchedule } from '../../subscriptions/schedule-text.js';
 import { preferencesFormSchema } from '../../subscriptions/subscriber-input.js';
+import { postedInterestValues } from './interest-fields.js';
 import { findSubscriptions } from '../../subscriptions/subscriber-repo.js';
 import { createToken } from '../../subscriptions/tokens.js';
 import { unsubscribe } from '../../subscriptions/unsubscribe.js';
@@ -117,6 +118,7 @@ export function linkRoutes(router: IRouter, deps: PageDeps): void {
           weekday: text(body.weekday),
           sendHour: text(body.sendHour),
           timezone: text(body.timezone),
+          interests: postedInterestValues(body),
         },
       });
     }
