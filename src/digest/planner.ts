@@ -60,6 +60,17 @@ function parseIntArray(text: string): number[] {
   return text.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
 }
 
+/**
+ * Thrown out of a dry run's transaction so that it rolls back: the plan is
+ * computed by the same statements as a real one (under the same lock), and
+ * not even the Digest row stays behind.
+ */
+class DryRunRollback extends Error {
+  constructor(readonly result: PlanResult) {
+    super('dry run');
+  }
+}
+
 /** Plans a period; safe to run twice or concurrently (ON CONFLICT + advisory lock). */
 export async function planPeriod(deps: PlanDeps, period: string, options: PlanOptions): Promise<PlanResult> {
   const log = deps.logger.child({ module: 'digest-planner' });
@@ -82,7 +93,10 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       const asOf = options.now ?? (await databaseNow(tx));
       const empty: PlanResult = { digestId: digest.id, period, asOf, planned: 0, pending: 0, skipped: 0, groups: 0, batches: [] };
       const due = await findDueGroups(tx, digest.id, asOf, filter);
-      if (!due.length) return empty;
+      if (!due.length) {
+        if (options.dryRun) throw new DryRunRollback(empty);
+        return empty;
+      }
 
       const earliest = due.reduce((min, g) => Math.min(min, g.startMs), asOf.getTime());
       const [lists, papers] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, new Date(earliest), asOf)]);
@@ -99,7 +113,7 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       const firstBatch = await nextBatchNumber(tx, digest.id);
       if (options.dryRun) {
         const batches = Array.from({ length: Math.ceil(pendingTotal / batchSize) }, (_, i) => firstBatch + i);
-        return { ...empty, planned: total, pending: pendingTotal, skipped: total - pendingTotal, groups: contents, batches };
+        throw new DryRunRollback({ ...empty, planned: total, pending: pendingTotal, skipped: total - pendingTotal, groups: contents, batches });
       }
 
       const inserted = await insertPlannedDeliveries(tx, {
@@ -119,7 +133,10 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       return { ...empty, planned, pending, skipped: planned - pending, groups: contents, batches };
     },
     { timeout: 10 * 60_000, maxWait: 30_000 },
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof DryRunRollback) return error.result;
+    throw error;
+  });
 
   if (!options.dryRun) {
     // Moves planning → sending or done even when this run added nothing.
