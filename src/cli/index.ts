@@ -1,7 +1,7 @@
 // The `paperboy` command: one table of subcommands, each loaded only when it
 // runs, so `--help` and usage errors answer without compiling or loading the
 // rest of the app.
-import { loadConfig, ConfigError, type Config } from '../config.js';
+import type { Config } from '../config.js';
 import { COMMAND_HELP, commandUsage, overallUsage, type CommandName } from './usage.js';
 
 type Run = (args: string[], config: Config) => Promise<void>;
@@ -38,6 +38,8 @@ export async function main(argv: string[]): Promise<void> {
     process.stdout.write(`${COMMAND_HELP[name].summary}\n\n${commandUsage(name)}`);
     return;
   }
+  // Loaded here, not at the top: zod is most of what `--help` would wait for.
+  const { loadConfig, ConfigError } = await import('../config.js');
   let config: Config;
   try {
     config = loadConfig();
