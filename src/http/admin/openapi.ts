@@ -1,6 +1,9 @@
-// The OpenAPI 3 document of the admin API, generated from the route table:
-// the zod schemas that validate each request are the ones documented.
-import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+// The OpenAPI 3.1 document of the admin API, generated from the route table:
+// the zod schemas that validate each request are the ones documented. 3.1,
+// because its schemas are JSON Schema: a nullable field is `type: [x,
+// "null"]`, which third-party linters accept, where 3.0's `nullable` next to
+// a bare `$ref` is an error.
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { AdminRoute } from './route.js';
 import { ErrorSchema } from './schemas.js';
 
@@ -77,15 +80,16 @@ export function buildOpenApiDocument(routes: AdminRoute[], info: { version: stri
       responses: responsesOf(route),
     });
   }
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
-    openapi: '3.0.3',
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
     info: {
       title: 'Paperboy admin API',
       version: info.version,
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
         'Manage lists, subscribers, papers and digests. Every request carries `Authorization: Bearer <token>`. Errors are `{ "error": { "code", "message", "details"? } }`.',
     },
-    servers: info.serverUrl ? [{ url: info.serverUrl }] : [],
+    servers: info.serverUrl ? [{ url: info.serverUrl, description: 'This installation (PUBLIC_URL)' }] : [],
     security: [{ [bearer.name]: [] }],
   });
 }
