@@ -32,7 +32,7 @@ export function uniqueViolation(error: unknown): string | undefined {
   const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: unknown } } } };
   if (e.code !== 'P2002') return undefined;
   const constraint = e.meta?.driverAdapterError?.cause?.constraint;
-  if (constraint && typeof constraint === 'object' && 'index' in constraint) return String((constraint as { index: unknown }).index);
+  if (constraint && typeof constraint === 'object' && 'index' in constraint) return String((constraint).index);
   if (typeof constraint === 'string') return constraint;
   return JSON.stringify(constraint ?? e.meta?.target ?? 'unique');
 }

@@ -65,7 +65,8 @@ export async function checkPostgres(config: Pick<Config, 'databaseUrl'>, check: 
         if (check.allowMissingDatabase) return;
         throw new CliError(`database "${databaseName(config.databaseUrl)}" does not exist: run \`paperboy migrate\``);
       }
-      if (code && AUTH_FAILED.has(code)) throw new CliError(`Postgres at ${where} refused the login: ${(error as Error).message}`);
+      if (code && AUTH_FAILED.has(code))
+        throw new CliError(`Postgres at ${where} refused the login: ${(error as Error).message}`);
       if (Date.now() >= deadline) {
         const waited = check.waitMs ? ` (waited ${Math.round(check.waitMs / 1000)} s)` : '';
         throw new CliError(`Postgres at ${where} is unreachable: ${code ?? (error as Error).message}${waited}`);

@@ -43,7 +43,8 @@ export const COMMAND_HELP = {
   },
   demo: {
     summary: 'set up, ingest the sample, send a demo digest, then serve',
-    usage: 'paperboy demo [--once] [--verbose]\n  --once     exit after the digest\n  --verbose  show the log lines too',
+    usage:
+      'paperboy demo [--once] [--verbose]\n  --once     exit after the digest\n  --verbose  show the log lines too',
   },
   token: {
     summary: 'admin API tokens: create, list, revoke',

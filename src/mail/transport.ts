@@ -74,7 +74,7 @@ export function createMailTransport(options: TransportOptions): MailTransport {
     socketTimeout: 30_000,
     ...(options.ratePerSecond > 0 ? { rateDelta: 1000, rateLimit: options.ratePerSecond } : {}),
     ...(options.dkim ? { dkim: options.dkim } : {}),
-  } as SMTPPool.Options;
+  };
   const transporter = nodemailer.createTransport(poolOptions);
 
   async function deliver(message: Parameters<typeof transporter.sendMail>[0]): Promise<SendResult> {

@@ -7,7 +7,10 @@ import { DEFAULT_MIGRATIONS_DIR } from './schema-engine.js';
 
 const UNDEFINED_TABLE = '42P01';
 
-export async function pendingMigrations(client: pg.ClientBase, migrationsDir = DEFAULT_MIGRATIONS_DIR): Promise<string[]> {
+export async function pendingMigrations(
+  client: pg.ClientBase,
+  migrationsDir = DEFAULT_MIGRATIONS_DIR,
+): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
   const wanted = entries.filter((e) => e.isDirectory()).map((e) => e.name);
   let applied: Set<string>;

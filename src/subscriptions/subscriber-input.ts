@@ -12,7 +12,7 @@ export const DEFAULT_PREFERENCES = { timezone: 'UTC', sendHour: 7, frequency: 'd
 
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
 
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const MARKUP = /[<>]/;
 
@@ -93,7 +93,7 @@ export const frequencySchema = z.enum(['daily', 'weekly'], { error: 'Choose dail
 
 /** A checkbox group sends one string for one box and an array for several. */
 export const listSlugsSchema = z.preprocess(
-  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
   z
     .array(plainText(64).transform((slug) => slug.trim().toLowerCase()), { error: 'Must be a list of list names' })
     .max(MAX_LISTS, { error: `Choose at most ${MAX_LISTS} lists` })

@@ -34,9 +34,14 @@ function paperboy(args: string[], extra: Record<string, string> = {}): Promise<R
     ...extra,
   };
   return new Promise((resolve) => {
-    execFile(process.execPath, ['bin/paperboy.js', ...args], { cwd: root, env: childEnv, timeout: 55_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      ['bin/paperboy.js', ...args],
+      { cwd: root, env: childEnv, timeout: 55_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -94,7 +99,9 @@ describe('paperboy errors a person can act on', () => {
     try {
       const run = await paperboy(['token', 'list'], { DATABASE_URL: url });
       expect(run.code).toBe(1);
-      expect(run.stderr).toMatch(new RegExp(`database "${empty}" has \\d+ pending migration\\(s\\), the first \\S+: run \`paperboy migrate\``));
+      expect(run.stderr).toMatch(
+        new RegExp(`database "${empty}" has \\d+ pending migration\\(s\\), the first \\S+: run \`paperboy migrate\``),
+      );
     } finally {
       await dropDatabase(empty);
     }
@@ -106,10 +113,15 @@ describe('paperboy errors a person can act on', () => {
         DATABASE_URL: 'postgresql://paperboy:hunter2secret@127.0.0.1:1/paperboy',
       }),
       paperboy(['digest', '--today'], { REDIS_URL: 'redis://:hunter2secret@127.0.0.1:1' }),
-      paperboy(['start'], { DATABASE_URL: 'postgresql://paperboy:hunter2secret@127.0.0.1:1/paperboy', STARTUP_WAIT_SECONDS: '1' }),
+      paperboy(['start'], {
+        DATABASE_URL: 'postgresql://paperboy:hunter2secret@127.0.0.1:1/paperboy',
+        STARTUP_WAIT_SECONDS: '1',
+      }),
     ]);
     expect(postgres.code).toBe(1);
-    expect(postgres.stderr.trim()).toBe('paperboy: Postgres at postgresql://paperboy:****@127.0.0.1:1/paperboy is unreachable: ECONNREFUSED');
+    expect(postgres.stderr.trim()).toBe(
+      'paperboy: Postgres at postgresql://paperboy:****@127.0.0.1:1/paperboy is unreachable: ECONNREFUSED',
+    );
     expect(redis.code).toBe(1);
     expect(redis.stderr.trim()).toBe('paperboy: Redis at redis://:****@127.0.0.1:1 is unreachable (waited 3 s)');
     // start gives up after STARTUP_WAIT_SECONDS instead of listening with no database.

@@ -20,7 +20,7 @@ const oneLine = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    // eslint-disable-next-line no-control-regex
+     
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, without control characters');
 const keyword = oneLine(100);
 const category = z

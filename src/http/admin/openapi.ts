@@ -40,6 +40,7 @@ function responsesOf(route: AdminRoute): Record<string, ResponseConfig> {
         ? { description: doc.description, content: { [doc.contentType]: { schema: { type: 'string' } } } }
         : { description: doc.description };
   }
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
   const hasInput = route.params || route.query || route.body || route.rawBody;
   if (hasInput) responses['400'] ??= errorResponse('Invalid request: details name each field');
   responses['401'] ??= errorResponse('Missing or wrong bearer token');
@@ -49,6 +50,7 @@ function responsesOf(route: AdminRoute): Record<string, ResponseConfig> {
 }
 
 function requestBodyOf(route: AdminRoute) {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
   if (route.body) return { required: true, content: { 'application/json': { schema: route.body } } };
   if (route.rawBody) {
     const schema = route.rawBody.schema ?? { type: 'string' as const };
@@ -73,7 +75,9 @@ export function buildOpenApiDocument(routes: AdminRoute[], info: { version: stri
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       request: {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
         ...(route.params ? { params: route.params } : {}),
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
         ...(route.query ? { query: route.query } : {}),
         ...(requestBodyOf(route) ? { body: requestBodyOf(route) } : {}),
       },

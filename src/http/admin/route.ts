@@ -107,9 +107,9 @@ export function mountRoutes(router: Router, routes: AdminRoute[]): void {
       try {
         refuseNonJson(route, req);
         const input = {
-          params: parse(route.params, req.params),
-          query: parse(route.query, req.query),
-          body: parse(route.body, req.body),
+          params: parse(route.params as ZodType | undefined, req.params),
+          query: parse(route.query as ZodType | undefined, req.query),
+          body: parse(route.body as ZodType | undefined, req.body),
           req,
           res,
         };

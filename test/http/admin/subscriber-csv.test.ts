@@ -178,7 +178,7 @@ describe('GET /subscribers/export', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="subscribers-\d{4}-\d{2}-\d{2}\.csv"/);
-    const records = parse(res.text, { columns: true }) as Array<Record<string, string>>;
+    const records = parse<Record<string, string>>(res.text, { columns: true });
     expect(Object.keys(records[0]!)).toEqual(expect.arrayContaining(['email', 'lists', 'timezone', 'sendHour', 'frequency']));
     expect(records.every((r) => r.status === 'active')).toBe(true);
     const emails = records.map((r) => r.email);
@@ -187,14 +187,14 @@ describe('GET /subscribers/export', () => {
     expect(emails).toContain('good1@example.org');
     expect(records.find((r) => r.email === 'good1@example.org')?.lists).toBe('trending|llm');
 
-    const filtered = parse((await env.api.get('/subscribers/export?list=vision&q=good').buffer(true)).text, { columns: true }) as Array<{ email: string }>;
+    const filtered = parse<{ email: string }>((await env.api.get('/subscribers/export?list=vision&q=good').buffer(true)).text, { columns: true });
     expect(filtered.map((r) => r.email)).toEqual(['good4@example.org']);
   });
 
   it('pages through more rows than one query page', async () => {
     await env.ctx.db.subscriber.createMany({ data: Array.from({ length: 2500 }, (_, i) => ({ email: `bulk${i}@example.org` })) });
     const res = await env.api.get('/subscribers/export?q=bulk').buffer(true);
-    const records = parse(res.text, { columns: true }) as Array<{ id: string }>;
+    const records = parse<{ id: string }>(res.text, { columns: true });
     expect(records).toHaveLength(2500);
     const ids = records.map((r) => Number(r.id));
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
