@@ -7,11 +7,12 @@ export { Prisma } from './generated/prisma/client.js';
 
 const pools = new WeakMap<Db, pg.Pool>();
 
-export function createDb(databaseUrl: string, options: { max?: number } = {}): Db {
+export function createDb(databaseUrl: string, options: { max?: number; onError?: (error: Error) => void } = {}): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
   // Prisma listens for idle-client errors once it connects; until then a
-  // dropped idle connection must not crash the process.
-  pool.on('error', () => {});
+  // dropped idle connection must not crash the process. The composition
+  // root passes a rate-limited logger; one-shot commands need none.
+  pool.on('error', options.onError ?? (() => undefined));
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);
   return db;
