@@ -56,7 +56,16 @@ export const ListSchema = z
     categories: z.array(z.string()),
     minUpvotes: z.number().int(),
     maxPapers: z.number().int(),
-    subscriberCount: z.number().int(),
+    subscriberCount: z.number().int().meta({ description: 'active subscribers: the ones who get digests' }),
+    subscribersByStatus: z
+      .object({
+        active: z.number().int(),
+        pending: z.number().int(),
+        unsubscribed: z.number().int(),
+        bounced: z.number().int(),
+        complained: z.number().int(),
+      })
+      .meta({ description: 'subscriptions to this list by the subscriber\'s status' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
