@@ -37,7 +37,7 @@ function responsesOf(route: AdminRoute): Record<string, ResponseConfig> {
     responses[status] = schema
       ? { description: doc.description, content: { [doc.contentType ?? 'application/json']: { schema } } }
       : doc.contentType
-        ? { description: doc.description, content: { [doc.contentType]: { schema: { type: 'string' } } } }
+        ? { description: doc.description, content: { [doc.contentType]: { schema: { type: 'string' }, ...(doc.example ? { example: doc.example } : {}) } } }
         : { description: doc.description };
   }
   // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
@@ -54,7 +54,8 @@ function requestBodyOf(route: AdminRoute) {
   if (route.body) return { required: true, content: { 'application/json': { schema: route.body } } };
   if (route.rawBody) {
     const schema = route.rawBody.schema ?? { type: 'string' as const };
-    return { required: true, description: route.rawBody.description, content: { [route.rawBody.contentType]: { schema } } };
+    const example = route.rawBody.example ? { example: route.rawBody.example } : {};
+    return { required: true, description: route.rawBody.description, content: { [route.rawBody.contentType]: { schema, ...example } } };
   }
   return undefined;
 }

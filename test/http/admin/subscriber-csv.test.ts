@@ -33,6 +33,18 @@ const BAD_FILE = [
 ].join('\n');
 
 describe('POST /subscribers/import', () => {
+  it('imports the example the OpenAPI document shows, and exports the columns it shows', async () => {
+    const doc = (await env.api.get('/openapi.json')).body;
+    const example = doc.paths['/api/admin/subscribers/import'].post.requestBody.content['text/csv'].example as string;
+    const report = await importCsv(example, '?status=active');
+    expect(report.body).toMatchObject({ rows: 2, created: 2, errorCount: 0 });
+    const exportExample = doc.paths['/api/admin/subscribers/export'].get.responses['200'].content['text/csv'].example as string;
+    const exported = await env.api.get('/subscribers/export?q=ada%40example.org').buffer(true);
+    expect(exported.text.split('\n')[0]).toBe(exportExample.split('\n')[0]);
+    expect(parse<Record<string, string>>(exported.text, { columns: true })[0]).toMatchObject({ email: 'ada@example.org', status: 'active', sendHour: '8' });
+    await env.ctx.db.subscriber.deleteMany({ where: { email: { in: ['ada@example.org', 'alan@example.org'] } } });
+  });
+
   it('reports each bad row and stores only the good ones', async () => {
     const res = await importCsv(BAD_FILE, '?status=active');
     expect(res.status).toBe(200);
