@@ -27,7 +27,7 @@ export interface PendingRanker {
 export const substringRanker: Ranker = {
   name: 'substring',
   description: "today's rule: include phrases as list keywords (substring test after plural folding) OR categories; ranked by upvotes, relevance only breaks ties; exclusions and authors ignored",
-  rank: async ({ profile, candidates }) => rankBySubstringRule(profile.interests, candidates),
+  rank: ({ profile, candidates }) => Promise.resolve(rankBySubstringRule(profile.interests, candidates)),
 };
 
 // To plug in the new matcher (issue #11 item 2): a Ranker that builds the
