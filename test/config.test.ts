@@ -52,8 +52,8 @@ describe('loadConfig', () => {
   });
 
   it('points PUBLIC_URL at PORT when it is not set, so links follow the port', () => {
-    expect(loadConfig({ PORT: '3401' }).publicUrl).toBe('http://localhost:3401');
-    expect(loadConfig({ PORT: '3401', PUBLIC_URL: 'https://papers.example.org' }).publicUrl).toBe('https://papers.example.org');
+    expect(loadConfig({ NODE_ENV: 'development', PORT: '3401' }).publicUrl).toBe('http://localhost:3401');
+    expect(loadConfig({ NODE_ENV: 'development', PORT: '3401', PUBLIC_URL: 'https://papers.example.org' }).publicUrl).toBe('https://papers.example.org');
   });
 });
 
