@@ -115,15 +115,15 @@ function runChild(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = 
   const child = spawn(process.execPath, [...nodeFlags, ...TSX, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   let vmHwmMB = 0;
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  const timer = setInterval(async () => {
-    try {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      vmHwmMB = Math.max(vmHwmMB, kb / 1024);
-    } catch {
-      // exited, or not Linux
-    }
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const timer = setInterval(() => {
+    readFile(`/proc/${child.pid}/status`, 'utf8').then(
+      (status) => {
+        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        vmHwmMB = Math.max(vmHwmMB, kb / 1024);
+      },
+      () => undefined, // exited, or not Linux
+    );
   }, 100);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {

@@ -87,7 +87,7 @@ describe('fault: the API process killed during a burst of sign-ups', () => {
     expect(unanswered.every((a) => a.status === 'no answer')).toBe(true); // nothing was refused, only cut off
     const storedAtKill = await env.ctx.db.subscriber.count();
     // Sign-ups committed whose mail job never reached Redis: only the sweep can send theirs.
-    const queuedAtKill = (await env.ctx.queues.mail.getJobCountByTypes('waiting', 'delayed', 'prioritized')) as number;
+    const queuedAtKill = (await env.ctx.queues.mail.getJobCountByTypes('waiting', 'delayed', 'prioritized'));
 
     // Every answered sign-up is in Postgres, pending, with its consent and a confirmation request.
     const stored = await env.ctx.db.subscriber.findMany({

@@ -29,7 +29,7 @@ export interface PendingRanker {
 export const substringRanker: Ranker = {
   name: 'substring',
   description: "today's rule: include phrases as list keywords (substring test after plural folding) OR categories; ranked by upvotes, relevance only breaks ties; exclusions and authors ignored",
-  rank: async ({ profile, candidates }) => rankBySubstringRule(profile.interests, candidates),
+  rank: ({ profile, candidates }) => Promise.resolve(rankBySubstringRule(profile.interests, candidates)),
 };
 
 /** The digest's own matcher and ranking (src/digest/reader-digest.ts rankForReader) over the reader's interests. */

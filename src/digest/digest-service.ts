@@ -3,7 +3,7 @@
 // render a sent delivery again.
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
-import { enqueueDigestBatches, enqueueDigestPlan } from '../jobs/digest-queue.js';
+import { enqueueDigestBatches, enqueueDigestPlan, type PlanRun } from '../jobs/digest-queue.js';
 import type { Queues } from '../jobs/queues.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
 import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
@@ -43,11 +43,15 @@ export function getDigestRenderer(config: RendererConfig): Promise<DigestRendere
 }
 
 /** 202-style: the Digest row now, planning and sending in the background. */
-export async function triggerDigest(deps: { db: Db; queues: Pick<Queues, 'digestPlan'> }, period: string): Promise<DigestStatus> {
-  if (!isPeriod(period)) throw new DigestActionError('invalid', 'date must be a real date as YYYY-MM-DD');
+/** The period's digest as it stands, and the planning run this trigger started (or joined). */
+export async function triggerDigest(
+  deps: { db: Db; queues: Pick<Queues, 'digestPlan'> },
+  period: string,
+): Promise<DigestStatus & { run: PlanRun }> {
+  if (!isPeriod(period)) throw new DigestActionError('invalid', 'period must be a real date as YYYY-MM-DD');
   const digest = await ensureDigest(deps.db, period);
-  await enqueueDigestPlan(deps.queues, digest.id, period);
-  return digest;
+  const run = await enqueueDigestPlan(deps.queues, digest.id, period);
+  return { ...digest, run };
 }
 
 export async function getDigestStatus(db: Db, id: number): Promise<DigestStatus | null> {

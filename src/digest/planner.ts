@@ -67,6 +67,17 @@ export function digestMessageId(config: Pick<Config, 'publicUrl' | 'secretKey'>,
   return `<${tag}@${new URL(config.publicUrl).hostname}>`;
 }
 
+/**
+ * Thrown out of a dry run's transaction so that it rolls back: the plan is
+ * computed by the same statements as a real one (under the same lock), and
+ * not even the Digest row stays behind.
+ */
+class DryRunRollback extends Error {
+  constructor(readonly result: PlanResult) {
+    super('dry run');
+  }
+}
+
 /** Plans a period; safe to run twice or concurrently (ON CONFLICT + advisory lock). */
 export async function planPeriod(deps: PlanDeps, period: string, options: PlanOptions): Promise<PlanResult> {
   const log = deps.logger.child({ module: 'digest-planner' });
@@ -118,7 +129,7 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       const empty: PlanResult = { digestId: digest.id, period, asOf, planned: 0, pending: 0, skipped: 0, groups: contents.size, batches: [] };
       if (options.dryRun) {
         const batches = Array.from({ length: Math.ceil(pendingSoFar / batchSize) }, (_, i) => firstBatch + i);
-        return { ...empty, planned: total, pending: pendingSoFar, skipped: total - pendingSoFar, batches };
+        throw new DryRunRollback({ ...empty, planned: total, pending: pendingSoFar, skipped: total - pendingSoFar, batches });
       }
       const planned = inserted.reduce((n, r) => n + r.n, 0);
       const pending = inserted.reduce((n, r) => n + (r.status === 'pending' ? r.n : 0), 0);
@@ -127,7 +138,10 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       return { ...empty, planned, pending, skipped: planned - pending, batches };
     },
     { timeout: 10 * 60_000, maxWait: 30_000 },
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof DryRunRollback) return error.result;
+    throw error;
+  });
 
   if (!options.dryRun) {
     // Moves planning → sending or done even when this run added nothing.

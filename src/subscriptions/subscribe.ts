@@ -59,7 +59,8 @@ export async function subscribe(deps: SignupDeps, body: unknown, evidence: Signu
     count('honeypot');
     return { kind: 'accepted' };
   }
-  if (!parsed?.success) throw parsed?.error;
+  if (!parsed) throw new Error('unreachable: only a honeypot skips parsing');
+  if (!parsed.success) throw parsed.error;
   const input = parsed.data;
 
   const result = await saveSubscriber(deps, {

@@ -84,7 +84,7 @@ export const frequencySchema = z.enum(['daily', 'weekly'], { error: 'Choose dail
 
 /** A checkbox group sends one string for one box and an array for several. */
 export const listSlugsSchema = z.preprocess(
-  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
   z
     .array(plainText(64).transform((slug) => slug.trim().toLowerCase()), { error: 'Must be a list of list names' })
     .max(MAX_LISTS, { error: `Choose at most ${MAX_LISTS} lists` })

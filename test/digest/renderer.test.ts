@@ -137,7 +137,7 @@ describe('digest rendering and MIME', () => {
 describe('quoted-printable', () => {
   it('property: decodes back to the input, lines never longer than 76', async () => {
     const fc = (await import('fast-check')).default;
-    const { decode } = (await import('libqp')) as unknown as { decode(s: string): Buffer };
+    const { decode } = (await import('libqp')) as unknown as { decode: (s: string) => Buffer };
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom(' ', '\t', '=', '\n', '.', 'é', '€', 'x'.repeat(80))), { maxLength: 40 }), fc.boolean(), (parts, soft) => {
         const input = parts.join('');

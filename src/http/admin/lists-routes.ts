@@ -20,7 +20,7 @@ const oneLine = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    // eslint-disable-next-line no-control-regex
+     
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, without control characters');
 const keyword = oneLine(100);
 const category = z
@@ -60,7 +60,16 @@ export const ListSchema = z
     authors: z.array(z.string()),
     minUpvotes: z.number().int(),
     maxPapers: z.number().int(),
-    subscriberCount: z.number().int(),
+    subscriberCount: z.number().int().meta({ description: 'active subscribers: the ones who get digests' }),
+    subscribersByStatus: z
+      .object({
+        active: z.number().int(),
+        pending: z.number().int(),
+        unsubscribed: z.number().int(),
+        bounced: z.number().int(),
+        complained: z.number().int(),
+      })
+      .meta({ description: 'subscriptions to this list by the subscriber\'s status' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
