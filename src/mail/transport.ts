@@ -3,6 +3,7 @@
 import nodemailer from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import type { Readable } from 'node:stream';
+import { maskAddresses } from '../logger.js';
 
 export interface OutgoingMail {
   from: string;
@@ -56,7 +57,9 @@ export function classifySmtpError(error: unknown): MailSendError {
   if (error instanceof MailSendError) return error;
   const e = error as { responseCode?: number; response?: string; message?: string; code?: string };
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-  const response = (e.response ?? e.message ?? 'unknown SMTP error').replace(/[\r\n]+/g, ' ').slice(0, 500);
+  // Relays quote the recipient ("550 5.1.1 <reader@example.org>"): the reply
+  // ends up in logs, job failure reasons and Delivery.lastError, so mask it here.
+  const response = maskAddresses((e.response ?? e.message ?? 'unknown SMTP error').replace(/[\r\n]+/g, ' ').slice(0, 500));
   if (code !== undefined && code >= 500 && code < 600) return new MailSendError(response, 'permanent', code, response);
   return new MailSendError(response, 'transient', code, response);
 }
@@ -80,7 +83,7 @@ export function createMailTransport(options: TransportOptions): MailTransport {
   async function deliver(message: Parameters<typeof transporter.sendMail>[0]): Promise<SendResult> {
     try {
       const info = await transporter.sendMail(message);
-      return { messageId: info.messageId, response: String(info.response ?? '') };
+      return { messageId: info.messageId, response: maskAddresses(String(info.response ?? '')) };
     } catch (error) {
       throw classifySmtpError(error);
     }

@@ -71,7 +71,9 @@ export async function subscribe(deps: SignupDeps, body: unknown, evidence: Signu
     publicListsOnly: true,
   });
   await evenOutTiming(deps.signupTiming, result.created, startedAt);
-  count(result.created ? 'created' : `existing_${result.previousStatus}`);
+  // One label for every address state: a reader of /metrics before and after
+  // a sign-up must not learn whether the address was known.
+  count('accepted');
   if (deps.logger.isLevelEnabled('info')) {
     log().info(
       { event: 'signup_accepted', subscriberId: result.subscriberId, created: result.created, confirmationRequested: result.confirmationRequested },

@@ -31,13 +31,24 @@ function tokenParam(req: Request): string {
   return String(req.params.token ?? '');
 }
 
-/** RFC 8058: the body List-Unsubscribe=One-Click, as a form field, a multipart part or plain text. */
+/**
+ * RFC 8058: the body List-Unsubscribe=One-Click, as a form field, a multipart
+ * part or plain text. One pass over the lines, no backtracking regex: the
+ * cost stays linear in the (capped) body whatever it holds.
+ */
 export function isOneClick(body: unknown): boolean {
   if (Buffer.isBuffer(body)) body = body.toString('utf8');
-  if (typeof body === 'string') {
-    return /^\s*List-Unsubscribe=One-Click\s*$/.test(body) || /name="?List-Unsubscribe"?[^\r\n]*\r?\n(?:[^\r\n]+\r?\n)*\r?\nOne-Click\r?\n/i.test(body);
+  if (typeof body !== 'string') return (body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
+  if (body.trim() === 'List-Unsubscribe=One-Click') return true;
+  // multipart: the List-Unsubscribe part's headers, a blank line, then its value.
+  let state: 'seek' | 'headers' | 'value' = 'seek';
+  for (const raw of body.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (state === 'value') return line === 'One-Click';
+    if (state === 'headers') state = line === '' ? 'value' : 'headers';
+    else if (/^content-disposition:.*\bname="?list-unsubscribe"?(?:;|\s|$)/i.test(line)) state = 'headers';
   }
-  return (body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
+  return false;
 }
 
 export function linkRoutes(router: IRouter, deps: PageDeps): void {
@@ -135,7 +146,7 @@ export function linkRoutes(router: IRouter, deps: PageDeps): void {
     sendPage(res, 200, renderUnsubscribeConfirm({ action: `/unsubscribe/${token}`, csrfToken: csrf(req, res), preferencesUrl }), { private: true });
   });
 
-  router.post('/unsubscribe/:token', parseForm, ...parseOneClick, async (req, res) => {
+  router.post('/unsubscribe/:token', ...parseOneClick, async (req, res) => {
     const read = readToken(secret, 'unsubscribe', tokenParam(req));
     if (!read.ok) return invalidLink(res, 'invalid');
     const oneClick = isOneClick(req.body);
