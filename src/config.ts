@@ -69,6 +69,10 @@ const schema = z.object({
   SIGNUP_LIMIT_PER_IP: int(1, 1_000_000).default(20),
   SIGNUP_LIMIT_PER_ADDRESS: int(1, 1000).default(5),
   SIGNUP_LIMIT_WINDOW_SECONDS: int(1, 86400).default(3600),
+  /// Wrong admin tokens one IP may present per 15 minutes before it gets 429.
+  ADMIN_AUTH_FAILURE_LIMIT: int(1, 1_000_000).default(20),
+  /// Bearer token for GET /metrics (an admin token with the read scope works too).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -103,6 +107,8 @@ export interface Config {
   workerLockMs: number;
   workerConcurrency: number;
   signupLimits: { perIp: number; perAddress: number; windowSeconds: number };
+  adminAuthFailureLimit: number;
+  metricsToken?: string;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
 }
 
@@ -152,6 +158,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perAddress: e.SIGNUP_LIMIT_PER_ADDRESS,
       windowSeconds: e.SIGNUP_LIMIT_WINDOW_SECONDS,
     },
+    adminAuthFailureLimit: e.ADMIN_AUTH_FAILURE_LIMIT,
+    metricsToken: e.METRICS_TOKEN,
     dkim:
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
         ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }

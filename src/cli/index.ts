@@ -39,7 +39,7 @@ const COMMANDS: Record<string, Command> = {
   },
   digest: { summary: 'plan and send a period: --date YYYY-MM-DD [--dry-run]; waits, prints a JSON summary', run: runDigestCommand },
   demo: { summary: 'set up, ingest the sample, send a demo digest, then serve (--once: exit after the digest)', run: runDemo },
-  token: { summary: 'admin API tokens: create --name NAME (prints it once) | list [--all] | revoke --id N', run: runTokenCommand },
+  token: { summary: 'admin API tokens: create --name NAME --scopes read,lists (prints it once) | list [--all] | revoke --id N', run: runTokenCommand },
 };
 
 function usage(): string {

@@ -91,3 +91,21 @@ export async function hitRateLimits(deps: RateLimitDeps, limits: RateLimit[], wi
 export function hitRateLimit(deps: RateLimitDeps, scope: string, subject: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
   return hitRateLimits(deps, [{ scope, subject, limit }], windowSeconds);
 }
+
+/**
+ * Whether a counter is already over `limit`, without counting a hit: lets a
+ * caller refuse before doing the work a hit would be about (checking an admin
+ * token). Fails open like hitRateLimits.
+ */
+export async function checkRateLimit(deps: RateLimitDeps & { redis: Pick<Redis, 'get' | 'ttl'> }, scope: string, subject: string, limit: number): Promise<RateLimitResult> {
+  const key = rateLimitKey(deps.keyPrefix, scope, subject);
+  try {
+    const count = Number(await deps.redis.get(key));
+    if (count < limit) return { allowed: true, retryAfterSeconds: 0 };
+    const ttl = await deps.redis.ttl(key);
+    return { allowed: false, retryAfterSeconds: ttl > 0 ? ttl : 1, scope };
+  } catch (error) {
+    deps.logger.warn({ module: 'rate-limit', event: 'rate_limit_unavailable', scope, err: (error as Error).message }, 'rate limit skipped: Redis unavailable');
+    return { allowed: true, retryAfterSeconds: 0 };
+  }
+}

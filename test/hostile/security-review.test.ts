@@ -4,6 +4,7 @@
 import type { Job } from 'bullmq';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createAdminToken } from '../../src/admin/admin-tokens.js';
 import { createApp } from '../../src/http/app.js';
 import { isOneClick } from '../../src/http/pages/link-routes.js';
 import { createMailProcessor } from '../../src/jobs/mail-job.js';
@@ -12,13 +13,14 @@ import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { createLists, openForm } from '../http/pages/page-helpers.js';
 
 const path = (url: string) => new URL(url).pathname;
+const METRICS_TOKEN = 'metrics-scraper-token-0123456789';
 
 describe('security review: public findings', () => {
   let env: TestEnv;
   let app: ReturnType<typeof createApp>;
 
   beforeAll(async () => {
-    env = await createTestEnv({ SIGNUP_LIMIT_PER_IP: '100000' });
+    env = await createTestEnv({ SIGNUP_LIMIT_PER_IP: '100000', METRICS_TOKEN });
     app = createApp(env.ctx);
     await createLists(env.ctx.db);
   });
@@ -34,6 +36,36 @@ describe('security review: public findings', () => {
       data: { email, status: 'active', confirmedAt: new Date(), subscriptions: { create: [{ listId: list.id, confirmedAt: new Date() }] } },
     });
   }
+
+  it('metrics: /metrics answers only METRICS_TOKEN or an admin token with the read scope', async () => {
+    expect((await request(app).get('/metrics')).status).toBe(401);
+    expect((await request(app).get('/metrics').set('Authorization', 'Bearer not-a-token-at-all')).status).toBe(401);
+    const lists = await createAdminToken(env.ctx.db, 'lists only', ['lists']);
+    expect((await request(app).get('/metrics').set('Authorization', `Bearer ${lists.token}`)).status).toBe(403);
+    const read = await createAdminToken(env.ctx.db, 'dashboards', ['read']);
+    expect((await request(app).get('/metrics').set('Authorization', `Bearer ${read.token}`)).status).toBe(200);
+    const scraper = await request(app).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`);
+    expect(scraper.status).toBe(200);
+    expect(scraper.text).toContain('paperboy_http_request_duration_seconds');
+  });
+
+  it('metrics: a sign-up for an unsubscribed address moves the same series as one for a new address', async () => {
+    await env.ctx.db.subscriber.create({ data: { email: 'gone@example.org', status: 'unsubscribed', unsubscribedAt: new Date() } });
+    const signupSeries = async () => {
+      const text = (await request(app).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`)).text;
+      return text.split('\n').filter((line) => line.startsWith('paperboy_signups_total'));
+    };
+    const signup = (email: string) => request(app).post('/subscribe').send({ email, lists: ['trending'] }).expect(202);
+    await signup('first-new@example.org');
+    const before = await signupSeries();
+    await signup('gone@example.org');
+    const afterExisting = await signupSeries();
+    await signup('second-new@example.org');
+    const afterNew = await signupSeries();
+    const moved = (a: string[], b: string[]) => b.filter((line) => !a.includes(line)).map((line) => line.replace(/ \d+$/, ''));
+    expect(moved(before, afterExisting)).toEqual(moved(afterExisting, afterNew));
+    expect(afterNew.join('\n')).not.toMatch(/existing|unsubscribed|created/);
+  });
 
   it('CSRF: a cross-site urlencoded sign-up that only accepts JSON is refused and stores nothing', async () => {
     const { cookie } = await openForm(app);
