@@ -20,6 +20,8 @@ export interface TokenClaims {
   ref?: number;
   /** Expiry, seconds since the epoch. */
   exp?: number;
+  /** Issued at, milliseconds since the epoch: the link's version, against Subscriber.linksRevokedAt. */
+  iat?: number;
 }
 
 export type TokenFailure = 'malformed' | 'bad_signature' | 'expired';
@@ -51,6 +53,7 @@ export function createToken(
   const payload: TokenClaims = { sub: claims.sub };
   if (claims.ref !== undefined) payload.ref = claims.ref;
   if (ttl !== null) payload.exp = Math.floor(now / 1000) + ttl;
+  payload.iat = Math.floor(now);
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${sign(secret, purpose, body)}`;
 }
@@ -72,6 +75,7 @@ export function verifyToken(secret: string, purpose: TokenPurpose, token: string
   const c = claims as TokenClaims;
   if (!Number.isSafeInteger(c?.sub) || c.sub <= 0) throw new TokenError('malformed');
   if (c.ref !== undefined && !Number.isSafeInteger(c.ref)) throw new TokenError('malformed');
+  if (c.iat !== undefined && !Number.isSafeInteger(c.iat)) throw new TokenError('malformed');
   if (c.exp !== undefined && c.exp * 1000 < now) throw new TokenError('expired');
   return c;
 }

@@ -15,6 +15,7 @@ import { defineRoute, mountRoutes, type AdminRoute, type Reply } from './route.j
 import { statsRoutes } from './stats-routes.js';
 import { subscriberCsvRoutes } from './subscriber-csv-routes.js';
 import { subscriberRoutes } from './subscribers-routes.js';
+import { subscriberLinkRoutes } from './subscriber-links-routes.js';
 import { tokenRoutes } from './tokens-routes.js';
 import { digestRoutes } from './digests-routes.js';
 
@@ -37,6 +38,7 @@ export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRou
     ...listRoutes(deps),
     ...subscriberCsvRoutes(deps, { importMaxBytes: options.importMaxBytes ?? IMPORT_MAX_BYTES }),
     ...subscriberRoutes(deps),
+    ...subscriberLinkRoutes(deps),
     ...paperRoutes(deps),
     ...digestRoutes(deps),
     ...statsRoutes(deps),
