@@ -109,3 +109,20 @@ export async function checkRateLimit(deps: RateLimitDeps & { redis: Pick<Redis, 
     return { allowed: true, retryAfterSeconds: 0 };
   }
 }
+
+/**
+ * The key a client's IP is counted under. One IPv6 host usually holds a
+ * whole /64 and can pick any address in it, so IPv6 counts per /64; an
+ * IPv4-mapped address (::ffff:203.0.113.9) counts as its IPv4.
+ */
+export function ipRateLimitSubject(ip: string | null): string {
+  if (!ip) return 'unknown';
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const hextets = ip.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${hextets.slice(0, 4).map((h) => (parseInt(h, 16) || 0).toString(16)).join(':')}::/64`;
+}

@@ -9,6 +9,7 @@ import { createApp } from '../../src/http/app.js';
 import { isOneClick } from '../../src/http/pages/link-routes.js';
 import { createMailProcessor } from '../../src/jobs/mail-job.js';
 import { subscriberLinks } from '../../src/subscriptions/links.js';
+import { ipRateLimitSubject } from '../../src/subscriptions/rate-limit.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { createLists, openForm } from '../http/pages/page-helpers.js';
 
@@ -122,5 +123,47 @@ describe('security review: public findings', () => {
     expect(failure).toContain('550');
     expect(failure).toContain('r***@example.org');
     expect(failure).not.toContain('refused.reader@');
+  });
+});
+
+describe('security review: sign-up limits', () => {
+  let env: TestEnv;
+  let app: ReturnType<typeof createApp>;
+  beforeAll(async () => {
+    env = await createTestEnv({ SIGNUP_LIMIT_PER_IP: '2', SIGNUP_LIMIT_PER_ADDRESS: '2', TRUST_PROXY: '1' });
+    app = createApp(env.ctx);
+    await createLists(env.ctx.db);
+  });
+  afterAll(() => env?.cleanup());
+
+  const signup = (ip: string, email: string) =>
+    request(app).post('/subscribe').set('X-Forwarded-For', ip).send({ email, lists: ['trending'] });
+
+  it('IPv6 addresses of one /64 share one counter', async () => {
+    const statuses = [];
+    for (const suffix of ['1', 'beef', 'a:b:c:d']) statuses.push((await signup(`2001:db8:1:2::${suffix}`, `v6-${statuses.length}@example.org`)).status);
+    expect(statuses).toEqual([202, 202, 429]);
+    expect((await signup('2001:db8:1:3::1', 'other-net@example.org')).status).toBe(202);
+    expect(ipRateLimitSubject('2001:DB8:1:2:ffff::9')).toBe('2001:db8:1:2::/64');
+    expect(ipRateLimitSubject('::ffff:203.0.113.9')).toBe('203.0.113.9');
+  });
+
+  it("a stranger's sign-ups cannot lock a person out: every attempt is answered, only confirmation emails are capped", async () => {
+    const processor = createMailProcessor(env.ctx);
+    const sendConfirmationJob = async () => {
+      const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { email: 'victim@example.org' } });
+      // As the 10-minute resend throttle would allow later on.
+      await env.ctx.db.subscriber.update({ where: { id: row.id }, data: { confirmRequestedAt: new Date(), confirmSentAt: null } });
+      return processor({ name: 'confirm', data: { subscriberId: row.id } } as Job);
+    };
+    for (let i = 0; i < 3; i += 1) expect((await signup(`198.51.100.${i + 1}`, 'victim@example.org')).status).toBe(202);
+    expect(await sendConfirmationJob()).toBe('sent');
+    expect(await sendConfirmationJob()).toBe('sent');
+    expect(await sendConfirmationJob()).toBe('limited');
+    expect(env.sink.messages.filter((m) => m.envelope.to.includes('victim@example.org'))).toHaveLength(2);
+    // The person signs up themselves: answered, and a link already in their inbox confirms.
+    expect((await signup('203.0.113.50', 'victim@example.org')).status).toBe(202);
+    const link = /href="https:\/\/paperboy\.test(\/confirm\/[^"]+)"/.exec(String(env.sink.messages.at(-1)!.parsed.html))![1]!;
+    expect((await request(app).post(link)).text).toContain('You are subscribed');
   });
 });
