@@ -124,6 +124,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = result.data;
   const secrets = resolveSecrets(e, cleaned.NODE_ENV ? `NODE_ENV=${e.NODE_ENV}` : 'NODE_ENV unset');
+  requireHttpsSources(e);
   const dkimParts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY];
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     throw new ConfigError('Invalid configuration:\n  DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none');
@@ -180,4 +181,17 @@ function resolveSecrets(e: Parsed, envLabel: string): Record<keyof typeof DEV_SE
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return Object.fromEntries(names.map((name) => [name, e[name] ?? DEV_SECRETS[name]])) as Record<keyof typeof DEV_SECRETS, string>;
+}
+
+/** In production, paper sources are fetched over https; plain http only from this machine (a local mirror or proxy). */
+function requireHttpsSources(e: Parsed): void {
+  if (e.NODE_ENV !== 'production') return;
+  const loopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  const problems = (['HF_BASE_URL', 'ARXIV_BASE_URL'] as const)
+    .filter((name) => {
+      const url = new URL(e[name]);
+      return url.protocol !== 'https:' && !loopback(url.hostname);
+    })
+    .map((name) => `${name}: must be an https URL in production (http only for a loopback host)`);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 }
