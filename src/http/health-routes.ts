@@ -1,5 +1,6 @@
 import type { IRouter, RequestHandler } from 'express';
 import { tokensEqual } from '../admin/admin-tokens.js';
+import { registerFeedbackGauges } from '../inbound/feedback-stats.js';
 import type { AppDeps } from './app.js';
 import { adminAuth, bearerToken, requireScope } from './admin/auth.js';
 
@@ -44,6 +45,7 @@ export function healthRoutes(router: IRouter, deps: AppDeps): void {
       .map(([name]) => name);
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ok', checks, down });
   });
+  registerFeedbackGauges(deps.metrics.registry, deps.db);
   router.get('/metrics', metricsAuth(deps), async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

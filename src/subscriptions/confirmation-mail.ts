@@ -5,7 +5,9 @@
 //   the mail job (confirmSentAt set). The sweep re-enqueues requests that
 //   were never sent, so an answered sign-up always gets its email.
 import { maskEmail } from '../logger.js';
-import { subjectLine } from '../mail/headers.js';
+import { AUTO_SUBMITTED, feedbackId, subjectLine } from '../mail/headers.js';
+import { isSuppressed } from '../inbound/feedback-repo.js';
+import { verpAddress } from '../inbound/verp.js';
 import { MailSendError, type SendResult } from '../mail/transport.js';
 import type { MailerDeps, SubscriptionDeps } from './deps.js';
 import { subscriberLinks } from './links.js';
@@ -74,7 +76,7 @@ export async function requestConfirmation(deps: SubscriptionDeps, subscriberId: 
   return true;
 }
 
-export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'not_found' | 'limited';
+export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'suppressed' | 'not_found' | 'limited';
 
 /** Whether one more confirmation email may go to this address now (SIGNUP_LIMIT_PER_ADDRESS per window). */
 export type ConfirmationLimit = (email: string) => Promise<boolean>;
@@ -103,6 +105,13 @@ export async function sendConfirmation(
   if (subscriber.status === 'active' && toConfirm.length === 0) {
     await markSent();
     return 'nothing_to_confirm';
+  }
+  // A hard-bounced or complained address: the sign-up was answered as usual,
+  // but nothing goes out (marked handled, so the sweep does not come back).
+  if (await isSuppressed(deps.db, subscriber.email)) {
+    await markSent();
+    log.info({ event: 'confirmation_suppressed', subscriberId }, 'confirmation not sent: address suppressed');
+    return 'suppressed';
   }
 
   // Limit the emails, not the sign-ups: past the cap this request is settled
@@ -134,7 +143,9 @@ export async function sendConfirmation(
       subject: subjectLine(adding ? 'Confirm your new Paperboy lists' : 'Confirm your Paperboy subscription'),
       html,
       text,
-      messageId: transactionalMessageId(deps.config.publicUrl, 'confirm', subscriberId, requestedAt),
+      messageId: transactionalMessageId(deps.config, 'confirm', subscriberId, requestedAt),
+      envelopeFrom: verpAddress(deps.config, { kind: 'subscriber', id: subscriberId }),
+      headers: { ...AUTO_SUBMITTED, 'Feedback-ID': feedbackId('confirm', 'transactional', deps.config.publicUrl) },
     });
   } catch (error) {
     if (error instanceof MailSendError && error.kind === 'permanent') {

@@ -16,6 +16,7 @@ import { statsRoutes } from './stats-routes.js';
 import { subscriberCsvRoutes } from './subscriber-csv-routes.js';
 import { subscriberRoutes } from './subscribers-routes.js';
 import { subscriberLinkRoutes } from './subscriber-links-routes.js';
+import { suppressionRoutes } from './suppressions-routes.js';
 import { tokenRoutes } from './tokens-routes.js';
 import { digestRoutes } from './digests-routes.js';
 
@@ -42,6 +43,7 @@ export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRou
     ...paperRoutes(deps),
     ...digestRoutes(deps),
     ...statsRoutes(deps),
+    ...suppressionRoutes(deps),
     ...tokenRoutes(deps),
     ...auditRoutes(deps),
   ];
