@@ -302,11 +302,10 @@ function resolveSecrets(e: Parsed, envLabel: string): Record<keyof typeof DEV_SE
 /** In production, paper sources are fetched over https; plain http only from this machine (a local mirror or proxy). */
 function requireHttpsSources(e: Parsed): void {
   if (e.NODE_ENV !== 'production') return;
-  const loopback = (host: string) => host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
   const problems = (['HF_BASE_URL', 'ARXIV_BASE_URL'] as const)
     .filter((name) => {
       const url = new URL(e[name]);
-      return url.protocol !== 'https:' && !loopback(url.hostname);
+      return url.protocol !== 'https:' && !LOOPBACK.test(url.hostname);
     })
     .map((name) => `${name}: must be an https URL in production (http only for a loopback host)`);
   if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);

@@ -64,7 +64,7 @@ describe('security review: ingest findings', () => {
   });
 
   it('production refuses plain-http sources except on loopback', () => {
-    const prod = { NODE_ENV: 'production', SECRET_KEY: 'a-private-secret-key-a-private-secret-key', ADMIN_TOKEN: 'a-private-admin-token' };
+    const prod = { NODE_ENV: 'production', SECRET_KEY: 'a-private-secret-key-a-private-secret-key', ADMIN_TOKEN: 'a-private-admin-token', MAIL_FROM: 'Paperboy <digest@paperboy.example.org>', UNSUBSCRIBE_MAILTO: 'unsubscribe@paperboy.example.org' };
     expect(() => loadConfig({ ...prod, HF_BASE_URL: 'http://huggingface.co' })).toThrow('HF_BASE_URL');
     expect(() => loadConfig({ ...prod, ARXIV_BASE_URL: 'http://export.arxiv.org' })).toThrow('ARXIV_BASE_URL');
     expect(loadConfig({ ...prod, HF_BASE_URL: 'http://127.0.0.1:8080' }).hfBaseUrl).toBe('http://127.0.0.1:8080');

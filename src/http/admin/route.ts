@@ -110,6 +110,7 @@ const WRITE_SCOPE_BY_TAG: Record<string, Scope> = {
   lists: 'lists',
   subscribers: 'subscribers',
   privacy: 'subscribers',
+  suppressions: 'subscribers',
   papers: 'papers',
   digests: 'digests',
   tokens: 'admin',
