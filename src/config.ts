@@ -72,6 +72,10 @@ const schema = z.object({
   SIGNUP_LIMIT_PER_IP: int(1, 1_000_000).default(20),
   SIGNUP_LIMIT_PER_ADDRESS: int(1, 1000).default(5),
   SIGNUP_LIMIT_WINDOW_SECONDS: int(1, 86400).default(3600),
+  /// Wrong admin tokens one IP may present per 15 minutes before it gets 429.
+  ADMIN_AUTH_FAILURE_LIMIT: int(1, 1_000_000).default(20),
+  /// Bearer token for GET /metrics (an admin token with the read scope works too).
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -130,6 +134,8 @@ export interface Config {
   workerLockMs: number;
   workerConcurrency: number;
   signupLimits: { perIp: number; perAddress: number; windowSeconds: number };
+  adminAuthFailureLimit: number;
+  metricsToken?: string;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   deliverability: Deliverability;
   /** Start-up warnings the entry points log loudly (e.g. DKIM off in production). */
@@ -161,6 +167,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
   const e = result.data;
   const secrets = resolveSecrets(e, cleaned.NODE_ENV ? `NODE_ENV=${e.NODE_ENV}` : 'NODE_ENV unset');
+  requireHttpsSources(e);
   const dkimParts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY];
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     throw new ConfigError('Invalid configuration:\n  DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none');
@@ -201,6 +208,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perAddress: e.SIGNUP_LIMIT_PER_ADDRESS,
       windowSeconds: e.SIGNUP_LIMIT_WINDOW_SECONDS,
     },
+    adminAuthFailureLimit: e.ADMIN_AUTH_FAILURE_LIMIT,
+    metricsToken: e.METRICS_TOKEN,
     dkim:
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
         ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
@@ -293,4 +302,16 @@ function resolveSecrets(e: Parsed, envLabel: string): Record<keyof typeof DEV_SE
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   return Object.fromEntries(names.map((name) => [name, e[name] ?? DEV_SECRETS[name]])) as Record<keyof typeof DEV_SECRETS, string>;
+}
+
+/** In production, paper sources are fetched over https; plain http only from this machine (a local mirror or proxy). */
+function requireHttpsSources(e: Parsed): void {
+  if (e.NODE_ENV !== 'production') return;
+  const problems = (['HF_BASE_URL', 'ARXIV_BASE_URL'] as const)
+    .filter((name) => {
+      const url = new URL(e[name]);
+      return url.protocol !== 'https:' && !LOOPBACK.test(url.hostname);
+    })
+    .map((name) => `${name}: must be an https URL in production (http only for a loopback host)`);
+  if (problems.length > 0) throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
 }

@@ -50,3 +50,11 @@ export function maskEmail(email: string): string {
   if (at < 1) return '***';
   return `${email[0]}***${email.slice(at)}`;
 }
+
+// Bounded pieces, so a long reply cannot make the scan quadratic.
+const ADDRESS_IN_TEXT = /[^\s<>()\[\]{}"',;:@]{1,64}@[A-Za-z0-9.-]{1,255}/g;
+
+/** Masks every address inside free text (an SMTP reply, an error message) the way maskEmail does. */
+export function maskAddresses(text: string): string {
+  return text.replace(ADDRESS_IN_TEXT, (address) => maskEmail(address));
+}

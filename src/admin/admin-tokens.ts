@@ -17,9 +17,29 @@ export const TokenNameSchema = z
   .max(100)
   .regex(/^[^\r\n\t]+$/, 'one line');
 
+/**
+ * What a token may do. read: every GET; subscribers, lists, papers, digests:
+ * writes in that area; admin: everything, and alone manages tokens and reads
+ * the audit log.
+ */
+export const SCOPES = ['read', 'subscribers', 'lists', 'papers', 'digests', 'admin'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export const ScopesSchema = z
+  .array(z.enum(SCOPES))
+  .min(1, `name at least one of ${SCOPES.join(', ')}`)
+  .max(SCOPES.length)
+  .transform((scopes) => [...new Set(scopes)].sort((a, b) => SCOPES.indexOf(a) - SCOPES.indexOf(b)));
+
+/** admin implies every other scope. */
+export function hasScope(granted: readonly string[], needed: Scope): boolean {
+  return granted.includes('admin') || granted.includes(needed);
+}
+
 export interface AdminTokenInfo {
   id: number;
   name: string;
+  scopes: string[];
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
@@ -34,11 +54,11 @@ export function tokensEqual(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
-const PUBLIC_FIELDS = { id: true, name: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+const PUBLIC_FIELDS = { id: true, name: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
 
-export async function createAdminToken(db: Db, name: string): Promise<{ token: string; info: AdminTokenInfo }> {
+export async function createAdminToken(db: Db, name: string, scopes: Scope[]): Promise<{ token: string; info: AdminTokenInfo }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const info = await db.adminToken.create({ data: { name, tokenHash: hashToken(token) }, select: PUBLIC_FIELDS });
+  const info = await db.adminToken.create({ data: { name, scopes, tokenHash: hashToken(token) }, select: PUBLIC_FIELDS });
   return { token, info };
 }
 

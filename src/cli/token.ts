@@ -3,12 +3,13 @@
 // `token list` prints JSON; `token revoke --id N` stops one at once.
 // The secret is shown only here: Postgres keeps its sha256.
 import { parseArgs } from 'node:util';
-import { TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } from '../admin/admin-tokens.js';
+import { SCOPES, ScopesSchema, TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } from '../admin/admin-tokens.js';
+import { recordAudit } from '../admin/audit-log.js';
 import type { Config } from '../config.js';
 import { createDb } from '../db.js';
 import { checkPostgres } from './preflight.js';
 
-const USAGE = 'Usage: paperboy token create --name NAME | token list [--all] | token revoke --id N';
+const USAGE = `Usage: paperboy token create --name NAME --scopes ${SCOPES.join(',')} | token list [--all] | token revoke --id N`;
 
 function fail(message: string): void {
   process.stderr.write(`paperboy token: ${message}\n${USAGE}\n`);
@@ -17,18 +18,21 @@ function fail(message: string): void {
 
 export async function runTokenCommand(args: string[], config: Config): Promise<void> {
   const [action, ...rest] = args;
-  let values: { name?: string; id?: string; all?: boolean };
+  let values: { name?: string; scopes?: string; id?: string; all?: boolean };
   try {
-    ({ values } = parseArgs({ args: rest, strict: true, options: { name: { type: 'string' }, id: { type: 'string' }, all: { type: 'boolean' } } }));
+    ({ values } = parseArgs({ args: rest, strict: true, options: { name: { type: 'string' }, scopes: { type: 'string' }, id: { type: 'string' }, all: { type: 'boolean' } } }));
   } catch (error) {
     return fail((error as Error).message);
   }
   if (action === 'create') {
     const name = TokenNameSchema.safeParse(values.name ?? '');
     if (!name.success) return fail('--name is required (one line, up to 100 characters)');
+    const scopes = ScopesSchema.safeParse((values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+    if (!scopes.success) return fail(`--scopes is required: a comma-separated list of ${SCOPES.join(', ')}`);
     return withDb(config, async (db) => {
-      const { token, info } = await createAdminToken(db, name.data);
-      process.stderr.write(`Created admin token #${info.id} "${info.name}". It is shown once; store it now.\n`);
+      const { token, info } = await createAdminToken(db, name.data, scopes.data);
+      await recordAudit(db, cliAudit('createToken', `/api/admin/tokens/${info.id}`));
+      process.stderr.write(`Created admin token #${info.id} "${info.name}" (${info.scopes.join(', ')}). It is shown once; store it now.\n`);
       process.stdout.write(`${token}\n`);
     });
   }
@@ -42,11 +46,17 @@ export async function runTokenCommand(args: string[], config: Config): Promise<v
     if (!Number.isSafeInteger(id) || id <= 0) return fail('--id must be a token id (see token list)');
     return withDb(config, async (db) => {
       const revoked = await revokeAdminToken(db, id);
+      if (revoked) await recordAudit(db, cliAudit('revokeToken', `/api/admin/tokens/${id}`));
       process.stdout.write(`${JSON.stringify({ id, revoked })}\n`);
       if (!revoked) process.exitCode = 1;
     });
   }
   return fail(action ? `unknown action "${action}"` : 'an action is required');
+}
+
+/** Whoever runs the CLI holds the database, so no token: the entry says "cli". */
+function cliAudit(action: string, target: string) {
+  return { tokenId: null, tokenName: 'cli', action, target, ip: null };
 }
 
 /** Only Postgres is needed: no Redis or SMTP connection to wait for or close. */

@@ -52,7 +52,7 @@ export const COMMAND_HELP = {
   },
   token: {
     summary: 'admin API tokens: create, list, revoke',
-    usage: 'paperboy token create --name NAME | token list [--all] | token revoke --id N',
+    usage: 'paperboy token create --name NAME [--scopes read,lists,...] | token list [--all] | token revoke --id N',
   },
 } as const;
 

@@ -99,10 +99,27 @@ function requestLogging(httpLogger: Logger): RequestHandler {
   };
 }
 
-/** Replaces token-looking path segments so logs never hold a working link. */
+// A signed token is "<payload>.<signature>" (either part can be short for a
+// small payload); long opaque segments are treated the same way.
+const TOKEN_SEGMENT = /^(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16,}|[A-Za-z0-9_-]{20,})$/;
+
+/**
+ * Replaces token-looking path segments so logs never hold a working link.
+ * Each segment is judged as the router will see it, percent-decoded: a
+ * token with an escaped character works as well as the plain one.
+ */
 export function redactPath(url: string): string {
   const path = url.split('?')[0] ?? '';
-  // A signed token is "<payload>.<signature>" (either part can be short for a
-  // small payload); long opaque segments are treated the same way.
-  return path.replace(/\/(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{16,}|[A-Za-z0-9_-]{20,})(?=\/|$)/g, '/:token');
+  return path
+    .split('/')
+    .map((segment) => (TOKEN_SEGMENT.test(decodeSegment(segment)) ? ':token' : segment))
+    .join('/');
+}
+
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
 }

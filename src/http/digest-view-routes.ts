@@ -3,7 +3,7 @@
 // delivery; anything else gets a clear 4xx page, never a 500.
 import type { IRouter, Response } from 'express';
 import { renderDeliveryView } from '../digest/digest-service.js';
-import { TokenError, verifyToken } from '../subscriptions/tokens.js';
+import { readLinkToken } from '../subscriptions/link-version.js';
 import type { AppDeps } from './app.js';
 
 
@@ -33,17 +33,12 @@ export function digestViewRoutes(router: IRouter, deps: Pick<AppDeps, 'db' | 'co
         sendPage(res, 400, INVALID);
         return;
       }
-      let subscriberId: number;
-      try {
-        const claims = verifyToken(deps.config.secretKey, 'view', token);
-        if (claims.ref !== id) throw new TokenError('bad_signature');
-        subscriberId = claims.sub;
-      } catch (error) {
-        if (!(error instanceof TokenError)) throw error;
-        sendPage(res, 400, INVALID);
-        return;
-      }
-      const view = await renderDeliveryView(deps, id, subscriberId);
+      const read = await readLinkToken(deps.db, deps.config.secretKey, 'view', token);
+      // A signed-out or erased reader's link is gone, like a deleted delivery.
+      const gone = !read.ok && (read.failure === 'revoked' || read.failure === 'not_found');
+      if (gone) return sendPage(res, 404, GONE);
+      if (!read.ok || read.claims.ref !== id) return sendPage(res, 400, INVALID);
+      const view = await renderDeliveryView(deps, id, read.claims.sub);
       if (!view) {
         sendPage(res, 404, GONE);
         return;

@@ -1,6 +1,8 @@
-import type { IRouter } from 'express';
+import type { IRouter, RequestHandler } from 'express';
+import { tokensEqual } from '../admin/admin-tokens.js';
 import { registerFeedbackGauges } from '../inbound/feedback-stats.js';
 import type { AppDeps } from './app.js';
+import { adminAuth, bearerToken, requireScope } from './admin/auth.js';
 
 const CHECK_TIMEOUT_MS = 1500;
 
@@ -44,7 +46,22 @@ export function healthRoutes(router: IRouter, deps: AppDeps): void {
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ok', checks, down });
   });
   registerFeedbackGauges(deps.metrics.registry, deps.db);
-  router.get('/metrics', async (_req, res) => {
+  router.get('/metrics', metricsAuth(deps), async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
+}
+
+/**
+ * /metrics is not public: counters over time tell what happens to whom. It
+ * takes METRICS_TOKEN (for a scraper that should see nothing else) or an
+ * admin token with the read scope, as a bearer token.
+ */
+function metricsAuth(deps: AppDeps): RequestHandler {
+  const admin = adminAuth(deps);
+  const read = requireScope('read');
+  return (req, res, next) => {
+    const secret = bearerToken(req.headers.authorization);
+    if (secret && deps.config.metricsToken && tokensEqual(secret, deps.config.metricsToken)) return next();
+    admin(req, res, (error?: unknown) => (error ? next(error) : read(req, res, next)));
+  };
 }

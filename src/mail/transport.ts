@@ -6,6 +6,7 @@ import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { Readable } from 'node:stream';
 import { dkimSign, type DkimOptions } from './dkim.js';
+import { maskAddresses } from '../logger.js';
 
 export interface OutgoingMail {
   from: string;
@@ -83,7 +84,9 @@ export function classifySmtpError(error: unknown): MailSendError {
   if (error instanceof MailSendError) return error;
   const e = error as { responseCode?: number; response?: string; message?: string; code?: string };
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
-  const response = (e.response ?? e.message ?? 'unknown SMTP error').replace(/[\r\n]+/g, ' ').slice(0, 500);
+  // Relays quote the recipient ("550 5.1.1 <reader@example.org>"): the reply
+  // ends up in logs, job failure reasons and Delivery.lastError, so mask it here.
+  const response = maskAddresses((e.response ?? e.message ?? 'unknown SMTP error').replace(/[\r\n]+/g, ' ').slice(0, 500));
   if (code !== undefined && code >= 500 && code < 600) return new MailSendError(response, 'permanent', code, response);
   return new MailSendError(response, 'transient', code, response);
 }
@@ -115,7 +118,7 @@ export function createMailTransport(options: TransportOptions): MailTransport {
         await options.rateLimiter?.acquire(relay.label);
         const info = await relay.transporter.sendMail(message(relay));
         relay.failures = 0;
-        return { messageId: info.messageId, response: String(info.response ?? '') };
+        return { messageId: info.messageId, response: maskAddresses(String(info.response ?? '')) };
       } catch (error) {
         last = classifySmtpError(error);
         // A 5xx is about this recipient or message: another relay would say the same.

@@ -2,7 +2,7 @@
 // &sortBy=submittedDate&sortOrder=descending. Titles and abstracts arrive
 // hard-wrapped and indented; entities arrive encoded (&amp; …).
 import { fetchDocument, type FetchOptions } from './fetch-document.js';
-import { IngestError } from './ingest-error.js';
+import { IngestError, upstreamSnippet } from './ingest-error.js';
 import { normaliseText, parseArxivId } from './paper.js';
 import { decodeXmlText, parseXmlDocument } from './parse-document.js';
 import { addItem, emptyBatch, mergeBatch, type SourceBatch } from './source-batch.js';
@@ -55,7 +55,7 @@ export function parseAtomDocument(label: string, text: string, contentType = '',
 function throwIfErrorFeed(label: string, entries: unknown[]): void {
   const first = entries[0];
   if (entries.length !== 1 || !isNode(first) || !textOf(first.id).includes('/api/errors')) return;
-  const message = normaliseText(textOf(first.summary) || textOf(first.title)).slice(0, 300);
+  const message = upstreamSnippet(textOf(first.summary) || textOf(first.title));
   throw new IngestError('upstream_error', `${label}: the API answered an error: ${message}`);
 }
 

@@ -47,13 +47,37 @@ export async function fetchDocument(label: string, url: string, options: FetchOp
   throw new IngestError(lastError!.code, `${lastError!.message} (after ${attempts} attempt${attempts > 1 ? 's' : ''})`, true);
 }
 
+const MAX_REDIRECTS = 5;
+
+/**
+ * Redirects are followed by hand, and only within the host asked for: a
+ * source that sends us elsewhere (an open redirect, a hijacked DNS name
+ * pointing at an internal service) fails the run instead.
+ */
+async function fetchSameHost(where: string, url: string, init: RequestInit): Promise<Response> {
+  let current = new URL(url);
+  for (let hop = 0; ; hop++) {
+    const response = await fetch(current, { ...init, redirect: 'manual' });
+    const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
+    if (!location) return response;
+    await response.body?.cancel().catch(() => {});
+    const next = new URL(location, current);
+    if (next.host !== current.host || next.protocol !== current.protocol) {
+      throw new IngestError('redirect', `${where} redirected to another host (${next.protocol}//${next.host}); not followed`);
+    }
+    if (hop >= MAX_REDIRECTS) throw new IngestError('redirect', `${where} redirected more than ${MAX_REDIRECTS} times`);
+    current = next;
+  }
+}
+
 async function fetchOnce(label: string, url: string, options: FetchOptions, accept: string): Promise<FetchedDocument> {
   const signal = AbortSignal.timeout(options.timeoutMs);
   const where = `${label}: GET ${url}`;
   let response: Response;
   try {
-    response = await fetch(url, { signal, redirect: 'follow', headers: { 'user-agent': options.userAgent, accept } });
+    response = await fetchSameHost(where, url, { signal, headers: { 'user-agent': options.userAgent, accept } });
   } catch (error) {
+    if (error instanceof IngestError) throw error;
     throw networkError(where, error, options.timeoutMs);
   }
   const contentType = response.headers.get('content-type') ?? '';

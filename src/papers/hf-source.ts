@@ -4,7 +4,7 @@
 // githubRepo?, projectPage? }, title, summary, thumbnail, publishedAt, … }`.
 import { z } from 'zod';
 import { fetchDocument, type FetchOptions } from './fetch-document.js';
-import { IngestError } from './ingest-error.js';
+import { IngestError, upstreamSnippet } from './ingest-error.js';
 import { normaliseText, type PaperFields } from './paper.js';
 import { parseJsonDocument } from './parse-document.js';
 import { addItem, emptyBatch, issueReason, mergeBatch, type SourceBatch } from './source-batch.js';
@@ -41,7 +41,7 @@ export function parseHfDocument(label: string, text: string, contentType = '', f
   if (!Array.isArray(data)) {
     const upstream = data && typeof data === 'object' && 'error' in data ? (data).error : undefined;
     if (typeof upstream === 'string') {
-      throw new IngestError('upstream_error', `${label}: the API answered an error: ${normaliseText(upstream).slice(0, 300)}`);
+      throw new IngestError('upstream_error', `${label}: the API answered an error: ${upstreamSnippet(upstream)}`);
     }
     throw new IngestError('wrong_shape', `${label}: expected a JSON array of daily-paper items, got ${describe(data)}`);
   }

@@ -3,7 +3,7 @@
 // error page served with 200), invalid JSON, or XML that is invalid or
 // declares entities.
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { IngestError } from './ingest-error.js';
+import { IngestError, upstreamSnippet } from './ingest-error.js';
 
 /** Fails on an empty body or an HTML page, whatever format was expected. */
 export function checkNotHtml(label: string, text: string, contentType = ''): void {
@@ -20,7 +20,7 @@ export function parseJsonDocument(label: string, text: string, contentType = '')
     return JSON.parse(text);
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new IngestError('invalid_json', `${label}: invalid JSON (${detail.slice(0, 200)})`);
+    throw new IngestError('invalid_json', `${label}: invalid JSON (${upstreamSnippet(detail)})`);
   }
 }
 
@@ -50,13 +50,13 @@ export function parseXmlDocument(label: string, text: string, contentType = ''):
   const valid = XMLValidator.validate(text);
   if (valid !== true) {
     const { msg, line } = valid.err;
-    throw new IngestError('invalid_xml', `${label}: invalid XML at line ${line} (${msg})`);
+    throw new IngestError('invalid_xml', `${label}: invalid XML at line ${line} (${upstreamSnippet(msg)})`);
   }
   try {
     return parser.parse(text) as unknown;
   } catch (error) {
     const detail = error instanceof Error ? error.message : String(error);
-    throw new IngestError('invalid_xml', `${label}: invalid XML (${detail.slice(0, 200)})`);
+    throw new IngestError('invalid_xml', `${label}: invalid XML (${upstreamSnippet(detail)})`);
   }
 }
 

@@ -3,8 +3,8 @@
 import { requestConfirmation } from './confirmation-mail.js';
 import type { SubscriptionDeps } from './deps.js';
 import { confirmSubscriptions, findSubscriptions, lockSubscriberById, recordConsent } from './subscriber-repo.js';
-import { readToken } from './read-token.js';
-import { TOKEN_TTL, TokenError, verifyToken, type TokenFailure } from './tokens.js';
+import { readLinkToken } from './link-version.js';
+import { TOKEN_TTL, TokenError, verifyToken, type TokenClaims, type TokenFailure } from './tokens.js';
 import { enqueueWelcome } from './welcome-mail.js';
 
 export interface ConfirmEvidence {
@@ -15,10 +15,10 @@ export interface ConfirmEvidence {
 export type ConfirmResult =
   | { kind: 'confirmed' | 'lists_added' | 'already_confirmed'; subscriberId: number }
   /** The link is bad (tampered, wrong purpose, expired), or older than the reader's unsubscribe. */
-  | { kind: 'invalid_link'; reason: TokenFailure | 'superseded' | 'not_found' };
+  | { kind: 'invalid_link'; reason: TokenFailure | 'revoked' | 'superseded' | 'not_found' };
 
 export async function confirmSubscription(deps: SubscriptionDeps, token: string, evidence: ConfirmEvidence, now = new Date()): Promise<ConfirmResult> {
-  const read = readToken(deps.config.secretKey, 'confirm', token);
+  const read = await readLinkToken(deps.db, deps.config.secretKey, 'confirm', token, now.getTime());
   if (!read.ok) return { kind: 'invalid_link', reason: read.failure };
   const subscriberId = read.claims.sub;
   const issuedAtMs = ((read.claims.exp ?? 0) - (TOKEN_TTL.confirm ?? 0)) * 1000;
@@ -55,7 +55,7 @@ async function confirmedSlugs(db: Parameters<typeof findSubscriptions>[0], subsc
  * confirm. Says nothing about the outcome, like the sign-up form.
  */
 export async function renewConfirmation(deps: SubscriptionDeps, token: string): Promise<void> {
-  let claims: { sub: number; exp?: number };
+  let claims: TokenClaims;
   try {
     // now = 0: check signature and purpose, ignore the expiry.
     claims = verifyToken(deps.config.secretKey, 'confirm', token, 0);
@@ -66,6 +66,7 @@ export async function renewConfirmation(deps: SubscriptionDeps, token: string): 
   const subscriberId = claims.sub;
   const subscriber = await deps.db.subscriber.findUnique({ where: { id: subscriberId } });
   if (!subscriber?.email) return;
+  if (subscriber.linksRevokedAt && (claims.iat ?? 0) <= subscriber.linksRevokedAt.getTime()) return;
   const issuedAtMs = ((claims.exp ?? 0) - (TOKEN_TTL.confirm ?? 0)) * 1000;
   if (subscriber.unsubscribedAt && issuedAtMs < Math.floor(subscriber.unsubscribedAt.getTime() / 1000) * 1000) return;
   if (subscriber.status === 'active') {

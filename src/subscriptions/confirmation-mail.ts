@@ -76,7 +76,10 @@ export async function requestConfirmation(deps: SubscriptionDeps, subscriberId: 
   return true;
 }
 
-export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'suppressed' | 'not_found';
+export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'suppressed' | 'not_found' | 'limited';
+
+/** Whether one more confirmation email may go to this address now (SIGNUP_LIMIT_PER_ADDRESS per window). */
+export type ConfirmationLimit = (email: string) => Promise<boolean>;
 
 /**
  * Sends the confirmation email a subscriber asked for. Idempotent: once
@@ -84,7 +87,11 @@ export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm'
  * retried job or a sweep never sends the same request twice. Throws the
  * transport's MailSendError so the job can retry or give up.
  */
-export async function sendConfirmation(deps: MailerDeps, subscriberId: number, now = new Date()): Promise<ConfirmationOutcome> {
+export async function sendConfirmation(
+  deps: MailerDeps & { confirmationLimit?: ConfirmationLimit },
+  subscriberId: number,
+  now = new Date(),
+): Promise<ConfirmationOutcome> {
   const log = deps.logger.child({ module: 'subscriptions' });
   const subscriber = await deps.db.subscriber.findUnique({ where: { id: subscriberId } });
   if (!subscriber?.email || !subscriber.confirmRequestedAt) return 'not_found';
@@ -105,6 +112,15 @@ export async function sendConfirmation(deps: MailerDeps, subscriberId: number, n
     await markSent();
     log.info({ event: 'confirmation_suppressed', subscriberId }, 'confirmation not sent: address suppressed');
     return 'suppressed';
+  }
+
+  // Limit the emails, not the sign-ups: past the cap this request is settled
+  // unsent (the sweep leaves it), and the links already in the person's
+  // inbox still confirm, so a stranger's sign-ups lock no one out.
+  if (deps.confirmationLimit && !(await deps.confirmationLimit(subscriber.email))) {
+    await markSent();
+    log.warn({ event: 'confirmation_limited', subscriberId }, 'confirmation not sent: per-address limit reached');
+    return 'limited';
   }
 
   const adding = subscriber.status === 'active';

@@ -91,3 +91,38 @@ export async function hitRateLimits(deps: RateLimitDeps, limits: RateLimit[], wi
 export function hitRateLimit(deps: RateLimitDeps, scope: string, subject: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
   return hitRateLimits(deps, [{ scope, subject, limit }], windowSeconds);
 }
+
+/**
+ * Whether a counter is already over `limit`, without counting a hit: lets a
+ * caller refuse before doing the work a hit would be about (checking an admin
+ * token). Fails open like hitRateLimits.
+ */
+export async function checkRateLimit(deps: RateLimitDeps & { redis: Pick<Redis, 'get' | 'ttl'> }, scope: string, subject: string, limit: number): Promise<RateLimitResult> {
+  const key = rateLimitKey(deps.keyPrefix, scope, subject);
+  try {
+    const count = Number(await deps.redis.get(key));
+    if (count < limit) return { allowed: true, retryAfterSeconds: 0 };
+    const ttl = await deps.redis.ttl(key);
+    return { allowed: false, retryAfterSeconds: ttl > 0 ? ttl : 1, scope };
+  } catch (error) {
+    deps.logger.warn({ module: 'rate-limit', event: 'rate_limit_unavailable', scope, err: (error as Error).message }, 'rate limit skipped: Redis unavailable');
+    return { allowed: true, retryAfterSeconds: 0 };
+  }
+}
+
+/**
+ * The key a client's IP is counted under. One IPv6 host usually holds a
+ * whole /64 and can pick any address in it, so IPv6 counts per /64; an
+ * IPv4-mapped address (::ffff:203.0.113.9) counts as its IPv4.
+ */
+export function ipRateLimitSubject(ip: string | null): string {
+  if (!ip) return 'unknown';
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(ip);
+  if (mapped) return mapped[1]!;
+  if (!ip.includes(':')) return ip;
+  const [head = '', tail = ''] = ip.split('%')[0]!.split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const hextets = ip.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
+  return `${hextets.slice(0, 4).map((h) => (parseInt(h, 16) || 0).toString(16)).join(':')}::/64`;
+}

@@ -4,9 +4,9 @@ import { TokenError, verifyToken, type TokenClaims, type TokenFailure, type Toke
 
 export type TokenRead = { ok: true; claims: TokenClaims } | { ok: false; failure: TokenFailure };
 
-export function readToken(secret: string, purpose: TokenPurpose, token: string): TokenRead {
+export function readToken(secret: string, purpose: TokenPurpose, token: string, now = Date.now()): TokenRead {
   try {
-    return { ok: true, claims: verifyToken(secret, purpose, token) };
+    return { ok: true, claims: verifyToken(secret, purpose, token, now) };
   } catch (error) {
     if (error instanceof TokenError) return { ok: false, failure: error.reason };
     throw error;

@@ -26,6 +26,8 @@ export interface TokenClaims {
   vote?: Vote;
   /** Expiry, seconds since the epoch. */
   exp?: number;
+  /** Issued at, milliseconds since the epoch: the link's version, against Subscriber.linksRevokedAt. */
+  iat?: number;
 }
 
 export type TokenFailure = 'malformed' | 'bad_signature' | 'expired';
@@ -68,6 +70,7 @@ export function createToken(
   if (claims.ref !== undefined) payload.ref = claims.ref;
   if (claims.vote !== undefined) payload.vote = claims.vote;
   if (ttl !== null) payload.exp = Math.floor(now / 1000) + ttl;
+  payload.iat = Math.floor(now);
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${sign(secret, purpose, body)}`;
 }
@@ -89,6 +92,7 @@ export function verifyToken(secret: string, purpose: TokenPurpose, token: string
   const c = claims as TokenClaims;
   if (!Number.isSafeInteger(c?.sub) || c.sub <= 0) throw new TokenError('malformed');
   if (c.ref !== undefined && !Number.isSafeInteger(c.ref)) throw new TokenError('malformed');
+  if (c.iat !== undefined && !Number.isSafeInteger(c.iat)) throw new TokenError('malformed');
   if (c.vote !== undefined && c.vote !== 'up' && c.vote !== 'down') throw new TokenError('malformed');
   if (c.exp !== undefined && c.exp * 1000 < now) throw new TokenError('expired');
   return c;

@@ -96,11 +96,13 @@ describe('reader journey in a real browser', () => {
       ['vision', false],
     ]);
 
-    // 3. The confirmation email arrives; its link confirms.
+    // 3. The confirmation email arrives; its link shows one button, which confirms.
     const [confirmation] = await env.sink.waitFor(1, { filter: (m) => m.parsed.subject === 'Confirm your Paperboy subscription' });
     expect(confirmation!.envelope.to).toEqual([READER]);
     expect(confirmation!.parsed.html).toContain('Language models');
     await page.goto(linkIn(confirmation!, 'confirm'));
+    expect((await reader()).status).toBe('pending');
+    await Promise.all([page.waitForNavigation(), page.click('button[type=submit]')]);
     await expect(page.locator('h1').textContent()).resolves.toBe('You are subscribed');
     row = await reader();
     expect(row.status).toBe('active');

@@ -25,7 +25,7 @@ function paperboy(args: string[]): Promise<{ code: number; stdout: string; stder
 
 describe('paperboy token', () => {
   it('creates a token that works against the API, stored only as its hash; lists and revokes it', async () => {
-    const created = await paperboy(['create', '--name', 'ci']);
+    const created = await paperboy(['create', '--name', 'ci', '--scopes', 'read,lists']);
     expect(created.code).toBe(0);
     const token = created.stdout.trim();
     expect(token).toMatch(/^pb_[A-Za-z0-9_-]{43}$/);
@@ -37,7 +37,11 @@ describe('paperboy token', () => {
     expect(res.status).toBe(200);
 
     const listed = await paperboy(['list']);
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: row.id, name: 'ci', revokedAt: null })]);
+    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: row.id, name: 'ci', scopes: ['read', 'lists'], revokedAt: null })]);
+    // Read and lists work; minting a token takes admin.
+    const mint = await request(createApp(env.ctx)).post('/api/admin/tokens').set('Authorization', `Bearer ${token}`).send({ name: 'x', scopes: ['admin'] });
+    expect(mint.status).toBe(403);
+    expect(await env.ctx.db.auditEntry.count({ where: { tokenName: 'cli', action: 'createToken' } })).toBe(1);
     expect(listed.stdout).not.toContain(token);
 
     const revoked = await paperboy(['revoke', '--id', String(row.id)]);
@@ -46,10 +50,14 @@ describe('paperboy token', () => {
     expect(after.status).toBe(401);
   }, 200_000); // three cold starts of the CLI (tsx) on a busy machine
 
-  it('exits 2 with usage when the name is missing', async () => {
+  it('exits 2 with usage when the name or the scopes are missing or unknown', async () => {
     const run = await paperboy(['create']);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     expect(run.stderr).toContain('--name');
+    const scopes = await paperboy(['create', '--name', 'x', '--scopes', 'read,root']);
+    expect(scopes.code).toBe(2);
+    expect(scopes.stderr).toContain('--scopes');
+    expect(await env.ctx.db.adminToken.count({ where: { name: 'x' } })).toBe(0);
   }, 70_000);
 });

@@ -29,7 +29,7 @@ describe('health endpoints', () => {
   it('GET /metrics exposes default and app metrics in Prometheus format', async () => {
     const app = createApp(env.ctx);
     await request(app).get('/healthz');
-    const res = await request(app).get('/metrics');
+    const res = await request(app).get('/metrics').set('Authorization', `Bearer ${env.config.adminToken}`);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.text).toContain('process_cpu_user_seconds_total');

@@ -1,57 +1,76 @@
-// Answer times do not tell new addresses from existing ones: a new address's
-// answer waits until a duration drawn from recent existing-address sign-ups.
+// Answer times do not tell new addresses from existing ones: both paths hold
+// their answer until one drawn duration. Deterministic: a virtual clock and
+// an injected draw, no wall-clock assertions (the timing benchmark,
+// `npm run bench -- signup-timing`, measures the real thing).
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { subscribe } from '../../src/subscriptions/subscribe.js';
-import { createSignupTiming, evenOutTiming, type SignupTiming } from '../../src/subscriptions/signup-timing.js';
+import { createSignupTiming, evenOutTiming, type Clock, type SignupTiming } from '../../src/subscriptions/signup-timing.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 
+/** A clock that only moves when told to: store time is `advance`, waiting is `sleep`. */
+function virtualClock(): Clock & { advance(ms: number): void; slept: number[] } {
+  let now = 1_000;
+  const slept: number[] = [];
+  return {
+    slept,
+    now: () => now,
+    advance: (ms) => void (now += ms),
+    sleep: async (ms) => {
+      slept.push(ms);
+      now += ms;
+    },
+  };
+}
+
 describe('createSignupTiming', () => {
-  it('targets the initial time until an existing address is seen, then only recorded times', () => {
-    const timing = createSignupTiming({ initialMs: 12 });
-    expect(timing.targetMs()).toBe(12);
-    timing.recordExisting(7);
-    timing.recordExisting(9);
-    const drawn = new Set(Array.from({ length: 200 }, () => timing.targetMs()));
-    expect(drawn).toEqual(new Set([7, 9]));
+  it('targets the floor plus the draw until store times are known', () => {
+    const timing = createSignupTiming({ minMs: 15, jitterMs: 10, draw: () => 4 });
+    expect(timing.targetMs()).toBe(19);
   });
 
-  it('keeps only the most recent samples, each capped', () => {
-    const timing = createSignupTiming({ samples: 3, maxMs: 100 });
-    for (const ms of [1, 2, 3, 4, 5000]) timing.recordExisting(ms);
-    const drawn = new Set(Array.from({ length: 300 }, () => timing.targetMs()));
-    expect(drawn).toEqual(new Set([3, 4, 100]));
+  it('sits at the chosen quantile of recent store times of both paths, plus the draw, capped', () => {
+    const timing = createSignupTiming({ samples: 10, minMs: 1, quantile: 0.9, jitterMs: 10, maxMs: 100, draw: (n) => n - 1 });
+    for (const ms of [3, 3, 3, 3, 3, 9, 9, 9, 9, 30]) timing.record(ms);
+    expect(timing.targetMs()).toBe(30 + 9);
+    for (let i = 0; i < 10; i += 1) timing.record(5000);
+    expect(timing.targetMs()).toBe(100);
   });
 });
 
 describe('evenOutTiming', () => {
-  const fixed = (ms: number): SignupTiming & { recorded: number[] } => {
-    const recorded: number[] = [];
-    return { recorded, recordExisting: (v) => void recorded.push(v), targetMs: () => ms };
-  };
-
-  it('holds a new address until the target, counted from when the sign-up started', async () => {
-    const timing = fixed(60);
-    const startedAt = performance.now() - 20;
-    await evenOutTiming(timing, true, startedAt);
-    // Timers run off the event loop's clock, which may lag performance.now() by a millisecond.
-    expect(performance.now() - startedAt).toBeGreaterThanOrEqual(58);
-    expect(timing.recorded).toEqual([]);
+  it('a fast (new-address) and a slow (existing-address) store answer at the same drawn time', async () => {
+    const timing = createSignupTiming({ minMs: 20, jitterMs: 5, draw: () => 2 });
+    const answerAfter = async (storeMs: number) => {
+      const clock = virtualClock();
+      const started = clock.now();
+      clock.advance(storeMs);
+      await evenOutTiming(timing, started, clock);
+      return clock.now() - started;
+    };
+    expect(await answerAfter(3)).toBe(22);
+    expect(await answerAfter(9)).toBe(22);
   });
 
-  it('records an existing address and holds it no longer', async () => {
-    const timing = fixed(5_000);
-    const startedAt = performance.now() - 30;
-    const before = performance.now();
-    await evenOutTiming(timing, false, startedAt);
-    expect(performance.now() - before).toBeLessThan(50);
-    expect(timing.recorded).toHaveLength(1);
-    expect(timing.recorded[0]).toBeGreaterThanOrEqual(30);
+  it('never holds a store that already took longer than the target, and learns from it', async () => {
+    const timing = createSignupTiming({ samples: 1, minMs: 10, jitterMs: 1, draw: () => 0 });
+    const clock = virtualClock();
+    const started = clock.now();
+    clock.advance(40);
+    await evenOutTiming(timing, started, clock);
+    expect(clock.slept).toEqual([]);
+    expect(timing.targetMs()).toBe(40);
+  });
+
+  it('answers at once without a timing', async () => {
+    const clock = virtualClock();
+    await evenOutTiming(undefined, clock.now(), clock);
+    expect(clock.slept).toEqual([]);
   });
 });
 
-describe('subscribe() evens out its answer times', () => {
+describe('subscribe() holds both paths on the timing', () => {
   let env: TestEnv;
   beforeAll(async () => {
     env = await createTestEnv();
@@ -59,34 +78,30 @@ describe('subscribe() evens out its answer times', () => {
   });
   afterAll(() => env.cleanup());
 
-  const signUp = async (timing: SignupTiming, email: string) => {
-    const started = performance.now();
-    const outcome = await subscribe({ ...env.ctx, signupTiming: timing }, { email, lists: ['trending'] }, { ip: '203.0.113.9', userAgent: null });
-    return { outcome, tookMs: performance.now() - started };
+  /** A timing that records what it is told and answers a fixed target. */
+  const fixed = (ms: number): SignupTiming & { recorded: number[] } => {
+    const recorded: number[] = [];
+    return { recorded, record: (v) => void recorded.push(v), targetMs: () => ms };
   };
 
-  it('a new address waits for the drawn time; an existing one adds its own time to the draw', async () => {
-    const recorded: number[] = [];
-    const timing: SignupTiming = { recordExisting: (ms) => void recorded.push(ms), targetMs: () => 150 };
-    const first = await signUp(timing, 'timing@example.org');
-    expect(first.outcome).toEqual({ kind: 'accepted' });
-    expect(first.tookMs).toBeGreaterThanOrEqual(148);
-    expect(recorded).toEqual([]);
-
-    const again = await signUp(timing, 'timing@example.org');
-    expect(again.outcome).toEqual({ kind: 'accepted' });
-    expect(recorded).toHaveLength(1);
-    expect(again.tookMs).toBeGreaterThanOrEqual(recorded[0]!);
-    expect(again.tookMs).toBeLessThan(150);
+  it('a new and an existing address each record their store time and wait out the same target', async () => {
+    const timing = fixed(10_000);
+    const clock = virtualClock();
+    const deps = { ...env.ctx, signupTiming: timing, clock };
+    const evidence = { ip: '203.0.113.9', userAgent: null };
+    expect(await subscribe(deps, { email: 'timing@example.org', lists: ['trending'] }, evidence)).toEqual({ kind: 'accepted' });
+    expect(await subscribe(deps, { email: 'timing@example.org', lists: ['trending'] }, evidence)).toEqual({ kind: 'accepted' });
+    // The virtual clock does not move while storing: each path slept the whole target.
+    expect(clock.slept).toEqual([10_000, 10_000]);
+    expect(timing.recorded).toEqual([0, 0]);
   });
 
   it('POST /subscribe goes through it', async () => {
-    const recorded: number[] = [];
-    const app = createApp({ ...env.ctx, signupTiming: { recordExisting: (ms) => void recorded.push(ms), targetMs: () => 0 } });
+    const timing = fixed(0);
+    const app = createApp({ ...env.ctx, signupTiming: timing });
     const body = { email: 'timing-http@example.org', lists: ['trending'] };
     expect((await request(app).post('/subscribe').send(body)).status).toBe(202);
-    expect(recorded).toEqual([]);
     expect((await request(app).post('/subscribe').send(body)).status).toBe(202);
-    expect(recorded).toHaveLength(1);
+    expect(timing.recorded).toHaveLength(2);
   });
 });

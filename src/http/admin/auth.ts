@@ -1,16 +1,52 @@
 // Bearer authentication for /api/admin and /admin/queues: the bootstrap
 // ADMIN_TOKEN from config (compared in constant time) or a stored token
 // (looked up by its sha256). Everything else is a 401 with one message, so a
-// caller cannot tell a revoked token from a mistyped one.
-import type { RequestHandler } from 'express';
-import { findActiveAdminToken, tokensEqual, touchAdminToken } from '../../admin/admin-tokens.js';
+// caller cannot tell a revoked token from a mistyped one; an IP that sends
+// too many wrong tokens gets 429 for a while. Scopes are checked per route.
+import type { RequestHandler, Response } from 'express';
+import { findActiveAdminToken, hasScope, tokensEqual, touchAdminToken, type Scope } from '../../admin/admin-tokens.js';
+import { checkRateLimit, hitRateLimit } from '../../subscriptions/rate-limit.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 
+/** Who is calling: on res.locals.admin once authenticated. */
 export interface AdminPrincipal {
   /** null for the bootstrap token. */
   tokenId: number | null;
   name: string;
+  scopes: string[];
+}
+
+/** Wrong tokens count per IP over this window; past the limit the IP gets 429 until it ends. */
+export const AUTH_FAILURE_WINDOW_SECONDS = 15 * 60;
+const AUTH_FAILURE_SCOPE = 'admin-auth-failed';
+
+type AuthDeps = Pick<AppDeps, 'config' | 'db' | 'logger'>;
+
+/**
+ * The identity behind a raw token string, or null. The bootstrap ADMIN_TOKEN
+ * (compared in constant time) holds the admin scope; a stored token is looked
+ * up by its sha256 and its use recorded. Shared by the bearer middleware and
+ * the admin console's session.
+ */
+export async function authenticateAdminSecret(deps: AuthDeps, secret: string): Promise<AdminPrincipal | null> {
+  if (tokensEqual(secret, deps.config.adminToken)) return { tokenId: null, name: 'bootstrap', scopes: ['admin'] };
+  const token = await findActiveAdminToken(deps.db, secret);
+  if (!token) return null;
+  // Bookkeeping must never fail or slow the request it is about.
+  touchAdminToken(deps.db, token).catch((error: unknown) =>
+    deps.logger.child({ module: 'admin-auth' }).warn({ event: 'admin_token_touch_failed', err: error }, 'could not record token use'),
+  );
+  return { tokenId: token.id, name: token.name, scopes: token.scopes };
+}
+
+/** After adminAuth: a token without `scope` (or admin) gets 403. */
+export function requireScope(scope: Scope): RequestHandler {
+  return (_req, res, next) => {
+    const admin = res.locals.admin as AdminPrincipal | undefined;
+    if (admin && hasScope(admin.scopes, scope)) return next();
+    next(new AppError(ERROR_CODES.forbidden, 403, `This token lacks the "${scope}" scope`));
+  };
 }
 
 const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;
@@ -34,34 +70,38 @@ function unauthorized(message: string): AppError {
   return new AppError(ERROR_CODES.unauthorized, 401, message);
 }
 
-export function adminAuth(deps: Pick<AppDeps, 'config' | 'db' | 'logger'>, options: { allowBasic?: boolean } = {}): RequestHandler {
+export function adminAuth(deps: Pick<AppDeps, 'config' | 'db' | 'logger' | 'redis'>, options: { allowBasic?: boolean } = {}): RequestHandler {
   const log = deps.logger.child({ module: 'admin-auth' });
+  const limiter = { redis: deps.redis, logger: deps.logger, keyPrefix: deps.config.queuePrefix };
+  const limit = deps.config.adminAuthFailureLimit;
   return async (req, res, next) => {
     // Basic lets a browser prompt for the token (any user name, the token as password).
     res.setHeader('WWW-Authenticate', options.allowBasic ? 'Basic realm="paperboy-admin", charset="UTF-8"' : 'Bearer realm="paperboy-admin"');
     const header = req.headers.authorization;
     const secret = bearerToken(header) ?? (options.allowBasic ? basicPassword(header) : undefined);
     if (!secret) return next(unauthorized('Missing bearer token'));
-    if (tokensEqual(secret, deps.config.adminToken)) {
-      res.locals.admin = { tokenId: null, name: 'bootstrap' } satisfies AdminPrincipal;
-      res.removeHeader('WWW-Authenticate');
-      return next();
-    }
     try {
-      const token = await findActiveAdminToken(deps.db, secret);
-      if (!token) {
-        log.info({ event: 'admin_auth_failed', ip: req.ip }, 'admin token rejected');
+      // An IP that guessed wrong too often is stopped before its next guess is even checked.
+      const ip = req.ip ?? 'unknown';
+      const throttled = await checkRateLimit(limiter, AUTH_FAILURE_SCOPE, ip, limit);
+      if (!throttled.allowed) return next(tooManyFailures(res, throttled.retryAfterSeconds));
+      const principal = await authenticateAdminSecret(deps, secret);
+      if (!principal) {
+        log.info({ event: 'admin_auth_failed', ip }, 'admin token rejected');
+        await hitRateLimit(limiter, AUTH_FAILURE_SCOPE, ip, Number.MAX_SAFE_INTEGER, AUTH_FAILURE_WINDOW_SECONDS);
         return next(unauthorized('Invalid bearer token'));
       }
-      res.locals.admin = { tokenId: token.id, name: token.name } satisfies AdminPrincipal;
+      res.locals.admin = principal;
       res.removeHeader('WWW-Authenticate');
-      // Bookkeeping must never fail or slow the request it is about.
-      touchAdminToken(deps.db, token).catch((error: unknown) =>
-        log.warn({ event: 'admin_token_touch_failed', err: error }, 'could not record token use'),
-      );
       next();
     } catch (error) {
       next(error);
     }
   };
+}
+
+function tooManyFailures(res: Response, retryAfterSeconds: number): AppError {
+  res.removeHeader('WWW-Authenticate');
+  res.setHeader('Retry-After', String(retryAfterSeconds));
+  return new AppError(ERROR_CODES.rateLimited, 429, 'Too many wrong tokens from this address; try again later');
 }

@@ -2,17 +2,20 @@
 // 1 MB JSON body parser, then one table of routes (which also generates
 // GET /api/admin/openapi.json).
 import { readFileSync } from 'node:fs';
-import express, { Router } from 'express';
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { AppDeps } from '../app.js';
-import { adminAuth } from './auth.js';
+import { recordAudit } from '../../admin/audit-log.js';
+import { adminAuth, type AdminPrincipal } from './auth.js';
+import { auditRoutes } from './audit-routes.js';
 import { listRoutes } from './lists-routes.js';
-import { buildOpenApiDocument } from './openapi.js';
+import { buildOpenApiDocument, operationId } from './openapi.js';
 import { paperRoutes } from './papers-routes.js';
-import { defineRoute, mountRoutes, type AdminRoute } from './route.js';
+import { defineRoute, mountRoutes, type AdminRoute, type Reply } from './route.js';
 import { statsRoutes } from './stats-routes.js';
 import { subscriberCsvRoutes } from './subscriber-csv-routes.js';
 import { subscriberRoutes } from './subscribers-routes.js';
+import { subscriberLinkRoutes } from './subscriber-links-routes.js';
 import { suppressionRoutes } from './suppressions-routes.js';
 import { tokenRoutes } from './tokens-routes.js';
 import { digestRoutes } from './digests-routes.js';
@@ -36,11 +39,13 @@ export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRou
     ...listRoutes(deps),
     ...subscriberCsvRoutes(deps, { importMaxBytes: options.importMaxBytes ?? IMPORT_MAX_BYTES }),
     ...subscriberRoutes(deps),
+    ...subscriberLinkRoutes(deps),
     ...paperRoutes(deps),
     ...digestRoutes(deps),
     ...statsRoutes(deps),
     ...suppressionRoutes(deps),
     ...tokenRoutes(deps),
+    ...auditRoutes(deps),
   ];
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;
   routes.push(
@@ -68,6 +73,15 @@ export function adminRouter(deps: AppDeps, options: AdminOptions = {}): Router {
     next();
   });
   router.use(express.json({ limit: ADMIN_JSON_LIMIT }));
-  mountRoutes(router, adminRoutes(deps, options));
+  mountRoutes(router, adminRoutes(deps, options), { afterWrite: (route, req, res, reply) => auditWrite(deps, route, req, res, reply) });
   return router;
+}
+
+/** The audit row of a write: the path written to, plus the id of what a POST created. */
+function auditWrite(deps: AppDeps, route: AdminRoute, req: Request, res: Response, reply: Reply | void): Promise<void> {
+  const admin = res.locals.admin as AdminPrincipal;
+  const created = (reply?.body as { id?: unknown } | undefined)?.id;
+  const path = `${req.baseUrl}${req.path}`;
+  const target = route.method === 'post' && typeof created === 'number' ? `${path}/${created}` : path;
+  return recordAudit(deps.db, { tokenId: admin.tokenId, tokenName: admin.name, action: operationId(route), target, ip: req.ip ?? null });
 }

@@ -4,7 +4,7 @@
 // "null"]`, which third-party linters accept, where 3.0's `nullable` next to
 // a bare `$ref` is an error.
 import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
-import type { AdminRoute } from './route.js';
+import { scopeOf, type AdminRoute } from './route.js';
 import { ErrorSchema } from './schemas.js';
 
 export const ADMIN_BASE_PATH = '/api/admin';
@@ -44,6 +44,8 @@ function responsesOf(route: AdminRoute): Record<string, ResponseConfig> {
   const hasInput = route.params || route.query || route.body || route.rawBody;
   if (hasInput) responses['400'] ??= errorResponse('Invalid request: details name each field');
   responses['401'] ??= errorResponse('Missing or wrong bearer token');
+  responses['403'] ??= errorResponse(`The token lacks the "${scopeOf(route)}" scope`);
+  responses['429'] ??= errorResponse('Too many wrong tokens from this IP; see Retry-After');
   if (route.params) responses['404'] ??= errorResponse('Not found');
   if (route.body || route.rawBody) responses['413'] ??= errorResponse('Request body too large');
   return responses;
@@ -65,7 +67,7 @@ export function buildOpenApiDocument(routes: AdminRoute[], info: { version: stri
   const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'ADMIN_TOKEN, or a token from `paperboy token create --name NAME`',
+    description: 'ADMIN_TOKEN (scope admin), or a token from `paperboy token create --name NAME --scopes read,lists` or POST /api/admin/tokens',
   });
   for (const route of routes) {
     registry.registerPath({
@@ -74,7 +76,9 @@ export function buildOpenApiDocument(routes: AdminRoute[], info: { version: stri
       operationId: operationId(route),
       tags: [route.tag],
       summary: route.summary,
-      ...(route.description ? { description: route.description } : {}),
+      // Bearer schemes carry no OpenAPI scopes: say it in words and in an extension.
+      description: [`Needs the \`${scopeOf(route)}\` scope (or \`admin\`).`, route.description].filter(Boolean).join('\n\n'),
+      'x-scope': scopeOf(route),
       request: {
         // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
         ...(route.params ? { params: route.params } : {}),

@@ -6,7 +6,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { AppDeps } from '../app.js';
-import { adminAuth } from './auth.js';
+import { adminAuth, requireScope } from './auth.js';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -36,7 +36,8 @@ export function queueDashboard(deps: AppDeps): Router {
     options: { uiConfig: { boardTitle: 'Paperboy queues' } },
   });
   const router = Router();
-  router.use(adminAuth(deps, { allowBasic: true }), (_req, res, next) => {
+  // Retrying a failed send is digest work: the digests scope (or admin).
+  router.use(adminAuth(deps, { allowBasic: true }), requireScope('digests'), (_req, res, next) => {
     res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
     res.setHeader('Cache-Control', 'no-store');
     next();

@@ -3,7 +3,9 @@
 // document, and neither can list a route the other lacks.
 import type { Request, Response, Router } from 'express';
 import type { z, ZodObject, ZodType } from 'zod';
+import type { Scope } from '../../admin/admin-tokens.js';
 import { AppError, ERROR_CODES, fromZodError } from '../errors.js';
+import { requireScope } from './auth.js';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -37,6 +39,8 @@ export interface RouteSpec<P extends ZodObject | undefined, Q extends ZodObject 
   /** Express-style path relative to /api/admin, e.g. "/lists/:list". */
   path: string;
   tag: string;
+  /** The token scope it needs; when left out, scopeOf derives it from the method and tag. */
+  scope?: Scope;
   summary: string;
   description?: string;
   params?: P;
@@ -103,9 +107,42 @@ function refuseNonJson(route: AdminRoute, req: Request): void {
   }
 }
 
-export function mountRoutes(router: Router, routes: AdminRoute[]): void {
+/** Writes need the scope of their area; tokens and the audit log need admin. */
+const WRITE_SCOPE_BY_TAG: Record<string, Scope> = {
+  lists: 'lists',
+  subscribers: 'subscribers',
+  privacy: 'subscribers',
+  suppressions: 'subscribers',
+  papers: 'papers',
+  digests: 'digests',
+  tokens: 'admin',
+  audit: 'admin',
+};
+/** Reads that hand out more than `read` should: managing tokens, the audit trail, one person's whole record. */
+const READ_SCOPE_BY_TAG: Record<string, Scope> = { tokens: 'admin', audit: 'admin', privacy: 'subscribers' };
+
+/** The scope a route needs. A write route in an area with no scope is a programming error: mounting fails. */
+export function scopeOf(route: Pick<AdminRoute, 'method' | 'path' | 'tag' | 'scope'>): Scope {
+  if (route.scope) return route.scope;
+  if (route.method === 'get') return READ_SCOPE_BY_TAG[route.tag] ?? 'read';
+  const scope = WRITE_SCOPE_BY_TAG[route.tag];
+  if (!scope) throw new Error(`admin route ${route.method} ${route.path} needs a scope`);
+  return scope;
+}
+
+/** Changes something: any method but GET, unless the route says it only reads (a POST that previews). */
+export function isWrite(route: Pick<AdminRoute, 'method' | 'path' | 'tag' | 'scope'>): boolean {
+  return route.method !== 'get' && scopeOf(route) !== 'read';
+}
+
+export interface MountOptions {
+  /** Called once a write route (isWrite) has answered below 400, before its reply is sent. */
+  afterWrite?(route: AdminRoute, req: Request, res: Response, reply: Reply | void): Promise<void>;
+}
+
+export function mountRoutes(router: Router, routes: AdminRoute[], options: MountOptions = {}): void {
   for (const route of routes) {
-    router[route.method](route.path, async (req, res, next) => {
+    router[route.method](route.path, requireScope(scopeOf(route)), async (req, res, next) => {
       try {
         refuseNonJson(route, req);
         const input = {
@@ -116,6 +153,8 @@ export function mountRoutes(router: Router, routes: AdminRoute[]): void {
           res,
         };
         const reply = await route.handle(input);
+        const status = reply ? (reply.status ?? 200) : res.statusCode;
+        if (isWrite(route) && status < 400) await options.afterWrite?.(route, req, res, reply);
         if (!reply || res.headersSent) return;
         res.status(reply.status ?? 200);
         if (reply.body === undefined) res.end();

@@ -1,6 +1,6 @@
 // /api/admin/tokens: who can use this API. Secrets are shown once, at creation.
 import { z } from 'zod';
-import { TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } from '../../admin/admin-tokens.js';
+import { ScopesSchema, TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } from '../../admin/admin-tokens.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 import { defineRoute, type AdminRoute } from './route.js';
@@ -10,6 +10,7 @@ const TokenSchema = z
   .object({
     id: z.number().int(),
     name: z.string(),
+    scopes: z.array(z.string()),
     createdAt: z.iso.datetime(),
     lastUsedAt: z.iso.datetime().nullable(),
     revokedAt: z.iso.datetime().nullable(),
@@ -33,12 +34,13 @@ export function tokenRoutes(deps: AppDeps): AdminRoute[] {
       path: '/tokens',
       tag: 'tokens',
       summary: 'Create a token; its secret is in this response only',
-      body: z.object({ name: TokenNameSchema }).strict(),
+      description: 'Scopes: read (every GET), subscribers, lists, papers, digests (writes in that area), admin (everything, and tokens).',
+      body: z.object({ name: TokenNameSchema, scopes: ScopesSchema }).strict(),
       responses: {
         201: { description: 'The token and its secret', schema: TokenSchema.extend({ token: z.string() }) },
       },
       handle: async ({ body, res }) => {
-        const { token, info } = await createAdminToken(deps.db, body.name);
+        const { token, info } = await createAdminToken(deps.db, body.name, body.scopes);
         res.setHeader('Cache-Control', 'no-store');
         return { status: 201, body: { ...info, token } };
       },

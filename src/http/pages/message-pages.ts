@@ -74,9 +74,38 @@ ${details.lists.length ? html`<ul class="pill-list" aria-label="Your lists">${de
   });
 }
 
+/**
+ * GET /confirm/:token: one button, and nothing confirmed yet. Link scanners
+ * and previews follow GETs; only a person presses the button (a POST to the
+ * same link, whose token is the proof: no cookie needed).
+ */
+export function renderConfirmPrompt(data: { action: string }): string {
+  return renderMessagePage({
+    title: 'Confirm your subscription',
+    heading: 'One click to confirm',
+    body: html`<p>Press the button to start your digest of trending research papers.</p>
+<form method="post" action="${data.action}" class="inline-form">
+  <button type="submit" class="button button-primary">Yes, confirm my subscription</button>
+</form>
+<p class="muted">Did not ask for this? Do nothing: without a confirmation you receive no digests.</p>`,
+  });
+}
+
+/** After "sign out all links": the page the reader stood on is signed out too. */
+export function renderLinksRevoked(): string {
+  return renderMessagePage({
+    title: 'All links signed out',
+    heading: 'All your links are signed out',
+    tone: 'success',
+    body: html`<p>Every link in the emails we sent you so far, this page's included, has stopped working. The links in your next email work.</p>
+<p class="muted">Need to change something before then? <a href="/">Sign up again</a> with your address: we email you a fresh link.</p>`,
+  });
+}
+
 const LINK_PROBLEMS = {
   expired: 'This confirmation link has expired',
   superseded: 'This link is from before you unsubscribed',
+  revoked: 'This link was signed out',
   not_found: 'This subscription no longer exists',
   invalid: 'This link does not work',
 } as const;
@@ -96,7 +125,9 @@ export function renderInvalidLink(problem: LinkProblem, renew?: { action: string
       ? 'The link may have been cut short or changed on the way. Copy the whole link from the email, or sign up again to get a new one.'
       : problem === 'expired'
         ? 'Confirmation links work for 7 days. We can send you a fresh one.'
-        : 'To receive digests again, sign up once more and confirm from the new email.';
+        : problem === 'revoked'
+          ? 'All links sent before a sign-out stop working. The links in your next email work; or sign up again with your address to get one now.'
+          : 'To receive digests again, sign up once more and confirm from the new email.';
   return renderMessagePage({
     title: LINK_PROBLEMS[problem],
     heading: LINK_PROBLEMS[problem],

@@ -11,10 +11,13 @@ export const PUBLIC_BODY_LIMIT = '16kb';
 /** Form and JSON bodies for the public routes; anything larger is a 413. */
 export const parseForm = express.urlencoded({ extended: false, limit: PUBLIC_BODY_LIMIT, parameterLimit: 200 });
 export const parseJson = express.json({ limit: PUBLIC_BODY_LIMIT });
-/** RFC 8058 one-click bodies may come as multipart or plain text; read them raw, capped too. */
+/** An RFC 8058 body is 26 bytes, the page's button a CSRF token: nothing larger reaches the parser. */
+export const ONE_CLICK_BODY_LIMIT = '1kb';
+/** The unsubscribe POST: the page's form, or a one-click body as a form, multipart or plain text; all capped. */
 export const parseOneClick = [
-  express.raw({ type: 'multipart/form-data', limit: PUBLIC_BODY_LIMIT }),
-  express.text({ type: 'text/plain', limit: PUBLIC_BODY_LIMIT }),
+  express.urlencoded({ extended: false, limit: ONE_CLICK_BODY_LIMIT, parameterLimit: 10 }),
+  express.raw({ type: 'multipart/form-data', limit: ONE_CLICK_BODY_LIMIT }),
+  express.text({ type: 'text/plain', limit: ONE_CLICK_BODY_LIMIT }),
 ];
 
 /** JSON clients get JSON errors; browsers get pages. */

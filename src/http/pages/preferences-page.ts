@@ -80,6 +80,13 @@ export function renderPreferencesPage(data: PreferencesPageData): string {
   </form>`
       : ''
   }
+  <form class="card" method="post" action="${data.action}">
+    ${csrfField(data.csrfToken)}
+    <input type="hidden" name="action" value="revoke_links">
+    <h2>Sign out all links</h2>
+    <p>Forwarded an email by mistake? This stops every link we have sent you, this page's included. Your next email brings new ones.</p>
+    <button type="submit" class="button button-secondary">Sign out all links</button>
+  </form>
 </section>`;
   return renderLayout({ title: 'Your preferences', noindex: true, withFormScript: true }, body);
 }

@@ -62,9 +62,10 @@ export function signupRoutes(router: IRouter, deps: PageDeps): void {
     if (!req.is('application/json') && !req.is('application/x-www-form-urlencoded')) {
       throw new AppError(ERROR_CODES.unsupportedMedia, 415, 'Send the form, or JSON with Content-Type: application/json');
     }
-    // Browsers cannot send cross-site JSON without a CORS preflight, which this
-    // app never grants: only the form needs the CSRF token.
-    if (!json && !verifyCsrfToken(req, deps.config.secretKey)) {
+    // Browsers cannot send a cross-site JSON body without a CORS preflight,
+    // which this app never grants. Accept is no proof: a cross-site form may
+    // set it freely, so only the body's Content-Type exempts a request.
+    if (!req.is('application/json') && !verifyCsrfToken(req, deps.config.secretKey)) {
       throw new AppError(ERROR_CODES.forbidden, 403, 'The form is missing its security token');
     }
     try {

@@ -7,7 +7,8 @@ import { createAdminEnv, type AdminEnv } from './admin-env.js';
 
 let env: AdminEnv;
 beforeAll(async () => {
-  env = await createAdminEnv();
+  // This file sends a wrong token to every route on purpose: no 429 in the way.
+  env = await createAdminEnv({ ADMIN_AUTH_FAILURE_LIMIT: '1000' });
 });
 afterAll(() => env.cleanup());
 
@@ -44,7 +45,7 @@ describe('admin authentication', () => {
   });
 
   it('accepts a stored token, records its use, and stops accepting it once revoked', async () => {
-    const { token, info } = await createAdminToken(env.ctx.db, 'ci');
+    const { token, info } = await createAdminToken(env.ctx.db, 'ci', ['read']);
     expect(token).toMatch(/^pb_[A-Za-z0-9_-]{43}$/);
     const stored = await env.ctx.db.adminToken.findUniqueOrThrow({ where: { id: info.id } });
     expect(stored.tokenHash).toMatch(/^[0-9a-f]{64}$/);
@@ -61,7 +62,7 @@ describe('admin authentication', () => {
   });
 
   it('writes lastUsedAt at most once per throttle window', async () => {
-    const { info } = await createAdminToken(env.ctx.db, 'throttle');
+    const { info } = await createAdminToken(env.ctx.db, 'throttle', ['read']);
     const t0 = new Date('2030-01-01T00:00:00Z');
     await touchAdminToken(env.ctx.db, { ...info, lastUsedAt: null }, t0);
     // A second server that read the row before the first write still does not write again.
@@ -77,14 +78,15 @@ describe('admin authentication', () => {
 
 describe('tokens API', () => {
   it('creates a token whose secret is shown once, lists tokens without secrets, revokes', async () => {
-    const created = await env.api.post('/tokens').send({ name: 'deploy bot' });
+    const created = await env.api.post('/tokens').send({ name: 'deploy bot', scopes: ['admin'] });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^pb_/);
     const works = await request(env.app).get('/api/admin/tokens').set('Authorization', `Bearer ${created.body.token}`);
     expect(works.status).toBe(200);
     const entry = works.body.items.find((t: { id: number }) => t.id === created.body.id);
     expect(entry).toMatchObject({ name: 'deploy bot', revokedAt: null });
-    expect(Object.keys(entry).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'revokedAt']);
+    expect(Object.keys(entry).sort()).toEqual(['createdAt', 'id', 'lastUsedAt', 'name', 'revokedAt', 'scopes']);
+    expect(entry.scopes).toEqual(['admin']);
     expect(JSON.stringify(works.body)).not.toContain(created.body.token);
 
     expect((await env.api.delete(`/tokens/${created.body.id}`)).status).toBe(204);
@@ -96,7 +98,7 @@ describe('tokens API', () => {
   });
 
   it('validates the token name', async () => {
-    const res = await env.api.post('/tokens').send({ name: 'a\nb' });
+    const res = await env.api.post('/tokens').send({ name: 'a\nb', scopes: ['read'] });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].path).toBe('name');
   });

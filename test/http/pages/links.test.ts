@@ -32,18 +32,30 @@ describe('pages behind email links', () => {
 
   async function activeReader(email = 'active@example.org') {
     const reader = await pendingReader(email);
-    await request(app).get(new URL(subscriberLinks(env.config, reader.id).confirm).pathname);
+    await request(app).post(new URL(subscriberLinks(env.config, reader.id).confirm).pathname);
     return reader;
   }
 
   const path = (url: string) => new URL(url).pathname;
   const status = async (id: number) => (await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id } })).status;
 
-  describe('GET /confirm/:token', () => {
-    it('activates, confirms the lists, records consent; the second visit says already confirmed', async () => {
+  describe('confirm links', () => {
+    it('GET shows one button and confirms nothing (link scanners follow GETs)', async () => {
       const reader = await pendingReader();
       const link = path(subscriberLinks(env.config, reader.id).confirm);
-      const first = await request(app).get(link).set('User-Agent', 'mail-client');
+      const page = await request(app).get(link).set('User-Agent', 'link-scanner');
+      expect(page.status).toBe(200);
+      expect(page.headers['cache-control']).toBe('no-store');
+      expect(page.text).toContain(`<form method="post" action="${link}"`);
+      expect(page.text).toContain('Yes, confirm my subscription');
+      expect(await status(reader.id)).toBe('pending');
+      expect(await env.ctx.db.consentRecord.count({ where: { subscriberId: reader.id } })).toBe(0);
+    });
+
+    it('POST activates, confirms the lists, records consent; the second one says already confirmed', async () => {
+      const reader = await pendingReader();
+      const link = path(subscriberLinks(env.config, reader.id).confirm);
+      const first = await request(app).post(link).set('User-Agent', 'mail-client');
       expect(first.status).toBe(200);
       expect(first.text).toContain('You are subscribed');
       expect(first.headers['cache-control']).toBe('no-store');
@@ -51,7 +63,7 @@ describe('pages behind email links', () => {
       expect(row.status).toBe('active');
       expect(row.subscriptions.every((s) => s.confirmedAt)).toBe(true);
       expect(row.consents).toEqual([expect.objectContaining({ action: 'confirm', userAgent: 'mail-client', lists: ['trending', 'llm'] })]);
-      const second = await request(app).get(link);
+      const second = await request(app).post(link);
       expect(second.status).toBe(200);
       expect(second.text).toContain('Already confirmed');
       expect(await env.ctx.db.consentRecord.count({ where: { subscriberId: reader.id } })).toBe(1);
@@ -64,7 +76,7 @@ describe('pages behind email links', () => {
       const vision = await env.ctx.db.list.findUniqueOrThrow({ where: { slug: 'vision' } });
       const pending = await env.ctx.db.subscription.findUniqueOrThrow({ where: { subscriberId_listId: { subscriberId: reader.id, listId: vision.id } } });
       expect(pending.confirmedAt).toBeNull();
-      const res = await request(app).get(path(subscriberLinks(env.config, reader.id).confirm));
+      const res = await request(app).post(path(subscriberLinks(env.config, reader.id).confirm));
       expect(res.text).toContain('Your new lists are confirmed');
       const after = await env.ctx.db.subscription.findUniqueOrThrow({ where: { subscriberId_listId: { subscriberId: reader.id, listId: vision.id } } });
       expect(after.confirmedAt).toBeInstanceOf(Date);
@@ -81,13 +93,16 @@ describe('pages behind email links', () => {
       ['for a subscriber that does not exist', () => createToken(secret, 'confirm', { sub: 999999 }), 404, /no longer exists/],
     ];
 
-    it.each(badTokens)('a %s token gets a friendly 4xx page, changes nothing', async (_name, makeToken, code, message) => {
+    it.each(badTokens)('a %s token gets a friendly 4xx page on GET and POST, changes nothing', async (_name, makeToken, code, message) => {
       const reader = await pendingReader();
-      const res = await request(app).get(`/confirm/${makeToken(reader.id)}`).set('Accept', 'text/html');
-      expect(res.status).toBe(code);
-      expect(res.headers['content-type']).toContain('text/html');
-      expect(res.text).toMatch(message);
-      expect(res.text).toMatch(/Sign up again|Email me a new link/);
+      const token = makeToken(reader.id);
+      for (const method of ['get', 'post'] as const) {
+        const res = await request(app)[method](`/confirm/${token}`).set('Accept', 'text/html');
+        expect(res.status, method).toBe(code);
+        expect(res.headers['content-type']).toContain('text/html');
+        expect(res.text).toMatch(message);
+        expect(res.text).toMatch(/Sign up again|Email me a new link/);
+      }
       expect(await status(reader.id)).toBe('pending');
     });
 
@@ -116,7 +131,7 @@ describe('pages behind email links', () => {
       const reader = await pendingReader();
       const oldLink = path(subscriberLinks(env.config, reader.id, Date.now() - 60_000).confirm);
       await env.ctx.db.subscriber.update({ where: { id: reader.id }, data: { status: 'unsubscribed', unsubscribedAt: new Date() } });
-      const res = await request(app).get(oldLink);
+      const res = await request(app).post(oldLink);
       expect(res.status).toBe(410);
       expect(res.text).toContain('from before you unsubscribed');
       expect(await status(reader.id)).toBe('unsubscribed');
@@ -235,7 +250,7 @@ describe('pages behind email links', () => {
       expect(row.confirmRequestedAt).toBeInstanceOf(Date);
       expect(row.confirmRequestedAt!.getTime()).toBeGreaterThan(row.unsubscribedAt!.getTime());
       // A fresh confirm link (minted after the unsubscribe) brings the reader back.
-      const confirm = await request(app).get(path(subscriberLinks(env.config, reader.id, Date.now() + 2000).confirm));
+      const confirm = await request(app).post(path(subscriberLinks(env.config, reader.id, Date.now() + 2000).confirm));
       expect(confirm.text).toContain('You are subscribed');
       expect(await status(reader.id)).toBe('active');
     });
