@@ -64,6 +64,8 @@ const schema = z.object({
   SIGNUP_LIMIT_PER_IP: int(1, 1_000_000).default(20),
   SIGNUP_LIMIT_PER_ADDRESS: int(1, 1000).default(5),
   SIGNUP_LIMIT_WINDOW_SECONDS: int(1, 86400).default(3600),
+  /// Admin console sign-ins last this long; signing in again starts a new one.
+  CONSOLE_SESSION_MINUTES: int(5, 7 * 24 * 60).default(480),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -98,6 +100,7 @@ export interface Config {
   workerLockMs: number;
   workerConcurrency: number;
   signupLimits: { perIp: number; perAddress: number; windowSeconds: number };
+  consoleSessionMinutes: number;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
 }
 
@@ -149,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       perAddress: e.SIGNUP_LIMIT_PER_ADDRESS,
       windowSeconds: e.SIGNUP_LIMIT_WINDOW_SECONDS,
     },
+    consoleSessionMinutes: e.CONSOLE_SESSION_MINUTES,
     dkim:
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
         ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }

@@ -13,6 +13,7 @@ import { pageRoutes } from './pages/page-routes.js';
 import { pageErrorHandler } from './pages/page-support.js';
 import { adminRouter, queueDashboard } from './admin/index.js';
 import { digestViewRoutes } from './digest-view-routes.js';
+import { consoleRouter } from './console/index.js';
 
 /** What HTTP handlers may use: the composition root minus the mailer (HTTP never sends mail itself; workers do). */
 export type AppDeps = Omit<Context, 'mailer' | 'close'>;
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): express.Express {
   digestViewRoutes(app, deps);
   app.use('/api/admin', adminRouter(deps));
   app.use('/admin/queues', queueDashboard(deps));
+  app.use('/admin', consoleRouter(deps));
 
   app.use(notFoundHandler);
   // A browser that reaches an unknown page gets the site's HTML error page;

@@ -79,10 +79,21 @@ export const SubscriberDetailSchema = SubscriberSchema.extend({
       status: z.enum(['pending', 'sending', 'sent', 'skipped', 'failed']),
       attempts: z.number().int(),
       lastError: z.string().nullable(),
+      smtpResponse: z.string().nullable().meta({ description: "the relay's reply" }),
       createdAt: date,
       sentAt: date.nullable(),
     }),
   ),
+  consents: z.array(
+    z.object({
+      action: z.string(),
+      lists: z.array(z.string()),
+      ip: z.string().nullable(),
+      userAgent: z.string().nullable(),
+      formVersion: z.string().nullable(),
+      createdAt: date,
+    }),
+  ).meta({ description: 'consent evidence, newest first' }),
 }).meta({ id: 'SubscriberDetail' });
 
 export const SubscriberPageSchema = paged(SubscriberSchema);

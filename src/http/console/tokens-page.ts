@@ -1,0 +1,76 @@
+// /admin/tokens and /admin/audit: create a token (its secret shown once, on
+// the answer to the form, never again), revoke one, read the audit log.
+import type { ConsoleSession } from '../../admin/console-sessions.js';
+import { TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } from '../../admin/admin-tokens.js';
+import { readAuditLog } from '../../admin/audit-log.js';
+import type { AppDeps } from '../app.js';
+import { html, type SafeHtml } from '../pages/html.js';
+import { formError, notice, when } from './format.js';
+import { csrfField, renderConsoleMessage, renderConsolePage } from './layout.js';
+import type { ConsoleRoute } from './route.js';
+
+export function tokensPage(deps: AppDeps): ConsoleRoute[] {
+  const page = async (session: ConsoleSession, top: SafeHtml, status = 200) => {
+    const tokens = await listAdminTokens(deps.db, { includeRevoked: true });
+    const rows = tokens.map(
+      (t) => html`<tr><th scope="row">${t.name}</th><td>${when(t.createdAt)}</td><td>${when(t.lastUsedAt)}</td><td>${t.revokedAt ? `revoked ${when(t.revokedAt)}` : 'active'}</td>
+<td>${t.revokedAt ? '' : html`<form method="post" action="/admin/tokens/${t.id}/revoke">${csrfField(session)}<button class="button button-danger button-small" type="submit">Revoke<span class="visually-hidden"> ${t.name}</span></button></form>`}</td></tr>`,
+    );
+    const body = html`<h1>Tokens</h1>${top}
+<form class="toolbar card" method="post" action="/admin/tokens">${csrfField(session)}
+<div class="field"><label for="name">Name of the new token</label><input id="name" name="name" type="text" required maxlength="100"></div>
+<button class="button button-primary" type="submit">Create token</button></form>
+<div class="table-scroll"><table><caption>API tokens</caption><thead><tr><th scope="col">Name</th><th scope="col">Created</th><th scope="col">Last used</th><th scope="col">State</th><th scope="col">Action</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+    return { status, page: renderConsolePage(session, { title: 'Tokens', section: 'tokens' }, body) };
+  };
+  const send = (res: import('express').Response, out: { status: number; page: string }) => res.status(out.status).type('html').send(out.page);
+
+  return [
+    {
+      method: 'get',
+      path: '/tokens',
+      scope: 'admin',
+      handle: async ({ req, res, session }) => send(res, await page(session, notice(req.query.done))),
+    },
+    {
+      method: 'post',
+      path: '/tokens',
+      scope: 'admin',
+      handle: async ({ req, res, session }) => {
+        const name = TokenNameSchema.safeParse((req.body as Record<string, unknown>).name);
+        if (!name.success) return send(res, await page(session, formError('name: one line of 1 to 100 characters'), 400));
+        const { token, info } = await createAdminToken(deps.db, name.data);
+        deps.logger.info({ event: 'admin_token_created', tokenId: info.id }, 'admin token created in the console');
+        const shown = html`<section class="notice notice-success" role="status" aria-labelledby="new-token-h"><h2 id="new-token-h">Token "${info.name}" created</h2>
+<p>Copy it now: it is shown this once and cannot be read again.</p><p class="token-once" id="new-token">${token}</p></section>`;
+        send(res, await page(session, shown, 201));
+      },
+    },
+    {
+      method: 'post',
+      path: '/tokens/:id/revoke',
+      scope: 'admin',
+      handle: async ({ req, res, session }) => {
+        const id = Number(req.params.id);
+        const revoked = Number.isSafeInteger(id) && id > 0 && id <= 2 ** 31 - 1 && (await revokeAdminToken(deps.db, id));
+        if (!revoked) return res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such active token.'));
+        res.redirect(303, '/admin/tokens?done=revoked');
+      },
+    },
+    {
+      method: 'get',
+      path: '/audit',
+      scope: 'admin',
+      handle: async ({ req, res, session }) => {
+        const after = Number(req.query.after);
+        const log = await readAuditLog(deps.db, { afterId: Number.isSafeInteger(after) && after > 0 ? after : undefined, limit: 100 });
+        const body = log.available
+          ? html`<div class="table-scroll"><table><caption>Admin changes, newest first</caption><thead><tr><th scope="col">When</th><th scope="col">Who</th><th scope="col">What</th><th scope="col">On</th></tr></thead>
+<tbody>${log.items.map((e) => html`<tr><th scope="row">${when(e.at)}</th><td>${e.actor}</td><td>${e.action}</td><td>${e.target ?? '—'}</td></tr>`)}</tbody></table></div>
+${log.nextCursor ? html`<nav class="pager" aria-label="Pages"><a href="/admin/audit?after=${log.nextCursor}">Older entries</a></nav>` : ''}`
+          : html`<p class="notice">The audit log is not recorded by this version yet. Once admin writes are recorded, they are listed here.</p>`;
+        res.type('html').send(renderConsolePage(session, { title: 'Audit log', section: 'audit' }, html`<h1>Audit log</h1>${body}`));
+      },
+    },
+  ];
+}
