@@ -65,7 +65,7 @@ export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: nu
       description:
         'Header row email,lists,timezone,sendHour,frequency[,weekday]; lists separated by |. Each bad row is reported and skipped; the good rows are stored.',
       query: ImportQuery,
-      rawBody: { contentType: 'text/csv', description: 'The CSV file' },
+      rawBody: { contentType: 'text/csv', description: 'The CSV file: header row email,lists,timezone,sendHour,frequency[,weekday], lists separated by |, e.g. "ada@example.org,trending|llm,Europe/London,7,daily"' },
       responses: {
         200: { description: 'What was done, with one message per rejected row', schema: ImportReportSchema },
         413: { description: 'The file is larger than the cap' },

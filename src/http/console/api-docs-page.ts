@@ -7,6 +7,7 @@ import express, { type RequestHandler } from 'express';
 import { openApiDocument } from '../admin/index.js';
 import type { AppDeps } from '../app.js';
 import { html } from '../pages/html.js';
+import { assetUrl } from '../pages/static-assets.js';
 import { renderConsolePage } from './layout.js';
 import type { ConsoleRoute } from './route.js';
 
@@ -33,7 +34,7 @@ export function apiDocsPage(deps: AppDeps): ConsoleRoute[] {
         res.type('html').send(
           renderConsolePage(
             session,
-            { title: 'API docs', section: 'api-docs', styles: [`/admin${API_DOCS_ASSETS}/swagger-ui.css`], scripts: [`/admin${API_DOCS_ASSETS}/swagger-ui-bundle.js`, 'api-docs.js'] },
+            { title: 'API docs', section: 'api-docs', styles: [`/admin${API_DOCS_ASSETS}/swagger-ui.css`, assetUrl('console/api-docs.css')], scripts: [`/admin${API_DOCS_ASSETS}/swagger-ui-bundle.js`, 'api-docs.js'] },
             body,
           ),
         );
