@@ -2,21 +2,21 @@
 // in with a token, then each page's main task, checking Postgres (and the
 // SMTP sink) after each. axe-core runs on every page visited and must find
 // no serious or critical violation; no page may trip the CSP.
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_HEADER } from '../../src/digest/test-send.js';
 import { createApp } from '../../src/http/app.js';
 import { PROCESSORS } from '../../src/jobs/processors.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
 import { ingestPapers } from '../../src/papers/ingest.js';
+import { launchChromium } from '../helpers/browser.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { addSubscriber, seedLists } from '../http/admin/admin-env.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 // One shared browser; a loaded two-core machine needs more than the default time per step.
@@ -41,7 +41,6 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
   }
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -51,10 +50,7 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     await seedLists(env);
     await ingestPapers({ db: env.ctx.db, config: env.config, logger: env.ctx.logger, metrics: env.ctx.metrics }, { source: 'file', path: 'data/sample/daily-papers.json' });
     for (const email of ['ada@example.org', 'grace@example.org', 'alan@example.org']) await addSubscriber(env, email, { lists: ['trending'] });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('console', (message) => {

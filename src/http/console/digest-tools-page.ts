@@ -8,7 +8,7 @@ import { emailSchema } from '../../subscriptions/subscriber-input.js';
 import { findSubscriberIdByKey } from '../../subscriptions/subscriber-repo.js';
 import type { AppDeps } from '../app.js';
 import { html, type SafeHtml } from '../pages/html.js';
-import { formError, statusBadge, when } from './format.js';
+import { formError, positiveId, statusBadge, when } from './format.js';
 import { csrfField, renderConsolePage } from './layout.js';
 import type { ConsoleRoute } from './route.js';
 
@@ -94,7 +94,7 @@ ${readerField(values.subscriber ?? '')}
       path: '/digests/test-sends/:id.json',
       scope: 'digests',
       handle: async ({ req, res }) => {
-        const row = await findTestSend(deps.db, Number(req.params.id) || 0);
+        const row = await findTestSend(deps.db, positiveId(req.params.id));
         if (!row) return res.status(404).json({ error: { code: 'not_found', message: 'No such test send' } });
         res.json({ status: row.status, smtpResponse: row.smtpResponse ?? '—', final: row.status !== 'pending' });
       },
@@ -104,7 +104,7 @@ ${readerField(values.subscriber ?? '')}
       path: '/digests/test-sends/:id',
       scope: 'digests',
       handle: async ({ req, res, session }) => {
-        const row = await findTestSend(deps.db, Number(req.params.id) || 0);
+        const row = await findTestSend(deps.db, positiveId(req.params.id));
         if (!row) return res.status(404).type('html').send(testSendForm(session, {}, 'No such test send.'));
         const final = row.status !== 'pending';
         const body = html`<p><a href="/admin/digests">← Digests</a></p><h1>Test email</h1>

@@ -10,15 +10,11 @@ import { DigestActionError, getDigestStatus, listDigests, resendDelivery, trigge
 import type { AppDeps } from '../app.js';
 import { html } from '../pages/html.js';
 import { csrfField, renderConsoleMessage, renderConsolePage } from './layout.js';
-import { formError, notice, progressBar, progressOf, statusBadge, when } from './format.js';
+import { formError, notice, positiveId, progressBar, progressOf, statusBadge, when } from './format.js';
 import type { ConsoleRoute } from './route.js';
 
 const FAILURES_SHOWN = 100;
 
-const idOf = (raw: unknown) => {
-  const id = Number(raw);
-  return Number.isSafeInteger(id) && id > 0 && id <= 2 ** 31 - 1 ? id : 0;
-};
 
 function notFound(res: Response, session: ConsoleSession) {
   res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such digest.'));
@@ -67,7 +63,7 @@ ${canSend ? html`<form class="toolbar card" method="post" action="/admin/digests
       path: '/digests/:id',
       scope: 'read',
       handle: async ({ req, res, session }) => {
-        const digest = await getDigestStatus(deps.db, idOf(req.params.id));
+        const digest = await getDigestStatus(deps.db, positiveId(req.params.id));
         if (!digest) return notFound(res, session);
         const failures = await findFailedDeliveries(deps.db, digest.id, FAILURES_SHOWN);
         const canSend = allows(session.scopes, 'digests');
@@ -96,7 +92,7 @@ ${failures.length ? html`<div class="table-scroll"><table><thead><tr><th scope="
       path: '/digests/:id/progress.json',
       scope: 'read',
       handle: async ({ req, res }) => {
-        const digest = await getDigestStatus(deps.db, idOf(req.params.id));
+        const digest = await getDigestStatus(deps.db, positiveId(req.params.id));
         if (!digest) return res.status(404).json({ error: { code: 'not_found', message: 'No such digest' } });
         res.json({
           status: digest.status,
@@ -117,7 +113,7 @@ ${failures.length ? html`<div class="table-scroll"><table><thead><tr><th scope="
       scope: 'digests',
       handle: async ({ req, res, session }) => {
         try {
-          const queued = await resendDelivery(deps, idOf(req.params.id));
+          const queued = await resendDelivery(deps, positiveId(req.params.id));
           res.redirect(303, `/admin/digests/${queued.digestId}?done=resent`);
         } catch (error) {
           if (!(error instanceof DigestActionError)) throw error;

@@ -2,6 +2,12 @@
 // progress bars and the notices shown after a change.
 import { html, type SafeHtml } from '../pages/html.js';
 
+/** A path id as a Postgres int4, or 0 (found nowhere) for anything else. */
+export function positiveId(raw: unknown): number {
+  const id = Number(raw);
+  return Number.isSafeInteger(id) && id > 0 && id <= 2 ** 31 - 1 ? id : 0;
+}
+
 export const percent = (value: number) => `${Math.round(value * 1000) / 10}%`;
 
 export function when(date: Date | null | undefined): string {

@@ -7,7 +7,7 @@ import { allows } from '../../admin/token-auth.js';
 import { searchPapers } from '../../papers/paper-repo.js';
 import type { AppDeps } from '../app.js';
 import { attr, html } from '../pages/html.js';
-import { notice, when } from './format.js';
+import { notice, positiveId, when } from './format.js';
 import { csrfField, renderConsoleMessage, renderConsolePage } from './layout.js';
 import type { ConsoleRoute } from './route.js';
 
@@ -35,8 +35,8 @@ export function papersPage(deps: AppDeps): ConsoleRoute[] {
     path: `/papers/:id/${verb}`,
     scope: 'papers',
     handle: async ({ req, res, session }) => {
-      const id = Number(req.params.id);
-      const changed = Number.isSafeInteger(id) && id > 0 && id <= 2 ** 31 - 1 ? await change(id) : null;
+      const id = positiveId(req.params.id);
+      const changed = id ? await change(id) : null;
       if (!changed) return res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such paper.'));
       const back = backTo((req.body as Record<string, unknown>).back);
       res.redirect(303, `${back}${back.includes('?') ? '&' : '?'}done=${done}`);

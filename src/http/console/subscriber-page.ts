@@ -9,7 +9,7 @@ import { listLists } from '../../lists/list-repo.js';
 import { STATUSES, SubscriberPatchSchema } from '../admin/subscriber-schemas.js';
 import type { AppDeps } from '../app.js';
 import { attr, html } from '../pages/html.js';
-import { formError, notice, statusBadge, when } from './format.js';
+import { formError, notice, positiveId, statusBadge, when } from './format.js';
 import { csrfField, renderConsoleMessage, renderConsolePage } from './layout.js';
 import type { ConsoleRoute } from './route.js';
 
@@ -21,10 +21,6 @@ function notFound(res: Response, session: ConsoleSession) {
   res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such subscriber.'));
 }
 
-function idOf(raw: unknown): number {
-  const id = Number(raw);
-  return Number.isSafeInteger(id) && id > 0 && id <= 2 ** 31 - 1 ? id : 0;
-}
 
 async function detailPage(deps: AppDeps, session: ConsoleSession, s: Detail, done: unknown, error?: string): Promise<string> {
   const lists = await listLists(deps.db);
@@ -68,7 +64,7 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
       path: '/subscribers/:id',
       scope: 'subscribers',
       handle: async ({ req, res, session }) => {
-        const detail = await findSubscriberDetail(deps.db, idOf(req.params.id));
+        const detail = await findSubscriberDetail(deps.db, positiveId(req.params.id));
         if (!detail) return notFound(res, session);
         res.type('html').send(await detailPage(deps, session, detail, req.query.done));
       },
@@ -78,7 +74,7 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
       path: '/subscribers/:id',
       scope: 'subscribers',
       handle: async ({ req, res, session }) => {
-        const id = idOf(req.params.id);
+        const id = positiveId(req.params.id);
         const form = req.body as Record<string, string | string[] | undefined>;
         const parsed = SubscriberPatchSchema.safeParse({
           status: form.status,
@@ -112,7 +108,7 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
       path: '/subscribers/:id/data',
       scope: 'subscribers',
       handle: async ({ req, res, session }) => {
-        const data = await exportSubscriberData(deps.db, idOf(req.params.id));
+        const data = await exportSubscriberData(deps.db, positiveId(req.params.id));
         if (!data) return notFound(res, session);
         res.setHeader('Content-Disposition', `attachment; filename="subscriber-${data.subscriber.id}.json"`);
         res.json(data);
@@ -123,7 +119,7 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
       path: '/subscribers/:id/erase',
       scope: 'subscribers',
       handle: async ({ req, res, session }) => {
-        const detail = await findSubscriberDetail(deps.db, idOf(req.params.id));
+        const detail = await findSubscriberDetail(deps.db, positiveId(req.params.id));
         if (!detail) return notFound(res, session);
         const body = html`<h1>Erase ${detail.email ?? 'this subscriber'}?</h1>
 <section class="card danger-zone"><p>This deletes the address, preferences, subscriptions and consent records, and their queued emails. Their ${detail.deliveries.length} recent deliveries stay in the figures, linked to no one. It cannot be undone.</p>
@@ -138,7 +134,7 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
       path: '/subscribers/:id/erase',
       scope: 'subscribers',
       handle: async ({ req, res, session }) => {
-        const id = idOf(req.params.id);
+        const id = positiveId(req.params.id);
         if ((req.body as Record<string, unknown>).confirm !== 'yes') return res.redirect(303, `/admin/subscribers/${id}/erase`);
         if (!(await eraseSubscriberEverywhere(deps, id))) return notFound(res, session);
         res.redirect(303, '/admin/subscribers?done=erased');

@@ -5,7 +5,7 @@ import { TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } 
 import { readAuditLog } from '../../admin/audit-log.js';
 import type { AppDeps } from '../app.js';
 import { html, type SafeHtml } from '../pages/html.js';
-import { formError, notice, when } from './format.js';
+import { formError, notice, positiveId, when } from './format.js';
 import { csrfField, renderConsoleMessage, renderConsolePage } from './layout.js';
 import type { ConsoleRoute } from './route.js';
 
@@ -51,8 +51,8 @@ export function tokensPage(deps: AppDeps): ConsoleRoute[] {
       path: '/tokens/:id/revoke',
       scope: 'admin',
       handle: async ({ req, res, session }) => {
-        const id = Number(req.params.id);
-        const revoked = Number.isSafeInteger(id) && id > 0 && id <= 2 ** 31 - 1 && (await revokeAdminToken(deps.db, id));
+        const id = positiveId(req.params.id);
+        const revoked = id > 0 && (await revokeAdminToken(deps.db, id));
         if (!revoked) return res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such active token.'));
         res.redirect(303, '/admin/tokens?done=revoked');
       },
