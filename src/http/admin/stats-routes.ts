@@ -28,6 +28,16 @@ const StatsSchema = z
     ),
     bounceRate: z.number().meta({ description: 'failed / (sent + failed) over the window' }),
     deliveries: z.object({ sent: z.number().int(), failed: z.number().int() }),
+    ratings: z
+      .object({
+        up: z.number().int(),
+        down: z.number().int(),
+        byList: z.array(z.object({ slug: z.string(), name: z.string(), up: z.number().int(), down: z.number().int() })),
+      })
+      .meta({
+        description:
+          "Current votes, all time. A vote counts for each of the reader's lists whose rule took the paper when it was cast; the totals count it once",
+      }),
   })
   .meta({ id: 'Stats' });
 
@@ -37,7 +47,7 @@ export function statsRoutes(deps: AppDeps): AdminRoute[] {
       method: 'get',
       path: '/stats',
       tag: 'stats',
-      summary: 'Subscribers by status and list; sign-ups, confirmations and deliveries per UTC day; bounce rate',
+      summary: 'Subscribers by status and list; sign-ups, confirmations and deliveries per UTC day; bounce rate; likes and dislikes per list',
       query: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
       responses: { 200: { description: 'The figures', schema: StatsSchema } },
       handle: async ({ query }) => ({ body: await collectStats(deps.db, { days: query.days }) }),
