@@ -49,7 +49,7 @@ ${csrfField(session)}
 <a class="button button-secondary button-small" href="/admin/subscribers/${s.id}/data">Download their data (JSON)</a>
 <a class="button button-danger button-small" href="/admin/subscribers/${s.id}/erase">Erase…</a></p>
 <h2>Preferences</h2>${edit}
-<h2>Ratings</h2><p class="muted">Readers cannot rate papers yet; their votes will show here.</p>
+<h2>Ratings</h2><p>${s.ratings.up} "more like this", ${s.ratings.down} "less like this" (their current votes).</p>
 <h2>Deliveries</h2>
 <div class="table-scroll"><table><thead><tr><th scope="col">Period</th><th scope="col">Status</th><th scope="col">Attempts</th><th scope="col">Sent</th><th scope="col">SMTP reply</th></tr></thead><tbody>${deliveries}</tbody></table></div>
 <h2>Consent history</h2>
