@@ -76,6 +76,8 @@ const schema = z.object({
   ADMIN_AUTH_FAILURE_LIMIT: int(1, 1_000_000).default(20),
   /// Bearer token for GET /metrics (an admin token with the read scope works too).
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /// Admin console sign-ins last this long; signing in again starts a new one.
+  CONSOLE_SESSION_MINUTES: int(5, 7 * 24 * 60).default(480),
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
@@ -136,6 +138,7 @@ export interface Config {
   signupLimits: { perIp: number; perAddress: number; windowSeconds: number };
   adminAuthFailureLimit: number;
   metricsToken?: string;
+  consoleSessionMinutes: number;
   dkim?: { domainName: string; keySelector: string; privateKey: string };
   deliverability: Deliverability;
   /** Start-up warnings the entry points log loudly (e.g. DKIM off in production). */
@@ -210,6 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     adminAuthFailureLimit: e.ADMIN_AUTH_FAILURE_LIMIT,
     metricsToken: e.METRICS_TOKEN,
+    consoleSessionMinutes: e.CONSOLE_SESSION_MINUTES,
     dkim:
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
         ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }

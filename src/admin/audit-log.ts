@@ -33,3 +33,16 @@ export function listAuditEntries(db: Db, page: { beforeId?: number; limit: numbe
     take: page.limit + 1,
   });
 }
+
+export interface AuditPage {
+  items: AuditEntryInfo[];
+  /** Pass back as beforeId for the next (older) page. */
+  nextCursor: number | null;
+}
+
+/** One page for the console, newest first. */
+export async function readAuditLog(db: Db, page: { beforeId?: number; limit: number }): Promise<AuditPage> {
+  const rows = await listAuditEntries(db, page);
+  const items = rows.slice(0, page.limit);
+  return { items, nextCursor: rows.length > page.limit ? items[items.length - 1]!.id : null };
+}

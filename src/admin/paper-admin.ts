@@ -51,3 +51,9 @@ export async function setPaperHidden(db: Db, id: number, hidden: boolean) {
   const { count } = await db.paper.updateMany({ where: { id }, data: { hidden } });
   return count ? findPaper(db, id) : null;
 }
+
+/** Pins a paper to the top of the digests planned until `until`; null unpins. Returns null when there is no such paper. */
+export async function setPaperPinned(db: Db, id: number, until: Date | null) {
+  const { count } = await db.paper.updateMany({ where: { id }, data: { pinnedUntil: until } });
+  return count ? findPaper(db, id) : null;
+}

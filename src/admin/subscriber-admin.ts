@@ -35,7 +35,7 @@ export interface AdminActor {
 export async function findSubscriberDetail(db: Db, id: number) {
   const summary = await findSubscriberSummary(db, id);
   if (!summary) return null;
-  const [subscriptions, deliveries, ratings] = await Promise.all([
+  const [subscriptions, deliveries, consents, ratings] = await Promise.all([
     db.subscription.findMany({
       where: { subscriberId: id },
       orderBy: { listId: 'asc' },
@@ -51,10 +51,16 @@ export async function findSubscriberDetail(db: Db, id: number) {
         status: true,
         attempts: true,
         lastError: true,
+        smtpResponse: true,
         createdAt: true,
         sentAt: true,
         digest: { select: { period: true } },
       },
+    }),
+    db.consentRecord.findMany({
+      where: { subscriberId: id },
+      orderBy: { id: 'desc' },
+      select: { action: true, lists: true, ip: true, userAgent: true, formVersion: true, createdAt: true },
     }),
     countRatings(db, id),
   ]);
@@ -62,6 +68,7 @@ export async function findSubscriberDetail(db: Db, id: number) {
     ...summary,
     subscriptions: subscriptions.map((s) => ({ list: s.list.slug, name: s.list.name, createdAt: s.createdAt, confirmedAt: s.confirmedAt })),
     deliveries: deliveries.map(({ digest, ...d }) => ({ ...d, period: digest.period })),
+    consents,
     ratings,
   };
 }

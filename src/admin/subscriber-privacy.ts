@@ -5,6 +5,7 @@
 // text that could quote it (SMTP responses, errors).
 import type { Db } from '../db.js';
 import { findRatingsForExport } from '../digest/rating-repo.js';
+import type { Logger } from '../logger.js';
 
 export async function exportSubscriberData(db: Db, id: number) {
   const subscriber = await db.subscriber.findUnique({
@@ -106,4 +107,23 @@ export async function purgeSubscriberJobs(queue: SubscriberJobs, redis: StreamCl
     if (mentioning.length) await redis.xdel(stream, ...mentioning.map(([id]) => id));
   }
   return removed.size;
+}
+
+/**
+ * Erasure everywhere: Postgres (the source of truth, all or nothing), then
+ * the subscriber's mail jobs in Redis. If Redis is down the erasure still
+ * stands; the jobs expire with the queue's retention, and the log says so.
+ */
+export async function eraseSubscriberEverywhere(
+  deps: { db: Db; queues: { mail: SubscriberJobs }; redis: StreamClient; logger: Logger },
+  id: number,
+): Promise<(ErasureReceipt & { jobsRemoved: number | null }) | null> {
+  const receipt = await eraseSubscriber(deps.db, id);
+  if (!receipt) return null;
+  const jobsRemoved = await purgeSubscriberJobs(deps.queues.mail, deps.redis, id).catch((error: unknown) => {
+    deps.logger.warn({ event: 'erase_jobs_purge_failed', subscriberId: id, err: (error as Error).message }, 'could not purge mail jobs');
+    return null;
+  });
+  deps.logger.info({ event: 'subscriber_erased', subscriberId: id, jobsRemoved }, 'subscriber erased');
+  return { ...receipt, jobsRemoved };
 }

@@ -82,3 +82,13 @@ export async function addPlanned(sql: Sql, digestId: number, planned: number, sk
     sending,
   );
 }
+
+/** A digest's failed deliveries with the relay's reply, newest first, for the console's resend list. */
+export async function findFailedDeliveries(db: Pick<Db, 'delivery'>, digestId: number, limit: number) {
+  return db.delivery.findMany({
+    where: { digestId, status: 'failed' },
+    orderBy: { id: 'desc' },
+    take: limit,
+    select: { id: true, subscriberId: true, attempts: true, lastError: true, smtpResponse: true, updatedAt: true, subscriber: { select: { email: true } } },
+  });
+}

@@ -14,6 +14,7 @@ import { pageErrorHandler } from './pages/page-support.js';
 import { adminRouter, queueDashboard } from './admin/index.js';
 import { digestViewRoutes } from './digest-view-routes.js';
 import { webhookRoutes, type WebhookOptions } from './webhook-routes.js';
+import { consoleRouter } from './console/index.js';
 
 /** What HTTP handlers may use: the composition root minus the mailer (HTTP never sends mail itself; workers do). */
 export type AppDeps = Omit<Context, 'mailer' | 'close'>;
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps, options: { webhooks?: WebhookOptions } 
   webhookRoutes(app, deps, options.webhooks);
   app.use('/api/admin', adminRouter(deps));
   app.use('/admin/queues', queueDashboard(deps));
+  app.use('/admin', consoleRouter(deps));
 
   app.use(notFoundHandler);
   // A browser that reaches an unknown page gets the site's HTML error page;

@@ -4,6 +4,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Context } from '../context.js';
+import { sendTestDigest, TEST_SEND_JOB } from '../digest/test-send.js';
 import { MailSendError } from '../mail/transport.js';
 import { MAIL_JOBS, sendConfirmation, type ConfirmationLimit } from '../subscriptions/confirmation-mail.js';
 import { hitRateLimit } from '../subscriptions/rate-limit.js';
@@ -11,6 +12,7 @@ import { sendWelcome } from '../subscriptions/welcome-mail.js';
 import type { Processor } from './workers.js';
 
 const mailJobSchema = z.object({ subscriberId: z.number().int().positive() });
+const testSendJobSchema = z.object({ testSendId: z.number().int().positive() });
 
 type MailHandler = (ctx: Context, subscriberId: number) => Promise<string>;
 
@@ -29,12 +31,9 @@ function confirmationLimit(ctx: Context): ConfirmationLimit {
 
 export function createMailProcessor(ctx: Context): Processor {
   return async (job: Job) => {
-    const handler = MAIL_HANDLERS[job.name];
-    if (!handler) throw new UnrecoverableError(`unknown mail job ${job.name}`);
-    const parsed = mailJobSchema.safeParse(job.data);
-    if (!parsed.success) throw new UnrecoverableError('bad mail job data');
+    const run = mailJobRunner(job);
     try {
-      const outcome = await handler(ctx, parsed.data.subscriberId);
+      const outcome = await run(ctx);
       ctx.metrics.emails.inc({ kind: job.name, result: outcome });
       return outcome;
     } catch (error) {
@@ -46,4 +45,18 @@ export function createMailProcessor(ctx: Context): Processor {
       throw error;
     }
   };
+}
+
+/** A test send (console) is addressed by its own row, not a subscriber. */
+function mailJobRunner(job: Job): (ctx: Context) => Promise<string> {
+  if (job.name === TEST_SEND_JOB) {
+    const parsed = testSendJobSchema.safeParse(job.data);
+    if (!parsed.success) throw new UnrecoverableError('bad test send job data');
+    return (ctx) => sendTestDigest(ctx, parsed.data.testSendId);
+  }
+  const handler = MAIL_HANDLERS[job.name];
+  if (!handler) throw new UnrecoverableError(`unknown mail job ${job.name}`);
+  const parsed = mailJobSchema.safeParse(job.data);
+  if (!parsed.success) throw new UnrecoverableError('bad mail job data');
+  return (ctx) => handler(ctx, parsed.data.subscriberId);
 }

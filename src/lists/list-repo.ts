@@ -96,3 +96,18 @@ export async function listIdsBySlug(db: Db): Promise<Map<string, number>> {
   const rows = await db.list.findMany({ select: { id: true, slug: true } });
   return new Map(rows.map((row) => [row.slug, row.id]));
 }
+
+/** listId → subscriber status → how many subscribe to it, for the console's list pages. */
+export async function countListSubscribersByStatus(db: Db): Promise<Map<number, Record<string, number>>> {
+  const rows = await db.$queryRaw<Array<{ listId: number; status: string; count: bigint }>>`
+    SELECT sub."listId", s.status::text AS status, count(*) AS count
+      FROM "Subscription" sub JOIN "Subscriber" s ON s.id = sub."subscriberId"
+     GROUP BY sub."listId", s.status`;
+  const counts = new Map<number, Record<string, number>>();
+  for (const row of rows) {
+    const entry = counts.get(row.listId) ?? {};
+    entry[row.status] = Number(row.count);
+    counts.set(row.listId, entry);
+  }
+  return counts;
+}

@@ -115,3 +115,12 @@ export async function findUnsentConfirmations(db: DbClient, window: { oldest: Da
     ORDER BY "confirmRequestedAt" DESC
     LIMIT ${limit}`;
 }
+
+/** The subscriber id behind an address or an id typed into a console field, or null. */
+export async function findSubscriberIdByKey(db: DbClient, key: string): Promise<number | null> {
+  const text = key.trim();
+  const row = /^\d{1,10}$/.test(text) && Number(text) <= 2 ** 31 - 1
+    ? await db.subscriber.findUnique({ where: { id: Number(text) }, select: { id: true } })
+    : await db.subscriber.findUnique({ where: { email: text.toLowerCase() }, select: { id: true } });
+  return row?.id ?? null;
+}

@@ -2,22 +2,21 @@
 // landing page → sign-up → confirmation email → confirm → preferences from a
 // later email → a vote from a card's "More like this" link → unsubscribe from
 // the page. Postgres is checked after each step.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { createMailProcessor } from '../../src/jobs/mail-job.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
 import { ingestPapers } from '../../src/papers/ingest.js';
+import { launchChromium } from '../helpers/browser.js';
 import { feedbackUrl } from '../../src/subscriptions/links.js';
 import { axeViolations } from '../helpers/axe.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import type { ReceivedMail } from '../helpers/smtp-sink.js';
 import { createLists } from '../http/pages/page-helpers.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const READER = 'browser.reader@example.org';
 
 function linkIn(mail: ReceivedMail, kind: 'confirm' | 'preferences' | 'unsubscribe'): string {
@@ -37,7 +36,6 @@ describe('reader journey in a real browser', () => {
   const cspViolations: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
     server = createServer();
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -46,10 +44,7 @@ describe('reader journey in a real browser', () => {
     workers = startWorkers(env.ctx, { mail: createMailProcessor }, { concurrency: { mail: 2 } });
     await createLists(env.ctx.db);
     await ingestPapers({ db: env.ctx.db, config: env.config, logger: env.ctx.logger, metrics: env.ctx.metrics }, { source: 'file', path: 'data/sample/daily-papers.json' });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ baseURL: base, timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
     page.on('console', (message) => {

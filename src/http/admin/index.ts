@@ -47,7 +47,6 @@ export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRou
     ...tokenRoutes(deps),
     ...auditRoutes(deps),
   ];
-  let document: ReturnType<typeof buildOpenApiDocument> | undefined;
   routes.push(
     defineRoute({
       method: 'get',
@@ -55,13 +54,22 @@ export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRou
       tag: 'meta',
       summary: 'This API as an OpenAPI 3 document',
       responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
-      handle: () => {
-        document ??= buildOpenApiDocument(routes, { version: VERSION, serverUrl: deps.config.publicUrl });
-        return Promise.resolve({ body: document });
-      },
+      handle: async () => ({ body: openApiDocument(deps, routes) }),
     }),
   );
   return routes;
+}
+
+const documents = new WeakMap<object, ReturnType<typeof buildOpenApiDocument>>();
+
+/** The OpenAPI document, built once per app: the API serves it, and the console's API docs page shows it. */
+export function openApiDocument(deps: AppDeps, routes?: AdminRoute[]): ReturnType<typeof buildOpenApiDocument> {
+  let document = documents.get(deps);
+  if (!document) {
+    document = buildOpenApiDocument(routes ?? adminRoutes(deps), { version: VERSION, serverUrl: deps.config.publicUrl });
+    documents.set(deps, document);
+  }
+  return document;
 }
 
 export function adminRouter(deps: AppDeps, options: AdminOptions = {}): Router {

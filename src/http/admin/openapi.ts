@@ -9,6 +9,36 @@ import { ErrorSchema } from './schemas.js';
 
 export const ADMIN_BASE_PATH = '/api/admin';
 
+/** The parts of the API no single route says: authentication and the CSV formats. */
+const API_DESCRIPTION = `Manage lists, subscribers, papers and digests. Errors are \`{ "error": { "code", "message", "details"? } }\`.
+
+## Authentication
+- **Bearer token** (\`bearerAuth\`), on every \`/api/admin\` request: \`Authorization: Bearer <token>\`. The token is the server's \`ADMIN_TOKEN\` or one made with \`paperboy token create --name NAME\` (or the console's Tokens page); only its sha256 is stored. Missing or wrong: 401.
+- **Console session**: the browser console at \`/admin\` signs in with a token and then uses a session cookie (HttpOnly, SameSite=Strict) plus a per-session CSRF token on every form. The cookie does not open \`/api/admin\`.
+- **Queue dashboard** (\`/admin/queues\`): the console session, a bearer token, or HTTP Basic with the token as the password.
+
+## CSV import (POST /api/admin/subscribers/import)
+Body \`text/csv\`, UTF-8, a header row, columns in any order (case, spaces and _ in names ignored; unknown columns ignored):
+
+| column | required | value |
+| --- | --- | --- |
+| email | yes | an address |
+| lists | yes | list slugs separated by \`|\` |
+| timezone | no | IANA zone, e.g. Europe/Paris (default UTC) |
+| sendHour | no | 0-23, local hour (default 7) |
+| frequency | no | daily or weekly (default daily) |
+| weekday | no | 0 (Sunday) - 6, for weekly |
+
+Example:
+
+    email,lists,timezone,sendHour,frequency
+    ada@example.org,trending|llm,Europe/London,7,daily
+
+Each bad row is reported as \`{ "row", "message" }\` (the header is row 1) and skipped; the good rows are stored.
+
+## CSV export (GET /api/admin/subscribers/export)
+Columns id,email,status,lists,timezone,sendHour,frequency,weekday,createdAt,confirmedAt,unsubscribedAt,bounceCount; lists separated by \`|\`; a cell starting with = + - @ is prefixed with ' so spreadsheets do not run it.`;
+
 /** "/lists/:list" → "/api/admin/lists/{list}" */
 export function openApiPath(expressPath: string): string {
   return `${ADMIN_BASE_PATH}${expressPath.replace(/:([A-Za-z_]\w*)/g, '{$1}')}`;
@@ -67,7 +97,7 @@ export function buildOpenApiDocument(routes: AdminRoute[], info: { version: stri
   const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'ADMIN_TOKEN (scope admin), or a token from `paperboy token create --name NAME --scopes read,lists` or POST /api/admin/tokens',
+    description: 'ADMIN_TOKEN (scope admin), or a token from `paperboy token create --name NAME --scopes read,lists` or POST /api/admin/tokens or the console',
   });
   for (const route of routes) {
     registry.registerPath({
@@ -95,8 +125,7 @@ export function buildOpenApiDocument(routes: AdminRoute[], info: { version: stri
       title: 'Paperboy admin API',
       version: info.version,
       license: { name: 'MIT', identifier: 'MIT' },
-      description:
-        'Manage lists, subscribers, papers and digests. Every request carries `Authorization: Bearer <token>`. Errors are `{ "error": { "code", "message", "details"? } }`.',
+      description: API_DESCRIPTION,
     },
     servers: info.serverUrl ? [{ url: info.serverUrl, description: 'This installation (PUBLIC_URL)' }] : [],
     security: [{ [bearer.name]: [] }],

@@ -1,12 +1,15 @@
-// The BullMQ dashboard at /admin/queues, behind the admin tokens. Browsers
-// cannot add a bearer header, so here the token may also come as the
-// password of HTTP Basic auth (the browser asks for it).
-import { Router } from 'express';
+// The BullMQ dashboard at /admin/queues, behind the admin tokens. A browser
+// signed in to the console (/admin) gets in with its session; scripts send a
+// bearer token, and the token may also come as the password of HTTP Basic
+// auth.
+import { Router, type RequestHandler } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import type { AppDeps } from '../app.js';
-import { adminAuth, requireScope } from './auth.js';
+import { allows } from '../../admin/token-auth.js';
+import { readSession } from '../console/session.js';
+import { adminAuth, requireScope, type AdminPrincipal } from './auth.js';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -36,8 +39,21 @@ export function queueDashboard(deps: AppDeps): Router {
     options: { uiConfig: { boardTitle: 'Paperboy queues' } },
   });
   const router = Router();
+  const tokenAuth = adminAuth(deps, { allowBasic: true });
   // Retrying a failed send is digest work: the digests scope (or admin).
-  router.use(adminAuth(deps, { allowBasic: true }), requireScope('digests'), (_req, res, next) => {
+  const digestsScope = requireScope('digests');
+  // A console session first, so a signed-in admin never sees a Basic-auth prompt.
+  const sessionOrToken: RequestHandler = async (req, res, next) => {
+    try {
+      const session = req.headers.authorization ? null : await readSession(req, deps.db);
+      if (!session || !allows(session.scopes, 'digests')) return tokenAuth(req, res, (error?: unknown) => (error ? next(error) : digestsScope(req, res, next)));
+      res.locals.admin = { tokenId: session.tokenId, name: session.name, scopes: session.scopes } satisfies AdminPrincipal;
+      next();
+    } catch (error) {
+      next(error);
+    }
+  };
+  router.use(sessionOrToken, (_req, res, next) => {
     res.setHeader('Content-Security-Policy', DASHBOARD_CSP);
     res.setHeader('Cache-Control', 'no-store');
     next();

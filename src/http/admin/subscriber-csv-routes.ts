@@ -30,15 +30,21 @@ export const importRules = {
   canonicalTimeZone,
 };
 
-export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: number }): AdminRoute[] {
-  // Pending imports use the sign-up's mechanism: confirmRequestedAt is set in
-  // Postgres with the rows, then each job is enqueued (the sweep catches any
-  // enqueue that fails).
-  const requestConfirmations = async (ids: number[], requestedAt: Date) => {
+/**
+ * Pending imports use the sign-up's mechanism: confirmRequestedAt is set in
+ * Postgres with the rows, then each job is enqueued (the sweep catches any
+ * enqueue that fails). Shared by the API and the console's import.
+ */
+export function confirmationRequester(deps: AppDeps) {
+  return async (ids: number[], requestedAt: Date) => {
     for (let i = 0; i < ids.length; i += ENQUEUE_CONCURRENCY) {
       await Promise.all(ids.slice(i, i + ENQUEUE_CONCURRENCY).map((id) => enqueueConfirmation(deps, id, requestedAt)));
     }
   };
+}
+
+export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: number }): AdminRoute[] {
+  const requestConfirmations = confirmationRequester(deps);
   return [
     defineRoute({
       method: 'get',

@@ -86,10 +86,21 @@ export const SubscriberDetailSchema = SubscriberSchema.extend({
       status: z.enum(['pending', 'sending', 'sent', 'skipped', 'failed']),
       attempts: z.number().int(),
       lastError: z.string().nullable(),
+      smtpResponse: z.string().nullable().meta({ description: "the relay's reply" }),
       createdAt: date,
       sentAt: date.nullable(),
     }),
   ),
+  consents: z.array(
+    z.object({
+      action: z.string(),
+      lists: z.array(z.string()),
+      ip: z.string().nullable(),
+      userAgent: z.string().nullable(),
+      formVersion: z.string().nullable(),
+      createdAt: date,
+    }),
+  ).meta({ description: 'consent evidence, newest first' }),
   ratings: z
     .object({ up: z.number().int(), down: z.number().int() })
     .meta({ description: "the reader's current votes from the More/Less like this links" }),

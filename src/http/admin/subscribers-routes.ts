@@ -2,7 +2,7 @@
 // endpoints (data export, erasure). CSV import/export live in subscriber-csv-routes.ts.
 import { z } from 'zod';
 import { UnknownListsError, findSubscriberDetail, updateSubscriber } from '../../admin/subscriber-admin.js';
-import { eraseSubscriber, exportSubscriberData, purgeSubscriberJobs } from '../../admin/subscriber-privacy.js';
+import { eraseSubscriberEverywhere, exportSubscriberData } from '../../admin/subscriber-privacy.js';
 import { findSubscriberSummary, searchSubscribers } from '../../admin/subscriber-search.js';
 import { saveSubscriber } from '../../subscriptions/save-subscriber.js';
 import type { AppDeps } from '../app.js';
@@ -30,22 +30,6 @@ export function unknownLists(error: unknown): never {
     throw new AppError(ERROR_CODES.validation, 400, `lists: ${error.message}`, [{ path: 'lists', message: error.message }]);
   }
   throw error;
-}
-
-/**
- * Erasure everywhere: Postgres (the source of truth, all or nothing), then
- * the subscriber's mail jobs in Redis. If Redis is down the erasure still
- * stands; the jobs expire with the queue's retention, and the log says so.
- */
-async function eraseEverywhere(deps: AppDeps, id: number) {
-  const receipt = await eraseSubscriber(deps.db, id);
-  if (!receipt) return null;
-  const jobsRemoved = await purgeSubscriberJobs(deps.queues.mail, deps.redis, id).catch((error: unknown) => {
-    deps.logger.warn({ event: 'erase_jobs_purge_failed', subscriberId: id, err: (error as Error).message }, 'could not purge mail jobs');
-    return null;
-  });
-  deps.logger.info({ event: 'subscriber_erased', subscriberId: id, jobsRemoved }, 'subscriber erased');
-  return { ...receipt, jobsRemoved };
 }
 
 export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
@@ -128,7 +112,7 @@ export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
       params: IdParams,
       responses: { 204: { description: 'Deleted' } },
       handle: async ({ params }) => {
-        if (!(await eraseEverywhere(deps, params.id))) throw notFound();
+        if (!(await eraseSubscriberEverywhere(deps, params.id))) throw notFound();
         return { status: 204 };
       },
     }),
@@ -167,7 +151,7 @@ export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
         },
       },
       handle: async ({ params }) => {
-        const receipt = await eraseEverywhere(deps, params.id);
+        const receipt = await eraseSubscriberEverywhere(deps, params.id);
         if (!receipt) throw notFound();
         return { body: { erased: true, ...receipt } };
       },
