@@ -5,6 +5,7 @@ import { createApp } from '../http/app.js';
 import { waitForRedis } from '../redis.js';
 import { PROCESSORS } from '../jobs/processors.js';
 import { keepSchedulers } from '../jobs/schedulers.js';
+import { repairAfterRedisLoss } from '../jobs/maintenance-job.js';
 import { startWorkers } from '../jobs/workers.js';
 import { onShutdown } from './lifecycle.js';
 
@@ -36,7 +37,7 @@ export async function startServer(ctx: Context, port = ctx.config.port): Promise
 }
 
 export async function startWorker(ctx: Context): Promise<Stoppable> {
-  const stopSchedulers = await keepSchedulers(ctx.redis, ctx.queues, ctx.config, ctx.logger);
+  const stopSchedulers = await keepSchedulers(ctx.redis, ctx.queues, ctx.config, ctx.logger, { afterLoss: () => repairAfterRedisLoss(ctx) });
   const running = startWorkers(ctx, PROCESSORS);
   ctx.logger.info({ event: 'worker_started', queues: Object.keys(PROCESSORS) }, 'worker started');
   return {

@@ -4,6 +4,7 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Context } from '../context.js';
 import { sweepUnsentConfirmations } from '../subscriptions/confirmation-mail.js';
+import { repairDigests } from './digest-jobs.js';
 import type { SchedulerDefinition } from './schedulers.js';
 import type { Processor } from './workers.js';
 
@@ -25,6 +26,16 @@ export const SWEEP_CONFIRMATIONS_SCHEDULER: SchedulerDefinition = {
   jobName: SWEEP_CONFIRMATIONS_JOB,
   data: {},
 };
+
+/**
+ * Every repair sweep at once, without their idle floors: after Redis lost
+ * its data no job is live, so whatever Postgres still holds as unfinished
+ * (digest batches, confirmations) needs a new job now, not in minutes.
+ */
+export async function repairAfterRedisLoss(ctx: Context): Promise<void> {
+  await repairDigests(ctx, { idleSeconds: 0 });
+  await sweepUnsentConfirmations(ctx, { minAgeMs: 0 });
+}
 
 function sweepOptions(data: unknown): { minAgeMs?: number } {
   const minAgeMs = (data as { minAgeMs?: unknown } | null)?.minAgeMs;
