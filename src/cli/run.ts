@@ -7,6 +7,7 @@ import { PROCESSORS } from '../jobs/processors.js';
 import { keepSchedulers } from '../jobs/schedulers.js';
 import { repairAfterRedisLoss } from '../jobs/maintenance-job.js';
 import { startWorkers } from '../jobs/workers.js';
+import { startOutboxPoller } from '../subscriptions/confirmation-outbox.js';
 import { onShutdown } from './lifecycle.js';
 
 export interface Stoppable {
@@ -39,11 +40,12 @@ export async function startServer(ctx: Context, port = ctx.config.port): Promise
 export async function startWorker(ctx: Context): Promise<Stoppable> {
   const stopSchedulers = await keepSchedulers(ctx.redis, ctx.queues, ctx.config, ctx.logger, { afterLoss: () => repairAfterRedisLoss(ctx) });
   const running = startWorkers(ctx, PROCESSORS);
+  const outbox = startOutboxPoller(ctx);
   ctx.logger.info({ event: 'worker_started', queues: Object.keys(PROCESSORS) }, 'worker started');
   return {
-    stop: () => {
+    stop: async () => {
       stopSchedulers();
-      return running.close();
+      await Promise.all([running.close(), outbox.stop()]);
     },
   };
 }

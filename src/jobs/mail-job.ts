@@ -1,11 +1,11 @@
-// The 'mail' queue: transactional emails (confirm, welcome), one job per
-// subscriber and request. Jobs carry only the subscriber id; the handler
+// The 'mail' queue: best-effort transactional emails (the welcome), one job
+// per subscriber and request; confirmations go through Postgres' outbox. Jobs carry only the subscriber id; the handler
 // re-reads Postgres, so a retry or a duplicate sends nothing twice.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { MailSendError } from '../mail/transport.js';
-import { MAIL_JOBS, sendConfirmation } from '../subscriptions/confirmation-mail.js';
+import { MAIL_JOBS } from '../subscriptions/confirmation-mail.js';
 import { sendWelcome } from '../subscriptions/welcome-mail.js';
 import type { Processor } from './workers.js';
 
@@ -15,7 +15,6 @@ type MailHandler = (ctx: Context, subscriberId: number) => Promise<string>;
 
 /** One entry per job name; other transactional emails add theirs here. */
 export const MAIL_HANDLERS: Record<string, MailHandler> = {
-  [MAIL_JOBS.confirm]: (ctx, id) => sendConfirmation(ctx, id),
   [MAIL_JOBS.welcome]: (ctx, id) => sendWelcome(ctx, id),
 };
 

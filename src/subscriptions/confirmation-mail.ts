@@ -1,29 +1,25 @@
 // The confirmation email's lifecycle:
-//   requested (confirmRequestedAt set in Postgres, in the sign-up's own
-//   transaction or by requestConfirmation) → enqueued on the 'mail' queue
-//   with a deterministic job id (best effort: Redis may be down) → sent by
-//   the mail job (confirmSentAt set). The sweep re-enqueues requests that
-//   were never sent, so an answered sign-up always gets its email.
+//   requested (confirmRequestedAt set in Postgres and a ConfirmationOutbox
+//   row added, in the sign-up's own statement or by requestConfirmation) →
+//   claimed by one worker's outbox poller (confirmation-outbox.ts) → sent
+//   (confirmSentAt set, row deleted). No Redis on the way: an answered
+//   sign-up always gets its email.
 import { maskEmail } from '../logger.js';
 import { subjectLine } from '../mail/headers.js';
 import { MailSendError, type SendResult } from '../mail/transport.js';
 import type { MailerDeps, SubscriptionDeps } from './deps.js';
 import { subscriberLinks } from './links.js';
 import { describeSchedule } from './schedule-text.js';
-import { findSubscriptions, findUnsentConfirmations, markConfirmationRequested } from './subscriber-repo.js';
+import { markConfirmationRequested } from './outbox-repo.js';
+import { findSubscriptions } from './subscriber-repo.js';
 import { renderSubscriptionEmail, transactionalMessageId } from './subscription-emails.js';
 
-export const MAIL_JOBS = { confirm: 'confirm', welcome: 'welcome' } as const;
+export const MAIL_JOBS = { welcome: 'welcome' } as const;
 
 /** A pending subscriber gets a fresh confirmation at most this often. */
 export const CONFIRM_THROTTLE_MS = 10 * 60 * 1000;
 /** How long an enqueue may take before the sign-up stops waiting for Redis. */
 const ENQUEUE_TIMEOUT_MS = 1000;
-
-/** No ':' in BullMQ job ids; one id per request, so retries and the sweep collapse. */
-export function confirmJobId(subscriberId: number, requestedAt: Date): string {
-  return `confirm-${subscriberId}-${requestedAt.getTime()}`;
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -36,14 +32,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Puts a job on the 'mail' queue without ever failing the caller: Postgres
- * already holds the request, and the sweep sends it once Redis is back.
+ * Puts a job on the 'mail' queue without ever failing the caller: the email
+ * it stands for is best effort (the welcome), or Postgres holds it too.
  */
 export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subscriberId: number, jobId: string): Promise<boolean> {
   // Only the failure paths log: no child logger per sign-up.
   const log = () => deps.logger.child({ module: 'subscriptions' });
   if (deps.redis && deps.redis.status !== 'ready') {
-    log().warn({ event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status }, 'Redis not ready; left for the sweep');
+    log().warn({ event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status }, 'Redis not ready; mail job skipped');
     return false;
   }
   const adding = deps.queues.mail.add(name, { subscriberId }, { jobId });
@@ -58,20 +54,13 @@ export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subsc
   }
 }
 
-export function enqueueConfirmation(deps: SubscriptionDeps, subscriberId: number, requestedAt: Date): Promise<boolean> {
-  return enqueueMailJob(deps, MAIL_JOBS.confirm, subscriberId, confirmJobId(subscriberId, requestedAt));
-}
-
 /**
- * Asks for a confirmation email: marks it in Postgres first (throttled to
- * one per CONFIRM_THROTTLE_MS), then tries to enqueue. Returns whether a new
+ * Asks for a confirmation email (throttled to one per CONFIRM_THROTTLE_MS):
+ * marked and put in the outbox in one statement. Returns whether a new
  * email was requested.
  */
-export async function requestConfirmation(deps: SubscriptionDeps, subscriberId: number, now = new Date()): Promise<boolean> {
-  const requestedAt = await markConfirmationRequested(deps.db, subscriberId, now, CONFIRM_THROTTLE_MS);
-  if (!requestedAt) return false;
-  await enqueueConfirmation(deps, subscriberId, requestedAt);
-  return true;
+export async function requestConfirmation(deps: Pick<SubscriptionDeps, 'db'>, subscriberId: number, now = new Date()): Promise<boolean> {
+  return (await markConfirmationRequested(deps.db, subscriberId, now, CONFIRM_THROTTLE_MS)) !== null;
 }
 
 export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'not_found';
@@ -79,8 +68,8 @@ export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm'
 /**
  * Sends the confirmation email a subscriber asked for. Idempotent: once
  * confirmSentAt has caught up with confirmRequestedAt it does nothing, so a
- * retried job or a sweep never sends the same request twice. Throws the
- * transport's MailSendError so the job can retry or give up.
+ * retried claim never sends the same request twice. Throws the
+ * transport's MailSendError so the caller can retry or give up.
  */
 export async function sendConfirmation(deps: MailerDeps, subscriberId: number, now = new Date()): Promise<ConfirmationOutcome> {
   const log = deps.logger.child({ module: 'subscriptions' });
@@ -132,53 +121,4 @@ export async function sendConfirmation(deps: MailerDeps, subscriberId: number, n
   await markSent();
   log.info({ event: 'confirmation_sent', subscriberId, to: maskEmail(subscriber.email), response: result.response }, 'confirmation sent');
   return 'sent';
-}
-
-/**
- * A job that ran out of retries (SMTP down for longer than its backoff)
- * stays in Redis as failed under its id, so adding that id again does
- * nothing: put it back in the queue with fresh attempts instead. Bounced
- * requests never get here (the sweep skips them).
- */
-async function restartFailedJob(deps: SubscriptionDeps, jobId: string): Promise<boolean> {
-  try {
-    const job = await deps.queues.mail.getJob(jobId);
-    if (!job || !(await job.isFailed())) return false;
-    await job.retry('failed', { resetAttemptsMade: true });
-    return true;
-  } catch {
-    return false; // Redis trouble: the add below reports it, the next sweep tries again
-  }
-}
-
-export interface SweepOptions {
-  /** Leave requests younger than this to their own job. */
-  minAgeMs?: number;
-  /** Older requests are abandoned: the reader has long moved on. */
-  maxAgeMs?: number;
-  limit?: number;
-}
-
-/**
- * Re-enqueues confirmations that were requested but never sent. Only
- * enqueues (same job id as the original): the mail worker stays the one
- * place that sends, and BullMQ drops an id that is still queued.
- */
-export async function sweepUnsentConfirmations(deps: SubscriptionDeps, options: SweepOptions = {}, now = new Date()) {
-  const { minAgeMs = 60_000, maxAgeMs = 3 * 24 * 3600 * 1000, limit = 500 } = options;
-  const rows = await findUnsentConfirmations(
-    deps.db,
-    { oldest: new Date(now.getTime() - maxAgeMs), newest: new Date(now.getTime() - minAgeMs) },
-    limit,
-  );
-  let enqueued = 0;
-  for (const row of rows) {
-    const jobId = confirmJobId(row.id, row.confirmRequestedAt);
-    const queued = (await restartFailedJob(deps, jobId)) || (await enqueueConfirmation(deps, row.id, row.confirmRequestedAt));
-    if (queued) enqueued += 1;
-  }
-  if (rows.length) {
-    deps.logger.child({ module: 'subscriptions' }).info({ event: 'confirmation_sweep', found: rows.length, enqueued }, 'swept unsent confirmations');
-  }
-  return { found: rows.length, enqueued };
 }

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { exportSubscribersCsv } from '../../admin/subscriber-export.js';
 import { ImportFileError, ImportInterruptedError, importSubscribersCsv } from '../../admin/subscriber-import.js';
-import { enqueueConfirmation } from '../../subscriptions/confirmation-mail.js';
+import { addToOutbox } from '../../subscriptions/outbox-repo.js';
 import { canonicalTimeZone, emailSchema } from '../../subscriptions/subscriber-input.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
@@ -12,8 +12,6 @@ import { defineRoute, type AdminRoute } from './route.js';
 import { ImportQuery, ImportReportSchema, SubscriberFilterQuery } from './subscriber-schemas.js';
 
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
-/** Confirmation jobs enqueued at once: fast, without flooding Redis with a whole batch of requests. */
-const ENQUEUE_CONCURRENCY = 100;
 
 /** The sign-up's own address rule: same normalisation, same validation. */
 export const importRules = {
@@ -26,13 +24,8 @@ export const importRules = {
 
 export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: number }): AdminRoute[] {
   // Pending imports use the sign-up's mechanism: confirmRequestedAt is set in
-  // Postgres with the rows, then each job is enqueued (the sweep catches any
-  // enqueue that fails).
-  const requestConfirmations = async (ids: number[], requestedAt: Date) => {
-    for (let i = 0; i < ids.length; i += ENQUEUE_CONCURRENCY) {
-      await Promise.all(ids.slice(i, i + ENQUEUE_CONCURRENCY).map((id) => enqueueConfirmation(deps, id, requestedAt)));
-    }
-  };
+  // Postgres with the rows, then each gets its outbox row; a worker sends them.
+  const requestConfirmations = (ids: number[], requestedAt: Date) => addToOutbox(deps.db, ids, requestedAt);
   return [
     defineRoute({
       method: 'get',
