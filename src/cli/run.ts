@@ -9,6 +9,7 @@ import { repairAfterRedisLoss } from '../jobs/maintenance-job.js';
 import { startWorkers } from '../jobs/workers.js';
 import { startOutboxPoller } from '../subscriptions/confirmation-outbox.js';
 import { onShutdown } from './lifecycle.js';
+import { startWorkerPool } from './worker-pool.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -38,10 +39,11 @@ export async function startServer(ctx: Context, port = ctx.config.port): Promise
 }
 
 export async function startWorker(ctx: Context): Promise<Stoppable> {
+  if (ctx.config.workerProcesses > 1) return startWorkerPool({ processes: ctx.config.workerProcesses, logger: ctx.logger });
   const stopSchedulers = await keepSchedulers(ctx.redis, ctx.queues, ctx.config, ctx.logger, { afterLoss: () => repairAfterRedisLoss(ctx) });
   const running = startWorkers(ctx, PROCESSORS);
   const outbox = startOutboxPoller(ctx);
-  ctx.logger.info({ event: 'worker_started', queues: Object.keys(PROCESSORS) }, 'worker started');
+  ctx.logger.info({ event: 'worker_started', pid: process.pid, queues: Object.keys(PROCESSORS) }, 'worker started');
   return {
     stop: async () => {
       stopSchedulers();
