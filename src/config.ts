@@ -77,6 +77,27 @@ const schema = z.object({
   DKIM_DOMAIN: z.string().optional(),
   DKIM_SELECTOR: z.string().optional(),
   DKIM_PRIVATE_KEY: z.string().optional(),
+  // Mail coming back and several relays (src/inbound, src/mail/relays.ts).
+  /// Comma-separated relays, tried in order; SMTP_URL is used when unset.
+  SMTP_URLS: z.string().optional(),
+  /// Messages per relay per window, shared by every worker through Redis; 0 means unlimited.
+  SMTP_RELAY_RATE_LIMIT: int(0, 1_000_000).default(0),
+  SMTP_RELAY_RATE_WINDOW_SECONDS: int(1, 86400).default(1),
+  /// A relay that fails this many times in a row (connection or 4xx) is set aside for SMTP_RELAY_COOLDOWN_SECONDS.
+  SMTP_RELAY_FAILURES: int(1, 100).default(3),
+  SMTP_RELAY_COOLDOWN_SECONDS: int(1, 86400).default(60),
+  BOUNCE_DOMAIN: z.string().trim().regex(/^[a-z0-9.-]+$/i, 'must be a domain name').optional(),
+  INBOUND_SMTP_PORT: int(1, 65535).default(2525),
+  INBOUND_MAX_MESSAGE_BYTES: int(1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),
+  INBOUND_MAX_CONNECTIONS: int(1, 10_000).default(20),
+  INBOUND_MESSAGES_PER_MINUTE: int(1, 1_000_000).default(120),
+  /// Soft bounces (4.x.x) within the window after which a subscriber is bounced.
+  SOFT_BOUNCE_LIMIT: int(1, 100).default(5),
+  SOFT_BOUNCE_WINDOW_DAYS: int(1, 365).default(14),
+  SES_TOPIC_ARNS: z.string().optional(),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().optional(),
+  MAILGUN_WEBHOOK_SIGNING_KEY: z.string().optional(),
+  POSTMARK_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export type Env = z.input<typeof schema>;
@@ -111,6 +132,22 @@ export interface Config {
   workerProcesses: number;
   signupLimits: { perIp: number; perAddress: number; windowSeconds: number };
   dkim?: { domainName: string; keySelector: string; privateKey: string };
+  deliverability: Deliverability;
+  /** Start-up warnings the entry points log loudly (e.g. DKIM off in production). */
+  warnings: string[];
+}
+
+export interface Deliverability {
+  /** Every relay, in order of preference (SMTP_URLS, else SMTP_URL). */
+  smtpUrls: string[];
+  relayRate: { limit: number; windowSeconds: number };
+  relayFailures: number;
+  relayCooldownSeconds: number;
+  /** Domain of the VERP envelope sender bounces+<token>@domain. */
+  bounceDomain: string;
+  inbound: { port: number; maxMessageBytes: number; maxConnections: number; messagesPerMinute: number };
+  softBounces: { limit: number; windowDays: number };
+  webhooks: { sesTopicArns: string[]; sendgridPublicKey?: string; mailgunSigningKey?: string; postmarkSecret?: string };
 }
 
 export class ConfigError extends Error {}
@@ -129,6 +166,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     throw new ConfigError('Invalid configuration:\n  DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none');
   }
+  const smtpUrls = parseSmtpUrls(e.SMTP_URLS) ?? [e.SMTP_URL];
+  const fromDomain = domainOf(e.MAIL_FROM);
+  const warnings = e.NODE_ENV === 'production' ? productionChecks(e) : [];
   return {
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -165,7 +205,79 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
         ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
         : undefined,
+    deliverability: {
+      smtpUrls,
+      relayRate: { limit: e.SMTP_RELAY_RATE_LIMIT, windowSeconds: e.SMTP_RELAY_RATE_WINDOW_SECONDS },
+      relayFailures: e.SMTP_RELAY_FAILURES,
+      relayCooldownSeconds: e.SMTP_RELAY_COOLDOWN_SECONDS,
+      bounceDomain: (e.BOUNCE_DOMAIN ?? fromDomain).toLowerCase(),
+      inbound: {
+        port: e.INBOUND_SMTP_PORT,
+        maxMessageBytes: e.INBOUND_MAX_MESSAGE_BYTES,
+        maxConnections: e.INBOUND_MAX_CONNECTIONS,
+        messagesPerMinute: e.INBOUND_MESSAGES_PER_MINUTE,
+      },
+      softBounces: { limit: e.SOFT_BOUNCE_LIMIT, windowDays: e.SOFT_BOUNCE_WINDOW_DAYS },
+      webhooks: {
+        sesTopicArns: (e.SES_TOPIC_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+        sendgridPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
+        mailgunSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
+        postmarkSecret: e.POSTMARK_WEBHOOK_SECRET,
+      },
+    },
+    warnings,
   };
+}
+
+function refuse(problem: string): never {
+  throw new ConfigError(`Invalid configuration:\n  ${problem}`);
+}
+
+function parseSmtpUrls(value: string | undefined): string[] | undefined {
+  const urls = (value ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  if (!urls.length) return undefined;
+  for (const u of urls) {
+    if (!url(['smtp:', 'smtps:']).safeParse(u).success) refuse('SMTP_URLS: each entry must be a URL starting with smtp:// or smtps://');
+  }
+  return urls;
+}
+
+/** The domain of "Name <a@b>" or "a@b", lower-cased. */
+export function domainOf(address: string): string {
+  const bare = /<([^<>]+)>/.exec(address)?.[1] ?? address;
+  return (bare.split('@').pop() ?? '').trim().toLowerCase();
+}
+
+/**
+ * Relaxed DMARC alignment without a public-suffix list: the same domain, or
+ * one a subdomain of the other (mail.example.org signs for example.org).
+ */
+export function alignedDomains(a: string, b: string): boolean {
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x === y || x.endsWith(`.${y}`) || y.endsWith(`.${x}`);
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+
+/** Refuses settings that would send mail that bounces or is junked; returns what only deserves a warning. */
+function productionChecks(e: Parsed): string[] {
+  const publicUrl = new URL(e.PUBLIC_URL);
+  if (publicUrl.protocol === 'http:' && !LOOPBACK.test(publicUrl.hostname)) {
+    refuse('PUBLIC_URL: must be https in production (http only for a loopback host); set PUBLIC_URL=https://<your domain>');
+  }
+  for (const name of ['MAIL_FROM', 'UNSUBSCRIBE_MAILTO'] as const) {
+    const domain = domainOf(e[name]);
+    if (domain === 'localhost' || !domain) {
+      refuse(`${name}: an address @${domain || 'nothing'} cannot receive mail; set ${name} to an address at your sending domain`);
+    }
+  }
+  if (e.DKIM_DOMAIN && !alignedDomains(e.DKIM_DOMAIN, domainOf(e.MAIL_FROM))) {
+    refuse(`DKIM_DOMAIN: ${e.DKIM_DOMAIN} is not aligned with the MAIL_FROM domain ${domainOf(e.MAIL_FROM)}; set DKIM_DOMAIN to that domain or a parent of it`);
+  }
+  return e.DKIM_DOMAIN
+    ? []
+    : ['DKIM is OFF: Gmail and Yahoo junk or refuse unsigned bulk mail. Set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY.'];
 }
 
 /** The secrets, falling back to the public defaults only in development and test. */

@@ -7,6 +7,7 @@ import { createMetrics, type Metrics } from './metrics.js';
 import { createRedis, type Redis } from './redis.js';
 import { closeQueues, createQueues, type Queues } from './jobs/queues.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
+import { createRelayRateLimiter } from './jobs/relay-rate-limit.js';
 import { createSignupTiming, type SignupTiming } from './subscriptions/signup-timing.js';
 
 export interface Context {
@@ -29,11 +30,17 @@ export function createContext(config: Config, overrides: { logger?: Logger } = {
   const redis = createRedis(config.redisUrl, 'command');
   const queues = createQueues(redis, config.queuePrefix);
   const metrics = createMetrics();
+  const relays = config.deliverability;
   const mailer = createMailTransport({
-    smtpUrl: config.smtpUrl,
+    smtpUrls: relays.smtpUrls,
     poolSize: config.smtp.poolSize,
     ratePerSecond: config.smtp.ratePerSecond,
     dkim: config.dkim,
+    failover: { failures: relays.relayFailures, cooldownMs: relays.relayCooldownSeconds * 1000 },
+    rateLimiter: relays.relayRate.limit
+      ? createRelayRateLimiter({ redis, keyPrefix: config.queuePrefix, limit: relays.relayRate.limit, windowMs: relays.relayRate.windowSeconds * 1000 })
+      : undefined,
+    onRelayEvent: ({ event, relay, reason }) => logger.warn({ module: 'mail', event, relay, reason }, event.replace(/_/g, ' ')),
   });
   return {
     config,

@@ -124,7 +124,7 @@ describe('fault: the API process killed during a burst of sign-ups', () => {
     expect(byAddress.size).toBe(BURST);
     const wrong = everyone.filter((s) => {
       const ids = byAddress.get(s.email!) ?? [];
-      return ids.length !== 1 || ids[0] !== transactionalMessageId(env.config.publicUrl, 'confirm', s.id, s.confirmRequestedAt!);
+      return ids.length !== 1 || ids[0] !== transactionalMessageId(env.config, 'confirm', s.id, s.confirmRequestedAt!);
     });
     expect(wrong.map((s) => ({ email: s.email, got: byAddress.get(s.email!) }))).toEqual([]);
     expect(sink.messages.every((m) => m.subject === 'Confirm your Paperboy subscription')).toBe(true);

@@ -38,13 +38,54 @@ describe('loadConfig', () => {
     const secretKey = 'a-private-secret-key-a-private-secret-key';
     expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: secretKey })).toThrow('ADMIN_TOKEN');
     expect(() => loadConfig({ SECRET_KEY: secretKey, ADMIN_TOKEN: 'dev-admin-token-change-me' })).toThrow('ADMIN_TOKEN');
-    const config = loadConfig({ SECRET_KEY: secretKey, ADMIN_TOKEN: 'a-private-admin-token' });
+    // Production also wants real addresses (src/config.ts productionChecks).
+    const config = loadConfig({ SECRET_KEY: secretKey, ADMIN_TOKEN: 'a-private-admin-token', MAIL_FROM: 'digest@papers.example.org', UNSUBSCRIBE_MAILTO: 'unsubscribe@papers.example.org' });
     expect(config.env).toBe('production');
     expect(config.adminToken).toBe('a-private-admin-token');
   });
 
   it.each(['development', 'test'])('uses the public secrets with NODE_ENV=%s', (NODE_ENV) => {
     expect(loadConfig({ NODE_ENV }).adminToken).toBe('dev-admin-token-change-me');
+  });
+
+  describe('production start-up checks', () => {
+    const PROD = {
+      NODE_ENV: 'production',
+      SECRET_KEY: 'prod-secret-prod-secret-prod-secret-0123',
+      ADMIN_TOKEN: 'prod-admin-token-0123456789',
+      PUBLIC_URL: 'https://papers.example.org',
+      MAIL_FROM: 'Paperboy <digest@papers.example.org>',
+      UNSUBSCRIBE_MAILTO: 'unsubscribe@papers.example.org',
+    };
+
+    it.each([
+      [{ PUBLIC_URL: 'http://papers.example.org' }, 'PUBLIC_URL', 'https://'],
+      [{ MAIL_FROM: 'Paperboy <digest@localhost>' }, 'MAIL_FROM', 'set MAIL_FROM'],
+      [{ UNSUBSCRIBE_MAILTO: undefined }, 'UNSUBSCRIBE_MAILTO', 'set UNSUBSCRIBE_MAILTO'],
+      [{ DKIM_DOMAIN: 'other.example.net', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'k' }, 'DKIM_DOMAIN', 'set DKIM_DOMAIN'],
+    ])('refuses %j, naming %s and what to set', (override, name, advice) => {
+      expect(() => loadConfig({ ...PROD, ...override })).toThrow(name);
+      expect(() => loadConfig({ ...PROD, ...override })).toThrow(advice);
+    });
+
+    it('allows http for a loopback host and a DKIM domain aligned with From (relaxed: a parent or a subdomain)', () => {
+      expect(loadConfig({ ...PROD, PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl).toBe('http://127.0.0.1:3000');
+      expect(loadConfig({ ...PROD, PUBLIC_URL: 'http://localhost:3000' }).publicUrl).toBe('http://localhost:3000');
+      expect(loadConfig({ ...PROD, DKIM_DOMAIN: 'example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'k' }).warnings).toEqual([]);
+    });
+
+    it('warns loudly when DKIM is off', () => {
+      expect(loadConfig(PROD).warnings).toEqual([expect.stringContaining('DKIM is OFF')]);
+      expect(loadConfig({ NODE_ENV: 'development' }).warnings).toEqual([]);
+    });
+
+    it('takes several relays from SMTP_URLS and the bounce domain from MAIL_FROM', () => {
+      const config = loadConfig({ ...PROD, SMTP_URLS: 'smtp://a.example:587, smtps://b.example:465' });
+      expect(config.deliverability.smtpUrls).toEqual(['smtp://a.example:587', 'smtps://b.example:465']);
+      expect(config.deliverability.bounceDomain).toBe('papers.example.org');
+      expect(loadConfig({ NODE_ENV: 'development' }).deliverability.smtpUrls).toEqual(['smtp://127.0.0.1:1025']);
+      expect(() => loadConfig({ NODE_ENV: 'development', SMTP_URLS: 'smtp://a.example, http://b.example' })).toThrow('SMTP_URLS');
+    });
   });
 
   it('strips a trailing slash from PUBLIC_URL so links are built one way', () => {

@@ -3,6 +3,7 @@
 // Raw SQL because Prisma's createMany cannot return the ids it inserted
 // with ON CONFLICT DO NOTHING, nor update many rows with different values.
 import type { Db } from '../db.js';
+import { findSuppressed } from '../inbound/feedback-repo.js';
 import type { ImportOptions } from './subscriber-import.js';
 import type { ImportRow } from './import-rows.js';
 
@@ -46,15 +47,22 @@ export async function writeImportBatch(context: BatchContext, rows: ImportRow[])
       unique.push(row);
     }
   }
+  // Hard-bounced or complained addresses are never imported; each skip is reported with its reason.
+  const suppressed = await findSuppressed(context.db, unique.map((r) => r.email));
+  for (const row of unique.filter((r) => suppressed.has(r.email))) {
+    outcome.skipped += 1;
+    outcome.errors.push({ row: row.row, message: `email: suppressed (${suppressed.get(row.email)}), skipped` });
+  }
+  const importable = unique.filter((r) => !suppressed.has(r.email));
 
   await context.db.$transaction(async (tx) => {
-    const emails = unique.map((r) => r.email);
+    const emails = importable.map((r) => r.email);
     const existing = await tx.$queryRaw<Array<{ id: number; email: string; status: string }>>`
       SELECT id, email, status::text FROM "Subscriber" WHERE email = ANY(${emails}::text[])`;
     const existingByEmail = new Map(existing.map((e) => [e.email, e]));
     const fresh: ImportRow[] = [];
     const toUpdate: Array<ImportRow & { id: number; status: string }> = [];
-    for (const row of unique) {
+    for (const row of importable) {
       const found = existingByEmail.get(row.email);
       if (!found) fresh.push(row);
       else if (found.id > context.baselineId) outcome.errors.push({ row: row.row, message: 'email: duplicate of an earlier row' });

@@ -4,6 +4,7 @@
 // every series covers the last `days` days, oldest first, with zero days
 // filled in so scripts and charts need no gap handling.
 import type { Db } from '../db.js';
+import { countRatingsByList } from '../digest/rating-repo.js';
 
 export interface DayCount {
   day: string;
@@ -25,7 +26,7 @@ function series(days: string[], rows: Array<{ day: string; count: bigint | numbe
 export async function collectStats(db: Db, options: { days: number; now?: Date }) {
   const days = daysBack(options.days, options.now ?? new Date());
   const since = new Date(`${days[0]}T00:00:00Z`);
-  const [byStatus, byList, signups, confirmations, deliveries] = await Promise.all([
+  const [byStatus, byList, signups, confirmations, deliveries, ratingsByList] = await Promise.all([
     db.subscriber.groupBy({ by: ['status'], _count: { _all: true } }),
     db.$queryRaw<Array<{ slug: string; name: string; status: string; count: bigint }>>`
       SELECT l.slug, l.name, s.status::text AS status, count(*) AS count
@@ -43,6 +44,7 @@ export async function collectStats(db: Db, options: { days: number; now?: Date }
     db.$queryRaw<Array<{ day: string; status: string; count: bigint }>>`
       SELECT to_char("createdAt", 'YYYY-MM-DD') AS day, status::text AS status, count(*) AS count
         FROM "Delivery" WHERE "createdAt" >= ${since} GROUP BY 1, 2`,
+    countRatingsByList(db),
   ]);
 
   const lists = new Map<string, { slug: string; name: string; total: number; byStatus: Record<string, number> }>();
@@ -80,5 +82,7 @@ export async function collectStats(db: Db, options: { days: number; now?: Date }
     // deliveries that reached an outcome at the relay in the window.
     bounceRate: sent + failed ? Math.round((failed / (sent + failed)) * 10_000) / 10_000 : 0,
     deliveries: { sent, failed },
+    // Current votes (the latest per reader and paper), all time; see countRatingsByList.
+    ratings: ratingsByList,
   };
 }

@@ -1,6 +1,7 @@
 // Reading and changing one subscriber on an admin's behalf. Sign-up itself
 // (validation, confirmation mail, consent) belongs to src/subscriptions.
 import type { Db } from '../db.js';
+import { countRatings } from '../digest/rating-repo.js';
 import type { Frequency, SubscriberStatus } from '../generated/prisma/client.js';
 import { resolveLists } from '../subscriptions/save-subscriber.js';
 import { confirmSubscriptions, recordConsent, replaceSubscriptions } from '../subscriptions/subscriber-repo.js';
@@ -29,7 +30,7 @@ export interface AdminActor {
 export async function findSubscriberDetail(db: Db, id: number) {
   const summary = await findSubscriberSummary(db, id);
   if (!summary) return null;
-  const [subscriptions, deliveries] = await Promise.all([
+  const [subscriptions, deliveries, ratings] = await Promise.all([
     db.subscription.findMany({
       where: { subscriberId: id },
       orderBy: { listId: 'asc' },
@@ -50,11 +51,13 @@ export async function findSubscriberDetail(db: Db, id: number) {
         digest: { select: { period: true } },
       },
     }),
+    countRatings(db, id),
   ]);
   return {
     ...summary,
     subscriptions: subscriptions.map((s) => ({ list: s.list.slug, name: s.list.name, createdAt: s.createdAt, confirmedAt: s.confirmedAt })),
     deliveries: deliveries.map(({ digest, ...d }) => ({ ...d, period: digest.period })),
+    ratings,
   };
 }
 

@@ -1,9 +1,10 @@
 // A subscriber's rights: a copy of everything held about them, and erasure.
-// Erasure deletes the subscriber row (consent records and subscriptions
-// cascade) and keeps their deliveries for the counts, with the subscriber
+// Erasure deletes the subscriber row (consent records, subscriptions and
+// ratings cascade) and keeps their deliveries for the counts, with the subscriber
 // link cut (Delivery.subscriberId → NULL) and the address struck from free
 // text that could quote it (SMTP responses, errors).
 import type { Db } from '../db.js';
+import { findRatingsForExport } from '../digest/rating-repo.js';
 
 export async function exportSubscriberData(db: Db, id: number) {
   const subscriber = await db.subscriber.findUnique({
@@ -21,6 +22,7 @@ export async function exportSubscriberData(db: Db, id: number) {
     ? await db.paper.findMany({ where: { id: { in: paperIds } }, select: { id: true, arxivId: true, title: true } })
     : [];
   const paperById = new Map(papers.map((p) => [p.id, p]));
+  const ratings = await findRatingsForExport(db, id);
   return {
     exportedAt: new Date(),
     subscriber: profile,
@@ -34,6 +36,7 @@ export async function exportSubscriberData(db: Db, id: number) {
       sentAt: d.sentAt,
       papers: d.paperIds.map((pid) => paperById.get(pid) ?? { id: pid, arxivId: null, title: null }),
     })),
+    ratings,
   };
 }
 

@@ -6,7 +6,7 @@ import { runIngestCommand } from './ingest.js';
 import { runDigestCommand } from './digest.js';
 import { runTokenCommand } from './token.js';
 import { runDemo } from '../demo/run-demo.js';
-import { runUntilSignal, startServer, startWorker } from './run.js';
+import { runUntilSignal, startInbound, startServer, startWorker } from './run.js';
 
 interface Command {
   summary: string;
@@ -22,8 +22,8 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   start: {
-    summary: 'API server, workers and schedulers in one process',
-    run: (_args, config) => runUntilSignal(createContext(config), [startServer, startWorker]),
+    summary: 'API server, workers, schedulers and the inbound SMTP listener in one process',
+    run: (_args, config) => runUntilSignal(createContext(config), [startServer, startWorker, startInbound]),
   },
   serve: {
     summary: 'API server only',
@@ -32,6 +32,10 @@ const COMMANDS: Record<string, Command> = {
   worker: {
     summary: 'workers and schedulers only (run as many as you like)',
     run: (_args, config) => runUntilSignal(createContext(config), [startWorker]),
+  },
+  inbound: {
+    summary: 'SMTP listener on INBOUND_SMTP_PORT for bounces, complaints and mailto unsubscribes',
+    run: (_args, config) => runUntilSignal(createContext(config), [startInbound]),
   },
   ingest: {
     summary: 'fetch papers: --source hf|arxiv|file [--date D] [--query Q] [--file PATH]; prints a JSON summary',

@@ -8,6 +8,7 @@ import { keepSchedulers } from '../jobs/schedulers.js';
 import { repairAfterRedisLoss } from '../jobs/maintenance-job.js';
 import { startWorkers } from '../jobs/workers.js';
 import { startOutboxPoller } from '../subscriptions/confirmation-outbox.js';
+import { startInboundServer } from '../inbound/inbound-server.js';
 import { onShutdown } from './lifecycle.js';
 import { startWorkerPool } from './worker-pool.js';
 
@@ -52,8 +53,14 @@ export async function startWorker(ctx: Context): Promise<Stoppable> {
   };
 }
 
+export async function startInbound(ctx: Context): Promise<Stoppable> {
+  const server = await startInboundServer(ctx);
+  return { stop: () => server.close() };
+}
+
 /** Runs the given parts until a signal arrives, then stops them in reverse. */
 export async function runUntilSignal(ctx: Context, parts: Array<(ctx: Context) => Promise<Stoppable>>): Promise<void> {
+  for (const warning of ctx.config.warnings) ctx.logger.warn({ event: 'config_warning' }, warning);
   const started: Stoppable[] = [];
   for (const part of parts) started.push(await part(ctx));
   onShutdown(ctx.logger, async () => {

@@ -7,7 +7,7 @@
 import type { DueFilter, Sql } from './digest-repo.js';
 
 /**
- * Due subscribers: active, at least one confirmed subscription, due by the
+ * Due subscribers: active, not suppressed, at least one confirmed subscription, due by the
  * filter (every daily one and weekly ones on the weekday; or the tick's time
  * zones whose local hour has reached the send hour), no delivery for this
  * digest yet. The window starts at the previous delivery that was not failed
@@ -35,6 +35,8 @@ const DUE = `
       ORDER BY d."createdAt" DESC LIMIT 1) prev ON true
     WHERE s.status = 'active'
       AND NOT EXISTS (SELECT 1 FROM "Delivery" x WHERE x."subscriberId" = s.id AND x."digestId" = $1)
+      -- A suppressed address (hard bounce, complaint) gets nothing, whatever its status says.
+      AND NOT EXISTS (SELECT 1 FROM "Suppression" x WHERE x.email = s.email AND x."liftedAt" IS NULL)
       AND CASE WHEN $3::text = 'all' THEN s.frequency = 'daily' OR s.weekday = $4::int
                ELSE slot.tz IS NOT NULL AND s."sendHour" <= slot.hour AND (s.frequency = 'daily' OR s.weekday = slot.weekday) END
     GROUP BY s.id, prev."createdAt")`;
@@ -76,7 +78,8 @@ export interface InsertedCount {
  * Writes one delivery per due subscriber. Batch numbers come from
  * row_number() over the content key, so a batch holds one or two contents.
  * The Message-ID is deterministic per (digest, subscriber): md5 of a key the
- * caller derives from SECRET_KEY (the secret itself never reaches SQL).
+ * caller derives from SECRET_KEY (the secret itself never reaches SQL), and
+ * opaque: no row id shows through it.
  * ON CONFLICT on (subscriberId, digestId) is the exactly-once guarantee: a
  * second planner or a rerun inserts nothing for a subscriber already planned.
  * Returns counts per (status, batch) of the rows really inserted.
@@ -97,7 +100,7 @@ export async function insertPlannedDeliveries(
        SELECT $1, id,
               (CASE WHEN has THEN 'pending' ELSE 'skipped' END)::"DeliveryStatus",
               CASE WHEN has THEN $12::int + ((n - 1) / $13::int)::int ELSE 0 END,
-              '<digest-' || $1 || '.s' || id || '.' || substr(md5($14::text || ':' || id), 1, 12) || '@' || $15::text || '>',
+              '<' || substr(md5($14::text || ':' || id), 1, 24) || '@' || $15::text || '>',
               papers::int[],
               CASE WHEN has THEN NULL ELSE 'no matching papers' END,
               $2::timestamp(3), $2::timestamp(3)

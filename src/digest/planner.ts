@@ -52,8 +52,8 @@ export function messageIdKey(config: Pick<Config, 'secretKey'>, digestId: number
  * same id. Postgres computes the same string when it plans (plan-repo.ts).
  */
 export function digestMessageId(config: Pick<Config, 'publicUrl' | 'secretKey'>, digestId: number, subscriberId: number): string {
-  const tag = createHash('md5').update(`${messageIdKey(config, digestId)}:${subscriberId}`).digest('hex').slice(0, 12);
-  return `<digest-${digestId}.s${subscriberId}.${tag}@${new URL(config.publicUrl).hostname}>`;
+  const tag = createHash('md5').update(`${messageIdKey(config, digestId)}:${subscriberId}`).digest('hex').slice(0, 24);
+  return `<${tag}@${new URL(config.publicUrl).hostname}>`;
 }
 
 function parseIntArray(text: string): number[] {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config.js';
-import { listHeaders, listIdFor, subjectLine } from '../mail/headers.js';
+import { AUTO_SUBMITTED, BULK, feedbackId, foldHeader, listHeaders, listIdFor, subjectLine } from '../mail/headers.js';
 import { compileMime, encodeAddress, encodeHeaderText, type MimeTemplate } from '../mail/mime.js';
 import { compileEmailTemplate, htmlToText, TEMPLATES_DIR, type EmailTemplate } from '../mail/templates.js';
 import type { Section } from './matcher.js';
@@ -166,6 +166,9 @@ export function createDigestRenderer(template: EmailTemplate, config: RendererCo
           ['Subject', encodeHeaderText(subject)],
           ['List-Unsubscribe-Post', 'List-Unsubscribe=One-Click'],
           ['List-Id', listId],
+          ['Precedence', BULK.Precedence],
+          ['Auto-Submitted', AUTO_SUBMITTED['Auto-Submitted']],
+          ['Feedback-ID', feedbackId(period, 'digest', config.publicUrl)],
         ],
         perMessageHeaders: ['To', 'Date', 'Message-ID', 'List-Unsubscribe'],
         text,
@@ -178,7 +181,7 @@ export function createDigestRenderer(template: EmailTemplate, config: RendererCo
     personalize(group, { to, messageId, links, date = new Date() }) {
       const unsubscribe = listHeaders({ unsubscribeUrl: links.unsubscribe, unsubscribeMailto: config.unsubscribeMailto, listId });
       return group.mime.fill(
-        { To: encodeAddress(to), Date: date.toUTCString().replace('GMT', '+0000'), 'Message-ID': messageId, 'List-Unsubscribe': unsubscribe['List-Unsubscribe']! },
+        { To: encodeAddress(to), Date: date.toUTCString().replace('GMT', '+0000'), 'Message-ID': messageId, 'List-Unsubscribe': foldHeader('List-Unsubscribe', unsubscribe['List-Unsubscribe']!) },
         { ...links },
       );
     },

@@ -1,13 +1,12 @@
 // Sending one batch: claim its rows (status lock), render per content group,
 // fill per subscriber, hand to SMTP, and record each outcome promptly so a
 // crash re-sends at most the messages that were in flight.
-import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
 import { maskEmail } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { addressOf } from '../mail/mime.js';
+import { verpAddress } from '../inbound/verp.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
 import { arrangeSections, contentKey, loadLists, loadPapersById, type ContentPaper } from './content.js';
@@ -21,7 +20,7 @@ import { createLimiter, type Limiter } from './limiter.js';
 
 export interface SendDeps {
   db: Db;
-  config: Pick<Config, 'publicUrl' | 'secretKey' | 'mailFrom' | 'unsubscribeMailto' | 'smtp' | 'digestLeaseSeconds'>;
+  config: Pick<Config, 'publicUrl' | 'secretKey' | 'mailFrom' | 'unsubscribeMailto' | 'smtp' | 'digestLeaseSeconds' | 'deliverability'>;
   logger: Logger;
   mailer: MailTransport;
   metrics?: Metrics;
@@ -98,7 +97,6 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   // Renew the lease while sending, so only a dead sender's rows are reclaimed.
   const heartbeat = setInterval(() => void renewLease(deps.db, [...open]).catch(() => {}), Math.max(250, (leaseSeconds * 1000) / 3));
   heartbeat.unref();
-  const envelopeFrom = addressOf(deps.config.mailFrom);
   const papers = new Map<number, ContentPaper>();
   let context: { period: string; lists: MatchList[] } | undefined;
 
@@ -129,8 +127,9 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
       const result = await limiter.run(() => {
         const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
         const raw = deps.renderer.personalize(group, { to: email, messageId: row.messageId, links });
-        // A stream over the chunks: the shared group parts are never copied per email.
-        return deps.mailer.sendRaw({ from: envelopeFrom, to: email }, Readable.from(raw, { objectMode: false }));
+        // The chunks as they are: the shared group parts are never copied per email.
+        // The envelope sender is the delivery's VERP address, so a late bounce finds its row.
+        return deps.mailer.sendRaw({ from: verpAddress(deps.config, { kind: 'delivery', id: row.id }), to: email }, raw);
       });
       recorder.sent(row.id, result.response);
       outcome.sent++;

@@ -13,11 +13,12 @@ import { pageRoutes } from './pages/page-routes.js';
 import { pageErrorHandler } from './pages/page-support.js';
 import { adminRouter, queueDashboard } from './admin/index.js';
 import { digestViewRoutes } from './digest-view-routes.js';
+import { webhookRoutes, type WebhookOptions } from './webhook-routes.js';
 
 /** What HTTP handlers may use: the composition root minus the mailer (HTTP never sends mail itself; workers do). */
 export type AppDeps = Omit<Context, 'mailer' | 'close'>;
 
-export function createApp(deps: AppDeps): express.Express {
+export function createApp(deps: AppDeps, options: { webhooks?: WebhookOptions } = {}): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
@@ -50,6 +51,7 @@ export function createApp(deps: AppDeps): express.Express {
   pageRoutes(app, deps);
   healthRoutes(app, deps);
   digestViewRoutes(app, deps);
+  webhookRoutes(app, deps, options.webhooks);
   app.use('/api/admin', adminRouter(deps));
   app.use('/admin/queues', queueDashboard(deps));
 
@@ -58,7 +60,7 @@ export function createApp(deps: AppDeps): express.Express {
   // the API, the dashboard and JSON clients keep the JSON error shape.
   const pageErrors = pageErrorHandler(deps.logger);
   app.use(((error, req, res, next) => {
-    if (req.path.startsWith('/api/') || req.path.startsWith('/admin/')) return next(error);
+    if (req.path.startsWith('/api/') || req.path.startsWith('/admin/') || req.path.startsWith('/webhooks/')) return next(error);
     pageErrors(error, req, res, next);
   }) as ErrorRequestHandler);
   app.use(errorHandler);

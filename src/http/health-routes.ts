@@ -1,4 +1,5 @@
 import type { IRouter } from 'express';
+import { registerFeedbackGauges } from '../inbound/feedback-stats.js';
 import type { AppDeps } from './app.js';
 
 const CHECK_TIMEOUT_MS = 1500;
@@ -42,6 +43,7 @@ export function healthRoutes(router: IRouter, deps: AppDeps): void {
       .map(([name]) => name);
     res.status(down.length ? 503 : 200).json({ status: down.length ? 'unavailable' : 'ok', checks, down });
   });
+  registerFeedbackGauges(deps.metrics.registry, deps.db);
   router.get('/metrics', async (_req, res) => {
     res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });

@@ -34,3 +34,43 @@ export function listHeaders(input: ListHeaderInput): Record<string, string> {
 export function listIdFor(publicUrl: string, label = 'digest'): string {
   return `Paperboy ${label} <${label}.${new URL(publicUrl).hostname}>`;
 }
+
+/**
+ * Folds a structured header value (a comma-separated list, such as
+ * List-Unsubscribe) after its commas so no line passes 78 characters
+ * (RFC 5322 2.1.1). Returns the value with CRLF + space folds; the name is
+ * only counted, not included.
+ */
+export function foldHeader(name: string, value: string, width = 78): string {
+  headerValue(value);
+  const items = value.split(/,\s*/);
+  let line = name.length + 2;
+  let out = '';
+  items.forEach((item, i) => {
+    const piece = i < items.length - 1 ? `${item},` : item;
+    if (i > 0 && line + 1 + piece.length > width) {
+      out += `\r\n ${piece}`;
+      line = 1 + piece.length;
+    } else {
+      out += i > 0 ? ` ${piece}` : piece;
+      line += (i > 0 ? 1 : 0) + piece.length;
+    }
+  });
+  return out;
+}
+
+/**
+ * Gmail's Feedback-ID, "<campaign>:<stream>:<sender>": the campaign is the
+ * digest's period (or the transactional email's kind), the stream "digest" or
+ * "transactional", the sender the PUBLIC_URL host. Its feedback loop then
+ * reports complaint rates per period and per stream.
+ */
+export function feedbackId(campaign: string, stream: 'digest' | 'transactional', publicUrl: string): string {
+  return headerValue(`${campaign.replace(/[^A-Za-z0-9.-]/g, '')}:${stream}:${new URL(publicUrl).hostname}`);
+}
+
+/** On every email: auto-replies and out-of-office notices must not answer it (RFC 3834). */
+export const AUTO_SUBMITTED = { 'Auto-Submitted': 'auto-generated' } as const;
+
+/** On digests and welcomes: bulk mail, so vacation responders stay quiet too. */
+export const BULK = { Precedence: 'bulk' } as const;

@@ -64,8 +64,9 @@ export function encodeHeaderText(value: string): string {
   const words: string[] = [];
   let chunk = '';
   for (const char of value) {
-    // 45 bytes → 60 base64 characters, so each word stays under 75.
-    if (Buffer.byteLength(chunk + char) > 45) {
+    // 42 bytes → 56 base64 characters: a 68-character word, so even the
+    // first line ("Subject: " + word) stays within 78.
+    if (Buffer.byteLength(chunk + char) > 42) {
       words.push(chunk);
       chunk = '';
     }
@@ -174,7 +175,9 @@ export function compileMime(input: MimeInput): MimeTemplate {
         if ('header' in piece) {
           const value = headers[piece.header];
           if (value === undefined) throw new Error(`missing header ${piece.header}`);
-          return Buffer.from(`${piece.header}: ${headerValue(value)}\r\n`, 'latin1');
+          // A value may come folded (CRLF + space); any other line break is refused.
+          headerValue(value.replace(/\r\n[ \t]/g, ' '));
+          return Buffer.from(`${piece.header}: ${value}\r\n`, 'latin1');
         }
         const value = slots[piece.slot];
         if (value === undefined) throw new Error(`missing slot ${piece.slot}`);

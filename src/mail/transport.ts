@@ -1,8 +1,11 @@
 // The only file that knows nodemailer. It turns SMTP outcomes into the
-// app's own: a MailSendError that says whether retrying can help.
+// app's own (a MailSendError that says whether retrying can help), signs
+// with DKIM, and spreads mail over several relays with failover.
 import nodemailer from 'nodemailer';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
+import { dkimSign, type DkimOptions } from './dkim.js';
 
 export interface OutgoingMail {
   from: string;
@@ -13,6 +16,8 @@ export interface OutgoingMail {
   /** Without angle brackets' surprises: "<id@host>". Deterministic per delivery. */
   messageId?: string;
   headers?: Record<string, string>;
+  /** SMTP MAIL FROM (the VERP bounce address); the From address when absent. */
+  envelopeFrom?: string;
 }
 
 export interface SendResult {
@@ -22,18 +27,40 @@ export interface SendResult {
 
 export interface MailTransport {
   send(mail: OutgoingMail): Promise<SendResult>;
-  /** Hands over a pre-built RFC 5322 message as is (no MIME building); a stream is read once, not buffered. */
-  sendRaw(envelope: { from: string; to: string }, raw: Buffer | string | Readable): Promise<SendResult>;
+  /**
+   * Hands over a pre-built RFC 5322 message as is (no MIME building). Chunks
+   * are wrapped in a fresh stream per attempt (failover can send them again)
+   * and never copied unless DKIM must hash them; a stream is read once.
+   */
+  sendRaw(envelope: { from: string; to: string }, raw: Buffer | string | Buffer[] | Readable): Promise<SendResult>;
   verify(): Promise<void>;
   close(): void;
 }
 
+/** A port: waits until the relay may take one more message (src/jobs/relay-rate-limit.ts shares the window through Redis). */
+export interface RelayRateLimiter {
+  acquire(relay: string): Promise<void>;
+}
+
 export interface TransportOptions {
-  smtpUrl: string;
+  /** One relay; `smtpUrls` takes several, in order of preference. */
+  smtpUrl?: string;
+  smtpUrls?: string[];
   poolSize: number;
-  /** Messages per second; 0 means unlimited. */
+  /** Messages per second per relay and process; 0 means unlimited. */
   ratePerSecond: number;
-  dkim?: { domainName: string; keySelector: string; privateKey: string };
+  dkim?: DkimOptions;
+  /** Consecutive failures (connection or 4xx) after which a relay is set aside, and for how long. */
+  failover?: { failures: number; cooldownMs: number };
+  rateLimiter?: RelayRateLimiter;
+  onRelayEvent?: (event: RelayEvent) => void;
+}
+
+export interface RelayEvent {
+  event: 'smtp_relay_set_aside' | 'smtp_relay_failover';
+  /** host:port, never credentials. */
+  relay: string;
+  reason: string;
 }
 
 /**
@@ -61,10 +88,83 @@ export function classifySmtpError(error: unknown): MailSendError {
   return new MailSendError(response, 'transient', code, response);
 }
 
+/** host:port of a relay URL: what logs and rate-limit keys name, never its credentials. */
+export function relayLabel(url: string): string {
+  const u = new URL(url);
+  return `${u.hostname}:${u.port || (u.protocol === 'smtps:' ? '465' : '25')}`;
+}
+
 export function createMailTransport(options: TransportOptions): MailTransport {
+  const urls = options.smtpUrls?.length ? options.smtpUrls : [options.smtpUrl ?? 'smtp://127.0.0.1:1025'];
+  const relays = urls.map((url) => createRelay(url, options));
+  const failures = options.failover?.failures ?? 3;
+  const cooldownMs = options.failover?.cooldownMs ?? 60_000;
+
+  /** Relays in preference order, those set aside last (soonest back first): a message is never refused only because every relay failed lately. */
+  function candidates(now: number): Relay[] {
+    const ready = relays.filter((r) => r.asideUntil <= now);
+    const aside = relays.filter((r) => r.asideUntil > now).sort((a, b) => a.asideUntil - b.asideUntil);
+    return [...ready, ...aside];
+  }
+
+  async function deliver(message: (relay: Relay) => Parameters<Relay['transporter']['sendMail']>[0]): Promise<SendResult> {
+    let last: MailSendError | undefined;
+    for (const relay of candidates(Date.now())) {
+      if (last) options.onRelayEvent?.({ event: 'smtp_relay_failover', relay: relay.label, reason: last.message.slice(0, 200) });
+      try {
+        await options.rateLimiter?.acquire(relay.label);
+        const info = await relay.transporter.sendMail(message(relay));
+        relay.failures = 0;
+        return { messageId: info.messageId, response: String(info.response ?? '') };
+      } catch (error) {
+        last = classifySmtpError(error);
+        // A 5xx is about this recipient or message: another relay would say the same.
+        if (last.kind === 'permanent') throw last;
+        relay.failures += 1;
+        if (relay.failures >= failures && relay.asideUntil <= Date.now()) {
+          relay.asideUntil = Date.now() + cooldownMs;
+          options.onRelayEvent?.({ event: 'smtp_relay_set_aside', relay: relay.label, reason: last.message.slice(0, 200) });
+        }
+      }
+    }
+    throw last ?? new MailSendError('no SMTP relay configured', 'transient');
+  }
+
+  const sign = (raw: Buffer) => (options.dkim ? dkimSign(raw, options.dkim) : raw);
+
+  return {
+    send: async (mail) => {
+      const raw = sign(await composeMessage(mail));
+      return deliver(() => ({ envelope: { from: mail.envelopeFrom ?? addressOnly(mail.from), to: mail.to }, raw }));
+    },
+    sendRaw: async (envelope, raw) => {
+      const body = raw instanceof Readable ? Buffer.concat(await raw.toArray()) : raw;
+      if (options.dkim) {
+        const whole = sign(Array.isArray(body) ? Buffer.concat(body) : Buffer.from(body));
+        return deliver(() => ({ envelope, raw: whole }));
+      }
+      // A fresh stream per attempt over the shared chunks: nothing is copied.
+      return deliver(() => ({ envelope, raw: Array.isArray(body) ? Readable.from(body, { objectMode: false }) : body }));
+    },
+    verify: async () => {
+      await Promise.any(relays.map((r) => r.transporter.verify()));
+    },
+    close: () => relays.forEach((r) => r.transporter.close()),
+  };
+}
+
+interface Relay {
+  label: string;
+  transporter: ReturnType<typeof nodemailer.createTransport>;
+  failures: number;
+  /** Epoch ms until which the relay is tried only after the others. */
+  asideUntil: number;
+}
+
+function createRelay(url: string, options: TransportOptions): Relay {
   const poolOptions: SMTPPool.Options = {
     pool: true,
-    url: options.smtpUrl,
+    url,
     maxConnections: options.poolSize,
     // Keep connections open across many messages: reconnecting is the
     // dominant cost of a digest run.
@@ -73,36 +173,26 @@ export function createMailTransport(options: TransportOptions): MailTransport {
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
     ...(options.ratePerSecond > 0 ? { rateDelta: 1000, rateLimit: options.ratePerSecond } : {}),
-    ...(options.dkim ? { dkim: options.dkim } : {}),
   } as SMTPPool.Options;
-  const transporter = nodemailer.createTransport(poolOptions);
+  return { label: relayLabel(url), transporter: nodemailer.createTransport(poolOptions), failures: 0, asideUntil: 0 };
+}
 
-  async function deliver(message: Parameters<typeof transporter.sendMail>[0]): Promise<SendResult> {
-    try {
-      const info = await transporter.sendMail(message);
-      return { messageId: info.messageId, response: String(info.response ?? '') };
-    } catch (error) {
-      throw classifySmtpError(error);
-    }
-  }
+function addressOnly(value: string): string {
+  return (/<([^<>\s]+)>/.exec(value)?.[1] ?? value).trim();
+}
 
-  return {
-    send: (mail) =>
-      deliver({
-        from: mail.from,
-        to: mail.to,
-        subject: mail.subject,
-        html: mail.html,
-        text: mail.text,
-        messageId: mail.messageId,
-        headers: mail.headers,
-        // Builds with no X-Mailer naming the library version.
-        xMailer: false,
-      }),
-    sendRaw: (envelope, raw) => deliver({ envelope, raw }),
-    verify: async () => {
-      await transporter.verify();
-    },
-    close: () => transporter.close(),
-  };
+/** nodemailer's MIME builder, without sending: the message is then signed here and handed over raw. */
+function composeMessage(mail: OutgoingMail): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: mail.from,
+    to: mail.to,
+    subject: mail.subject,
+    html: mail.html,
+    text: mail.text,
+    messageId: mail.messageId,
+    headers: mail.headers,
+    // Builds with no X-Mailer naming the library version.
+    xMailer: false,
+  });
+  return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
 }

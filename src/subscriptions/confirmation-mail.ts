@@ -5,7 +5,9 @@
 //   (confirmSentAt set, row deleted). No Redis on the way: an answered
 //   sign-up always gets its email.
 import { maskEmail } from '../logger.js';
-import { subjectLine } from '../mail/headers.js';
+import { AUTO_SUBMITTED, feedbackId, subjectLine } from '../mail/headers.js';
+import { isSuppressed } from '../inbound/feedback-repo.js';
+import { verpAddress } from '../inbound/verp.js';
 import { MailSendError, type SendResult } from '../mail/transport.js';
 import type { MailerDeps, SubscriptionDeps } from './deps.js';
 import { subscriberLinks } from './links.js';
@@ -63,7 +65,7 @@ export async function requestConfirmation(deps: Pick<SubscriptionDeps, 'db'>, su
   return (await markConfirmationRequested(deps.db, subscriberId, now, CONFIRM_THROTTLE_MS)) !== null;
 }
 
-export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'not_found';
+export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'suppressed' | 'not_found';
 
 /**
  * Sends the confirmation email a subscriber asked for. Idempotent: once
@@ -86,6 +88,13 @@ export async function sendConfirmation(deps: MailerDeps, subscriberId: number, n
     await markSent();
     return 'nothing_to_confirm';
   }
+  // A hard-bounced or complained address: the sign-up was answered as usual,
+  // but nothing goes out (marked handled, so the sweep does not come back).
+  if (await isSuppressed(deps.db, subscriber.email)) {
+    await markSent();
+    log.info({ event: 'confirmation_suppressed', subscriberId }, 'confirmation not sent: address suppressed');
+    return 'suppressed';
+  }
 
   const adding = subscriber.status === 'active';
   const links = subscriberLinks(deps.config, subscriberId, now.getTime());
@@ -107,7 +116,9 @@ export async function sendConfirmation(deps: MailerDeps, subscriberId: number, n
       subject: subjectLine(adding ? 'Confirm your new Paperboy lists' : 'Confirm your Paperboy subscription'),
       html,
       text,
-      messageId: transactionalMessageId(deps.config.publicUrl, 'confirm', subscriberId, requestedAt),
+      messageId: transactionalMessageId(deps.config, 'confirm', subscriberId, requestedAt),
+      envelopeFrom: verpAddress(deps.config, { kind: 'subscriber', id: subscriberId }),
+      headers: { ...AUTO_SUBMITTED, 'Feedback-ID': feedbackId('confirm', 'transactional', deps.config.publicUrl) },
     });
   } catch (error) {
     if (error instanceof MailSendError && error.kind === 'permanent') {

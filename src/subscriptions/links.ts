@@ -1,6 +1,6 @@
 // Every link an email or page gives a subscriber, built in one place.
 import type { Config } from '../config.js';
-import { createToken } from './tokens.js';
+import { createToken, type Vote } from './tokens.js';
 
 export interface SubscriberLinks {
   confirm: string;
@@ -19,4 +19,15 @@ export function subscriberLinks(config: Pick<Config, 'publicUrl' | 'secretKey'>,
 
 export function digestViewLink(config: Pick<Config, 'publicUrl' | 'secretKey'>, subscriberId: number, deliveryId: number): string {
   return `${config.publicUrl}/digests/${deliveryId}?t=${createToken(config.secretKey, 'view', { sub: subscriberId, ref: deliveryId })}`;
+}
+
+/**
+ * A card's "More like this" (up) or "Less like this" (down) link. Opening it
+ * shows a page with one button; only that button's POST records the vote.
+ */
+export function feedbackUrl(
+  config: Pick<Config, 'publicUrl' | 'secretKey'>,
+  link: { subscriberId: number; paperId: number; vote: Vote },
+): string {
+  return `${config.publicUrl}/feedback/${createToken(config.secretKey, 'feedback', { sub: link.subscriberId, ref: link.paperId, vote: link.vote })}`;
 }

@@ -1,6 +1,8 @@
 // The transactional emails of the subscription lifecycle (confirm, welcome),
 // compiled from MJML once per process and filled per subscriber.
+import { createHmac } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import type { Config } from '../config.js';
 import path from 'node:path';
 import { compileEmailTemplate, htmlToText, TEMPLATES_DIR, type EmailTemplate } from '../mail/templates.js';
 
@@ -35,7 +37,8 @@ export async function renderSubscriptionEmail(name: SubscriptionTemplate, data: 
   return { html, text: htmlToText(html) };
 }
 
-/** Deterministic Message-ID: a retried job produces the same message. */
-export function transactionalMessageId(publicUrl: string, kind: string, subscriberId: number, at: Date): string {
-  return `<${kind}-${subscriberId}-${at.getTime()}@${new URL(publicUrl).hostname}>`;
+/** Deterministic Message-ID: a retried job produces the same message. Opaque: an HMAC, so no row id shows. */
+export function transactionalMessageId(config: Pick<Config, 'publicUrl' | 'secretKey'>, kind: string, subscriberId: number, at: Date): string {
+  const tag = createHmac('sha256', config.secretKey).update(`message-id:${kind}:${subscriberId}:${at.getTime()}`).digest('hex').slice(0, 24);
+  return `<${tag}@${new URL(config.publicUrl).hostname}>`;
 }

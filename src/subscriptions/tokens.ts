@@ -3,7 +3,9 @@
 // can never verify as another, even if payloads looked alike.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'view';
+export type TokenPurpose = 'confirm' | 'manage' | 'unsubscribe' | 'view' | 'feedback';
+
+export type Vote = 'up' | 'down';
 
 /** Lifetimes in seconds; null never expires (RFC 8058 links must keep working). */
 export const TOKEN_TTL: Record<TokenPurpose, number | null> = {
@@ -11,13 +13,17 @@ export const TOKEN_TTL: Record<TokenPurpose, number | null> = {
   manage: null,
   unsubscribe: null,
   view: null,
+  // A reader may rate a paper from an old email; a vote changes nothing but a rating.
+  feedback: null,
 };
 
 export interface TokenClaims {
   /** Subscriber id. */
   sub: number;
-  /** Purpose-specific id: the delivery for "view". */
+  /** Purpose-specific id: the delivery for "view", the paper for "feedback". */
   ref?: number;
+  /** The vote a "feedback" link casts. */
+  vote?: Vote;
   /** Expiry, seconds since the epoch. */
   exp?: number;
 }
@@ -33,8 +39,18 @@ export class TokenError extends Error {
 
 const MAX_TOKEN_LENGTH = 512;
 
+// Derived once per secret and purpose: a digest signs two feedback links per
+// card for every reader, and the derivation would double that cost.
+const derivedKeys = new Map<string, Buffer>();
+
 function keyFor(secret: string, purpose: TokenPurpose): Buffer {
-  return createHmac('sha256', secret).update(`paperboy-token:${purpose}`).digest();
+  const id = `${purpose}:${secret}`;
+  let key = derivedKeys.get(id);
+  if (!key) {
+    key = createHmac('sha256', secret).update(`paperboy-token:${purpose}`).digest();
+    derivedKeys.set(id, key);
+  }
+  return key;
 }
 
 function sign(secret: string, purpose: TokenPurpose, body: string): string {
@@ -44,12 +60,13 @@ function sign(secret: string, purpose: TokenPurpose, body: string): string {
 export function createToken(
   secret: string,
   purpose: TokenPurpose,
-  claims: { sub: number; ref?: number },
+  claims: { sub: number; ref?: number; vote?: Vote },
   now = Date.now(),
 ): string {
   const ttl = TOKEN_TTL[purpose];
   const payload: TokenClaims = { sub: claims.sub };
   if (claims.ref !== undefined) payload.ref = claims.ref;
+  if (claims.vote !== undefined) payload.vote = claims.vote;
   if (ttl !== null) payload.exp = Math.floor(now / 1000) + ttl;
   const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
   return `${body}.${sign(secret, purpose, body)}`;
@@ -72,6 +89,7 @@ export function verifyToken(secret: string, purpose: TokenPurpose, token: string
   const c = claims as TokenClaims;
   if (!Number.isSafeInteger(c?.sub) || c.sub <= 0) throw new TokenError('malformed');
   if (c.ref !== undefined && !Number.isSafeInteger(c.ref)) throw new TokenError('malformed');
+  if (c.vote !== undefined && c.vote !== 'up' && c.vote !== 'down') throw new TokenError('malformed');
   if (c.exp !== undefined && c.exp * 1000 < now) throw new TokenError('expired');
   return c;
 }

@@ -6,8 +6,8 @@ import { findSubscriptions, recordConsent } from './subscriber-repo.js';
 export interface UnsubscribeEvidence {
   ip: string | null;
   userAgent: string | null;
-  /** "one-click" (RFC 8058 POST from a mail client) or "page". */
-  via: 'one-click' | 'page';
+  /** "one-click" (RFC 8058 POST from a mail client), "page", "mailto" (mail to the List-Unsubscribe address) or "provider" (a webhook). */
+  via: 'one-click' | 'page' | 'mailto' | 'provider';
 }
 
 export type UnsubscribeOutcome = 'unsubscribed' | 'already_unsubscribed' | 'not_found';

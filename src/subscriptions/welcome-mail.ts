@@ -2,7 +2,9 @@
 // the links to change it. Best effort: if Redis is down at confirmation the
 // welcome is skipped (the confirmed page shows the same links).
 import { maskEmail } from '../logger.js';
-import { listHeaders, listIdFor } from '../mail/headers.js';
+import { AUTO_SUBMITTED, BULK, feedbackId, listHeaders, listIdFor } from '../mail/headers.js';
+import { isSuppressed } from '../inbound/feedback-repo.js';
+import { verpAddress } from '../inbound/verp.js';
 import { enqueueMailJob, MAIL_JOBS } from './confirmation-mail.js';
 import type { MailerDeps, SubscriptionDeps } from './deps.js';
 import { subscriberLinks } from './links.js';
@@ -17,6 +19,7 @@ export function enqueueWelcome(deps: SubscriptionDeps, subscriberId: number, con
 export async function sendWelcome(deps: MailerDeps, subscriberId: number): Promise<'sent' | 'skipped'> {
   const subscriber = await deps.db.subscriber.findUnique({ where: { id: subscriberId } });
   if (!subscriber?.email || subscriber.status !== 'active' || !subscriber.confirmedAt) return 'skipped';
+  if (await isSuppressed(deps.db, subscriber.email)) return 'skipped';
   const lists = (await findSubscriptions(deps.db, subscriberId)).filter((s) => s.confirmedAt);
   const links = subscriberLinks(deps.config, subscriberId);
   const { html, text } = await renderSubscriptionEmail('welcome', {
@@ -32,12 +35,18 @@ export async function sendWelcome(deps: MailerDeps, subscriberId: number): Promi
     subject: 'Welcome to Paperboy',
     html,
     text,
-    messageId: transactionalMessageId(deps.config.publicUrl, 'welcome', subscriberId, subscriber.confirmedAt),
-    headers: listHeaders({
-      unsubscribeUrl: links.unsubscribe,
-      unsubscribeMailto: deps.config.unsubscribeMailto,
-      listId: listIdFor(deps.config.publicUrl),
-    }),
+    messageId: transactionalMessageId(deps.config, 'welcome', subscriberId, subscriber.confirmedAt),
+    envelopeFrom: verpAddress(deps.config, { kind: 'subscriber', id: subscriberId }),
+    headers: {
+      ...listHeaders({
+        unsubscribeUrl: links.unsubscribe,
+        unsubscribeMailto: deps.config.unsubscribeMailto,
+        listId: listIdFor(deps.config.publicUrl),
+      }),
+      ...BULK,
+      ...AUTO_SUBMITTED,
+      'Feedback-ID': feedbackId('welcome', 'transactional', deps.config.publicUrl),
+    },
   });
   deps.logger.child({ module: 'subscriptions' }).info({ event: 'welcome_sent', subscriberId, to: maskEmail(subscriber.email) }, 'welcome sent');
   return 'sent';

@@ -1,6 +1,7 @@
 // The whole reader journey in Debian's chromium, driven by playwright-core:
 // landing page → sign-up → confirmation email → confirm → preferences from a
-// later email → unsubscribe from the page. Postgres is checked after each step.
+// later email → a vote from a card's "More like this" link → unsubscribe from
+// the page. Postgres is checked after each step.
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,8 @@ import { createApp } from '../../src/http/app.js';
 import { createMailProcessor } from '../../src/jobs/mail-job.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
 import { ingestPapers } from '../../src/papers/ingest.js';
+import { feedbackUrl } from '../../src/subscriptions/links.js';
+import { axeViolations } from '../helpers/axe.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import type { ReceivedMail } from '../helpers/smtp-sink.js';
 import { createLists } from '../http/pages/page-helpers.js';
@@ -68,7 +71,7 @@ describe('reader journey in a real browser', () => {
     });
   const lists = async () => (await reader()).subscriptions.map((s) => [s.list.slug, s.confirmedAt !== null]);
 
-  it('signs up with two lists, confirms by email, changes lists from a later email, unsubscribes from the page', async () => {
+  it('signs up with two lists, confirms by email, changes lists from a later email, votes on a paper, unsubscribes from the page', async () => {
     // 1. Landing page, time zone filled in from the browser by the script.
     await page.goto('/');
     await expect(page.locator('h1').textContent()).resolves.toBe('Get trending papers in your email inbox');
@@ -121,6 +124,20 @@ describe('reader journey in a real browser', () => {
       ['llm', true],
     ]);
 
+    // 4b. A card's "More like this" link opens a page with one button; only
+    // the button records the vote. (Built here with the digest's own link
+    // builder; a digest email carries the same link.)
+    const paper = await env.ctx.db.paper.findFirstOrThrow({ orderBy: [{ upvotes: 'desc' }, { id: 'asc' }] });
+    await page.goto(feedbackUrl(env.config, { subscriberId: row.id, paperId: paper.id, vote: 'up' }));
+    await expect(page.locator('h1').textContent()).resolves.toBe('More papers like this one?');
+    await expect(page.locator('.paper-title').textContent()).resolves.toBe(paper.title);
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await env.ctx.db.rating.count()).toBe(0);
+    await page.getByRole('button', { name: 'Yes, more like this' }).click();
+    await expect(page.locator('h1').textContent()).resolves.toBe('Thanks, noted');
+    expect(await axeViolations(page)).toEqual([]);
+    expect(await env.ctx.db.rating.findMany({ where: { subscriberId: row.id } })).toEqual([expect.objectContaining({ paperId: paper.id, vote: 'up' })]);
+
     // 5. The unsubscribe link opens a page that changes nothing until the button.
     await page.goto(linkIn(welcome!, 'unsubscribe'));
     await expect(page.locator('h1').textContent()).resolves.toBe('Unsubscribe from Paperboy?');
@@ -132,5 +149,5 @@ describe('reader journey in a real browser', () => {
     expect(row.unsubscribedAt).toBeInstanceOf(Date);
 
     expect(cspViolations).toEqual([]);
-  });
+  }, 120_000);
 });

@@ -58,7 +58,12 @@ describe('digest rendering and MIME', () => {
     expect(mail.messageId).toBe('<digest-1.s2.abc@papers.example.org>');
     const header = (name: string) => mail.headerLines.find((h) => h.key === name)?.line;
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
-    expect(raw).toContain('List-Unsubscribe: <https://papers.example.org/unsubscribe/unsub.tok>, <mailto:unsubscribe@papers.example.org?subject=unsubscribe>');
+    // Folded after the comma: no header line passes 78 characters.
+    expect(raw).toContain('List-Unsubscribe: <https://papers.example.org/unsubscribe/unsub.tok>,\r\n <mailto:unsubscribe@papers.example.org?subject=unsubscribe>');
+    expect(raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n').every((line) => line.length <= 78)).toBe(true);
+    expect(raw).toMatch(/^Precedence: bulk\r$/m);
+    expect(raw).toMatch(/^Auto-Submitted: auto-generated\r$/m);
+    expect(raw).toMatch(/^Feedback-ID: 2026-11-12:digest:papers\.example\.org\r$/m);
     expect(raw).toContain('List-Id: Paperboy digest <digest.papers.example.org>');
     expect(mail.subject).toBe('Paper 1 on attention (+2 more) · Paperboy 2026-11-12');
     expect(mail.from?.value[0]).toMatchObject({ name: 'Paperboy Digest', address: 'digest@papers.example.org' });

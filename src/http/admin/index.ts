@@ -13,6 +13,7 @@ import { defineRoute, mountRoutes, type AdminRoute } from './route.js';
 import { statsRoutes } from './stats-routes.js';
 import { subscriberCsvRoutes } from './subscriber-csv-routes.js';
 import { subscriberRoutes } from './subscribers-routes.js';
+import { suppressionRoutes } from './suppressions-routes.js';
 import { tokenRoutes } from './tokens-routes.js';
 import { digestRoutes } from './digests-routes.js';
 
@@ -38,6 +39,7 @@ export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRou
     ...paperRoutes(deps),
     ...digestRoutes(deps),
     ...statsRoutes(deps),
+    ...suppressionRoutes(deps),
     ...tokenRoutes(deps),
   ];
   let document: ReturnType<typeof buildOpenApiDocument> | undefined;

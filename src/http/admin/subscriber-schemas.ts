@@ -83,6 +83,9 @@ export const SubscriberDetailSchema = SubscriberSchema.extend({
       sentAt: date.nullable(),
     }),
   ),
+  ratings: z
+    .object({ up: z.number().int(), down: z.number().int() })
+    .meta({ description: "the reader's current votes from the More/Less like this links" }),
 }).meta({ id: 'SubscriberDetail' });
 
 export const SubscriberPageSchema = paged(SubscriberSchema);

@@ -153,7 +153,7 @@ export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
       tag: 'privacy',
       summary: 'Erase a subscriber (right to erasure)',
       description:
-        'Deletes the address, preferences, subscriptions and consent records, and the subscriber\'s mail jobs in Redis. Deliveries stay for the figures, no longer linked to anyone, with the address struck from SMTP replies.',
+        'Deletes the address, preferences, subscriptions, consent records and ratings, and the subscriber\'s mail jobs in Redis. Deliveries stay for the figures, no longer linked to anyone, with the address struck from SMTP replies.',
       params: IdParams,
       responses: {
         200: {

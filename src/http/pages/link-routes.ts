@@ -23,7 +23,7 @@ import { renderUnsubscribeConfirm, renderUnsubscribed } from './unsubscribe-page
 
 const PROBLEM_STATUS: Record<LinkProblem, number> = { invalid: 400, expired: 410, superseded: 410, not_found: 404 };
 
-function invalidLink(res: Response, problem: LinkProblem, renew?: { action: string; csrfToken: string }) {
+export function invalidLink(res: Response, problem: LinkProblem, renew?: { action: string; csrfToken: string }) {
   sendPage(res, PROBLEM_STATUS[problem], renderInvalidLink(problem, renew), { private: true });
 }
 

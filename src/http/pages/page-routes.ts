@@ -4,6 +4,7 @@
 // handler. Registered on the app itself, not a nested router: every router a
 // request passes through costs it CPU, and these are where the traffic is.
 import type { IRouter } from 'express';
+import { feedbackRoutes } from './feedback-routes.js';
 import { linkRoutes } from './link-routes.js';
 import { signupRoutes, type PageDeps } from './signup-routes.js';
 import { STATIC_PREFIX, staticAssets } from './static-assets.js';
@@ -12,4 +13,5 @@ export function pageRoutes(router: IRouter, deps: PageDeps): void {
   router.use(STATIC_PREFIX, staticAssets());
   signupRoutes(router, deps);
   linkRoutes(router, deps);
+  feedbackRoutes(router, deps);
 }

@@ -1,0 +1,124 @@
+// "Recommended for you", as arxiv-sanity-lite does it: tf-idf over title,
+// abstract and keywords, and a linear classifier trained per reader, with
+// the papers they liked as positives and the papers they disliked plus the
+// period's other papers as negatives. The candidates it scores highest are
+// those most like what the reader liked and least like everything else.
+// Pure and deterministic: no I/O, no clock, no randomness.
+import { cosine, dot, fitVectorizer, type SparseVector, type TextPaper, type Vectorizer } from './tfidf.js';
+
+export type RecommendPaper = TextPaper;
+
+export interface Recommendation {
+  paperId: number;
+  /** The classifier's probability that the reader likes it (0..1). */
+  score: number;
+  /** The liked paper it resembles most (tf-idf cosine), for "Like ‘X’, which you liked". */
+  likedPaperId: number;
+}
+
+/** Readers with fewer likes get no recommendations: two points make no profile. */
+export const MIN_LIKES_FOR_RECOMMENDATIONS = 3;
+/** A candidate this close to a disliked paper is a near-duplicate of it (a new version, a re-titled copy). */
+export const NEAR_DUPLICATE_COSINE = 0.6;
+/** A candidate that shares (almost) nothing with any liked paper is no "like X" for that reader. */
+export const MIN_RESEMBLANCE = 0.05;
+
+// Logistic regression by Nesterov-accelerated gradient descent. Vectors are
+// l2-normalised, so the loss gradient is about 1/4-Lipschitz and a step of 2
+// is safe. On the sample papers 10 steps from zero already rank like 400;
+// 30 leave a margin. Training is most of a reader's cost.
+const STEPS = 30;
+const STEP_SIZE = 2;
+const L2 = 1e-2;
+
+// The planner asks once per reader with the same candidates: fit the
+// vocabulary and vectorise them once per candidate array.
+const fitted = new WeakMap<readonly RecommendPaper[], { vectorizer: Vectorizer; vectors: Map<number, SparseVector> }>();
+
+function fitCandidates(candidates: readonly RecommendPaper[]) {
+  let entry = fitted.get(candidates);
+  if (!entry) {
+    const vectorizer = fitVectorizer(candidates);
+    entry = { vectorizer, vectors: new Map(candidates.map((p) => [p.id, vectorizer.vectorize(p)])) };
+    fitted.set(candidates, entry);
+  }
+  return entry;
+}
+
+export function recommend(input: {
+  candidates: RecommendPaper[];
+  liked: RecommendPaper[];
+  disliked: RecommendPaper[];
+  limit: number;
+}): Recommendation[] {
+  if (input.liked.length < MIN_LIKES_FOR_RECOMMENDATIONS || input.limit <= 0 || !input.candidates.length) return [];
+  const { vectorizer, vectors } = fitCandidates(input.candidates);
+  const vectorOf = (p: RecommendPaper) => vectors.get(p.id) ?? vectorizer.vectorize(p);
+  const liked = input.liked.map((p) => ({ id: p.id, x: vectorOf(p) }));
+  const disliked = input.disliked.map(vectorOf);
+  const rated = new Set([...input.liked, ...input.disliked].map((p) => p.id));
+
+  const others = [...vectors].filter(([id]) => !rated.has(id)).map(([id, x]) => ({ id, x }));
+  const model = trainLogistic(vectorizer.size, liked.map((p) => p.x), [...disliked, ...others.map((p) => p.x)]);
+
+  const picks: Recommendation[] = [];
+  for (const { id, x } of others) {
+    if (disliked.some((d) => cosine(d, x) >= NEAR_DUPLICATE_COSINE)) continue;
+    let best = { likedPaperId: 0, similarity: 0 };
+    for (const p of liked) {
+      const similarity = cosine(p.x, x);
+      if (similarity > best.similarity) best = { likedPaperId: p.id, similarity };
+    }
+    if (best.similarity < MIN_RESEMBLANCE) continue;
+    picks.push({ paperId: id, score: sigmoid(dot(model.weights, x) + model.bias), likedPaperId: best.likedPaperId });
+  }
+  return picks.sort((a, b) => b.score - a.score || a.paperId - b.paperId).slice(0, input.limit);
+}
+
+interface LinearModel {
+  weights: Float64Array;
+  bias: number;
+}
+
+/**
+ * L2-regularised logistic regression with balanced class weights (a few
+ * likes against a period of negatives must still count), minimised by
+ * accelerated gradient descent on the full batch.
+ */
+export function trainLogistic(size: number, positives: SparseVector[], negatives: SparseVector[]): LinearModel {
+  const examples = [...positives.map((x) => ({ x, y: 1 })), ...negatives.map((x) => ({ x, y: 0 }))];
+  const classWeight = [0.5 / Math.max(1, negatives.length), 0.5 / Math.max(1, positives.length)];
+  const weights = new Float64Array(size);
+  const previous = new Float64Array(size);
+  const ahead = new Float64Array(size);
+  const gradient = new Float64Array(size);
+  let bias = 0;
+  let previousBias = 0;
+  for (let step = 1; step <= STEPS; step++) {
+    // Look ahead along the momentum, take the gradient there.
+    const momentum = (step - 1) / (step + 2);
+    for (let k = 0; k < size; k++) {
+      ahead[k] = weights[k]! + momentum * (weights[k]! - previous[k]!);
+      gradient[k] = L2 * ahead[k]!;
+    }
+    const aheadBias = bias + momentum * (bias - previousBias);
+    let biasGradient = 0;
+    for (const { x, y } of examples) {
+      const error = classWeight[y]! * (sigmoid(dot(ahead, x) + aheadBias) - y);
+      biasGradient += error;
+      for (let k = 0; k < x.index.length; k++) {
+        const term = x.index[k]!;
+        gradient[term] = gradient[term]! + error * x.value[k]!;
+      }
+    }
+    previous.set(weights);
+    for (let k = 0; k < size; k++) weights[k] = ahead[k]! - STEP_SIZE * gradient[k]!;
+    previousBias = bias;
+    bias = aheadBias - STEP_SIZE * biasGradient;
+  }
+  return { weights, bias };
+}
+
+function sigmoid(z: number): number {
+  return 1 / (1 + Math.exp(-z));
+}

@@ -1,0 +1,136 @@
+// SQL for mail that came back: who a report is about, the event records,
+// the status changes it causes, and the suppression list.
+import type { Db } from '../db.js';
+import type { Prisma } from '../generated/prisma/client.js';
+
+export type DbClient = Db | Prisma.TransactionClient;
+
+export interface FeedbackRecipient {
+  subscriberId: number;
+  email: string | null;
+  deliveryId: number | null;
+}
+
+export async function findRecipientByDelivery(db: DbClient, deliveryId: number): Promise<FeedbackRecipient | null> {
+  const row = await db.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, subscriber: { select: { id: true, email: true } } } });
+  return row?.subscriber ? { subscriberId: row.subscriber.id, email: row.subscriber.email, deliveryId: row.id } : null;
+}
+
+export async function findRecipientByMessageId(db: DbClient, messageId: string): Promise<FeedbackRecipient | null> {
+  const row = await db.delivery.findUnique({ where: { messageId }, select: { id: true } });
+  return row ? findRecipientByDelivery(db, row.id) : null;
+}
+
+export async function findRecipientBySubscriber(db: DbClient, subscriberId: number): Promise<FeedbackRecipient | null> {
+  const row = await db.subscriber.findUnique({ where: { id: subscriberId }, select: { id: true, email: true } });
+  return row ? { subscriberId: row.id, email: row.email, deliveryId: null } : null;
+}
+
+export async function findRecipientByEmail(db: DbClient, email: string): Promise<FeedbackRecipient | null> {
+  const row = await db.subscriber.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true, email: true } });
+  return row ? { subscriberId: row.id, email: row.email, deliveryId: null } : null;
+}
+
+export interface MailEventInput {
+  kind: 'hard_bounce' | 'soft_bounce' | 'delayed' | 'complaint' | 'unsubscribe' | 'suppression_lifted' | 'ignored';
+  source: string;
+  subscriberId?: number | null;
+  deliveryId?: number | null;
+  detail?: string | null;
+}
+
+export async function recordMailEvent(db: DbClient, event: MailEventInput): Promise<void> {
+  await db.mailEvent.create({
+    data: {
+      kind: event.kind,
+      source: event.source,
+      subscriberId: event.subscriberId ?? null,
+      deliveryId: event.deliveryId ?? null,
+      detail: event.detail?.replace(/[\r\n]+/g, ' ').slice(0, 500) ?? null,
+    },
+  });
+}
+
+export async function markDeliveryBounced(db: DbClient, deliveryId: number, now: Date): Promise<void> {
+  await db.delivery.updateMany({ where: { id: deliveryId, bouncedAt: null }, data: { bouncedAt: now } });
+}
+
+/** Only a reader still receiving mail moves to bounced; complained or unsubscribed stay as they are. */
+export async function markSubscriberBounced(db: DbClient, subscriberId: number, now: Date): Promise<boolean> {
+  const rows = await db.$executeRaw`
+    UPDATE "Subscriber" SET "bounceCount" = "bounceCount" + 1, "lastBounceAt" = ${now}, "updatedAt" = ${now},
+      status = CASE WHEN status IN ('active', 'pending') THEN 'bounced'::"SubscriberStatus" ELSE status END
+    WHERE id = ${subscriberId} AND status IN ('active', 'pending')`;
+  return rows > 0;
+}
+
+export async function countSoftBounces(db: DbClient, subscriberId: number, since: Date): Promise<number> {
+  return db.mailEvent.count({ where: { subscriberId, kind: 'soft_bounce', createdAt: { gte: since } } });
+}
+
+/** Complained: no more mail of any kind, and the opt-out is dated like an unsubscribe. */
+export async function markSubscriberComplained(db: DbClient, subscriberId: number, now: Date): Promise<boolean> {
+  const { count } = await db.subscriber.updateMany({
+    where: { id: subscriberId, status: { not: 'complained' } },
+    data: { status: 'complained', unsubscribedAt: now },
+  });
+  return count > 0;
+}
+
+export async function listSlugsOf(db: DbClient, subscriberId: number): Promise<string[]> {
+  const rows = await db.subscription.findMany({ where: { subscriberId }, select: { list: { select: { slug: true } } }, orderBy: { listId: 'asc' } });
+  return rows.map((r) => r.list.slug);
+}
+
+export async function recordComplaintConsent(db: DbClient, subscriberId: number, lists: string[], source: string): Promise<void> {
+  await db.consentRecord.create({ data: { subscriberId, action: 'complaint', lists, formVersion: source } });
+}
+
+/** Adds the address, or puts a lifted suppression back in force. */
+export async function suppressAddress(db: DbClient, email: string, reason: 'hard_bounce' | 'complaint', source: string): Promise<void> {
+  await db.$executeRaw`
+    INSERT INTO "Suppression" (email, reason, source, "createdAt", "updatedAt") VALUES (${email}, ${reason}, ${source}, now(), now())
+    ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, source = EXCLUDED.source, "liftedAt" = NULL, "liftedBy" = NULL, "updatedAt" = now()`;
+}
+
+export async function isSuppressed(db: DbClient, email: string): Promise<boolean> {
+  const row = await db.suppression.findFirst({ where: { email: email.trim().toLowerCase(), liftedAt: null }, select: { id: true } });
+  return row !== null;
+}
+
+/** Of these addresses, the suppressed ones (for CSV import). */
+export async function findSuppressed(db: DbClient, emails: string[]): Promise<Map<string, string>> {
+  if (!emails.length) return new Map();
+  const rows = await db.suppression.findMany({ where: { email: { in: emails }, liftedAt: null }, select: { email: true, reason: true } });
+  return new Map(rows.map((r) => [r.email, r.reason]));
+}
+
+/** Suppressions in force, newest first, paged by id; one row more than `limit` when there is a next page. */
+export async function findSuppressions(db: DbClient, options: { beforeId?: number; limit: number; q?: string }) {
+  return db.suppression.findMany({
+    where: {
+      liftedAt: null,
+      ...(options.beforeId ? { id: { lt: options.beforeId } } : {}),
+      ...(options.q ? { email: { contains: options.q.trim().toLowerCase() } } : {}),
+    },
+    select: { id: true, email: true, reason: true, source: true, createdAt: true, updatedAt: true },
+    orderBy: { id: 'desc' },
+    take: options.limit + 1,
+  });
+}
+
+export async function liftSuppression(db: DbClient, email: string, liftedBy: string, now: Date): Promise<boolean> {
+  const { count } = await db.suppression.updateMany({ where: { email: email.trim().toLowerCase(), liftedAt: null }, data: { liftedAt: now, liftedBy } });
+  return count > 0;
+}
+
+/** True the first time a provider's delivery key is seen; false for a replay. */
+export async function claimWebhookReceipt(db: DbClient, provider: string, key: string): Promise<boolean> {
+  const rows = await db.$executeRaw`
+    INSERT INTO "WebhookReceipt" (provider, key) VALUES (${provider}, ${key}) ON CONFLICT DO NOTHING`;
+  return rows > 0;
+}
+
+export async function releaseWebhookReceipt(db: DbClient, provider: string, key: string): Promise<void> {
+  await db.webhookReceipt.deleteMany({ where: { provider, key } });
+}
