@@ -1,7 +1,9 @@
 # Paperboy: one image for `paperboy start`, `serve` and `worker`.
+# Node 26: the Active LTS line (supported until April 2029), which .ci/run
+# tests next to the machine's Node. Debian trixie: the current stable.
 
 # Build stage: generate the Prisma client and compile TypeScript to dist/.
-FROM node:20-bookworm-slim AS build
+FROM node:26-trixie-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY scripts/generate-client.mjs scripts/
@@ -13,7 +15,7 @@ COPY src ./src
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled build only.
-FROM node:20-bookworm-slim
+FROM node:26-trixie-slim
 ENV NODE_ENV=production
 WORKDIR /app
 COPY package.json package-lock.json ./

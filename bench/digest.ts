@@ -21,7 +21,8 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
 import { createDb, type Db } from '../src/db.js';
 import { loadLists, loadWindowPapers } from '../src/digest/content.js';
-import { createMatcher } from '../src/digest/matcher.js';
+import { createMatcher, NO_INTERESTS } from '../src/digest/matcher.js';
+import { planReader } from '../src/digest/reader-digest.js';
 import { createDigestRenderer, loadDigestTemplate } from '../src/digest/renderer.js';
 import { applyMigrations, dropDatabase, withDatabaseName } from '../src/migrations/apply-migrations.js';
 import { flag } from './machine.js';
@@ -85,10 +86,12 @@ async function seed(db: Db, subscribers: number, lists: number, papers: number):
 async function sampleMessage(db: Db, config: ReturnType<typeof loadConfig>) {
   const now = new Date();
   const [lists, papers] = await Promise.all([loadLists(db), loadWindowPapers(db, new Date(now.getTime() - 86_400_000), now)]);
-  const sections = createMatcher({ papers, lists, now }).match(
-    lists.slice(0, 3).map((l) => l.id),
-    { start: new Date(0), end: now },
-  );
+  const { sections } = planReader(createMatcher({ papers, now }), new Map(lists.map((l) => [l.id, l])), {
+    listIds: lists.slice(0, 3).map((l) => l.id),
+    interests: NO_INTERESTS,
+    frequency: 'daily',
+    papersPerEmail: 15,
+  });
   const renderer = createDigestRenderer(await loadDigestTemplate(), config);
   const group = renderer.renderGroup({ period: '2026-11-12', sections, papers: new Map(papers.map((p) => [p.id, p])) });
   const links = { view: `${config.publicUrl}/digests/1?t=x`, preferences: `${config.publicUrl}/preferences/x`, unsubscribe: `${config.publicUrl}/unsubscribe/x` };
@@ -115,15 +118,15 @@ function runChild(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = 
   const child = spawn(process.execPath, [...nodeFlags, ...TSX, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   let vmHwmMB = 0;
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  const timer = setInterval(async () => {
-    try {
-      const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-      const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      vmHwmMB = Math.max(vmHwmMB, kb / 1024);
-    } catch {
-      // exited, or not Linux
-    }
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const timer = setInterval(() => {
+    readFile(`/proc/${child.pid}/status`, 'utf8').then(
+      (status) => {
+        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+        vmHwmMB = Math.max(vmHwmMB, kb / 1024);
+      },
+      () => undefined, // exited, or not Linux
+    );
   }, 100);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {

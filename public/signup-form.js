@@ -4,10 +4,10 @@
   'use strict';
   var zone = document.getElementById('timezone');
   if (zone && zone.getAttribute('data-default') === 'true') {
-    var browserZone = '';
+    var browserZone;
     try {
       browserZone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
-    } catch (e) {
+    } catch {
       browserZone = '';
     }
     if (browserZone) {

@@ -244,7 +244,7 @@ function loadSeed(seedDir: string) {
     }
     return { title: rec.title, arxivId: id, source: rec.source ?? null };
   });
-  return { page, titles: titles as string[], ids: records };
+  return { page, titles: titles, ids: records };
 }
 
 function toHfItems(papers: readonly ParsedPaper[], ids: readonly IdRecord[], pageDate: string) {

@@ -24,10 +24,6 @@ const url = (protocols: string[]) =>
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
-const bool = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => ['true', '1', 'yes'].includes(value));
-
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -37,10 +33,15 @@ const schema = z.object({
   MAIL_FROM: z.string().trim().min(3).max(200).regex(/^[^\r\n]+$/, 'must be one line').default('Paperboy <digest@localhost>'),
   /// Address the List-Unsubscribe mailto points at.
   UNSUBSCRIBE_MAILTO: z.string().trim().email().default('unsubscribe@localhost'),
+  /// Defaults to http://localhost:$PORT, so links follow the port the server listens on.
   PUBLIC_URL: url(['http:', 'https:'])
-    .default('http://localhost:3000')
-    .transform((value) => value.replace(/\/+$/, '')),
+    .optional()
+    .transform((value) => value?.replace(/\/+$/, '')),
   PORT: int(1, 65535).default(3000),
+  /// How long start, serve and worker wait for Postgres before giving up.
+  STARTUP_WAIT_SECONDS: int(0, 3600).default(30),
+  /// The demo's own inbox web page (0: any free port).
+  DEMO_INBOX_PORT: int(0, 65535).default(8025),
   /// Trust X-Forwarded-For from this many proxies (for per-IP rate limits).
   TRUST_PROXY: int(0, 10).default(0),
   SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -113,6 +114,8 @@ export interface Config {
   unsubscribeMailto: string;
   publicUrl: string;
   port: number;
+  demoInboxPort: number;
+  startupWaitSeconds: number;
   trustProxy: number;
   secretKey: string;
   adminToken: string;
@@ -177,8 +180,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
     unsubscribeMailto: e.UNSUBSCRIBE_MAILTO,
-    publicUrl: e.PUBLIC_URL,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     port: e.PORT,
+    demoInboxPort: e.DEMO_INBOX_PORT,
+    startupWaitSeconds: e.STARTUP_WAIT_SECONDS,
     trustProxy: e.TRUST_PROXY,
     secretKey: secrets.SECRET_KEY,
     adminToken: secrets.ADMIN_TOKEN,
@@ -262,7 +267,7 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Refuses settings that would send mail that bounces or is junked; returns what only deserves a warning. */
 function productionChecks(e: Parsed): string[] {
-  const publicUrl = new URL(e.PUBLIC_URL);
+  const publicUrl = new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
   if (publicUrl.protocol === 'http:' && !LOOPBACK.test(publicUrl.hostname)) {
     refuse('PUBLIC_URL: must be https in production (http only for a loopback host); set PUBLIC_URL=https://<your domain>');
   }

@@ -2,7 +2,7 @@
 // down. Entry points (serve, worker, CLI commands) start from here.
 import type { Config } from './config.js';
 import { createDb, type Db } from './db.js';
-import { createLogger, type Logger } from './logger.js';
+import { createLogger, logErrorsEvery, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRedis, type Redis } from './redis.js';
 import { closeQueues, createQueues, type Queues } from './jobs/queues.js';
@@ -26,9 +26,9 @@ export interface Context {
 
 export function createContext(config: Config, overrides: { logger?: Logger } = {}): Context {
   const logger = overrides.logger ?? createLogger(config.logLevel);
-  const db = createDb(config.databaseUrl);
-  const redis = createRedis(config.redisUrl, 'command');
-  const queues = createQueues(redis, config.queuePrefix);
+  const db = createDb(config.databaseUrl, { onError: logErrorsEvery(logger, 'postgres_error') });
+  const redis = createRedis(config.redisUrl, 'command', logErrorsEvery(logger, 'redis_error'));
+  const queues = createQueues(redis, config.queuePrefix, logErrorsEvery(logger, 'queue_error'));
   const metrics = createMetrics();
   const relays = config.deliverability;
   const mailer = createMailTransport({

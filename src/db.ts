@@ -7,11 +7,12 @@ export { Prisma } from './generated/prisma/client.js';
 
 const pools = new WeakMap<Db, pg.Pool>();
 
-export function createDb(databaseUrl: string, options: { max?: number } = {}): Db {
+export function createDb(databaseUrl: string, options: { max?: number; onError?: (error: Error) => void } = {}): Db {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.max ?? 10 });
   // Prisma listens for idle-client errors once it connects; until then a
-  // dropped idle connection must not crash the process.
-  pool.on('error', () => {});
+  // dropped idle connection must not crash the process. The composition
+  // root passes a rate-limited logger; one-shot commands need none.
+  pool.on('error', options.onError ?? (() => undefined));
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);
   return db;
@@ -32,7 +33,7 @@ export function uniqueViolation(error: unknown): string | undefined {
   const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: unknown } } } };
   if (e.code !== 'P2002') return undefined;
   const constraint = e.meta?.driverAdapterError?.cause?.constraint;
-  if (constraint && typeof constraint === 'object' && 'index' in constraint) return String((constraint as { index: unknown }).index);
+  if (constraint && typeof constraint === 'object' && 'index' in constraint) return String((constraint).index);
   if (typeof constraint === 'string') return constraint;
   return JSON.stringify(constraint ?? e.meta?.target ?? 'unique');
 }

@@ -18,6 +18,32 @@ export function createLogger(level: string, destination?: pino.DestinationStream
   return pino({ level, redact: { paths: REDACT, censor: '[redacted]' }, base: undefined }, destination);
 }
 
+/**
+ * An 'error' event listener for connections that reconnect by themselves
+ * (pg pool, ioredis, BullMQ queues): an outage is logged once, then at most
+ * once per interval with how many errors were not logged, instead of a line
+ * per retry or, worse, nothing.
+ */
+export function logErrorsEvery(
+  logger: Logger,
+  event: string,
+  intervalMs = 60_000,
+  clock: () => number = Date.now,
+): (error: Error) => void {
+  let lastLogged = -Infinity;
+  let suppressed = 0;
+  return (error) => {
+    const now = clock();
+    if (now - lastLogged < intervalMs) {
+      suppressed += 1;
+      return;
+    }
+    logger.warn({ event, err: error.message, suppressed }, 'connection error');
+    lastLogged = now;
+    suppressed = 0;
+  };
+}
+
 /** Logs an address at info level without giving it away: "j***@example.org". */
 export function maskEmail(email: string): string {
   const at = email.lastIndexOf('@');

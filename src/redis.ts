@@ -10,7 +10,7 @@ export type { Redis };
  * - "worker": BullMQ workers block on Redis and must wait out outages, so
  *   requests retry forever (BullMQ requires maxRetriesPerRequest: null).
  */
-export function createRedis(url: string, role: 'command' | 'worker'): Redis {
+export function createRedis(url: string, role: 'command' | 'worker', onError: (error: Error) => void = () => undefined): Redis {
   const common = {
     lazyConnect: false,
     connectTimeout: 2000,
@@ -21,9 +21,10 @@ export function createRedis(url: string, role: 'command' | 'worker'): Redis {
     role === 'worker'
       ? new Redis(url, { ...common, maxRetriesPerRequest: null, enableReadyCheck: true })
       : new Redis(url, { ...common, maxRetriesPerRequest: 1, enableOfflineQueue: false });
-  // Errors are reported through readiness checks and failing calls; an
-  // unhandled 'error' event would otherwise crash the process.
-  redis.on('error', () => {});
+  // Errors also surface through readiness checks and failing calls; an
+  // unhandled 'error' event would crash the process. Long-running processes
+  // pass a rate-limited logger (logErrorsEvery).
+  redis.on('error', onError);
   return redis;
 }
 

@@ -91,6 +91,11 @@ describe('loadConfig', () => {
   it('strips a trailing slash from PUBLIC_URL so links are built one way', () => {
     expect(loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'https://papers.example.org/' }).publicUrl).toBe('https://papers.example.org');
   });
+
+  it('points PUBLIC_URL at PORT when it is not set, so links follow the port', () => {
+    expect(loadConfig({ NODE_ENV: 'development', PORT: '3401' }).publicUrl).toBe('http://localhost:3401');
+    expect(loadConfig({ NODE_ENV: 'development', PORT: '3401', PUBLIC_URL: 'https://papers.example.org' }).publicUrl).toBe('https://papers.example.org');
+  });
 });
 
 describe('paperboy start with bad configuration', () => {

@@ -3,6 +3,8 @@
 // ids, best first, leaving out papers it would not send at all.
 import type { BenchPaper, Profile } from './dataset.js';
 import { rankBySubstringRule } from './substring-baseline.js';
+import { createMatcher } from '../../src/digest/matcher.js';
+import { rankForReader } from '../../src/digest/reader-digest.js';
 
 export interface RankRequest {
   profile: Profile;
@@ -27,16 +29,20 @@ export interface PendingRanker {
 export const substringRanker: Ranker = {
   name: 'substring',
   description: "today's rule: include phrases as list keywords (substring test after plural folding) OR categories; ranked by upvotes, relevance only breaks ties; exclusions and authors ignored",
-  rank: async ({ profile, candidates }) => rankBySubstringRule(profile.interests, candidates),
+  rank: ({ profile, candidates }) => Promise.resolve(rankBySubstringRule(profile.interests, candidates)),
 };
 
-// To plug in the new matcher (issue #11 item 2): a Ranker that builds the
-// reader's interests as the matcher takes them, matches `candidates`, and
-// returns the ids in the matcher's order. Ratings are not its input.
-export const matcherRanker: PendingRanker = {
+/** The digest's own matcher and ranking (src/digest/reader-digest.ts rankForReader) over the reader's interests. */
+export const matcherRanker: Ranker = {
   name: 'matcher',
-  description: 'the new stemmed, phrase-aware matcher over reader interests (include, exclude, categories, authors)',
-  pending: 'src/digest matcher with reader interests is not on this branch yet; plug it in at bench/relevance/rankers.ts',
+  description: 'the new stemmed, phrase-aware matcher over reader interests (include, exclude, categories, authors), ranked by relevance × log2(2 + upvotes)',
+  rank: async ({ profile, candidates }) => {
+    // One instant for every paper: the data set has no first-seen times, so popularity is plain upvotes.
+    const now = new Date();
+    const papers = candidates.map((p, i) => ({ ...p, id: i + 1, keywords: [], firstSeenAt: now, hidden: false }));
+    const ranked = rankForReader(createMatcher({ papers, now }), [], { listIds: [], interests: profile.interests });
+    return ranked.map((r) => candidates[r.paperId - 1]!.id);
+  },
 };
 
 // To plug in the learned ranking (issue #11 item 6): a Ranker calling

@@ -3,6 +3,8 @@
 import type { Db } from '../db.js';
 import { countRatings } from '../digest/rating-repo.js';
 import type { Frequency, SubscriberStatus } from '../generated/prisma/client.js';
+import type { Interests } from '../digest/matcher.js';
+import { interestColumns } from '../subscriptions/interests.js';
 import { resolveLists } from '../subscriptions/save-subscriber.js';
 import { confirmSubscriptions, recordConsent, replaceSubscriptions } from '../subscriptions/subscriber-repo.js';
 import { findSubscriberSummary, type SubscriberSummary } from './subscriber-search.js';
@@ -19,6 +21,9 @@ export interface SubscriberPatch {
   sendHour?: number;
   frequency?: Frequency;
   weekday?: number;
+  papersPerEmail?: number;
+  /** Replaces all four parts; one left out of the object becomes empty. */
+  interests?: Interests;
 }
 
 /** Who made an admin change, kept in the consent record. */
@@ -82,6 +87,8 @@ export async function updateSubscriber(db: Db, id: number, patch: SubscriberPatc
         sendHour: patch.sendHour,
         frequency: patch.frequency,
         weekday: patch.weekday,
+        papersPerEmail: patch.papersPerEmail,
+        ...interestColumns(patch.interests),
         status: patch.status,
         ...(changesStatus && status === 'active' ? { unsubscribedAt: null } : {}),
         ...(changesStatus && status === 'unsubscribed' ? { unsubscribedAt: now } : {}),

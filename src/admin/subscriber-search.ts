@@ -5,6 +5,7 @@
 // and a 100,000-row export allocates one flat row per subscriber instead of
 // Prisma's nested relation objects.
 import { Prisma, type Db } from '../db.js';
+import type { Interests } from '../digest/matcher.js';
 import type { Frequency, SubscriberStatus } from '../generated/prisma/client.js';
 
 export interface SubscriberFilter {
@@ -23,6 +24,8 @@ export interface SubscriberSummary {
   sendHour: number;
   frequency: Frequency;
   weekday: number;
+  papersPerEmail: number;
+  interests: Interests;
   /** List slugs, in list order. */
   lists: string[];
   createdAt: Date;
@@ -53,13 +56,16 @@ async function selectSummaries(db: Db, where: Prisma.Sql, limit: number): Promis
   // those rows are joined to their lists.
   return db.$queryRaw<SubscriberSummary[]>`
     SELECT p.id, p.email, p.status::text AS status, p.timezone, p."sendHour", p.frequency::text AS frequency, p.weekday,
+           p."papersPerEmail",
+           json_build_object('include', p."interestInclude", 'exclude', p."interestExclude",
+                             'categories', p."interestCategories", 'authors', p."interestAuthors") AS interests,
            coalesce(array_agg(l.slug ORDER BY l.id) FILTER (WHERE l.id IS NOT NULL), '{}') AS lists,
            p."createdAt", p."confirmedAt", p."unsubscribedAt", p."bounceCount"
       FROM (SELECT * FROM "Subscriber" s ${where} ORDER BY s.id LIMIT ${limit}) p
       LEFT JOIN "Subscription" sub ON sub."subscriberId" = p.id
       LEFT JOIN "List" l ON l.id = sub."listId"
-     GROUP BY p.id, p.email, p.status, p.timezone, p."sendHour", p.frequency, p.weekday,
-              p."createdAt", p."confirmedAt", p."unsubscribedAt", p."bounceCount"
+     GROUP BY p.id, p.email, p.status, p.timezone, p."sendHour", p.frequency, p.weekday, p."papersPerEmail",
+              p."interestInclude", p."interestExclude", p."interestCategories", p."interestAuthors", p."createdAt", p."confirmedAt", p."unsubscribedAt", p."bounceCount"
      ORDER BY p.id`;
 }
 

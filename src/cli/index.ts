@@ -1,64 +1,46 @@
-// The `paperboy` command: one table of subcommands, each a small function.
-import { loadConfig, ConfigError, type Config } from '../config.js';
-import { createContext } from '../context.js';
-import { applyMigrations } from '../migrations/apply-migrations.js';
-import { runIngestCommand } from './ingest.js';
-import { runDigestCommand } from './digest.js';
-import { runTokenCommand } from './token.js';
-import { runDemo } from '../demo/run-demo.js';
-import { runUntilSignal, startInbound, startServer, startWorker } from './run.js';
+// The `paperboy` command: one table of subcommands, each loaded only when it
+// runs, so `--help` and usage errors answer without compiling or loading the
+// rest of the app.
+import type { Config } from '../config.js';
+import { COMMAND_HELP, commandUsage, overallUsage, type CommandName } from './usage.js';
 
-interface Command {
-  summary: string;
-  run(args: string[], config: Config): Promise<void>;
-}
+type Run = (args: string[], config: Config) => Promise<void>;
 
-const COMMANDS: Record<string, Command> = {
-  migrate: {
-    summary: 'apply database migrations (works offline)',
-    async run(_args, config) {
-      const { applied } = await applyMigrations({ databaseUrl: config.databaseUrl });
-      console.log(JSON.stringify({ applied }));
-    },
-  },
-  start: {
-    summary: 'API server, workers, schedulers and the inbound SMTP listener in one process',
-    run: (_args, config) => runUntilSignal(createContext(config), [startServer, startWorker, startInbound]),
-  },
-  serve: {
-    summary: 'API server only',
-    run: (_args, config) => runUntilSignal(createContext(config), [startServer]),
-  },
-  worker: {
-    summary: 'workers and schedulers only (run as many as you like)',
-    run: (_args, config) => runUntilSignal(createContext(config), [startWorker]),
-  },
-  inbound: {
-    summary: 'SMTP listener on INBOUND_SMTP_PORT for bounces, complaints and mailto unsubscribes',
-    run: (_args, config) => runUntilSignal(createContext(config), [startInbound]),
-  },
-  ingest: {
-    summary: 'fetch papers: --source hf|arxiv|file [--date D] [--query Q] [--file PATH]; prints a JSON summary',
-    run: runIngestCommand,
-  },
-  digest: { summary: 'plan and send a period: --date YYYY-MM-DD [--dry-run]; waits, prints a JSON summary', run: runDigestCommand },
-  demo: { summary: 'set up, ingest the sample, send a demo digest, then serve (--once: exit after the digest)', run: runDemo },
-  token: { summary: 'admin API tokens: create --name NAME (prints it once) | list [--all] | revoke --id N', run: runTokenCommand },
+const COMMANDS: Record<CommandName, () => Promise<Run>> = {
+  migrate: () => import('./migrate.js').then((m) => m.runMigrateCommand),
+  start: () => import('./run.js').then((m) => m.runStartCommand),
+  serve: () => import('./run.js').then((m) => m.runServeCommand),
+  worker: () => import('./run.js').then((m) => m.runWorkerCommand),
+  inbound: () => import('./run.js').then((m) => m.runInboundCommand),
+  ingest: () => import('./ingest.js').then((m) => m.runIngestCommand),
+  digest: () => import('./digest.js').then((m) => m.runDigestCommand),
+  import: () => import('./import.js').then((m) => m.runImportCommand),
+  demo: () => import('../demo/run-demo.js').then((m) => m.runDemo),
+  token: () => import('./token.js').then((m) => m.runTokenCommand),
 };
 
-function usage(): string {
-  const rows = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `Usage: paperboy <command> [options]\n\nCommands:\n${rows.join('\n')}\n`;
-}
+const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';
+const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
 
 export async function main(argv: string[]): Promise<void> {
   const [name, ...args] = argv;
-  const command = name ? COMMANDS[name] : undefined;
-  if (!command) {
-    process.stderr.write(usage());
-    process.exitCode = name && name !== 'help' && name !== '--help' ? 2 : 0;
+  if (name === undefined || isHelp(name) || name === 'help') {
+    const topic = name === 'help' ? args[0] : undefined;
+    if (topic && isCommand(topic)) process.stdout.write(commandUsage(topic));
+    else process.stdout.write(overallUsage());
     return;
   }
+  if (!isCommand(name)) {
+    process.stderr.write(`paperboy: unknown command "${name}"\n\n${overallUsage()}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.some(isHelp)) {
+    process.stdout.write(`${COMMAND_HELP[name].summary}\n\n${commandUsage(name)}`);
+    return;
+  }
+  // Loaded here, not at the top: zod is most of what `--help` would wait for.
+  const { loadConfig, ConfigError } = await import('../config.js');
   let config: Config;
   try {
     config = loadConfig();
@@ -69,10 +51,12 @@ export async function main(argv: string[]): Promise<void> {
     }
     throw error;
   }
-  await command.run(args, config);
+  const run = await COMMANDS[name]();
+  await run(args, config);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  process.stderr.write(`paperboy: ${error instanceof Error ? error.message : String(error)}\n`);
-  process.exit(1);
+main(process.argv.slice(2)).catch(async (error: unknown) => {
+  const { CliError, describeError } = await import('./preflight.js');
+  process.stderr.write(`paperboy: ${describeError(error)}\n`);
+  process.exit(error instanceof CliError ? error.exitCode : 1);
 });

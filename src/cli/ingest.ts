@@ -1,6 +1,7 @@
-// `paperboy ingest --source hf|arxiv|file [--date D] [--query Q] [--file PATH]
-// [--limit N]`: one ingest run; prints its JSON summary on stdout, logs on
-// stderr, and exits 1 when the run failed (2 for a usage error).
+// `paperboy ingest --source hf|arxiv|file [--period D] [--query Q] [--file
+// PATH] [--limit N]`: one ingest run; prints its JSON summary on stdout, logs
+// and the progress bar on stderr, and exits 1 when the run failed (2 for a
+// usage error).
 import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { Config } from '../config.js';
@@ -8,8 +9,9 @@ import { createDb } from '../db.js';
 import { createLogger } from '../logger.js';
 import { IngestError } from '../papers/ingest-error.js';
 import { ingestPapers, type IngestRequest } from '../papers/ingest.js';
-
-const USAGE = 'Usage: paperboy ingest --source hf|arxiv|file [--date YYYY-MM-DD] [--query ARXIV_QUERY] [--file PATH] [--limit N]\n  --limit: most arXiv results to read (default 100)';
+import { checkPostgres } from './preflight.js';
+import { createProgress } from './progress.js';
+import { usageError } from './usage.js';
 
 /** The request the flags describe, or a usage error message. */
 export function parseIngestArgs(args: string[]): IngestRequest | string {
@@ -20,6 +22,7 @@ export function parseIngestArgs(args: string[]): IngestRequest | string {
       strict: true,
       options: {
         source: { type: 'string' },
+        period: { type: 'string' },
         date: { type: 'string' },
         query: { type: 'string' },
         file: { type: 'string' },
@@ -29,12 +32,14 @@ export function parseIngestArgs(args: string[]): IngestRequest | string {
   } catch (error) {
     return (error as Error).message;
   }
+  if (values.period !== undefined && values.date !== undefined) return '--date is an alias of --period: give one';
+  const period = values.period ?? values.date;
   const limit = values.limit === undefined ? undefined : Number(values.limit);
   if (limit !== undefined && !(Number.isInteger(limit) && limit > 0)) return '--limit must be a positive integer';
   switch (values.source) {
     case 'hf':
       if (limit !== undefined) return '--limit applies to --source arxiv (a daily page is read whole)';
-      return { source: 'hf', date: values.date };
+      return { source: 'hf', date: period };
     case 'arxiv':
       return { source: 'arxiv', query: values.query, maxResults: limit };
     case 'file':
@@ -46,17 +51,18 @@ export function parseIngestArgs(args: string[]): IngestRequest | string {
 
 export async function runIngestCommand(args: string[], config: Config): Promise<void> {
   const request = parseIngestArgs(args);
-  if (typeof request === 'string') {
-    process.stderr.write(`paperboy ingest: ${request}\n${USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
+  if (typeof request === 'string') return usageError('ingest', request);
+  await checkPostgres(config);
   // Only Postgres is needed: an offline file ingest works with Redis down.
   // Logs go to stderr so stdout holds nothing but the summary.
   const db = createDb(config.databaseUrl, { max: 2 });
   const logger = createLogger(config.logLevel, pino.destination(2));
+  const progress = createProgress(`ingest ${request.source}`);
+  progress.update(0, 2, 'reading');
   try {
-    const summary = await ingestPapers({ db, config, logger }, request);
+    const summary = await ingestPapers({ db, config, logger, onRead: (n) => progress.update(1, 2, `storing ${n} papers`) }, request);
+    progress.update(2, 2, 'done');
+    progress.stop();
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } catch (error) {
     if (!(error instanceof IngestError)) throw error;
@@ -64,6 +70,7 @@ export async function runIngestCommand(args: string[], config: Config): Promise<
     process.stderr.write(`paperboy ingest: ${error.message}\n`);
     process.exitCode = 1;
   } finally {
+    progress.stop();
     await db.$disconnect();
   }
 }

@@ -1,6 +1,8 @@
 // serve, worker and start: the long-running entry points.
 import type { Server } from 'node:http';
-import type { Context } from '../context.js';
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.js';
+import { createContext, type Context } from '../context.js';
 import { createApp } from '../http/app.js';
 import { waitForRedis } from '../redis.js';
 import { PROCESSORS } from '../jobs/processors.js';
@@ -11,6 +13,8 @@ import { startOutboxPoller } from '../subscriptions/confirmation-outbox.js';
 import { startInboundServer } from '../inbound/inbound-server.js';
 import { onShutdown } from './lifecycle.js';
 import { startWorkerPool } from './worker-pool.js';
+import { checkPostgres } from './preflight.js';
+import { usageError, type CommandName } from './usage.js';
 
 export interface Stoppable {
   stop(): Promise<void>;
@@ -68,3 +72,23 @@ export async function runUntilSignal(ctx: Context, parts: Array<(ctx: Context) =
     await ctx.close();
   });
 }
+
+/**
+ * A long-running command: Postgres must answer within STARTUP_WAIT_SECONDS
+ * (containers often start before their database), or the process exits 1
+ * with a message naming it, instead of listening while every job fails.
+ */
+async function runLongLived(name: CommandName, args: string[], config: Config, parts: Array<(ctx: Context) => Promise<Stoppable>>): Promise<void> {
+  try {
+    parseArgs({ args, strict: true, options: {} });
+  } catch (error) {
+    return usageError(name, (error as Error).message);
+  }
+  await checkPostgres(config, { waitMs: config.startupWaitSeconds * 1000 });
+  await runUntilSignal(createContext(config), parts);
+}
+
+export const runStartCommand = (args: string[], config: Config) => runLongLived('start', args, config, [startServer, startWorker, startInbound]);
+export const runServeCommand = (args: string[], config: Config) => runLongLived('serve', args, config, [startServer]);
+export const runWorkerCommand = (args: string[], config: Config) => runLongLived('worker', args, config, [startWorker]);
+export const runInboundCommand = (args: string[], config: Config) => runLongLived('inbound', args, config, [startInbound]);

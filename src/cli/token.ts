@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } from '../admin/admin-tokens.js';
 import type { Config } from '../config.js';
 import { createDb } from '../db.js';
+import { checkPostgres } from './preflight.js';
 
 const USAGE = 'Usage: paperboy token create --name NAME | token list [--all] | token revoke --id N';
 
@@ -50,6 +51,7 @@ export async function runTokenCommand(args: string[], config: Config): Promise<v
 
 /** Only Postgres is needed: no Redis or SMTP connection to wait for or close. */
 async function withDb(config: Config, fn: (db: ReturnType<typeof createDb>) => Promise<void>): Promise<void> {
+  await checkPostgres(config);
   const db = createDb(config.databaseUrl, { max: 1 });
   try {
     await fn(db);

@@ -1,7 +1,10 @@
 // `npm run demo`: migrate, ingest the sample papers, create the default
 // lists, subscribe a demo reader, send today's digest, print where to read
-// it, then keep serving (or exit with --once).
+// it, then keep serving (or exit with --once). It speaks in plain lines on
+// stdout; log lines (stderr) are shown only with --verbose.
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { createContext, type Context } from '../context.js';
 import { currentPeriod } from '../digest/period.js';
@@ -12,16 +15,17 @@ import { applyMigrations } from '../migrations/apply-migrations.js';
 import { ingestPapers } from '../papers/ingest.js';
 import { digestViewLink } from '../subscriptions/links.js';
 import { saveSubscriber } from '../subscriptions/save-subscriber.js';
+import { checkPostgres, maskUrl } from '../cli/preflight.js';
 import { runUntilSignal, startServer, startWorker } from '../cli/run.js';
+import { usageError } from '../cli/usage.js';
 import { ensureDefaultLists } from './default-lists.js';
 import { startInbox, type Inbox } from './inbox.js';
 
 export const SAMPLE_PAPERS = fileURLToPath(new URL('../../data/sample/daily-papers.json', import.meta.url));
 export const DEMO_READER = 'reader@example.com';
 const INBOX_FOLDER = 'demo-output';
-const INBOX_WEB_PORT = 8025;
 
-const say = (line: string) => process.stderr.write(`${line}\n`);
+const say = (line: string) => process.stdout.write(`${line}\n`);
 
 async function smtpReachable(config: Config): Promise<boolean> {
   const probe = createMailTransport({ smtpUrl: config.smtpUrl, poolSize: 1, ratePerSecond: 0 });
@@ -38,19 +42,21 @@ async function smtpReachable(config: Config): Promise<boolean> {
 /** Uses the SMTP relay at SMTP_URL when one answers; else opens an inbox on its port. */
 async function prepareMail(config: Config): Promise<Inbox | undefined> {
   if (await smtpReachable(config)) {
-    say(`Mail goes to the SMTP server at ${config.smtpUrl}.`);
+    say(`Mail goes to the SMTP server at ${maskUrl(config.smtpUrl)}: read the demo's mail there.`);
     return undefined;
   }
   const url = new URL(config.smtpUrl);
   if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(url.hostname)) {
     throw new Error(`SMTP_URL ${url.host} does not answer; the demo only starts its own inbox on this machine`);
   }
+  // A busy DEMO_INBOX_PORT is no reason to stop the demo: any free port will do, and it is printed.
   const inbox = await startInbox({
     smtpPort: Number(url.port || 25),
-    webPort: INBOX_WEB_PORT,
+    webPort: config.demoInboxPort,
     folder: INBOX_FOLDER,
   }).catch(() => startInbox({ smtpPort: Number(url.port || 25), webPort: 0, folder: INBOX_FOLDER }));
-  say(`No SMTP server at ${config.smtpUrl}: started the demo inbox there (web: ${inbox.webUrl}).`);
+  say(`No SMTP server at ${maskUrl(config.smtpUrl)}: the demo inbox took its place.`);
+  say(`Read the demo's mail at ${inbox.webUrl} (also saved under ${INBOX_FOLDER}/).`);
   return inbox;
 }
 
@@ -78,11 +84,18 @@ async function sendDemoDigest(ctx: Context): Promise<void> {
 }
 
 export async function runDemo(args: string[], config: Config): Promise<void> {
-  const once = args.includes('--once');
+  let flags;
+  try {
+    ({ values: flags } = parseArgs({ args, strict: true, options: { once: { type: 'boolean' }, verbose: { type: 'boolean' } } }));
+  } catch (error) {
+    return usageError('demo', (error as Error).message);
+  }
+  const once = flags.once ?? false;
+  await checkPostgres(config, { allowMissingDatabase: true, requireMigrated: false });
   const { applied } = await applyMigrations({ databaseUrl: config.databaseUrl });
   say(`Database ready (${applied.length} migrations applied).`);
   const inbox = await prepareMail(config);
-  const ctx = createContext(config, { logger: createLogger(config.logLevel) });
+  const ctx = createContext(config, { logger: createLogger(flags.verbose ? config.logLevel : 'warn', pino.destination(2)) });
   await sendDemoDigest(ctx);
   if (inbox) {
     for (const m of inbox.messages) say(`  inbox: ${m.subject} → ${m.htmlPath} (${inbox.webUrl}/messages/${m.id})`);

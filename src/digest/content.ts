@@ -1,7 +1,9 @@
 // What a digest is made of, loaded once per planning run or send batch:
 // lists, papers, and the sections of an already planned delivery.
 import type { Db } from '../db.js';
-import { createMatcher, type MatchList, type MatchPaper, type Section } from './matcher.js';
+import { createMatcher, NO_INTERESTS, type Interests, type Matcher, type MatchList, type MatchPaper } from './matcher.js';
+import type { Frequency } from './ranking.js';
+import { arrangeLayout, planReader, type DeliveryLayout, type Section } from './reader-digest.js';
 import type { DigestPaper } from './renderer.js';
 
 export type ContentPaper = MatchPaper & DigestPaper;
@@ -27,12 +29,12 @@ const PAPER_FIELDS = {
 
 export async function loadLists(db: Db): Promise<MatchList[]> {
   return db.list.findMany({
-    select: { id: true, name: true, keywords: true, categories: true, minUpvotes: true, maxPapers: true },
+    select: { id: true, name: true, keywords: true, categories: true, exclude: true, authors: true, minUpvotes: true, maxPapers: true },
     orderBy: { id: 'asc' },
   });
 }
 
-/** Papers first seen in (start, end], hidden ones left out. */
+/** Papers first seen in (start, end], hidden ones left out: a planning run's candidates. */
 export async function loadWindowPapers(db: Db, start: Date, end: Date): Promise<ContentPaper[]> {
   return db.paper.findMany({
     where: { firstSeenAt: { gt: start, lte: end }, hidden: false },
@@ -45,51 +47,70 @@ export async function loadPapersById(db: Db, ids: number[]): Promise<ContentPape
   return db.paper.findMany({ where: { id: { in: ids } }, select: PAPER_FIELDS });
 }
 
-const BEGINNING = new Date(0);
-const END = new Date(8.64e15);
-
-/**
- * The sections of a planned delivery from its stored paper ids: the same
- * matcher over exactly those papers, so the result equals what was planned
- * unless a list rule or upvotes changed in between. A paper that then fits
- * no section is still sent, in the section of a list it matches or the last
- * one: what was planned (Delivery.paperIds) is what goes out. Papers hidden
- * since planning are dropped.
- */
-export function arrangeSections(input: {
-  papers: Map<number, ContentPaper>;
-  lists: MatchList[];
-  listIds: number[];
-  paperIds: number[];
-  asOf: Date;
-}): Section[] {
-  const chosen = input.paperIds.map((id) => input.papers.get(id)).filter((p): p is ContentPaper => !!p && !p.hidden);
-  const own = input.lists.filter((l) => input.listIds.includes(l.id));
-  const uncapped = own.map((l) => ({ ...l, maxPapers: Number.MAX_SAFE_INTEGER }));
-  const sections = createMatcher({ papers: chosen, lists: own, now: input.asOf }).match(input.listIds, { start: BEGINNING, end: END });
-  const placed = new Set(sections.flatMap((s) => s.cards.map((c) => c.paperId)));
-  const leftovers = chosen.filter((p) => !placed.has(p.id));
-  if (!leftovers.length) return sections;
-  const loose = createMatcher({ papers: leftovers, lists: uncapped, now: input.asOf });
-  for (const paper of leftovers) {
-    const home =
-      uncapped
-        .map((l) => loose.match([l.id], { start: BEGINNING, end: END })[0])
-        .find((s) => s?.cards.some((c) => c.paperId === paper.id)) ?? undefined;
-    const card = home?.cards.find((c) => c.paperId === paper.id);
-    let target = sections.find((s) => s.listId === (home?.listId ?? -1)) ?? sections[sections.length - 1];
-    if (!target) {
-      target = { listId: home?.listId ?? own[0]?.id ?? 0, name: home?.name ?? own[0]?.name ?? 'Papers', cards: [] };
-      sections.push(target);
-    }
-    target.cards.push(
-      card ?? { paperId: paper.id, listId: target.listId, matched: [], alsoIn: [], reason: `Chosen for ${target.name}`, score: 0, relevance: 0 },
-    );
-  }
-  return sections;
+/** A subscriber's interests from its four columns. */
+export function interestsOf(row: { interestInclude: string[]; interestExclude: string[]; interestCategories: string[]; interestAuthors: string[] }): Interests {
+  return { include: row.interestInclude, exclude: row.interestExclude, categories: row.interestCategories, authors: row.interestAuthors };
 }
 
-/** Same lists and same papers: one rendered body serves them all. */
-export function contentKey(listIds: number[], paperIds: number[]): string {
-  return `${[...listIds].sort((a, b) => a - b).join(',')}|${paperIds.join(',')}`;
+export const INTEREST_FIELDS = { interestInclude: true, interestExclude: true, interestCategories: true, interestAuthors: true } as const;
+
+export interface ContentReader {
+  listIds: number[];
+  interests?: Interests;
+  frequency?: Frequency;
+}
+
+/**
+ * The sections of a planned delivery, from its stored layout (see
+ * arrangeLayout). Deliveries planned before layouts existed hold only paper
+ * ids: those are placed again by the same rules, without caps, and a paper
+ * that now fits no section goes in the last one.
+ */
+export function deliverySections(input: {
+  /** A matcher over (at least) these papers at `asOf`; a sender shares one across its emails. */
+  matcher?: Matcher;
+  papers: Map<number, ContentPaper>;
+  lists: MatchList[];
+  reader: ContentReader;
+  paperIds: number[];
+  layout: DeliveryLayout | null;
+  asOf: Date;
+}): Section[] {
+  const chosen = input.paperIds.flatMap((id) => input.papers.get(id) ?? []).filter((p) => !p.hidden);
+  const extra = (input.layout?.moreIds ?? []).flatMap((id) => input.papers.get(id) ?? []);
+  const matcher = input.matcher ?? createMatcher({ papers: [...chosen, ...extra.filter((p) => !input.paperIds.includes(p.id))], now: input.asOf });
+  const lists = new Map(input.lists.map((l) => [l.id, l]));
+  const profile = { listIds: input.reader.listIds, interests: input.reader.interests ?? NO_INTERESTS, frequency: input.reader.frequency ?? 'daily' };
+  const layout = input.layout ?? legacyLayout(input.paperIds, chosen, lists, profile, input.asOf);
+  return arrangeLayout(matcher, lists, profile, layout, (id) => input.papers.get(id)?.title);
+}
+
+function legacyLayout(
+  paperIds: number[],
+  chosen: ContentPaper[],
+  lists: Map<number, MatchList>,
+  profile: { listIds: number[]; interests: Interests; frequency: Frequency },
+  asOf: Date,
+): DeliveryLayout {
+  // The lookback does not apply: these papers were chosen when the delivery was planned.
+  const matcher = createMatcher({ papers: chosen.map((p) => ({ ...p, firstSeenAt: asOf })), now: asOf });
+  const { layout } = planReader(matcher, new Map([...lists].map(([id, l]) => [id, { ...l, maxPapers: Number.MAX_SAFE_INTEGER, minUpvotes: 0 }])), {
+    ...profile,
+    papersPerEmail: Number.MAX_SAFE_INTEGER,
+  });
+  const placed = new Set(layout.sections.flatMap((s) => s.paperIds));
+  const loose = paperIds.filter((id) => !placed.has(id) && chosen.some((p) => p.id === id));
+  if (loose.length) {
+    const last = layout.sections[layout.sections.length - 1];
+    if (last) last.paperIds.push(...loose);
+    else layout.sections.push({ key: profile.listIds[0] ?? 0, paperIds: loose });
+  }
+  return { sections: layout.sections, moreIds: [], moreCount: 0 };
+}
+
+/** Delivery.layout as stored (JSON), or null for deliveries planned before layouts. */
+export function parseLayout(value: unknown): DeliveryLayout | null {
+  if (!value || typeof value !== 'object' || !Array.isArray((value as DeliveryLayout).sections)) return null;
+  const layout = value as DeliveryLayout;
+  return { sections: layout.sections, moreIds: layout.moreIds ?? [], moreCount: layout.moreCount ?? 0 };
 }

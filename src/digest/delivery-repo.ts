@@ -7,6 +7,8 @@ export interface ClaimedDelivery {
   subscriberId: number | null;
   messageId: string;
   paperIds: number[];
+  /** DeliveryLayout JSON; null for deliveries planned before layouts. */
+  layout: unknown;
   attempts: number;
   /** The window end this delivery was planned with. */
   createdAt: Date;
@@ -42,7 +44,7 @@ export async function claimBatch(
        ORDER BY id LIMIT $4
        FOR UPDATE SKIP LOCKED)
      AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
-     RETURNING id, "subscriberId", "messageId", "paperIds", attempts, "createdAt"`,
+     RETURNING id, "subscriberId", "messageId", "paperIds", layout, attempts, "createdAt"`,
     digestId,
     batch,
     leaseSeconds,

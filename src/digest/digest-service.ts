@@ -3,13 +3,16 @@
 // render a sent delivery again.
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
-import { enqueueDigestBatches, enqueueDigestPlan } from '../jobs/digest-queue.js';
+import { enqueueDigestBatches, enqueueDigestPlan, type PlanRun } from '../jobs/digest-queue.js';
 import type { Queues } from '../jobs/queues.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
-import { arrangeSections, loadLists, loadPapersById, loadWindowPapers, type ContentPaper } from './content.js';
+import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
 import { ensureDigest, findDigest, type DigestRow } from './digest-repo.js';
-import { createMatcher, type Section } from './matcher.js';
-import { currentPeriod, isPeriod, periodLengthMs } from './period.js';
+import { createMatcher } from './matcher.js';
+import { currentPeriod, isPeriod } from './period.js';
+import { findSentPaperIds } from './plan-repo.js';
+import { LOOKBACK_DAYS } from './ranking.js';
+import { MORE_KEY, planReader, type DeliveryLayout, type Section } from './reader-digest.js';
 import { createDigestRenderer, loadDigestTemplate, type DigestRenderer } from './renderer.js';
 
 export class DigestActionError extends Error {
@@ -40,11 +43,15 @@ export function getDigestRenderer(config: RendererConfig): Promise<DigestRendere
 }
 
 /** 202-style: the Digest row now, planning and sending in the background. */
-export async function triggerDigest(deps: { db: Db; queues: Pick<Queues, 'digestPlan'> }, period: string): Promise<DigestStatus> {
-  if (!isPeriod(period)) throw new DigestActionError('invalid', 'date must be a real date as YYYY-MM-DD');
+/** The period's digest as it stands, and the planning run this trigger started (or joined). */
+export async function triggerDigest(
+  deps: { db: Db; queues: Pick<Queues, 'digestPlan'> },
+  period: string,
+): Promise<DigestStatus & { run: PlanRun }> {
+  if (!isPeriod(period)) throw new DigestActionError('invalid', 'period must be a real date as YYYY-MM-DD');
   const digest = await ensureDigest(deps.db, period);
-  await enqueueDigestPlan(deps.queues, digest.id, period);
-  return digest;
+  const run = await enqueueDigestPlan(deps.queues, digest.id, period);
+  return { ...digest, run };
 }
 
 export async function getDigestStatus(db: Db, id: number): Promise<DigestStatus | null> {
@@ -69,12 +76,15 @@ export interface DigestPreview {
   html: string | null;
   text: string | null;
   paperIds: number[];
-  sections: Array<{ listId: number; name: string; papers: Array<{ id: number; title: string; reason: string }> }>;
+  sections: Array<{ listId: number | null; kind: Section['kind'] | 'more'; name: string; papers: Array<{ id: number; title: string; reason: string }> }>;
+  /** Matches beyond the subscriber's papersPerEmail. */
+  moreCount: number;
 }
 
 function describe(sections: Section[], papers: Map<number, ContentPaper>): DigestPreview['sections'] {
   return sections.map((s) => ({
     listId: s.listId,
+    kind: s.kind,
     name: s.name,
     papers: s.cards.map((c) => ({ id: c.paperId, title: papers.get(c.paperId)?.title ?? '', reason: c.reason })),
   }));
@@ -92,34 +102,46 @@ export async function previewDigest(
   if (period !== undefined && !isPeriod(period)) throw new DigestActionError('invalid', 'period must be YYYY-MM-DD');
   const subscriber = await deps.db.subscriber.findUnique({
     where: { id: subscriberId },
-    select: { id: true, timezone: true, frequency: true, subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } } },
+    select: {
+      id: true,
+      timezone: true,
+      frequency: true,
+      papersPerEmail: true,
+      ...INTEREST_FIELDS,
+      subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
+    },
   });
   if (!subscriber) throw new DigestActionError('not_found', 'subscriber not found');
   const thePeriod = period ?? currentPeriod(subscriber.timezone);
-  const listIds = subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b);
+  const reader = { listIds: subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b), interests: interestsOf(subscriber), frequency: subscriber.frequency };
   const planned = await deps.db.delivery.findFirst({ where: { subscriberId, digest: { period: thePeriod } } });
   const lists = await loadLists(deps.db);
   let sections: Section[];
   let papers: Map<number, ContentPaper>;
+  let moreCount = 0;
   if (planned) {
-    papers = new Map((await loadPapersById(deps.db, planned.paperIds)).map((p) => [p.id, p]));
-    sections = arrangeSections({ papers, lists, listIds, paperIds: planned.paperIds, asOf: planned.createdAt });
+    const layout = parseLayout(planned.layout);
+    papers = new Map((await loadPapersById(deps.db, [...planned.paperIds, ...layoutExtras(layout)])).map((p) => [p.id, p]));
+    sections = deliverySections({ papers, lists, reader, paperIds: planned.paperIds, layout, asOf: planned.createdAt });
+    moreCount = layout?.moreCount ?? 0;
   } else {
+    // What planning would choose now: the same eligibility (papers sent within the lookback) and ranking.
     const now = new Date();
-    const previous = await deps.db.delivery.findFirst({
-      where: { subscriberId, status: { not: 'failed' } },
-      orderBy: { createdAt: 'desc' },
-      select: { createdAt: true },
-    });
-    const start = previous?.createdAt ?? new Date(now.getTime() - periodLengthMs(subscriber.frequency));
-    const found = await loadWindowPapers(deps.db, start, now);
+    const since = new Date(now.getTime() - LOOKBACK_DAYS[subscriber.frequency] * 86_400_000);
+    const [found, sent] = await Promise.all([loadWindowPapers(deps.db, since, now), findSentPaperIds(deps.db, subscriberId, since)]);
     papers = new Map(found.map((p) => [p.id, p]));
-    sections = createMatcher({ papers: found, lists, now }).match(listIds, { start, end: now });
+    const plan = planReader(createMatcher({ papers: found, now }), new Map(lists.map((l) => [l.id, l])), {
+      ...reader,
+      papersPerEmail: subscriber.papersPerEmail,
+      sent: new Set(sent),
+    });
+    sections = plan.sections;
+    moreCount = plan.layout.moreCount;
   }
-  const base = { subscriberId, period: thePeriod, paperIds: sections.flatMap((s) => s.cards.map((c) => c.paperId)), sections: describe(sections, papers) };
+  const base = { subscriberId, period: thePeriod, paperIds: sections.flatMap((s) => s.cards.map((c) => c.paperId)), sections: describe(sections, papers), moreCount };
   if (!sections.length) return { ...base, subject: null, html: null, text: null };
   const renderer = await getDigestRenderer(deps.config);
-  const group = renderer.renderGroup({ period: thePeriod, sections, papers });
+  const group = renderer.renderGroup({ period: thePeriod, sections, papers, moreCount });
   const links = subscriberLinks(deps.config, subscriberId);
   const view = planned ? digestViewLink(deps.config, subscriberId, planned.id) : links.preferences;
   return { ...base, ...renderer.fillLinks(group, { view, preferences: links.preferences, unsubscribe: links.unsubscribe }) };
@@ -135,19 +157,33 @@ export async function renderDeliveryView(
   if (!delivery || delivery.subscriberId !== subscriberId || !delivery.paperIds.length) return null;
   const subscriber = await deps.db.subscriber.findUnique({
     where: { id: subscriberId },
-    select: { subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } } },
+    select: { frequency: true, ...INTEREST_FIELDS, subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } } },
   });
   if (!subscriber) return null;
-  const [lists, found] = await Promise.all([loadLists(deps.db), loadPapersById(deps.db, delivery.paperIds)]);
+  const layout = parseLayout(delivery.layout);
+  const [lists, found] = await Promise.all([loadLists(deps.db), loadPapersById(deps.db, [...delivery.paperIds, ...layoutExtras(layout)])]);
   const papers = new Map(found.map((p) => [p.id, p]));
-  const listIds = subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b);
-  const sections = arrangeSections({ papers, lists, listIds, paperIds: delivery.paperIds, asOf: delivery.createdAt });
+  const reader = { listIds: subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b), interests: interestsOf(subscriber), frequency: subscriber.frequency };
+  const sections = deliverySections({ papers, lists, reader, paperIds: delivery.paperIds, layout, asOf: delivery.createdAt });
   if (!sections.length) return null;
+  // The web view shows every match, also those beyond the email's papersPerEmail.
+  const more = (layout?.moreIds ?? []).filter((id) => papers.get(id) && !papers.get(id)!.hidden);
+  if (more.length) sections.push(moreSection(more));
   const renderer = await getDigestRenderer(deps.config);
   const group = renderer.renderGroup({ period: delivery.digest.period, sections, papers });
   const links = subscriberLinks(deps.config, subscriberId);
   const filled = renderer.fillLinks(group, { view: digestViewLink(deps.config, subscriberId, deliveryId), preferences: links.preferences, unsubscribe: links.unsubscribe });
   return { subject: filled.subject, html: filled.html };
+}
+
+/** Papers a layout names besides the email's own: liked papers (for reasons) and the matches beyond the cap. */
+function layoutExtras(layout: DeliveryLayout | null): number[] {
+  return layout ? [...layout.moreIds, ...layout.sections.flatMap((s) => s.liked ?? []).filter(Boolean)] : [];
+}
+
+function moreSection(ids: number[]): Section {
+  const cards = ids.map((paperId) => ({ paperId, sectionKey: MORE_KEY, why: [], matched: [], alsoIn: [], reason: 'Matched, beyond the papers your email holds', score: 0, relevance: 0 }));
+  return { key: MORE_KEY, kind: 'more', listId: null, name: 'More matches', cards };
 }
 
 /**

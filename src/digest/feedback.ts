@@ -5,7 +5,7 @@ import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
 import { readToken } from '../subscriptions/read-token.js';
 import type { TokenFailure, Vote } from '../subscriptions/tokens.js';
-import { createMatcher, type MatchList } from './matcher.js';
+import { createMatcher, listRule, type MatchList } from './matcher.js';
 import { upsertRating } from './rating-repo.js';
 
 export interface FeedbackLink {
@@ -34,8 +34,6 @@ export async function findFeedbackTarget(db: Db, link: FeedbackLink): Promise<{ 
   return subscriber?.email && paper ? { title: paper.title } : null;
 }
 
-const ALL_TIME = { start: new Date(0), end: new Date(8.64e15) };
-
 /**
  * Records the vote, attributed to the reader's lists whose rule takes the
  * paper now (stats count likes per list from these). Attributing at vote time
@@ -55,15 +53,15 @@ async function listsTakingPaper(db: Db, link: FeedbackLink, now: Date): Promise<
   const [paper, subscriptions] = await Promise.all([
     db.paper.findUnique({
       where: { id: link.paperId },
-      select: { id: true, title: true, abstract: true, keywords: true, categories: true, upvotes: true, firstSeenAt: true, hidden: true },
+      select: { id: true, title: true, abstract: true, keywords: true, categories: true, authors: true, upvotes: true, firstSeenAt: true, hidden: true },
     }),
     db.subscription.findMany({
       where: { subscriberId: link.subscriberId, confirmedAt: { not: null } },
-      select: { list: { select: { id: true, name: true, keywords: true, categories: true, minUpvotes: true, maxPapers: true } } },
+      select: { list: { select: { id: true, name: true, keywords: true, categories: true, exclude: true, authors: true, minUpvotes: true, maxPapers: true } } },
     }),
   ]);
   if (!paper) return [];
   const lists: MatchList[] = subscriptions.map((s) => s.list);
-  const matcher = createMatcher({ papers: [paper], lists, now });
-  return lists.filter((list) => matcher.match([list.id], ALL_TIME).length > 0).map((list) => list.id);
+  const matcher = createMatcher({ papers: [paper], now });
+  return lists.filter((list) => matcher.ranked(listRule(list), 'daily').length > 0).map((list) => list.id);
 }

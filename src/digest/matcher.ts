@@ -1,8 +1,10 @@
-// Matching, pure: which papers go in which section of a digest, and why.
-// No I/O, no clock: the caller passes papers, lists, the window and "now".
-// createMatcher() prepares the per-paper text and the per-list ranking once,
-// so a planner with thousands of subscribers pays only a window filter and a
-// section assignment per content group.
+// Matching, pure: which papers a rule takes, and why. No I/O, no clock: the
+// caller passes the period's papers and "now". createMatcher() folds every
+// paper's text once, and matches each distinct phrase, category and author
+// once per period (cached), so the per-reader work (reader-digest.ts) is set
+// unions and a ranked merge, never a text scan.
+import { nameWords, phraseNeedle, sameAuthor, stemmedText, stemmedTexts } from './match-text.js';
+import { popularity, rankScore, WEIGHTS, type Frequency } from './ranking.js';
 
 export interface MatchPaper {
   id: number;
@@ -11,6 +13,7 @@ export interface MatchPaper {
   /** Keywords the source attached (Hugging Face ai_keywords). */
   keywords: string[];
   categories: string[];
+  authors: string[];
   upvotes: number;
   firstSeenAt: Date;
   hidden: boolean;
@@ -19,211 +22,215 @@ export interface MatchPaper {
 export interface MatchList {
   id: number;
   name: string;
+  /** Include phrases: any one of them (or a category, or an author) takes a paper. */
   keywords: string[];
   categories: string[];
+  /** Phrases that keep a paper out of this list. */
+  exclude: string[];
+  authors: string[];
   minUpvotes: number;
   maxPapers: number;
 }
 
-export interface Card {
-  paperId: number;
-  listId: number;
-  /** Keywords, phrases and categories of the list that matched, as the list spells them. */
-  matched: string[];
-  /** Other lists of this email that also matched the paper. */
-  alsoIn: string[];
-  /** One line for the reader: why this paper is here. */
-  reason: string;
-  score: number;
-  relevance: number;
+/** A reader's own rule: the "For you" section, and exclusions for the whole email. */
+export interface Interests {
+  include: string[];
+  exclude: string[];
+  categories: string[];
+  authors: string[];
 }
 
-export interface Section {
-  listId: number;
-  name: string;
-  cards: Card[];
-}
+export const NO_INTERESTS: Interests = { include: [], exclude: [], categories: [], authors: [] };
 
-export interface Window {
-  /** Exclusive: papers first seen strictly after it. */
-  start: Date;
-  /** Inclusive. */
-  end: Date;
-}
+/** One thing that matched, for the card and the admin rule preview. */
+export type MatchWhy =
+  | { kind: 'phrase'; term: string; fields: Array<'title' | 'keywords' | 'abstract'> }
+  | { kind: 'category'; term: string }
+  | { kind: 'author'; term: string };
 
-interface Hit {
+export interface Hit {
   paper: MatchPaper;
-  matched: string[];
+  why: MatchWhy[];
+  /** Sum of the field weights of what matched; 1 for a rule that takes every paper. */
   relevance: number;
   score: number;
 }
 
-interface PreparedPaper {
+/** What a rule is made of, whether it comes from a list or from a reader. */
+export interface Rule {
+  include: readonly string[];
+  categories: readonly string[];
+  authors: readonly string[];
+  exclude: readonly string[];
+  minUpvotes: number;
+}
+
+export function listRule(list: MatchList): Rule {
+  return { include: list.keywords, categories: list.categories, authors: list.authors, exclude: list.exclude, minUpvotes: list.minUpvotes };
+}
+
+export function interestsRule(interests: Interests): Rule {
+  // The reader's exclusions apply to the whole email, so the planner applies them, not the rule.
+  return { include: interests.include, categories: interests.categories, authors: interests.authors, exclude: [], minUpvotes: 0 };
+}
+
+/** A rule with no phrase, category or author takes every paper, by upvotes (Trending). */
+export function isCatchAll(rule: Pick<Rule, 'include' | 'categories' | 'authors'>): boolean {
+  return [rule.include, rule.categories, rule.authors].every((terms) => terms.every((t) => !t.trim()));
+}
+
+export function hasInterests(interests: Interests): boolean {
+  return !isCatchAll(interestsRule(interests));
+}
+
+/** Labels of what matched, as the rule spells them: "diffusion", "cs.CV", "by Yann LeCun". */
+export function matchedLabels(why: readonly MatchWhy[]): string[] {
+  return why.map((w) => (w.kind === 'author' ? `by ${w.term}` : w.term));
+}
+
+interface Folded {
   paper: MatchPaper;
   title: string;
   abstract: string;
   keywords: string;
-  categories: Set<string>;
-}
-
-/** Lower-case, split on anything but letters and digits, singular: " attention mechanism ". */
-export function normalizeText(text: string): string {
-  const tokens = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(singularize);
-  return tokens.length ? ` ${tokens.join(' ')} ` : ' ';
-}
-
-/** A light plural folding applied to both sides, so it only needs to be consistent. */
-export function singularize(word: string): string {
-  if (word.length <= 3 || /\d/.test(word)) return word;
-  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
-  if (word.endsWith('sses')) return word.slice(0, -2);
-  if (/(ss|us|is)$/.test(word)) return word;
-  if (/(xes|ches|shes)$/.test(word)) return word.slice(0, -2);
-  if (word.endsWith('s')) return word.slice(0, -1);
-  return word;
-}
-
-/** Upvotes damped by age: a day-old paper needs ~2.8× the votes of a new one. */
-export function trendingScore(upvotes: number, firstSeenAt: Date, now: Date): number {
-  const ageDays = Math.max(0, now.getTime() - firstSeenAt.getTime()) / 86_400_000;
-  return (Math.max(0, upvotes) + 1) / Math.pow(1 + ageDays, 1.5);
-}
-
-/** A list with neither keywords nor categories takes every paper (Trending). */
-export function isCatchAll(list: Pick<MatchList, 'keywords' | 'categories'>): boolean {
-  return list.keywords.every((k) => !k.trim()) && list.categories.every((c) => !c.trim());
-}
-
-function preparePaper(paper: MatchPaper): PreparedPaper {
-  return {
-    paper,
-    title: normalizeText(paper.title),
-    abstract: normalizeText(paper.abstract),
-    keywords: normalizeText(paper.keywords.join(' | ')),
-    categories: new Set(paper.categories.map((c) => c.trim().toLowerCase())),
-  };
-}
-
-/** Does the list's rule take the paper? Keywords OR categories, AND min upvotes. */
-export function matchPaper(list: MatchList, prepared: PreparedPaper): { matched: string[]; relevance: number } | null {
-  const paper = prepared.paper;
-  if (paper.hidden || paper.upvotes < list.minUpvotes) return null;
-  if (isCatchAll(list)) return { matched: [], relevance: 0 };
-  const matched: string[] = [];
-  let relevance = 0;
-  for (const keyword of list.keywords) {
-    const needle = normalizeText(keyword);
-    if (needle === ' ') continue;
-    const inTitle = prepared.title.includes(needle);
-    const inAbstract = prepared.abstract.includes(needle);
-    const inKeywords = prepared.keywords.includes(needle);
-    if (!inTitle && !inAbstract && !inKeywords) continue;
-    matched.push(keyword.trim());
-    relevance += (inTitle ? 3 : 0) + (inKeywords ? 2 : 0) + (inAbstract ? 1 : 0);
-  }
-  for (const category of list.categories) {
-    if (category.trim() && prepared.categories.has(category.trim().toLowerCase())) {
-      matched.push(category.trim());
-      relevance += 1;
-    }
-  }
-  return matched.length ? { matched, relevance } : null;
-}
-
-function compareHits(catchAll: boolean) {
-  return (a: Hit, b: Hit): number =>
-    (catchAll ? b.paper.upvotes - a.paper.upvotes : 0) ||
-    b.score - a.score ||
-    b.relevance - a.relevance ||
-    b.paper.upvotes - a.paper.upvotes ||
-    a.paper.id - b.paper.id;
-}
-
-function reasonFor(list: MatchList, hit: Hit, alsoIn: string[]): string {
-  const why = hit.matched.length
-    ? `Matches ${hit.matched.map((m) => `“${m}”`).join(', ')}`
-    : `Trending in ${list.name}: ${hit.paper.upvotes} upvote${hit.paper.upvotes === 1 ? '' : 's'}`;
-  return alsoIn.length ? `${why} · also in ${alsoIn.join(', ')}` : why;
+  authors: string[][];
 }
 
 export interface Matcher {
-  /** Sections for a subscriber of these lists over this window; [] when nothing matched. */
-  match(listIds: readonly number[], window: Window): Section[];
+  readonly papers: readonly MatchPaper[];
+  readonly now: Date;
+  paper(id: number): MatchPaper | undefined;
+  /** Papers the rule takes, ranked for readers of this frequency (best first). Cached per key. */
+  ranked(rule: Rule, frequency: Frequency, cacheKey?: string): Hit[];
+  /** The same hits by paper id (cached with them). */
+  hitsById(rule: Rule, frequency: Frequency, cacheKey: string): Map<number, Hit>;
+  /** Ids of the papers any of these phrases appear in (for exclusions). */
+  containing(phrases: readonly string[]): Set<number>;
 }
 
-/**
- * Papers in one email at most, whatever the lists' own limits add up to: 50
- * cards render to ~60 KB of HTML, well under Gmail's 102 KB clipping.
- */
-export const MAX_PAPERS_PER_EMAIL = 50;
+const RANKED_CACHE_LIMIT = 20_000;
 
-export function createMatcher(input: { papers: MatchPaper[]; lists: MatchList[]; now: Date; maxPerEmail?: number }): Matcher {
-  const maxPerEmail = input.maxPerEmail ?? MAX_PAPERS_PER_EMAIL;
-  const prepared = input.papers.filter((p) => !p.hidden).map(preparePaper);
-  const lists = new Map(input.lists.map((l) => [l.id, l]));
-  const ranked = new Map<number, Hit[]>();
-
-  function rankedFor(list: MatchList): Hit[] {
-    let hits = ranked.get(list.id);
-    if (!hits) {
-      hits = [];
-      for (const p of prepared) {
-        const m = matchPaper(list, p);
-        if (m) hits.push({ paper: p.paper, ...m, score: trendingScore(p.paper.upvotes, p.paper.firstSeenAt, input.now) });
-      }
-      hits.sort(compareHits(isCatchAll(list)));
-      ranked.set(list.id, hits);
+export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Matcher {
+  const folded: Folded[] = input.papers
+    .filter((p) => !p.hidden)
+    .map((paper) => ({
+      paper,
+      title: stemmedText(paper.title),
+      abstract: stemmedText(paper.abstract),
+      keywords: stemmedTexts(paper.keywords),
+      authors: paper.authors.map(nameWords),
+    }));
+  const byCategory = new Map<string, number[]>();
+  folded.forEach((f, i) => {
+    for (const c of new Set(f.paper.categories.map((c) => c.trim().toLowerCase()))) {
+      const at = byCategory.get(c) ?? [];
+      at.push(i);
+      byCategory.set(c, at);
     }
+  });
+  const phraseCache = new Map<string, Map<number, MatchWhy & { kind: 'phrase' }>>();
+  const authorCache = new Map<string, number[]>();
+  const rankedCache = new Map<string, { hits: Hit[]; byId?: Map<number, Hit> }>();
+  const byId = new Map(folded.map((f) => [f.paper.id, f.paper]));
+
+  function cached(rule: Rule, frequency: Frequency, cacheKey: string) {
+    const key = `${frequency}|${cacheKey}`;
+    let entry = rankedCache.get(key);
+    if (!entry) {
+      if (rankedCache.size >= RANKED_CACHE_LIMIT) rankedCache.clear();
+      entry = { hits: computeRanked(rule, frequency) };
+      rankedCache.set(key, entry);
+    }
+    return entry;
+  }
+
+  // Each distinct phrase is looked for once per period, however many rules use it.
+  function phraseHits(phrase: string): Map<number, MatchWhy & { kind: 'phrase' }> {
+    const term = phrase.trim();
+    let hits = phraseCache.get(term);
+    if (hits) return hits;
+    hits = new Map();
+    const needle = phraseNeedle(term);
+    if (needle) {
+      folded.forEach((f, i) => {
+        const fields: Array<'title' | 'keywords' | 'abstract'> = [];
+        if (f.title.includes(needle)) fields.push('title');
+        if (f.keywords.includes(needle)) fields.push('keywords');
+        if (f.abstract.includes(needle)) fields.push('abstract');
+        if (fields.length) hits!.set(i, { kind: 'phrase', term, fields });
+      });
+    }
+    phraseCache.set(term, hits);
     return hits;
   }
 
+  function authorHits(name: string): number[] {
+    const key = nameWords(name).join(' ');
+    let hits = authorCache.get(key);
+    if (hits) return hits;
+    const followed = key ? key.split(' ') : [];
+    hits = [];
+    folded.forEach((f, i) => {
+      if (f.authors.some((a) => sameAuthor(followed, a))) hits!.push(i);
+    });
+    authorCache.set(key, hits);
+    return hits;
+  }
+
+  function excludedBy(rule: Rule): Set<number> {
+    const out = new Set<number>();
+    for (const phrase of rule.exclude) for (const i of phraseHits(phrase).keys()) out.add(i);
+    return out;
+  }
+
+  function computeRanked(rule: Rule, frequency: Frequency): Hit[] {
+    const found = new Map<number, { why: MatchWhy[]; relevance: number }>();
+    const add = (i: number, why: MatchWhy, weight: number) => {
+      const entry = found.get(i) ?? { why: [], relevance: 0 };
+      entry.why.push(why);
+      entry.relevance += weight;
+      found.set(i, entry);
+    };
+    if (isCatchAll(rule)) {
+      folded.forEach((_, i) => found.set(i, { why: [], relevance: 1 }));
+    } else {
+      for (const phrase of new Set(rule.include.filter((p) => p.trim()))) {
+        for (const [i, why] of phraseHits(phrase)) add(i, why, why.fields.reduce((w, f) => w + WEIGHTS[f], 0));
+      }
+      for (const category of new Set(rule.categories.map((c) => c.trim()).filter(Boolean))) {
+        for (const i of byCategory.get(category.toLowerCase()) ?? []) add(i, { kind: 'category', term: category }, WEIGHTS.category);
+      }
+      for (const author of new Set(rule.authors.map((a) => a.trim()).filter(Boolean))) {
+        for (const i of authorHits(author)) add(i, { kind: 'author', term: author }, WEIGHTS.author);
+      }
+    }
+    const excluded = excludedBy(rule);
+    const hits: Hit[] = [];
+    for (const [i, m] of found) {
+      const paper = folded[i]!.paper;
+      if (paper.upvotes < rule.minUpvotes || excluded.has(i)) continue;
+      const score = rankScore(m.relevance, popularity(paper.upvotes, paper.firstSeenAt, input.now, frequency));
+      hits.push({ paper, why: m.why, relevance: m.relevance, score });
+    }
+    return hits.sort((a, b) => b.score - a.score || b.paper.upvotes - a.paper.upvotes || a.paper.id - b.paper.id);
+  }
+
   return {
-    match(listIds, window) {
-      const own = [...new Set(listIds)].map((id) => lists.get(id)).filter((l): l is MatchList => !!l);
-      own.sort((a, b) => a.id - b.id);
-      const inWindow = (hit: Hit) => hit.paper.firstSeenAt > window.start && hit.paper.firstSeenAt <= window.end;
-      const candidates = new Map(own.map((l) => [l.id, rankedFor(l).filter(inWindow)]));
-      // Specific lists choose first, catch-all lists take what is left: a
-      // paper on attention belongs in the attention section, not in Trending.
-      const order = [...own.filter((l) => !isCatchAll(l)), ...own.filter(isCatchAll)];
-      const taken = new Set<number>();
-      const chosen = new Map<number, Hit[]>();
-      for (const list of order) {
-        const picks: Hit[] = [];
-        for (const hit of candidates.get(list.id) ?? []) {
-          if (picks.length >= list.maxPapers || taken.size >= maxPerEmail) break;
-          if (taken.has(hit.paper.id)) continue;
-          taken.add(hit.paper.id);
-          picks.push(hit);
-        }
-        chosen.set(list.id, picks);
-      }
-      const sections: Section[] = [];
-      for (const list of own) {
-        const picks = chosen.get(list.id) ?? [];
-        if (!picks.length) continue;
-        const cards = picks.map((hit) => {
-          const alsoIn = own
-            .filter((other) => other.id !== list.id && !isCatchAll(other) && candidates.get(other.id)?.some((h) => h.paper.id === hit.paper.id))
-            .map((other) => other.name);
-          return {
-            paperId: hit.paper.id,
-            listId: list.id,
-            matched: hit.matched,
-            alsoIn,
-            reason: reasonFor(list, hit, alsoIn),
-            score: hit.score,
-            relevance: hit.relevance,
-          };
-        });
-        sections.push({ listId: list.id, name: list.name, cards });
-      }
-      return sections;
+    papers: folded.map((f) => f.paper),
+    now: input.now,
+    paper: (id) => byId.get(id),
+    ranked(rule, frequency, cacheKey) {
+      return cacheKey === undefined ? computeRanked(rule, frequency) : cached(rule, frequency, cacheKey).hits;
+    },
+    hitsById(rule, frequency, cacheKey) {
+      const entry = cached(rule, frequency, cacheKey);
+      entry.byId ??= new Map(entry.hits.map((h) => [h.paper.id, h]));
+      return entry.byId;
+    },
+    containing(phrases) {
+      const ids = new Set<number>();
+      for (const phrase of phrases) for (const i of phraseHits(phrase).keys()) ids.add(folded[i]!.paper.id);
+      return ids;
     },
   };
-}
-
-/** The papers of an email in order, as stored in Delivery.paperIds. */
-export function sectionPaperIds(sections: Section[]): number[] {
-  return sections.flatMap((s) => s.cards.map((c) => c.paperId));
 }

@@ -1,71 +1,78 @@
-// Planning SQL. Every per-subscriber step runs in Postgres: the planner reads
-// the distinct (lists, window) groups of due subscribers (a few hundred rows
-// for 100,000 subscribers), matches papers once per group in JS, and hands
-// the groups back to one INSERT … SELECT that writes every delivery. Nothing
-// per subscriber crosses into the Node process, so planning 100,000 costs
-// seconds and no memory to speak of.
+// Planning SQL. Readers are read a chunk at a time (by id), each with what
+// it needs to be planned in JS: its lists, interests, papers per email and
+// the papers already sent to it within the lookback. One statement reads a
+// chunk and one writes its deliveries, so planning costs two round trips
+// per few thousand readers, never one per reader.
 import type { DueFilter, Sql } from './digest-repo.js';
 
 /**
- * Due subscribers: active, not suppressed, at least one confirmed subscription, due by the
+ * Due readers: active, not suppressed, at least one confirmed subscription, due by the
  * filter (every daily one and weekly ones on the weekday; or the tick's time
  * zones whose local hour has reached the send hour), no delivery for this
- * digest yet. The window starts at the previous delivery that was not failed
- * (its createdAt is its window end), else one period length back, and never
- * more than 31 days back. Parameters: $1 digest id, $2 asOf, $3 'all'|'slots',
- * $4 weekday, $5-$7 the slots as parallel arrays (one per time zone).
+ * digest yet. Parameters: $1 digest id, $2 'all'|'slots', $3 weekday, $4-$6
+ * the slots as parallel arrays (one per time zone), $7 after this id, $8 how
+ * many, $9 sent since (the longest lookback).
+ *
+ * `sent`: the papers of the reader's deliveries since $9 that were sent or
+ * are on their way (pending, sending). Failed and skipped ones never reached
+ * the reader, so their papers stay eligible. The lateral subquery uses the
+ * (subscriberId, digestId) unique index.
  */
-const DUE = `
-  slot AS (SELECT * FROM unnest($5::text[], $6::int[], $7::int[]) AS t(tz, hour, weekday)),
+const DUE_READERS = `
+  WITH slot AS (SELECT * FROM unnest($4::text[], $5::int[], $6::int[]) AS t(tz, hour, weekday)),
   due AS (
-    SELECT s.id,
-      array_agg(sub."listId" ORDER BY sub."listId")::text AS lists,
-      extract(epoch FROM GREATEST(
-        -- Not COALESCE(LEAST(…)): LEAST ignores NULLs, so it would hide a first digest.
-        CASE WHEN prev."createdAt" IS NULL
-             THEN $2::timestamp(3) - CASE WHEN s.frequency = 'weekly' THEN interval '7 days' ELSE interval '1 day' END
-             ELSE LEAST(prev."createdAt", $2::timestamp(3)) END,
-        $2::timestamp(3) - interval '31 days'))::float8 * 1000 AS start_ms
+    SELECT s.id, s.frequency::text AS frequency, s."papersPerEmail",
+      s."interestInclude", s."interestExclude", s."interestCategories", s."interestAuthors",
+      array_agg(sub."listId" ORDER BY sub."listId") AS lists
     FROM "Subscriber" s
     JOIN "Subscription" sub ON sub."subscriberId" = s.id AND sub."confirmedAt" IS NOT NULL
     LEFT JOIN slot ON slot.tz = s.timezone
-    LEFT JOIN LATERAL (
-      SELECT d."createdAt" FROM "Delivery" d
-      WHERE d."subscriberId" = s.id AND d.status <> 'failed'
-      ORDER BY d."createdAt" DESC LIMIT 1) prev ON true
-    WHERE s.status = 'active'
+    WHERE s.status = 'active' AND s.id > $7
       AND NOT EXISTS (SELECT 1 FROM "Delivery" x WHERE x."subscriberId" = s.id AND x."digestId" = $1)
       -- A suppressed address (hard bounce, complaint) gets nothing, whatever its status says.
       AND NOT EXISTS (SELECT 1 FROM "Suppression" x WHERE x.email = s.email AND x."liftedAt" IS NULL)
-      AND CASE WHEN $3::text = 'all' THEN s.frequency = 'daily' OR s.weekday = $4::int
+      AND CASE WHEN $2::text = 'all' THEN s.frequency = 'daily' OR s.weekday = $3::int
                ELSE slot.tz IS NOT NULL AND s."sendHour" <= slot.hour AND (s.frequency = 'daily' OR s.weekday = slot.weekday) END
-    GROUP BY s.id, prev."createdAt")`;
+    GROUP BY s.id
+    ORDER BY s.id
+    LIMIT $8)
+  SELECT due.*, COALESCE(h.sent, '{}') AS sent
+  FROM due
+  LEFT JOIN LATERAL (
+    SELECT array_agg(DISTINCT p) AS sent
+    FROM "Delivery" d, unnest(d."paperIds") p
+    WHERE d."subscriberId" = due.id AND d.status IN ('pending', 'sending', 'sent') AND d."createdAt" > $9) h ON true
+  ORDER BY due.id`;
 
-function dueParams(digestId: number, asOf: Date, filter: DueFilter): unknown[] {
-  return filter.kind === 'all'
-    ? [digestId, asOf, 'all', filter.weekday, [], [], []]
-    : [digestId, asOf, 'slots', -1, filter.timezones, filter.hours, filter.weekdays];
+export interface DueReader {
+  id: number;
+  frequency: 'daily' | 'weekly';
+  papersPerEmail: number;
+  interestInclude: string[];
+  interestExclude: string[];
+  interestCategories: string[];
+  interestAuthors: string[];
+  lists: number[];
+  sent: number[];
 }
 
-export interface DueGroup {
-  /** Postgres array text of the list ids, e.g. "{1,3}". */
-  lists: string;
-  startMs: number;
-  count: number;
+export async function findDueReaders(
+  sql: Sql,
+  input: { digestId: number; filter: DueFilter; afterId: number; limit: number; sentSince: Date },
+): Promise<DueReader[]> {
+  const { filter } = input;
+  const slots = filter.kind === 'all' ? ['all', filter.weekday, [], [], []] : ['slots', -1, filter.timezones, filter.hours, filter.weekdays];
+  return sql.$queryRawUnsafe<DueReader[]>(DUE_READERS, input.digestId, ...slots, input.afterId, input.limit, input.sentSince);
 }
 
-export async function findDueGroups(sql: Sql, digestId: number, asOf: Date, filter: DueFilter): Promise<DueGroup[]> {
-  return sql.$queryRawUnsafe<DueGroup[]>(
-    `WITH ${DUE} SELECT lists, start_ms AS "startMs", count(*)::int AS count FROM due GROUP BY lists, start_ms`,
-    ...dueParams(digestId, asOf, filter),
-  );
-}
-
-export interface PlannedGroup extends Pick<DueGroup, 'lists' | 'startMs'> {
-  /** "{12,7,31}" in section order; "{}" means nothing matched (skipped). */
+export interface PlannedDelivery {
+  subscriberId: number;
+  /** "{12,7,31}" in email order; "{}" means nothing matched (skipped). */
   papers: string;
-  /** Sort key: equal content sorts together, so batches follow content groups. */
-  contentKey: string;
+  /** DeliveryLayout as JSON text; null when skipped. */
+  layout: string | null;
+  /** Sending batch; ignored for skipped rows. */
+  batch: number;
 }
 
 export interface InsertedCount {
@@ -75,47 +82,53 @@ export interface InsertedCount {
 }
 
 /**
- * Writes one delivery per due subscriber. Batch numbers come from
- * row_number() over the content key, so a batch holds one or two contents.
- * The Message-ID is deterministic per (digest, subscriber): md5 of a key the
- * caller derives from SECRET_KEY (the secret itself never reaches SQL), and
- * opaque: no row id shows through it.
- * ON CONFLICT on (subscriberId, digestId) is the exactly-once guarantee: a
- * second planner or a rerun inserts nothing for a subscriber already planned.
- * Returns counts per (status, batch) of the rows really inserted.
+ * Writes one chunk's deliveries. The Message-ID is deterministic per
+ * (digest, subscriber): md5 of a key the caller derives from SECRET_KEY (the
+ * secret itself never reaches SQL), and
+ * opaque: no row id shows through it. ON CONFLICT on (subscriberId, digestId)
+ * is the exactly-once guarantee: a second planner or a rerun inserts nothing
+ * for a subscriber already planned. Returns counts per (status, batch) of
+ * the rows really inserted.
  */
 export async function insertPlannedDeliveries(
   sql: Sql,
-  input: { digestId: number; asOf: Date; filter: DueFilter; groups: PlannedGroup[]; firstBatch: number; batchSize: number; tagKey: string; host: string },
+  input: { digestId: number; asOf: Date; rows: PlannedDelivery[]; tagKey: string; host: string },
 ): Promise<InsertedCount[]> {
+  if (!input.rows.length) return [];
   return sql.$queryRawUnsafe<InsertedCount[]>(
-    `WITH ${DUE},
-     g AS (SELECT * FROM unnest($8::text[], $9::float8[], $10::text[], $11::text[]) AS t(lists, start_ms, papers, ckey)),
-     planned AS (
-       SELECT due.id, g.papers, g.papers <> '{}' AS has,
-              row_number() OVER (PARTITION BY g.papers <> '{}' ORDER BY g.ckey, due.id) AS n
-       FROM due JOIN g ON g.lists = due.lists AND g.start_ms = due.start_ms),
+    `WITH r AS (SELECT * FROM unnest($3::int[], $4::text[], $5::text[], $6::int[]) AS t(id, papers, layout, batch)),
      ins AS (
-       INSERT INTO "Delivery" ("digestId", "subscriberId", status, batch, "messageId", "paperIds", "lastError", "createdAt", "updatedAt")
-       SELECT $1, id,
-              (CASE WHEN has THEN 'pending' ELSE 'skipped' END)::"DeliveryStatus",
-              CASE WHEN has THEN $12::int + ((n - 1) / $13::int)::int ELSE 0 END,
-              '<' || substr(md5($14::text || ':' || id), 1, 24) || '@' || $15::text || '>',
+       INSERT INTO "Delivery" ("digestId", "subscriberId", status, batch, "messageId", "paperIds", layout, "lastError", "createdAt", "updatedAt")
+       SELECT $1::int, id,
+              (CASE WHEN papers <> '{}' THEN 'pending' ELSE 'skipped' END)::"DeliveryStatus",
+              CASE WHEN papers <> '{}' THEN batch ELSE 0 END,
+              '<' || substr(md5($7::text || ':' || id), 1, 24) || '@' || $8::text || '>',
               papers::int[],
-              CASE WHEN has THEN NULL ELSE 'no matching papers' END,
+              layout::jsonb,
+              CASE WHEN papers <> '{}' THEN NULL ELSE 'no matching papers' END,
               $2::timestamp(3), $2::timestamp(3)
-       FROM planned
+       FROM r
        ON CONFLICT ("subscriberId", "digestId") DO NOTHING
        RETURNING status, batch)
      SELECT status::text AS status, batch, count(*)::int AS n FROM ins GROUP BY status, batch ORDER BY batch`,
-    ...dueParams(input.digestId, input.asOf, input.filter),
-    input.groups.map((g) => g.lists),
-    input.groups.map((g) => g.startMs),
-    input.groups.map((g) => g.papers),
-    input.groups.map((g) => g.contentKey),
-    input.firstBatch,
-    input.batchSize,
+    input.digestId,
+    input.asOf,
+    input.rows.map((r) => r.subscriberId),
+    input.rows.map((r) => r.papers),
+    input.rows.map((r) => r.layout),
+    input.rows.map((r) => r.batch),
     input.tagKey,
     input.host,
   );
+}
+
+/** One reader's eligibility, for a preview: the papers of deliveries since `since` that reached or are on their way to it. */
+export async function findSentPaperIds(sql: Sql, subscriberId: number, since: Date): Promise<number[]> {
+  const rows = await sql.$queryRawUnsafe<Array<{ id: number }>>(
+    `SELECT DISTINCT p AS id FROM "Delivery" d, unnest(d."paperIds") p
+     WHERE d."subscriberId" = $1 AND d.status IN ('pending', 'sending', 'sent') AND d."createdAt" > $2`,
+    subscriberId,
+    since,
+  );
+  return rows.map((r) => r.id);
 }

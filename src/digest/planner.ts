@@ -1,46 +1,57 @@
 // Planning: one Delivery row per due subscriber for a period, with its papers
-// chosen now, in batches sorted by content group (the SQL is in
-// plan-repo.ts). Everything is written in one transaction under a per-digest
-// lock; the caller enqueues the batches after commit (a crash in between
-// leaves pending rows that the repair sweep finds).
+// chosen now. Readers are planned a chunk at a time (plan-repo.ts): one query
+// reads a chunk, the matcher (built once per run: every phrase, category and
+// author matched once) plans each reader in memory, one statement writes the
+// chunk. Everything is written in one transaction under a per-digest lock;
+// the caller enqueues the batches after commit (a crash in between leaves
+// pending rows that the repair sweep finds).
 import { createHash, createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
-import { contentKey, loadLists, loadWindowPapers } from './content.js';
+import { loadLists, loadWindowPapers } from './content.js';
 import { addPlanned, databaseNow, ensureDigest, lockDigest, nextBatchNumber, type DueFilter } from './digest-repo.js';
-import { findDueGroups, insertPlannedDeliveries, type PlannedGroup } from './plan-repo.js';
+import { findDueReaders, insertPlannedDeliveries, type InsertedCount, type PlannedDelivery } from './plan-repo.js';
 import { finishDigestIfDone } from './delivery-repo.js';
-import { createMatcher, sectionPaperIds } from './matcher.js';
+import { createMatcher } from './matcher.js';
 import { periodWeekday, type TimezoneSlot } from './period.js';
+import { LOOKBACK_DAYS } from './ranking.js';
+import { planChunk, type Recommender } from './plan-chunk.js';
 
 export interface PlanDeps {
   db: Db;
   config: Pick<Config, 'publicUrl' | 'secretKey' | 'digestBatchSize'>;
   logger: Logger;
+  /** Optional: a "Recommended for you" section from each reader's ratings (see plan-chunk.ts). */
+  recommender?: Recommender;
 }
 
 export interface PlanOptions {
   /** 'all': every daily subscriber (and weekly ones on the period's weekday); else the tick's zones. */
   due: { kind: 'all' } | { kind: 'slots'; slots: TimezoneSlot[] };
-  /** Window end; defaults to the database clock. */
+  /** Planning instant ("now" for ranking and the lookback); defaults to the database clock. */
   now?: Date;
   batchSize?: number;
   /** Compute only: nothing is written. */
   dryRun?: boolean;
+  /** Readers read and written per round trip. */
+  chunkSize?: number;
 }
 
 export interface PlanResult {
   digestId: number;
   period: string;
-  /** Window end of this run; its deliveries share it as createdAt. */
+  /** Planning instant of this run; its deliveries share it as createdAt. */
   asOf: Date;
   planned: number;
   pending: number;
   skipped: number;
+  /** Distinct email contents planned. */
   groups: number;
   batches: number[];
 }
+
+export const DEFAULT_PLAN_CHUNK = 5000;
 
 /** Per digest, derived from SECRET_KEY: Message-ID tags cannot be guessed, and the secret stays out of SQL. */
 export function messageIdKey(config: Pick<Config, 'secretKey'>, digestId: number): string {
@@ -56,8 +67,15 @@ export function digestMessageId(config: Pick<Config, 'publicUrl' | 'secretKey'>,
   return `<${tag}@${new URL(config.publicUrl).hostname}>`;
 }
 
-function parseIntArray(text: string): number[] {
-  return text.replace(/[{}]/g, '').split(',').filter(Boolean).map(Number);
+/**
+ * Thrown out of a dry run's transaction so that it rolls back: the plan is
+ * computed by the same statements as a real one (under the same lock), and
+ * not even the Digest row stays behind.
+ */
+class DryRunRollback extends Error {
+  constructor(readonly result: PlanResult) {
+    super('dry run');
+  }
 }
 
 /** Plans a period; safe to run twice or concurrently (ON CONFLICT + advisory lock). */
@@ -80,46 +98,50 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       const digest = await ensureDigest(tx, period);
       await lockDigest(tx, digest.id);
       const asOf = options.now ?? (await databaseNow(tx));
-      const empty: PlanResult = { digestId: digest.id, period, asOf, planned: 0, pending: 0, skipped: 0, groups: 0, batches: [] };
-      const due = await findDueGroups(tx, digest.id, asOf, filter);
-      if (!due.length) return empty;
-
-      const earliest = due.reduce((min, g) => Math.min(min, g.startMs), asOf.getTime());
-      const [lists, papers] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, new Date(earliest), asOf)]);
-      const matcher = createMatcher({ papers, lists, now: asOf });
-      // One match per (lists, window) group, however many subscribers share it.
-      const groups: PlannedGroup[] = due.map((g) => {
-        const listIds = parseIntArray(g.lists);
-        const paperIds = sectionPaperIds(matcher.match(listIds, { start: new Date(g.startMs), end: asOf }));
-        return { lists: g.lists, startMs: g.startMs, papers: `{${paperIds.join(',')}}`, contentKey: contentKey(listIds, paperIds) };
-      });
-      const total = due.reduce((n, g) => n + g.count, 0);
-      const pendingTotal = due.reduce((n, g, i) => n + (groups[i]!.papers === '{}' ? 0 : g.count), 0);
-      const contents = new Set(groups.filter((g) => g.papers !== '{}').map((g) => g.contentKey)).size;
+      const since = new Date(asOf.getTime() - Math.max(...Object.values(LOOKBACK_DAYS)) * 86_400_000);
+      const [lists, papers] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, since, asOf)]);
+      const context = { matcher: createMatcher({ papers, now: asOf }), lists: new Map(lists.map((l) => [l.id, l])), db: deps.db, recommender: deps.recommender };
       const firstBatch = await nextBatchNumber(tx, digest.id);
-      if (options.dryRun) {
-        const batches = Array.from({ length: Math.ceil(pendingTotal / batchSize) }, (_, i) => firstBatch + i);
-        return { ...empty, planned: total, pending: pendingTotal, skipped: total - pendingTotal, groups: contents, batches };
+      const contents = new Set<string>();
+      let afterId = 0;
+      let pendingSoFar = 0;
+      let total = 0;
+      const inserted: InsertedCount[] = [];
+      for (;;) {
+        const readers = await findDueReaders(tx, { digestId: digest.id, filter, afterId, limit: options.chunkSize ?? DEFAULT_PLAN_CHUNK, sentSince: since });
+        if (!readers.length) break;
+        afterId = readers[readers.length - 1]!.id;
+        total += readers.length;
+        const planned = await planChunk(context, readers);
+        // Equal contents side by side, so a batch renders few distinct emails.
+        planned.sort((a, b) => (a.layout ?? '').localeCompare(b.layout ?? '') || a.subscriberId - b.subscriberId);
+        const rows: PlannedDelivery[] = planned.map((p) => {
+          if (!p.layout) return { ...p, batch: 0 };
+          contents.add(createHash('md5').update(p.layout).digest('base64'));
+          return { ...p, batch: firstBatch + Math.floor(pendingSoFar++ / batchSize) };
+        });
+        if (!options.dryRun) {
+          inserted.push(
+            ...(await insertPlannedDeliveries(tx, { digestId: digest.id, asOf, rows, tagKey: messageIdKey(deps.config, digest.id), host: new URL(deps.config.publicUrl).hostname })),
+          );
+        }
       }
-
-      const inserted = await insertPlannedDeliveries(tx, {
-        digestId: digest.id,
-        asOf,
-        filter,
-        groups,
-        firstBatch,
-        batchSize,
-        tagKey: messageIdKey(deps.config, digest.id),
-        host: new URL(deps.config.publicUrl).hostname,
-      });
+      const empty: PlanResult = { digestId: digest.id, period, asOf, planned: 0, pending: 0, skipped: 0, groups: contents.size, batches: [] };
+      if (options.dryRun) {
+        const batches = Array.from({ length: Math.ceil(pendingSoFar / batchSize) }, (_, i) => firstBatch + i);
+        throw new DryRunRollback({ ...empty, planned: total, pending: pendingSoFar, skipped: total - pendingSoFar, batches });
+      }
       const planned = inserted.reduce((n, r) => n + r.n, 0);
       const pending = inserted.reduce((n, r) => n + (r.status === 'pending' ? r.n : 0), 0);
-      await addPlanned(tx, digest.id, planned, planned - pending, pending > 0);
-      const batches = inserted.filter((r) => r.status === 'pending').map((r) => r.batch);
-      return { ...empty, planned, pending, skipped: planned - pending, groups: contents, batches };
+      if (planned) await addPlanned(tx, digest.id, planned, planned - pending, pending > 0);
+      const batches = [...new Set(inserted.filter((r) => r.status === 'pending').map((r) => r.batch))].sort((a, b) => a - b);
+      return { ...empty, planned, pending, skipped: planned - pending, batches };
     },
     { timeout: 10 * 60_000, maxWait: 30_000 },
-  );
+  ).catch((error: unknown) => {
+    if (error instanceof DryRunRollback) return error.result;
+    throw error;
+  });
 
   if (!options.dryRun) {
     // Moves planning → sending or done even when this run added nothing.

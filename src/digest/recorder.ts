@@ -75,6 +75,7 @@ export function createRecorder(db: Db, digestId: number, bounceLimit: number, op
     async close() {
       flush();
       await chain;
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- rethrows what the failed write threw, as it was
       if (firstError) throw firstError;
     },
   };

@@ -9,7 +9,7 @@ import type { Config } from '../config.js';
 import { AUTO_SUBMITTED, BULK, feedbackId, foldHeader, listHeaders, listIdFor, subjectLine } from '../mail/headers.js';
 import { compileMime, encodeAddress, encodeHeaderText, type MimeTemplate } from '../mail/mime.js';
 import { compileEmailTemplate, htmlToText, TEMPLATES_DIR, type EmailTemplate } from '../mail/templates.js';
-import type { Section } from './matcher.js';
+import type { Section } from './reader-digest.js';
 
 export interface DigestPaper {
   id: number;
@@ -115,14 +115,25 @@ function longDate(period: string): string {
   });
 }
 
+/** Characters of the subject before the date: short enough for a phone's inbox line. */
+export const SUBJECT_MAX_BEFORE_DATE = 68;
+
+/**
+ * Names the reader's best paper: the first card of the email (the top of
+ * its most personal section), shortened so that the whole subject before the
+ * date stays within SUBJECT_MAX_BEFORE_DATE characters.
+ */
 export function subjectFor(period: string, sections: Section[], papers: Map<number, DigestPaper>): string {
   const count = sections.reduce((n, s) => n + s.cards.length, 0);
-  const top = papers.get(sections[0]?.cards[0]?.paperId ?? -1)?.title ?? 'Trending papers';
-  return subjectLine(`${top}${count > 1 ? ` (+${count - 1} more)` : ''} · Paperboy ${period}`);
+  const top = (papers.get(sections[0]?.cards[0]?.paperId ?? -1)?.title ?? 'Trending papers').replace(/\s+/g, ' ').trim();
+  const rest = `${count > 1 ? ` +${count - 1} more` : ''} · `;
+  const room = SUBJECT_MAX_BEFORE_DATE - rest.length;
+  const title = top.length > room ? `${top.slice(0, room - 1).trimEnd()}…` : top;
+  return subjectLine(`${title}${rest}${period}`);
 }
 
 export interface DigestRenderer {
-  renderGroup(input: { period: string; sections: Section[]; papers: Map<number, DigestPaper> }): RenderedGroup;
+  renderGroup(input: { period: string; sections: Section[]; papers: Map<number, DigestPaper>; moreCount?: number }): RenderedGroup;
   /** The raw RFC 5322 message for one subscriber, as chunks (shared group parts + its own). */
   personalize(group: RenderedGroup, input: { to: string; messageId: string; links: PersonalLinks; date?: Date }): Buffer[];
   /** Subject, HTML and text with real links (preview, view in browser). */
@@ -141,18 +152,20 @@ export function createDigestRenderer(template: EmailTemplate, config: RendererCo
   const listId = listIdFor(config.publicUrl);
 
   return {
-    renderGroup({ period, sections, papers }) {
+    renderGroup({ period, sections, papers, moreCount = 0 }) {
       const paperCount = sections.reduce((n, s) => n + s.cards.length, 0);
       const subject = subjectFor(period, sections, papers);
       const html = template.html({
         subject,
         preheader: `${paperCount} new paper${paperCount === 1 ? '' : 's'} for you`,
         heading: `Your papers · ${longDate(period)}`,
-        intro: `${paperCount} paper${paperCount === 1 ? '' : 's'} first seen since your last digest, in ${sections.length} section${sections.length === 1 ? '' : 's'}.`,
+        intro: `${paperCount} paper${paperCount === 1 ? '' : 's'} picked for you, in ${sections.length} section${sections.length === 1 ? '' : 's'}.`,
         brand: 'Paperboy',
         links: markers,
+        more: moreCount > 0 ? `${moreCount} more paper${moreCount === 1 ? '' : 's'} matched` : null,
         sections: sections.map((s) => ({
           name: s.name,
+          kind: s.kind,
           cards: s.cards.flatMap((c) => {
             const paper = papers.get(c.paperId);
             return paper ? [cardData(paper, c.reason, config.publicUrl)] : [];

@@ -9,8 +9,8 @@ import type { Metrics } from '../metrics.js';
 import { verpAddress } from '../inbound/verp.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
-import { arrangeSections, contentKey, loadLists, loadPapersById, type ContentPaper } from './content.js';
-import type { MatchList } from './matcher.js';
+import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
+import { createMatcher, type Matcher, type MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
 import { claimBatch, countUnfinished, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
 import { createGroupCache, type GroupCache } from './group-cache.js';
@@ -60,18 +60,29 @@ export interface BatchOutcome {
   retrying: number;
 }
 
-interface Recipient {
+interface Recipient extends ContentReader {
   email: string | null;
   status: string;
-  listIds: number[];
 }
 
 async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipient>> {
   const rows = await db.subscriber.findMany({
     where: { id: { in: ids } },
-    select: { id: true, email: true, status: true, subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } } },
+    select: {
+      id: true,
+      email: true,
+      status: true,
+      frequency: true,
+      ...INTEREST_FIELDS,
+      subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
+    },
   });
-  return new Map(rows.map((r) => [r.id, { email: r.email, status: r.status, listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b) }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { email: r.email, status: r.status, frequency: r.frequency, interests: interestsOf(r), listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b) },
+    ]),
+  );
 }
 
 /** Runs `fn` over items with at most `limit` at once. */
@@ -98,6 +109,16 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   const heartbeat = setInterval(() => void renewLease(deps.db, [...open]).catch(() => {}), Math.max(250, (leaseSeconds * 1000) / 3));
   heartbeat.unref();
   const papers = new Map<number, ContentPaper>();
+  // One matcher over the papers loaded so far, per planning instant: text is folded once per batch, not per email.
+  let matchers = new Map<number, Matcher>();
+  const matcherAt = (asOf: Date) => {
+    let matcher = matchers.get(asOf.getTime());
+    if (!matcher) {
+      matcher = createMatcher({ papers: [...papers.values()], now: asOf });
+      matchers.set(asOf.getTime(), matcher);
+    }
+    return matcher;
+  };
   let context: { period: string; lists: MatchList[] } | undefined;
 
   // Things change between planning and sending: such deliveries are skipped, with the reason.
@@ -117,9 +138,14 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     if (!recipient?.email) return skip(row, 'subscriber erased');
     if (recipient.status !== 'active') return skip(row, `subscriber ${recipient.status}`);
     if (!recipient.listIds.length) return skip(row, 'subscriber follows no list any more');
-    const group = cache.get(`${digestId}|${contentKey(recipient.listIds, row.paperIds)}`, () => {
-      const sections = arrangeSections({ papers, lists, listIds: recipient.listIds, paperIds: row.paperIds, asOf: row.createdAt });
-      return sections.length ? deps.renderer.renderGroup({ period, sections, papers }) : null;
+    const layout = parseLayout(row.layout);
+    const moreCount = layout?.moreCount ?? 0;
+    // What decides the content, as a key: sections are rebuilt only for a content not rendered yet.
+    const source = `${digestId}|${row.createdAt.getTime()}|${recipient.listIds}|${recipient.frequency}|${JSON.stringify(recipient.interests)}|${layout ? JSON.stringify(row.layout) : row.paperIds}`;
+    const group = cache.get(source, () => {
+      const matcher = matcherAt(row.createdAt);
+      const sections = deliverySections({ matcher, papers, lists, reader: recipient, paperIds: row.paperIds, layout, asOf: row.createdAt });
+      return sections.length ? deps.renderer.renderGroup({ period, sections, papers, moreCount }) : null;
     });
     if (!group) return skip(row, 'no papers left to send');
     const email = recipient.email;
@@ -166,12 +192,14 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
         if (!digest) throw new Error(`digest ${digestId} not found`);
         context = { period: digest.period, lists };
       }
-      const missing = [...new Set(claimed.flatMap((c) => c.paperIds))].filter((id) => !papers.has(id));
+      const liked = claimed.flatMap((c) => parseLayout(c.layout)?.sections.flatMap((s) => s.liked ?? []) ?? []);
+      const missing = [...new Set([...claimed.flatMap((c) => c.paperIds), ...liked])].filter((id) => id && !papers.has(id));
       const [recipients, loaded] = await Promise.all([
         loadRecipients(deps.db, claimed.flatMap((c) => (c.subscriberId ? [c.subscriberId] : []))),
         loadPapersById(deps.db, missing),
       ]);
       for (const p of loaded) papers.set(p.id, p);
+      if (loaded.length) matchers = new Map();
       const { period, lists } = context;
       await forEachLimited(claimed, window, (row) => sendOne(row, row.subscriberId ? recipients.get(row.subscriberId) : undefined, period, lists));
     }

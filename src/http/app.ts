@@ -26,7 +26,7 @@ export function createApp(deps: AppDeps, options: { webhooks?: WebhookOptions } 
   app.use(requestLogging(deps.logger.child({ module: 'http' })));
   app.use((req, res, next) => {
     const end = deps.metrics.httpRequests.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: req.route?.path ?? 'unmatched', status: String(res.statusCode) }));
+    res.on('finish', () => end({ route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: String(res.statusCode) }));
     next();
   });
   app.use(

@@ -37,13 +37,21 @@ export async function enqueueDigestBatches(
 }
 
 /** Plans a whole period in the background (POST /api/admin/digests). */
-export async function enqueueDigestPlan(queues: Pick<Queues, 'digestPlan'>, digestId: number, period: string): Promise<void> {
-  await queues.digestPlan.add(
+/** The planning run a trigger started, or joined when one for the period was already waiting or running. */
+export interface PlanRun {
+  id: string;
+  /** BullMQ's state: waiting, delayed, active, … */
+  state: string;
+}
+
+export async function enqueueDigestPlan(queues: Pick<Queues, 'digestPlan'>, digestId: number, period: string): Promise<PlanRun> {
+  const job = await queues.digestPlan.add(
     DIGEST_JOBS.plan,
     { digestId, period },
     // Removed when finished, so a later trigger of the same period plans again (idempotently).
     { jobId: `digest-plan-${period}`, attempts: 5, removeOnComplete: true, removeOnFail: true },
   );
+  return { id: job.id ?? `digest-plan-${period}`, state: await job.getState() };
 }
 
 /** True when a job with this id is waiting, delayed or running. */

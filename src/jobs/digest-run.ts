@@ -33,7 +33,6 @@ export interface DigestRunSummary extends Omit<DigestRunProgress, 'open'> {
 }
 
 export interface DigestRunOptions {
-  dryRun?: boolean;
   /** Start a digest-send worker in this process (default true). */
   localWorker?: boolean;
   onProgress?: (progress: DigestRunProgress) => void;
@@ -45,25 +44,8 @@ export interface DigestRunOptions {
 
 export async function runDigestPeriod(ctx: Context, period: string, options: DigestRunOptions = {}): Promise<DigestRunSummary> {
   const started = Date.now();
-  const plan = await planPeriod(ctx, period, { due: { kind: 'all' }, dryRun: options.dryRun, batchSize: options.batchSize });
+  const plan = await planPeriod(ctx, period, { due: { kind: 'all' }, batchSize: options.batchSize });
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
-  if (options.dryRun) {
-    const digest = await findDigest(ctx.db, plan.digestId);
-    return {
-      digestId: plan.digestId,
-      period,
-      status: digest?.status ?? 'planning',
-      planned: plan.planned,
-      sent: 0,
-      skipped: plan.skipped,
-      failed: 0,
-      unfinished: 0,
-      groups: plan.groups,
-      seconds: seconds(),
-      dryRun: true,
-      digest: { planned: digest?.planned ?? 0, sent: digest?.sent ?? 0, skipped: digest?.skipped ?? 0, failed: digest?.failed ?? 0 },
-    };
-  }
   await enqueueDigestBatches(ctx.queues, ctx.config, plan.digestId, plan.batches);
   const local = options.localWorker !== false && plan.pending > 0 ? startWorkers(ctx, { digestSend: (c) => createDigestSendProcessor(c) }) : null;
   let counts = await runCounts(ctx.db, plan.digestId, plan.asOf);
@@ -91,6 +73,32 @@ export async function runDigestPeriod(ctx: Context, period: string, options: Dig
     groups: plan.groups,
     seconds: seconds(),
     dryRun: false,
+    digest: { planned: digest?.planned ?? 0, sent: digest?.sent ?? 0, skipped: digest?.skipped ?? 0, failed: digest?.failed ?? 0 },
+  };
+}
+
+export interface DigestDryRunSummary extends Omit<DigestRunSummary, 'digestId'> {
+  /** The period's digest, or null when it has none yet (the dry run does not create it). */
+  digestId: number | null;
+}
+
+/** What `runDigestPeriod` would plan, computed and rolled back: nothing is written or sent. */
+export async function dryRunDigestPeriod(ctx: Context, period: string, options: { batchSize?: number } = {}): Promise<DigestDryRunSummary> {
+  const started = Date.now();
+  const plan = await planPeriod(ctx, period, { due: { kind: 'all' }, dryRun: true, batchSize: options.batchSize });
+  const digest = await findDigest(ctx.db, plan.digestId);
+  return {
+    digestId: digest?.id ?? null,
+    period,
+    status: digest?.status ?? 'unplanned',
+    planned: plan.planned,
+    sent: 0,
+    skipped: plan.skipped,
+    failed: 0,
+    unfinished: 0,
+    groups: plan.groups,
+    seconds: Math.round((Date.now() - started) / 100) / 10,
+    dryRun: true,
     digest: { planned: digest?.planned ?? 0, sent: digest?.sent ?? 0, skipped: digest?.skipped ?? 0, failed: digest?.failed ?? 0 },
   };
 }

@@ -28,12 +28,13 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
 };
 
-export function createQueues(connection: ConnectionOptions, prefix: string): Queues {
+export function createQueues(connection: ConnectionOptions, prefix: string, onError: (error: Error) => void = () => undefined): Queues {
   const entries = (Object.keys(QUEUE_NAMES) as QueueKey[]).map((key) => {
     const queue = new Queue(QUEUE_NAMES[key], { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
-    // Outages surface where it matters, as failing add() calls and /readyz;
-    // an unheard 'error' event would only print noise.
-    queue.on('error', () => {});
+    // Outages surface as failing add() calls and /readyz too; the app's
+    // context logs them, rate-limited (logErrorsEvery), so a retry loop
+    // cannot flood the log.
+    queue.on('error', onError);
     return [key, queue] as const;
   });
   return Object.fromEntries(entries) as Queues;

@@ -2,6 +2,7 @@
 // state between jobs: any number of processes on any machines can run them.
 import { Worker, type Job } from 'bullmq';
 import type { Context } from '../context.js';
+import { logErrorsEvery } from '../logger.js';
 import { createRedis } from '../redis.js';
 import { QUEUE_NAMES, type QueueKey } from './queues.js';
 
@@ -18,7 +19,7 @@ export function startWorkers(
   processors: Partial<Record<QueueKey, ProcessorFactory>>,
   options: { concurrency?: Partial<Record<QueueKey, number>> } = {},
 ): RunningWorkers {
-  const connection = createRedis(ctx.config.redisUrl, 'worker');
+  const connection = createRedis(ctx.config.redisUrl, 'worker', logErrorsEvery(ctx.logger, 'redis_error'));
   const log = ctx.logger.child({ module: 'worker' });
   const workers = (Object.keys(processors) as QueueKey[]).map((key) => {
     const processor = processors[key]!(ctx);

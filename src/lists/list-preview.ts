@@ -1,13 +1,22 @@
 // "What would this rule match?": runs the digest matcher itself over the
 // papers first seen in the last few days, so the answer is exactly what a
-// digest would pick, not an approximation of it.
+// digest would pick, not an approximation of it, and says for each paper
+// what matched where.
 import type { Db } from '../db.js';
-import { createMatcher, type MatchList } from '../digest/matcher.js';
+import { createMatcher, isCatchAll, listRule, type MatchList, type MatchWhy } from '../digest/matcher.js';
 
-export type ListRule = Pick<MatchList, 'keywords' | 'categories' | 'minUpvotes' | 'maxPapers'> & { id?: number; name?: string };
+export type ListRule = Pick<MatchList, 'keywords' | 'categories' | 'minUpvotes' | 'maxPapers'> &
+  Partial<Pick<MatchList, 'exclude' | 'authors'>> & { id?: number; name?: string };
 
 /** Bounds the work of one preview, whatever the window. */
 export const PREVIEW_MAX_PAPERS = 5000;
+
+function describeWhy(why: MatchWhy[]): string {
+  if (!why.length) return 'Takes every paper, by upvotes';
+  return why
+    .map((w) => (w.kind === 'phrase' ? `“${w.term}” in ${w.fields.join(', ')}` : w.kind === 'category' ? `category ${w.term}` : `author ${w.term}`))
+    .join('; ');
+}
 
 export async function previewListRule(db: Db, rule: ListRule, options: { days: number; limit: number; now?: Date }) {
   const now = options.now ?? new Date();
@@ -16,39 +25,28 @@ export async function previewListRule(db: Db, rule: ListRule, options: { days: n
     where: { firstSeenAt: { gt: start, lte: now }, hidden: false },
     orderBy: { firstSeenAt: 'desc' },
     take: PREVIEW_MAX_PAPERS,
-    select: {
-      id: true,
-      arxivId: true,
-      title: true,
-      abstract: true,
-      keywords: true,
-      categories: true,
-      upvotes: true,
-      firstSeenAt: true,
-      hidden: true,
-    },
+    select: { id: true, arxivId: true, title: true, abstract: true, keywords: true, categories: true, authors: true, upvotes: true, firstSeenAt: true, hidden: true },
   });
-  const listId = rule.id ?? 0;
-  const name = rule.name ?? 'Preview';
-  // Ask for every match, ranked; the first maxPapers are what one section would hold.
-  const list: MatchList = { ...rule, id: listId, name, maxPapers: papers.length || 1 };
-  const sections = createMatcher({ papers, lists: [list], now }).match([listId], { start, end: now });
-  const cards = sections[0]?.cards ?? [];
-  const byId = new Map(papers.map((p) => [p.id, p]));
+  const list: MatchList = { exclude: [], authors: [], ...rule, id: rule.id ?? 0, name: rule.name ?? 'Preview' };
+  const hits = createMatcher({ papers, now }).ranked(listRule(list), 'daily');
   return {
     window: { start, end: now, days: options.days },
     papersConsidered: papers.length,
-    total: cards.length,
-    items: cards.slice(0, options.limit).map((card, index) => {
-      const paper = byId.get(card.paperId)!;
+    catchAll: isCatchAll(listRule(list)),
+    total: hits.length,
+    items: hits.slice(0, options.limit).map((hit, index) => {
+      const paper = hit.paper as (typeof papers)[number];
       return {
         paperId: paper.id,
         arxivId: paper.arxivId,
         title: paper.title,
         upvotes: paper.upvotes,
         firstSeenAt: paper.firstSeenAt,
-        matched: card.matched,
-        reason: card.reason,
+        matched: hit.why.map((w) => (w.kind === 'author' ? `by ${w.term}` : w.term)),
+        /** Per match: the phrase and the fields it was found in, the category, the author. */
+        why: hit.why,
+        reason: describeWhy(hit.why),
+        score: Math.round(hit.score * 1000) / 1000,
         /** Within the section's maxPapers for a subscriber who had every paper of the window. */
         inSection: index < rule.maxPapers,
       };

@@ -10,20 +10,37 @@ export interface ListInput {
   public?: boolean;
   keywords?: string[];
   categories?: string[];
+  exclude?: string[];
+  authors?: string[];
   minUpvotes?: number;
   maxPapers?: number;
 }
 
 export type ListPatch = Partial<ListInput>;
 
-export type ListWithCount = List & { subscriberCount: number };
+export const SUBSCRIBER_STATUSES = ['active', 'pending', 'unsubscribed', 'bounced', 'complained'] as const;
+export type SubscribersByStatus = Record<(typeof SUBSCRIBER_STATUSES)[number], number>;
 
-const withCount = { _count: { select: { subscriptions: true } } } as const;
+/** subscriberCount: the active ones, who get digests; every status is in subscribersByStatus. */
+export type ListWithCount = List & { subscriberCount: number; subscribersByStatus: SubscribersByStatus };
 
-function flatten(row: List & { _count: { subscriptions: number } }): ListWithCount {
-  const { _count, ...list } = row;
-  return { ...list, subscriberCount: _count.subscriptions };
+/** One grouped count for all the lists asked about, zero-filled. */
+async function withCounts(db: Db, lists: List[]): Promise<ListWithCount[]> {
+  const ids = lists.map((l) => l.id);
+  const rows = ids.length
+    ? await db.$queryRaw<Array<{ listId: number; status: string; n: number }>>`
+        SELECT sub."listId", s.status::text AS status, count(*)::int AS n
+          FROM "Subscription" sub JOIN "Subscriber" s ON s.id = sub."subscriberId"
+         WHERE sub."listId" = ANY(${ids}) GROUP BY 1, 2`
+    : [];
+  return lists.map((list) => {
+    const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as SubscribersByStatus;
+    for (const row of rows) if (row.listId === list.id) byStatus[row.status as keyof SubscribersByStatus] = row.n;
+    return { ...list, subscriberCount: byStatus.active, subscribersByStatus: byStatus };
+  });
 }
+
+const withCount = async (db: Db, list: List): Promise<ListWithCount> => (await withCounts(db, [list]))[0]!;
 
 const MAX_ID = 2 ** 31 - 1;
 
@@ -38,22 +55,21 @@ function whereKey(key: string | number) {
 }
 
 export async function listLists(db: Db): Promise<ListWithCount[]> {
-  const rows = await db.list.findMany({ orderBy: { id: 'asc' }, include: withCount });
-  return rows.map(flatten);
+  return withCounts(db, await db.list.findMany({ orderBy: { id: 'asc' } }));
 }
 
 export async function findList(db: Db, key: string | number): Promise<ListWithCount | null> {
-  const row = await db.list.findUnique({ where: whereKey(key), include: withCount });
-  return row ? flatten(row) : null;
+  const row = await db.list.findUnique({ where: whereKey(key) });
+  return row ? withCount(db, row) : null;
 }
 
 /** Throws Prisma's P2002 (see uniqueViolation) when the slug is taken. */
 export async function createList(db: Db, input: ListInput): Promise<ListWithCount> {
-  return flatten(await db.list.create({ data: input, include: withCount }));
+  return withCount(db, await db.list.create({ data: input }));
 }
 
 export async function updateList(db: Db, id: number, patch: ListPatch): Promise<ListWithCount> {
-  return flatten(await db.list.update({ where: { id }, data: patch, include: withCount }));
+  return withCount(db, await db.list.update({ where: { id }, data: patch }));
 }
 
 export type DeleteListResult = { deleted: boolean; subscribers: number };

@@ -85,7 +85,7 @@ export function encodeAddress(value: string): string {
   if (!name) return `<${address}>`;
   const bare = name.replace(/^"(.*)"$/, '$1');
   if (!/^[\x20-\x7e]*$/.test(bare)) return `${encodeHeaderText(bare)} <${address}>`;
-  return /[()<>\[\]:;@\\,."]/.test(bare) ? `"${bare.replace(/["\\]/g, '\\$&')}" <${address}>` : `${bare} <${address}>`;
+  return /[()<>[\]:;@\\,."]/.test(bare) ? `"${bare.replace(/["\\]/g, '\\$&')}" <${address}>` : `${bare} <${address}>`;
 }
 
 /** The address inside "Name <addr>", for the SMTP envelope. */

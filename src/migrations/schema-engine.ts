@@ -87,7 +87,8 @@ function singleConnectionPool(connectionString: string): pg.Pool {
     const patched: QueryFn = (...args) => {
       const callback = args.at(-1);
       if (typeof callback === 'function') {
-        args[args.length - 1] = (err: Error | null, res: unknown) => callback(err, res && charColumnsAsText(res));
+        args[args.length - 1] = (err: Error | null, res: unknown): void =>
+          (callback as (err: Error | null, res: unknown) => void)(err, res && charColumnsAsText(res));
         return query(...args);
       }
       const out = query(...args);

@@ -91,7 +91,7 @@ async function fetchMetadata(
 ): Promise<Map<string, ArxivMetadata>> {
   const ids = batch.map((paper) => paper.arxivId);
   const params = new URLSearchParams({ id_list: ids.join(','), max_results: String(ids.length) });
-  const url = `${deps.config.arxivBaseUrl}/api/query?${params}`;
+  const url = `${deps.config.arxivBaseUrl}/api/query?${params.toString()}`;
   const retries = Math.max(0, deps.retries ?? 3);
   for (let attempt = 0; ; attempt++) {
     await pacer.waitTurn(attempt);

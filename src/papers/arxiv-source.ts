@@ -88,7 +88,7 @@ export async function fetchArxivPapers(baseUrl: string, request: ArxivRequest, o
       sortBy: 'submittedDate',
       sortOrder: 'descending',
     });
-    const doc = await fetchDocument('arXiv API', `${baseUrl}/api/query?${params}`, options, 'application/atom+xml');
+    const doc = await fetchDocument('arXiv API', `${baseUrl}/api/query?${params.toString()}`, options, 'application/atom+xml');
     const batch = parseAtomDocument(`arXiv API start=${start}`, doc.text, doc.contentType, run.fetched);
     mergeBatch(run, batch);
     if (batch.fetched < size) break;

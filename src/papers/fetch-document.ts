@@ -79,7 +79,7 @@ async function fetchOnce(label: string, url: string, options: FetchOptions, acce
 /** Reads the body, stopping as soon as it passes `maxBytes` (a Content-Length can lie or be absent). */
 async function readCapped(response: Response, maxBytes: number, onTooLarge: () => IngestError): Promise<string> {
   if (!response.body) return '';
-  const reader = response.body.getReader();
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
   for (;;) {

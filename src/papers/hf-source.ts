@@ -39,7 +39,7 @@ type HfItem = z.infer<typeof hfItemSchema>;
 export function parseHfDocument(label: string, text: string, contentType = '', firstIndex = 0): SourceBatch {
   const data = parseJsonDocument(label, text, contentType);
   if (!Array.isArray(data)) {
-    const upstream = data && typeof data === 'object' && 'error' in data ? (data as { error: unknown }).error : undefined;
+    const upstream = data && typeof data === 'object' && 'error' in data ? (data).error : undefined;
     if (typeof upstream === 'string') {
       throw new IngestError('upstream_error', `${label}: the API answered an error: ${normaliseText(upstream).slice(0, 300)}`);
     }

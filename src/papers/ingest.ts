@@ -27,6 +27,8 @@ export interface IngestDeps {
   /** Timeouts, retries and caps; tests make them short. */
   fetch?: Partial<Omit<FetchOptions, 'userAgent'>>;
   now?: () => Date;
+  /** Called once the source is read, before its papers are stored (the CLI's progress bar). */
+  onRead?: (papers: number) => void;
 }
 
 export interface IngestSummary {
@@ -59,6 +61,7 @@ export async function ingestPapers(deps: IngestDeps, request: IngestRequest): Pr
   const log = deps.logger?.child({ module: 'ingest' });
   try {
     const batch = await readSource(deps, request);
+    deps.onRead?.(batch.papers.length);
     return await storeBatch(deps, request.source, batch);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

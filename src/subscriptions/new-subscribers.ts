@@ -5,6 +5,8 @@
 // together in the next (group commit), so under load one round trip, one
 // plan and one commit serve many sign-ups; alone, a request goes at once.
 import type pg from 'pg';
+import type { Interests } from '../digest/matcher.js';
+import { DEFAULT_PAPERS_PER_EMAIL } from '../digest/reader-digest.js';
 import { sqlPool } from '../db.js';
 import { MAX_USER_AGENT, type ConsentEvidence, type DbClient } from './subscriber-repo.js';
 
@@ -15,6 +17,9 @@ export interface NewSubscriberRequest {
   sendHour: number;
   frequency: 'daily' | 'weekly';
   weekday: number;
+  /** Defaults: 10 papers, no interests. */
+  papersPerEmail?: number;
+  interests?: Interests;
   /** Distinct list slugs; all must exist (and be public when publicOnly). */
   slugs: string[];
   publicOnly: boolean;
@@ -32,6 +37,7 @@ const INSERT_NEW_SUBSCRIBERS = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
       i int, email text, status "SubscriberStatus", timezone text, "sendHour" int, frequency "Frequency", weekday int,
+      "papersPerEmail" int, "interestInclude" text[], "interestExclude" text[], "interestCategories" text[], "interestAuthors" text[],
       slugs text[], "publicOnly" boolean, "requestedAt" timestamptz, "confirmedAt" timestamptz, now timestamptz,
       action text, ip text, "userAgent" text, "formVersion" text)
   ), wanted AS (
@@ -41,8 +47,11 @@ const INSERT_NEW_SUBSCRIBERS = `
     SELECT input.*, coalesce(w.n, 0) = cardinality(input.slugs) AS "allFound", coalesce(w.lists, '{}') AS lists
     FROM input LEFT JOIN (SELECT i, count(*) AS n, array_agg(slug ORDER BY "listId") AS lists FROM wanted GROUP BY i) w USING (i)
   ), created AS (
-    INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, weekday, "confirmRequestedAt", "confirmedAt", "createdAt", "updatedAt")
+    INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, weekday,
+      "papersPerEmail", "interestInclude", "interestExclude", "interestCategories", "interestAuthors",
+      "confirmRequestedAt", "confirmedAt", "createdAt", "updatedAt")
     SELECT email, status, timezone, "sendHour", frequency, weekday,
+           "papersPerEmail", "interestInclude", "interestExclude", "interestCategories", "interestAuthors",
            "requestedAt" AT TIME ZONE 'UTC', "confirmedAt" AT TIME ZONE 'UTC', now AT TIME ZONE 'UTC', now AT TIME ZONE 'UTC'
     FROM found WHERE "allFound" ORDER BY email
     ON CONFLICT (email) DO NOTHING
@@ -78,6 +87,11 @@ function asJson(requests: NewSubscriberRequest[]): string {
         sendHour: r.sendHour,
         frequency: r.frequency,
         weekday: r.weekday,
+        papersPerEmail: r.papersPerEmail ?? DEFAULT_PAPERS_PER_EMAIL,
+        interestInclude: r.interests?.include ?? [],
+        interestExclude: r.interests?.exclude ?? [],
+        interestCategories: r.interests?.categories ?? [],
+        interestAuthors: r.interests?.authors ?? [],
         slugs: r.slugs,
         publicOnly: r.publicOnly,
         requestedAt: active ? null : r.now,

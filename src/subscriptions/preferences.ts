@@ -2,7 +2,10 @@
 // every email is the reader's proof of owning the address, so changes here
 // apply at once (lists added by an active reader count as confirmed).
 import type { SubscriberStatus } from '../generated/prisma/client.js';
+import { interestsOf } from '../digest/content.js';
+import type { Interests } from '../digest/matcher.js';
 import type { SubscriptionDeps } from './deps.js';
+import { interestColumns } from './interests.js';
 import { UnknownListsError } from './save-subscriber.js';
 import type { PreferencesFormInput } from './subscriber-input.js';
 import { findPublicLists, findSubscriptions, lockSubscriberById, recordConsent, replaceSubscriptions } from './subscriber-repo.js';
@@ -23,6 +26,8 @@ export interface PreferencesView {
   sendHour: number;
   frequency: 'daily' | 'weekly';
   weekday: number;
+  papersPerEmail: number;
+  interests: Interests;
   lists: PreferenceList[];
 }
 
@@ -51,6 +56,8 @@ export async function loadPreferences(deps: Pick<SubscriptionDeps, 'db'>, subscr
     sendHour: subscriber.sendHour,
     frequency: subscriber.frequency,
     weekday: subscriber.weekday,
+    papersPerEmail: subscriber.papersPerEmail,
+    interests: interestsOf(subscriber),
     lists,
   };
 }
@@ -77,7 +84,14 @@ export async function updatePreferences(
     const listIds = lists.map((list) => list.id);
     await tx.subscriber.update({
       where: { id: subscriberId },
-      data: { timezone: input.timezone, sendHour: input.sendHour, frequency: input.frequency, weekday: input.weekday },
+      data: {
+        timezone: input.timezone,
+        sendHour: input.sendHour,
+        frequency: input.frequency,
+        weekday: input.weekday,
+        papersPerEmail: input.papersPerEmail,
+        ...interestColumns(input.interests),
+      },
     });
     await replaceSubscriptions(tx, subscriberId, listIds, active ? now : null);
     if (active) {

@@ -19,6 +19,7 @@ import type { List, Prisma, SubscriberStatus } from '../generated/prisma/client.
 import { CONFIRM_THROTTLE_MS } from './confirmation-mail.js';
 import { markConfirmationRequested } from './outbox-repo.js';
 import type { SubscriptionDeps } from './deps.js';
+import { interestColumns } from './interests.js';
 import { insertSubscriberIfNew } from './new-subscribers.js';
 import { DEFAULT_PREFERENCES, normaliseEmail, type PreferencesInput } from './subscriber-input.js';
 import {
@@ -105,6 +106,8 @@ async function createIfNew(deps: SubscriptionDeps, email: string, request: SaveS
     sendHour: prefs?.sendHour ?? DEFAULT_PREFERENCES.sendHour,
     frequency: prefs?.frequency ?? DEFAULT_PREFERENCES.frequency,
     weekday: prefs?.weekday ?? DEFAULT_PREFERENCES.weekday,
+    papersPerEmail: prefs?.papersPerEmail,
+    interests: prefs?.interests,
     slugs: [...new Set(request.lists)],
     publicOnly: request.publicListsOnly ?? false,
     evidence: request.evidence,
@@ -121,7 +124,14 @@ async function createIfNew(deps: SubscriptionDeps, email: string, request: SaveS
 }
 
 function preferenceData(prefs: PreferencesInput | undefined) {
-  return { timezone: prefs?.timezone, sendHour: prefs?.sendHour, frequency: prefs?.frequency, weekday: prefs?.weekday };
+  return {
+    timezone: prefs?.timezone,
+    sendHour: prefs?.sendHour,
+    frequency: prefs?.frequency,
+    weekday: prefs?.weekday,
+    papersPerEmail: prefs?.papersPerEmail,
+    ...interestColumns(prefs?.interests),
+  };
 }
 
 async function applyRequest(

@@ -59,14 +59,22 @@ export async function subscribe(deps: SignupDeps, body: unknown, evidence: Signu
     count('honeypot');
     return { kind: 'accepted' };
   }
-  if (!parsed?.success) throw parsed?.error;
+  if (!parsed) throw new Error('unreachable: only a honeypot skips parsing');
+  if (!parsed.success) throw parsed.error;
   const input = parsed.data;
 
   const result = await saveSubscriber(deps, {
     email: input.email,
     lists: input.lists,
     status: 'pending',
-    preferences: { timezone: input.timezone, sendHour: input.sendHour, frequency: input.frequency, weekday: input.weekday },
+    preferences: {
+      timezone: input.timezone,
+      sendHour: input.sendHour,
+      frequency: input.frequency,
+      weekday: input.weekday,
+      papersPerEmail: input.papersPerEmail,
+      interests: input.interests,
+    },
     evidence: { action: 'signup', ip: evidence.ip, userAgent: evidence.userAgent, formVersion: FORM_VERSION },
     publicListsOnly: true,
   });

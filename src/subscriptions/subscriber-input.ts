@@ -3,6 +3,10 @@
 // never reach a header or a log line) and angle brackets (no markup is ever
 // a legitimate part of an address, a list slug or a time zone).
 import { z } from 'zod';
+import { interestFields, interestsSchema, papersPerEmailSchema } from './interests.js';
+import { plainText } from './plain-text.js';
+
+export { plainText };
 
 export const FORM_VERSION = 'landing-v1';
 
@@ -11,19 +15,6 @@ export const MAX_LISTS = 50;
 export const DEFAULT_PREFERENCES = { timezone: 'UTC', sendHour: 7, frequency: 'daily', weekday: 1 } as const;
 
 export const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'] as const;
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f]/;
-const MARKUP = /[<>]/;
-
-/** A string without control characters or markup, with a length cap. */
-export function plainText(max: number) {
-  return z
-    .string({ error: 'Must be text' })
-    .max(max, { error: `Must be at most ${max} characters` })
-    .refine((value) => !CONTROL.test(value), { error: 'Must not contain line breaks or control characters' })
-    .refine((value) => !MARKUP.test(value), { error: 'Must not contain < or >' });
-}
 
 /** Trimmed and lower-cased: one subscriber per mailbox, however it was typed. */
 export function normaliseEmail(email: string): string {
@@ -93,7 +84,7 @@ export const frequencySchema = z.enum(['daily', 'weekly'], { error: 'Choose dail
 
 /** A checkbox group sends one string for one box and an array for several. */
 export const listSlugsSchema = z.preprocess(
-  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
   z
     .array(plainText(64).transform((slug) => slug.trim().toLowerCase()), { error: 'Must be a list of list names' })
     .max(MAX_LISTS, { error: `Choose at most ${MAX_LISTS} lists` })
@@ -106,25 +97,41 @@ export const preferencesSchema = z.object({
   sendHour: sendHourSchema.optional(),
   frequency: frequencySchema.optional(),
   weekday: weekdaySchema.optional(),
+  papersPerEmail: papersPerEmailSchema.optional(),
+  interests: interestsSchema.optional(),
 });
 
 export type PreferencesInput = z.output<typeof preferencesSchema>;
 
-/** The public sign-up form (and its JSON twin). */
-export const signupSchema = preferencesSchema.extend({
-  email: emailSchema,
-  lists: listSlugsSchema.refine((slugs) => slugs.length > 0, { error: 'Choose at least one list' }),
-  /** Honeypot: hidden from people, filled by naive bots. Any value is accepted here and acted on later. */
-  website: z.string().max(2000).optional(),
-});
+/** Forms send interests as flat fields (textareas, checkboxes); the rest of the code takes one `interests` object. */
+function nestInterests<T extends { include: string[]; exclude: string[]; categories: string[]; authors: string[] }>(input: T) {
+  const { include, exclude, categories, authors, ...rest } = input;
+  return { ...rest, interests: { include, exclude, categories, authors } };
+}
+
+/** The public sign-up form (and its JSON twin); interests sit under "Advanced". */
+export const signupSchema = preferencesSchema
+  .omit({ interests: true })
+  .extend({
+    email: emailSchema,
+    lists: listSlugsSchema.refine((slugs) => slugs.length > 0, { error: 'Choose at least one list' }),
+    /** Honeypot: hidden from people, filled by naive bots. Any value is accepted here and acted on later. */
+    website: z.string().max(2000).optional(),
+    ...interestFields,
+  })
+  .transform(nestInterests);
 
 export type SignupInput = z.output<typeof signupSchema>;
 
 /** The preference page form. */
-export const preferencesFormSchema = preferencesSchema.extend({
-  lists: listSlugsSchema.refine((slugs) => slugs.length > 0, {
-    error: 'Choose at least one list, or unsubscribe from everything below',
-  }),
-});
+export const preferencesFormSchema = preferencesSchema
+  .omit({ interests: true })
+  .extend({
+    lists: listSlugsSchema.refine((slugs) => slugs.length > 0, {
+      error: 'Choose at least one list, or unsubscribe from everything below',
+    }),
+    ...interestFields,
+  })
+  .transform(nestInterests);
 
 export type PreferencesFormInput = z.output<typeof preferencesFormSchema>;

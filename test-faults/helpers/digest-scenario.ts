@@ -49,7 +49,7 @@ export async function startDigest(ctx: Pick<Context, 'db' | 'queues'>, period = 
 /** Polls until the Digest row is done; database errors (a restarting Postgres) just mean "not yet". */
 export async function waitForDigestDone(db: Db, digestId: number, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  let last = 'unknown';
+  let last: string;
   for (;;) {
     try {
       const digest = await db.digest.findUnique({ where: { id: digestId } });

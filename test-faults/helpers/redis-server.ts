@@ -54,15 +54,15 @@ export class RedisServer {
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
         if (output.includes('Ready to accept connections')) {
-          child.stdout!.off('data', onData);
+          child.stdout.off('data', onData);
           resolve();
         }
       };
-      child.stdout!.on('data', onData);
+      child.stdout.on('data', onData);
       child.once('exit', (code) => reject(new Error(`redis-server exited (${code}): ${output.slice(-1000)}`)));
     });
-    child.stdout!.resume();
-    child.stderr!.resume();
+    child.stdout.resume();
+    child.stderr.resume();
   }
 
   /** SIGKILL: no shutdown, no save. */

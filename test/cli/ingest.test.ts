@@ -54,6 +54,7 @@ describe('paperboy ingest', () => {
 describe('parseIngestArgs', () => {
   it('maps flags to a request or a usage error', () => {
     expect(parseIngestArgs(['--source', 'hf', '--date', '2025-09-08'])).toEqual({ source: 'hf', date: '2025-09-08' });
+    expect(parseIngestArgs(['--source', 'hf', '--period', '2025-09-08'])).toEqual({ source: 'hf', date: '2025-09-08' });
     expect(parseIngestArgs(['--source', 'arxiv', '--query', 'cat:cs.CL', '--limit', '50'])).toEqual({
       source: 'arxiv',
       query: 'cat:cs.CL',

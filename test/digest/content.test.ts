@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { arrangeSections, contentKey, type ContentPaper } from '../../src/digest/content.js';
+import { deliverySections, type ContentPaper } from '../../src/digest/content.js';
 import { createGroupCache } from '../../src/digest/group-cache.js';
 import { createLimiter } from '../../src/digest/limiter.js';
-import { createMatcher, sectionPaperIds, type MatchList } from '../../src/digest/matcher.js';
+import { createMatcher, NO_INTERESTS, type MatchList } from '../../src/digest/matcher.js';
+import { planReader, sectionPaperIds } from '../../src/digest/reader-digest.js';
 
 const now = new Date('2026-11-12T07:00:00Z');
 const paper = (id: number, title: string, upvotes = 0): ContentPaper => ({
@@ -24,21 +25,22 @@ const paper = (id: number, title: string, upvotes = 0): ContentPaper => ({
   projectPage: null,
 });
 const lists: MatchList[] = [
-  { id: 1, name: 'Trending', keywords: [], categories: [], minUpvotes: 0, maxPapers: 2 },
-  { id: 2, name: 'Attention', keywords: ['attention'], categories: [], minUpvotes: 0, maxPapers: 2 },
-  { id: 3, name: 'Video', keywords: ['video'], categories: [], minUpvotes: 0, maxPapers: 2 },
+  { id: 1, name: 'Trending', keywords: [], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers: 2 },
+  { id: 2, name: 'Attention', keywords: ['attention'], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers: 2 },
+  { id: 3, name: 'Video', keywords: ['video'], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers: 2 },
 ];
 
 describe('rebuilding a planned delivery', () => {
   const papers = [paper(1, 'attention a', 50), paper(2, 'attention b', 40), paper(3, 'attention video c', 30), paper(4, 'video d', 20), paper(5, 'other e', 10), paper(6, 'other f', 5)];
   const map = new Map(papers.map((p) => [p.id, p]));
-  const window = { start: new Date(0), end: now };
+  const reader = { listIds: [1, 2, 3], interests: { ...NO_INTERESTS, include: ['other'] }, frequency: 'daily' as const };
+  const shape = (sections: ReturnType<typeof deliverySections>) => sections.map((s) => [s.key, s.cards.map((c) => [c.paperId, c.reason])]);
 
-  it('gives the same sections the planner chose, from the stored paper ids', () => {
-    const planned = createMatcher({ papers, lists, now }).match([1, 2, 3], window);
-    const paperIds = sectionPaperIds(planned);
-    const rebuilt = arrangeSections({ papers: map, lists, listIds: [1, 2, 3], paperIds, asOf: now });
-    expect(rebuilt.map((s) => [s.listId, s.cards.map((c) => c.paperId)])).toEqual(planned.map((s) => [s.listId, s.cards.map((c) => c.paperId)]));
+  it('gives the sections, reasons and "also in" the planner chose, from the stored layout', () => {
+    const planned = planReader(createMatcher({ papers, now }), new Map(lists.map((l) => [l.id, l])), { ...reader, papersPerEmail: 10 });
+    const rebuilt = deliverySections({ papers: map, lists, reader, paperIds: sectionPaperIds(planned.sections), layout: planned.layout, asOf: now });
+    expect(shape(rebuilt)).toEqual(shape(planned.sections));
+    expect(rebuilt.some((s) => s.kind === 'personal')).toBe(true);
   });
 
   it('still sends every planned paper once when a list changed since planning, and drops hidden ones', () => {
@@ -46,13 +48,12 @@ describe('rebuilding a planned delivery', () => {
     const shrunk = lists.map((l) => (l.id === 2 ? { ...l, maxPapers: 1 } : l));
     const hidden = new Map(map);
     hidden.set(5, { ...paper(5, 'other e', 10), hidden: true });
-    const rebuilt = arrangeSections({ papers: hidden, lists: shrunk, listIds: [1, 2, 3], paperIds, asOf: now });
-    expect(sectionPaperIds(rebuilt).sort()).toEqual([1, 2, 3, 4]);
-  });
-
-  it('keys content by sorted lists and ordered papers', () => {
-    expect(contentKey([3, 1], [5, 2])).toBe(contentKey([1, 3], [5, 2]));
-    expect(contentKey([1, 3], [5, 2])).not.toBe(contentKey([1, 3], [2, 5]));
+    const layout = { sections: [{ key: 2, paperIds: [1, 2, 3] }, { key: 3, paperIds: [4] }, { key: 1, paperIds: [5] }], moreIds: [], moreCount: 0 };
+    const rebuilt = deliverySections({ papers: hidden, lists: shrunk, reader, paperIds, layout, asOf: now });
+    expect(sectionPaperIds(rebuilt)).toEqual([1, 2, 3, 4]);
+    // A delivery planned before layouts existed: placed again by the same rules.
+    const legacy = deliverySections({ papers: hidden, lists: shrunk, reader, paperIds, layout: null, asOf: now });
+    expect(sectionPaperIds(legacy).sort()).toEqual([1, 2, 3, 4]);
   });
 });
 

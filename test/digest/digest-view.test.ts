@@ -32,7 +32,7 @@ describe('view in browser, preview, trigger and resend', () => {
     expect(preview.html).toContain('Attention &lt;b&gt;bold&lt;/b&gt; claims');
     expect(preview.html).toContain('https://paperboy.test/unsubscribe/');
     expect(preview.text).toContain('Matches “attention”');
-    expect(preview.sections).toEqual([{ listId: expect.any(Number), name: 'Attention', papers: [expect.objectContaining({ title: 'Attention <b>bold</b> claims' })] }]);
+    expect(preview.sections).toEqual([{ listId: expect.any(Number), kind: 'list', name: 'Attention', papers: [expect.objectContaining({ title: 'Attention <b>bold</b> claims' })] }]);
     expect(await env.ctx.db.delivery.count()).toBe(0);
     expect(env.sink.messages).toHaveLength(0);
     await expect(previewDigest(env.ctx, 999_999)).rejects.toBeInstanceOf(DigestActionError);

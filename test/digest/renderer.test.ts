@@ -1,6 +1,7 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { createMatcher, type Section } from '../../src/digest/matcher.js';
+import { createMatcher, NO_INTERESTS } from '../../src/digest/matcher.js';
+import { planReader, type Section } from '../../src/digest/reader-digest.js';
 import { createDigestRenderer, loadDigestTemplate, type DigestPaper, type DigestRenderer } from '../../src/digest/renderer.js';
 import { compileMime, encodeQuotedPrintable } from '../../src/mail/mime.js';
 
@@ -36,8 +37,9 @@ function papersOf(count: number, title = (i: number) => `Paper ${i} on attention
 }
 
 function sectionsFor(papers: ReturnType<typeof papersOf>, maxPapers = 15): Section[] {
-  const lists = [{ id: 1, name: 'Attention & Transformers', keywords: ['attention'], categories: [], minUpvotes: 0, maxPapers }];
-  return createMatcher({ papers, lists, now }).match([1], { start: new Date(0), end: now });
+  const lists = [{ id: 1, name: 'Attention & Transformers', keywords: ['attention'], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers }];
+  const profile = { listIds: [1], interests: NO_INTERESTS, frequency: 'daily' as const, papersPerEmail: 50 };
+  return planReader(createMatcher({ papers, now }), new Map(lists.map((l) => [l.id, l])), profile).sections;
 }
 
 describe('digest rendering and MIME', () => {
@@ -65,7 +67,7 @@ describe('digest rendering and MIME', () => {
     expect(raw).toMatch(/^Auto-Submitted: auto-generated\r$/m);
     expect(raw).toMatch(/^Feedback-ID: 2026-11-12:digest:papers\.example\.org\r$/m);
     expect(raw).toContain('List-Id: Paperboy digest <digest.papers.example.org>');
-    expect(mail.subject).toBe('Paper 1 on attention (+2 more) · Paperboy 2026-11-12');
+    expect(mail.subject).toBe('Paper 1 on attention +2 more · 2026-11-12');
     expect(mail.from?.value[0]).toMatchObject({ name: 'Paperboy Digest', address: 'digest@papers.example.org' });
     expect(mail.to && 'text' in mail.to ? mail.to.text : '').toBe('reader@example.org');
     expect(mail.html).toContain(`href="${links.view}"`);
@@ -78,6 +80,14 @@ describe('digest rendering and MIME', () => {
     expect(mail.text).not.toContain('slot.invalid');
   });
 
+  it('names the best paper in a subject under 70 characters before the date', () => {
+    const long = 'A remarkably long paper title about attention that goes on and on well past any inbox width';
+    const group = render(papersOf(12, (i) => (i === 1 ? long : `Paper ${i} on attention`)));
+    expect(group.subject.startsWith('A remarkably long paper title')).toBe(true);
+    expect(group.subject.endsWith(' +11 more · 2026-11-12')).toBe(true);
+    expect(group.subject.length - '2026-11-12'.length).toBeLessThanOrEqual(70);
+  });
+
   it('escapes titles that contain HTML and folds header line breaks; non-ASCII subjects are encoded words', async () => {
     const papers = papersOf(2, (i) => (i === 1 ? 'Évaluer <img src=x onerror=alert(1)> & "attention"\r\nBcc: evil@example.org' : 'attention'));
     const group = render(papers);
@@ -85,7 +95,8 @@ describe('digest rendering and MIME', () => {
     expect(raw).not.toMatch(/^Bcc:/im);
     expect(raw).toMatch(/^Subject: =\?UTF-8\?B\?/m);
     const mail = await simpleParser(raw);
-    expect(mail.subject).toContain('Évaluer <img src=x onerror=alert(1)> & "attention" Bcc: evil@example.org');
+    // The line break folds into a space; the long title is shortened to keep the subject short.
+    expect(mail.subject).toBe('Évaluer <img src=x onerror=alert(1)> & "attention" Bcc:… +1 more · 2026-11-12');
     expect(mail.html).toContain('Évaluer &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; &quot;attention&quot;');
     expect(mail.html).not.toContain('<img src=x');
     expect(mail.headers.get('bcc')).toBeUndefined();
@@ -126,7 +137,7 @@ describe('digest rendering and MIME', () => {
 describe('quoted-printable', () => {
   it('property: decodes back to the input, lines never longer than 76', async () => {
     const fc = (await import('fast-check')).default;
-    const { decode } = (await import('libqp')) as unknown as { decode(s: string): Buffer };
+    const { decode } = (await import('libqp')) as unknown as { decode: (s: string) => Buffer };
     fc.assert(
       fc.property(fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom(' ', '\t', '=', '\n', '.', 'é', '€', 'x'.repeat(80))), { maxLength: 40 }), fc.boolean(), (parts, soft) => {
         const input = parts.join('');

@@ -31,6 +31,24 @@ export const DigestSchema = z
   })
   .meta({ id: 'Digest' });
 
+/** `period` is the word; `date` stays accepted as an alias. */
+const PeriodBody = z
+  .object({
+    period: day.optional().meta({ example: '2026-01-05' }),
+    date: day.optional().meta({ description: 'alias of period', deprecated: true }),
+  })
+  .strict()
+  .refine((b) => (b.period === undefined) !== (b.date === undefined), { message: 'period is required (YYYY-MM-DD)', path: ['period'] });
+
+const TriggeredSchema = DigestSchema.extend({
+  run: z
+    .object({
+      id: z.string().meta({ example: 'digest-plan-2026-01-05' }),
+      state: z.string().meta({ description: 'waiting, delayed, active, …', example: 'waiting' }),
+    })
+    .meta({ description: 'the planning run this trigger started, or joined' }),
+}).meta({ id: 'DigestTriggered' });
+
 const PreviewSchema = z
   .object({
     subscriberId: z.number().int(),
@@ -40,7 +58,12 @@ const PreviewSchema = z
     text: z.string().nullable(),
     paperIds: z.array(z.number().int()),
     sections: z.array(
-      z.object({ listId: z.number().int(), name: z.string(), papers: z.array(z.object({ id: z.number().int(), title: z.string(), reason: z.string() })) }),
+      z.object({
+        listId: z.number().int().nullable().meta({ description: 'null for the personal sections' }),
+        kind: z.enum(['personal', 'recommended', 'trending', 'list', 'more']),
+        name: z.string(),
+        papers: z.array(z.object({ id: z.number().int(), title: z.string(), reason: z.string() })),
+      }),
     ),
   })
   .meta({ id: 'DigestPreview' });
@@ -70,10 +93,14 @@ export function digestRoutes(deps: AppDeps): AdminRoute[] {
       path: '/digests',
       tag: 'digests',
       summary: "Plan and send a period's digests in the background",
-      description: 'Idempotent: triggering a period again plans only subscribers who have no delivery for it yet.',
-      body: z.object({ date: day.meta({ example: '2026-01-05' }) }).strict(),
-      responses: { 202: { description: 'Accepted; follow it with GET /digests/{id}', schema: DigestSchema } },
-      handle: async ({ body }) => ({ status: 202, body: withProgress(await triggerDigest(deps, body.date).catch(fromDigestError)) }),
+      description:
+        'Idempotent: triggering a period again plans only subscribers who have no delivery for it yet. The answer is the digest of the period as it stands (a period sent before still shows its counts) and `run`, the planning job this trigger started, or joined when one was already waiting or running.',
+      body: PeriodBody,
+      responses: { 202: { description: 'Accepted; follow it with GET /digests/{id}', schema: TriggeredSchema } },
+      handle: async ({ body }) => {
+        const triggered = await triggerDigest(deps, (body.period ?? body.date)!).catch(fromDigestError);
+        return { status: 202, body: { ...withProgress(triggered), run: triggered.run } };
+      },
     }),
     defineRoute({
       method: 'get',
@@ -96,8 +123,13 @@ export function digestRoutes(deps: AppDeps): AdminRoute[] {
       description:
         'The digest planned for `date` if there is one, else what they would get now. format=html or format=text returns the body alone, to open in a browser.',
       query: z.object({
-        subscriber: z.coerce.number().int().positive().meta({ description: 'subscriber id' }),
-        date: day.optional().meta({ description: 'the period; default: today in their time zone' }),
+        subscriber: z
+          .string({ error: 'required: a subscriber id' })
+          .regex(/^[1-9]\d{0,9}$/, 'must be a subscriber id')
+          .transform(Number)
+          .meta({ description: 'subscriber id', example: '42' }),
+        period: day.optional().meta({ description: 'the period; default: today in their time zone' }),
+        date: day.optional().meta({ description: 'alias of period', deprecated: true }),
         format: z.enum(['json', 'html', 'text']).default('json'),
       }),
       responses: {
@@ -105,7 +137,7 @@ export function digestRoutes(deps: AppDeps): AdminRoute[] {
         404: { description: 'No such subscriber, or (html/text) nothing to send' },
       },
       handle: async ({ query, res }) => {
-        const preview = await previewDigest(deps, query.subscriber, query.date).catch(fromDigestError);
+        const preview = await previewDigest(deps, query.subscriber, query.period ?? query.date).catch(fromDigestError);
         if (query.format === 'json') return { body: preview };
         const body = query.format === 'html' ? preview.html : preview.text;
         if (body === null) throw new AppError(ERROR_CODES.notFound, 404, 'Nothing matched: no email would go out');

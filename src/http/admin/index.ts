@@ -50,9 +50,9 @@ export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRou
       tag: 'meta',
       summary: 'This API as an OpenAPI 3 document',
       responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
-      handle: async () => {
+      handle: () => {
         document ??= buildOpenApiDocument(routes, { version: VERSION, serverUrl: deps.config.publicUrl });
-        return { body: document };
+        return Promise.resolve({ body: document });
       },
     }),
   );

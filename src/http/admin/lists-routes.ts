@@ -20,7 +20,7 @@ const oneLine = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-    // eslint-disable-next-line no-control-regex
+     
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, without control characters');
 const keyword = oneLine(100);
 const category = z
@@ -35,8 +35,10 @@ export const ListInputSchema = z
     name: oneLine(100),
     description: z.string().trim().max(2000).optional(),
     public: z.boolean().optional(),
-    keywords: z.array(keyword).max(200).optional(),
+    keywords: z.array(keyword).max(200).optional().meta({ description: 'include phrases, matched as phrases (stemmed) in title, abstract and keywords' }),
     categories: z.array(category).max(50).optional(),
+    exclude: z.array(keyword).max(200).optional().meta({ description: 'phrases that keep a paper out of this list' }),
+    authors: z.array(keyword).max(200).optional().meta({ description: 'author names, matched regardless of case and accents' }),
     minUpvotes: z.number().int().min(0).max(1_000_000).optional(),
     maxPapers: z.number().int().min(1).max(50).optional(),
   })
@@ -54,9 +56,20 @@ export const ListSchema = z
     public: z.boolean(),
     keywords: z.array(z.string()),
     categories: z.array(z.string()),
+    exclude: z.array(z.string()),
+    authors: z.array(z.string()),
     minUpvotes: z.number().int(),
     maxPapers: z.number().int(),
-    subscriberCount: z.number().int(),
+    subscriberCount: z.number().int().meta({ description: 'active subscribers: the ones who get digests' }),
+    subscribersByStatus: z
+      .object({
+        active: z.number().int(),
+        pending: z.number().int(),
+        unsubscribed: z.number().int(),
+        bounced: z.number().int(),
+        complained: z.number().int(),
+      })
+      .meta({ description: 'subscriptions to this list by the subscriber\'s status' }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -69,7 +82,7 @@ const MatchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-const MatchRuleSchema = ListInputSchema.pick({ keywords: true, categories: true, minUpvotes: true, maxPapers: true })
+const MatchRuleSchema = ListInputSchema.pick({ keywords: true, categories: true, exclude: true, authors: true, minUpvotes: true, maxPapers: true })
   .strict()
   .meta({ id: 'ListRule' });
 
@@ -77,6 +90,7 @@ const MatchesSchema = z
   .object({
     window: z.object({ start: z.iso.datetime(), end: z.iso.datetime(), days: z.number().int() }),
     papersConsidered: z.number().int(),
+    catchAll: z.boolean().meta({ description: 'the rule takes every paper, by upvotes' }),
     total: z.number().int().meta({ description: 'papers the rule matches in the window' }),
     items: z.array(
       z.object({
@@ -86,7 +100,15 @@ const MatchesSchema = z
         upvotes: z.number().int(),
         firstSeenAt: z.iso.datetime(),
         matched: z.array(z.string()),
+        why: z.array(
+          z.object({
+            kind: z.enum(['phrase', 'category', 'author']),
+            term: z.string(),
+            fields: z.array(z.enum(['title', 'keywords', 'abstract'])).optional().meta({ description: 'where a phrase was found' }),
+          }),
+        ),
         reason: z.string(),
+        score: z.number().meta({ description: 'the ranking score (README of src/digest)' }),
         inSection: z.boolean().meta({ description: 'among the maxPapers a section would hold' }),
       }),
     ),
@@ -132,7 +154,14 @@ export function listRoutes(deps: AppDeps): AdminRoute[] {
       body: MatchRuleSchema,
       responses: { 200: { description: 'The matching papers, ranked as a digest ranks them', schema: MatchesSchema } },
       handle: async ({ query, body }) => {
-        const rule = { keywords: body.keywords ?? [], categories: body.categories ?? [], minUpvotes: body.minUpvotes ?? 0, maxPapers: body.maxPapers ?? 10 };
+        const rule = {
+          keywords: body.keywords ?? [],
+          categories: body.categories ?? [],
+          exclude: body.exclude ?? [],
+          authors: body.authors ?? [],
+          minUpvotes: body.minUpvotes ?? 0,
+          maxPapers: body.maxPapers ?? 10,
+        };
         return { body: await previewListRule(deps.db, rule, query) };
       },
     }),

@@ -1,6 +1,9 @@
-// The OpenAPI 3 document of the admin API, generated from the route table:
-// the zod schemas that validate each request are the ones documented.
-import { OpenAPIRegistry, OpenApiGeneratorV3, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
+// The OpenAPI 3.1 document of the admin API, generated from the route table:
+// the zod schemas that validate each request are the ones documented. 3.1,
+// because its schemas are JSON Schema: a nullable field is `type: [x,
+// "null"]`, which third-party linters accept, where 3.0's `nullable` next to
+// a bare `$ref` is an error.
+import { OpenAPIRegistry, OpenApiGeneratorV31, type ResponseConfig } from '@asteasolutions/zod-to-openapi';
 import type { AdminRoute } from './route.js';
 import { ErrorSchema } from './schemas.js';
 
@@ -34,9 +37,10 @@ function responsesOf(route: AdminRoute): Record<string, ResponseConfig> {
     responses[status] = schema
       ? { description: doc.description, content: { [doc.contentType ?? 'application/json']: { schema } } }
       : doc.contentType
-        ? { description: doc.description, content: { [doc.contentType]: { schema: { type: 'string' } } } }
+        ? { description: doc.description, content: { [doc.contentType]: { schema: { type: 'string' }, ...(doc.example ? { example: doc.example } : {}) } } }
         : { description: doc.description };
   }
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
   const hasInput = route.params || route.query || route.body || route.rawBody;
   if (hasInput) responses['400'] ??= errorResponse('Invalid request: details name each field');
   responses['401'] ??= errorResponse('Missing or wrong bearer token');
@@ -46,10 +50,12 @@ function responsesOf(route: AdminRoute): Record<string, ResponseConfig> {
 }
 
 function requestBodyOf(route: AdminRoute) {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
   if (route.body) return { required: true, content: { 'application/json': { schema: route.body } } };
   if (route.rawBody) {
     const schema = route.rawBody.schema ?? { type: 'string' as const };
-    return { required: true, description: route.rawBody.description, content: { [route.rawBody.contentType]: { schema } } };
+    const example = route.rawBody.example ? { example: route.rawBody.example } : {};
+    return { required: true, description: route.rawBody.description, content: { [route.rawBody.contentType]: { schema, ...example } } };
   }
   return undefined;
 }
@@ -70,22 +76,25 @@ export function buildOpenApiDocument(routes: AdminRoute[], info: { version: stri
       summary: route.summary,
       ...(route.description ? { description: route.description } : {}),
       request: {
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
         ...(route.params ? { params: route.params } : {}),
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
         ...(route.query ? { query: route.query } : {}),
         ...(requestBodyOf(route) ? { body: requestBodyOf(route) } : {}),
       },
       responses: responsesOf(route),
     });
   }
-  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
-    openapi: '3.0.3',
+  return new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
     info: {
       title: 'Paperboy admin API',
       version: info.version,
+      license: { name: 'MIT', identifier: 'MIT' },
       description:
         'Manage lists, subscribers, papers and digests. Every request carries `Authorization: Bearer <token>`. Errors are `{ "error": { "code", "message", "details"? } }`.',
     },
-    servers: info.serverUrl ? [{ url: info.serverUrl }] : [],
+    servers: info.serverUrl ? [{ url: info.serverUrl, description: 'This installation (PUBLIC_URL)' }] : [],
     security: [{ [bearer.name]: [] }],
   });
 }

@@ -18,6 +18,8 @@ export interface ResponseDoc {
   schema?: ZodType;
   /** Defaults to application/json when a schema is given. */
   contentType?: string;
+  /** For a body without a schema (CSV): what one looks like. */
+  example?: string;
 }
 
 type Out<T> = T extends ZodType ? z.output<T> : undefined;
@@ -45,7 +47,7 @@ export interface RouteSpec<P extends ZodObject | undefined, Q extends ZodObject 
    * A body the handler hands on as is: a stream it reads itself (CSV import),
    * or JSON a domain function validates item by item with `schema`.
    */
-  rawBody?: { contentType: string; description: string; schema?: ZodType };
+  rawBody?: { contentType: string; description: string; schema?: ZodType; example?: string };
   responses: Record<number, ResponseDoc>;
   /** Return a Reply, or write to res yourself (streams) and return nothing. */
   handle(input: HandlerInput<P, Q, B>): Promise<Reply | void>;
@@ -107,9 +109,9 @@ export function mountRoutes(router: Router, routes: AdminRoute[]): void {
       try {
         refuseNonJson(route, req);
         const input = {
-          params: parse(route.params, req.params),
-          query: parse(route.query, req.query),
-          body: parse(route.body, req.body),
+          params: parse(route.params as ZodType | undefined, req.params),
+          query: parse(route.query as ZodType | undefined, req.query),
+          body: parse(route.body as ZodType | undefined, req.body),
           req,
           res,
         };

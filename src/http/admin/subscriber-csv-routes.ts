@@ -13,6 +13,12 @@ import { ImportQuery, ImportReportSchema, SubscriberFilterQuery } from './subscr
 
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 
+/** The documented shapes (OpenAPI examples; README shows the same). */
+const IMPORT_EXAMPLE = 'email,lists,timezone,sendHour,frequency,weekday\nada@example.org,trending|llm,Europe/Paris,8,daily,\nalan@example.org,vision,UTC,18,weekly,1\n';
+const EXPORT_EXAMPLE =
+  'id,email,status,lists,timezone,sendHour,frequency,weekday,createdAt,confirmedAt,unsubscribedAt,bounceCount\n' +
+  '1,ada@example.org,active,trending|llm,Europe/Paris,8,daily,,2026-11-02T09:14:03.000Z,2026-11-02T09:15:40.000Z,,0\n';
+
 /** The sign-up's own address rule: same normalisation, same validation. */
 export const importRules = {
   normaliseAddress: (raw: string) => {
@@ -35,7 +41,7 @@ export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: nu
       description:
         'Columns: id,email,status,lists,timezone,sendHour,frequency,weekday,createdAt,confirmedAt,unsubscribedAt,bounceCount (lists separated by |). Cells starting with = + - @ are prefixed with \' so spreadsheets do not run them.',
       query: SubscriberFilterQuery,
-      responses: { 200: { description: 'CSV, one subscriber per row', contentType: 'text/csv' } },
+      responses: { 200: { description: 'CSV, one subscriber per row', contentType: 'text/csv', example: EXPORT_EXAMPLE } },
       handle: async ({ query, res }) => {
         res.status(200);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
@@ -52,7 +58,7 @@ export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: nu
       description:
         'Header row email,lists,timezone,sendHour,frequency[,weekday]; lists separated by |. Each bad row is reported and skipped; the good rows are stored.',
       query: ImportQuery,
-      rawBody: { contentType: 'text/csv', description: 'The CSV file' },
+      rawBody: { contentType: 'text/csv', description: 'The CSV file', example: IMPORT_EXAMPLE },
       responses: {
         200: { description: 'What was done, with one message per rejected row', schema: ImportReportSchema },
         413: { description: 'The file is larger than the cap' },

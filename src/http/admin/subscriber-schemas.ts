@@ -10,6 +10,7 @@ import {
   timezoneSchema,
   weekdaySchema,
 } from '../../subscriptions/subscriber-input.js';
+import { interestsSchema, papersPerEmailSchema, PAPERS_PER_EMAIL } from '../../subscriptions/interests.js';
 import { pageQuery, paged } from './schemas.js';
 
 export const STATUSES = ['pending', 'active', 'unsubscribed', 'bounced', 'complained'] as const;
@@ -34,6 +35,8 @@ export const SubscriberCreateSchema = z
     sendHour: sendHourSchema.optional(),
     frequency: frequencySchema.optional(),
     weekday: weekdaySchema.optional(),
+    papersPerEmail: papersPerEmailSchema.optional().meta({ description: 'cards in one email: 5, 10 (default), 15 or 25' }),
+    interests: interestsSchema.optional(),
   })
   .strict()
   .meta({ id: 'SubscriberCreate' });
@@ -46,6 +49,8 @@ export const SubscriberPatchSchema = z
     sendHour: sendHourSchema.optional(),
     frequency: frequencySchema.optional(),
     weekday: weekdaySchema.optional(),
+    papersPerEmail: papersPerEmailSchema.optional(),
+    interests: interestsSchema.optional().meta({ description: 'replaces the interests; a part left out becomes empty' }),
   })
   .strict()
   .meta({ id: 'SubscriberPatch' });
@@ -61,6 +66,8 @@ export const SubscriberSchema = z
     sendHour: z.number().int(),
     frequency: z.enum(['daily', 'weekly']),
     weekday: z.number().int(),
+    papersPerEmail: z.number().int().meta({ description: PAPERS_PER_EMAIL.join(' | ') }),
+    interests: z.object({ include: z.array(z.string()), exclude: z.array(z.string()), categories: z.array(z.string()), authors: z.array(z.string()) }),
     lists: z.array(z.string()).meta({ description: 'list slugs' }),
     createdAt: date,
     confirmedAt: date.nullable(),

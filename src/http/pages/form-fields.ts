@@ -31,6 +31,11 @@ export const FIELD_LABELS: Record<string, string> = {
   weekday: 'Weekday',
   sendHour: 'Send hour',
   timezone: 'Time zone',
+  include: 'Topics you want',
+  exclude: 'Topics to leave out',
+  authors: 'Authors you follow',
+  categories: 'arXiv categories',
+  papersPerEmail: 'Papers per email',
   form: 'Form',
 };
 

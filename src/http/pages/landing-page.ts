@@ -3,7 +3,10 @@ import type { List } from '../../generated/prisma/client.js';
 import { DEFAULT_PREFERENCES } from '../../subscriptions/subscriber-input.js';
 import type { FieldErrors } from './form-errors.js';
 import { csrfField, errorSummary, describedBy, fieldError, renderListChoices, renderScheduleFields } from './form-fields.js';
-import { html, type SafeHtml } from './html.js';
+import { attr, html, type SafeHtml } from './html.js';
+import { interestValues, renderInterestFields, type InterestValues } from './interest-fields.js';
+import { NO_INTERESTS } from '../../digest/matcher.js';
+import { DEFAULT_PAPERS_PER_EMAIL } from '../../subscriptions/interests.js';
 import { renderLayout } from './layout.js';
 import { excerpt, paperLink, type TrendingPaper } from './trending-papers.js';
 
@@ -15,6 +18,14 @@ export interface SignupFormValues {
   weekday?: string;
   sendHour?: string;
   timezone?: string;
+  interests?: InterestValues;
+}
+
+/** Open when the reader filled it in or got an error there, so a re-rendered form shows it. */
+function advancedOpen(values: SignupFormValues, errors: FieldErrors): boolean {
+  const i = values.interests;
+  const filled = Boolean(i && (i.include || i.exclude || i.authors || i.categories.length || i.papersPerEmail !== String(DEFAULT_PAPERS_PER_EMAIL)));
+  return filled || ['include', 'exclude', 'authors', 'categories', 'papersPerEmail'].some((field) => errors[field]);
 }
 
 export interface LandingData {
@@ -94,6 +105,10 @@ export function renderLandingPage(data: LandingData): string {
       },
       errors,
     )}
+    <details class="advanced"${attr('open', advancedOpen(values, errors))}>
+      <summary>Advanced: your own topics, authors and categories</summary>
+      ${renderInterestFields(values.interests ?? interestValues(NO_INTERESTS, DEFAULT_PAPERS_PER_EMAIL), errors)}
+    </details>
     <div class="hp" aria-hidden="true">
       <label for="website">Leave this field empty</label>
       <input type="text" id="website" name="website" tabindex="-1" autocomplete="off">

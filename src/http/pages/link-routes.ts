@@ -2,13 +2,14 @@
 // Every token is checked for signature and purpose first; a bad one gets a
 // 4xx page. Only POSTs change anything, except the confirm link itself.
 import type { IRouter, Request, Response } from 'express';
-import { requestConfirmation } from '../../subscriptions/confirmation-mail.js';
 import { confirmSubscription, renewConfirmation } from '../../subscriptions/confirm.js';
 import { subscriberLinks } from '../../subscriptions/links.js';
 import { loadPreferences, updatePreferences } from '../../subscriptions/preferences.js';
 import { readToken } from '../../subscriptions/read-token.js';
+import { requestResubscribe } from '../../subscriptions/resubscribe.js';
 import { describeSchedule } from '../../subscriptions/schedule-text.js';
 import { preferencesFormSchema } from '../../subscriptions/subscriber-input.js';
+import { postedInterestValues } from './interest-fields.js';
 import { findSubscriptions } from '../../subscriptions/subscriber-repo.js';
 import { createToken } from '../../subscriptions/tokens.js';
 import { unsubscribe } from '../../subscriptions/unsubscribe.js';
@@ -95,8 +96,10 @@ export function linkRoutes(router: IRouter, deps: PageDeps): void {
     if (!read.ok) return invalidLink(res, 'invalid');
     const body = (req.body ?? {}) as Record<string, unknown>;
     if (body.action === 'resubscribe') {
-      await requestConfirmation(deps, read.claims.sub);
-      return sendPage(res, 200, renderCheckInbox(), { private: true });
+      const outcome = await requestResubscribe(deps, read.claims.sub);
+      if (outcome.kind === 'not_found') return invalidLink(res, 'not_found');
+      const sentAt = outcome.kind === 'recently_sent' ? outcome.sentAt : undefined;
+      return sendPage(res, 200, renderCheckInbox({ sentAt }), { private: true });
     }
     const parsed = preferencesFormSchema.safeParse(body);
     try {
@@ -117,6 +120,7 @@ export function linkRoutes(router: IRouter, deps: PageDeps): void {
           weekday: text(body.weekday),
           sendHour: text(body.sendHour),
           timezone: text(body.timezone),
+          interests: postedInterestValues(body),
         },
       });
     }

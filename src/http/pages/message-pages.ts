@@ -24,13 +24,23 @@ export function renderMessagePage(page: MessagePage): string {
   );
 }
 
-/** The same page for every address state: nothing here may depend on the address. */
-export function renderCheckInbox(): string {
+/**
+ * The same page for every address state on the public form: nothing there may
+ * depend on the address. `sentAt` only from a reader's own signed link (the
+ * preference page), when a confirmation went out a moment ago.
+ */
+export function renderCheckInbox(options: { sentAt?: Date; now?: Date } = {}): string {
+  const { sentAt, now = new Date() } = options;
+  const minutes = sentAt ? Math.max(0, Math.round((now.getTime() - sentAt.getTime()) / 60_000)) : 0;
+  const ago = minutes === 0 ? 'less than a minute ago' : minutes === 1 ? '1 minute ago' : `${minutes} minutes ago`;
   return renderMessagePage({
     title: 'Check your inbox',
     heading: 'Check your inbox',
     tone: 'success',
-    body: html`<p>If the address can receive our emails, a confirmation link is on its way. Click it to start your digest.</p>
+    body: sentAt
+      ? html`<p>We sent you a confirmation link at ${sentAt.toISOString().slice(11, 16)} UTC (${ago}). It still works: click it to start your digest again.</p>
+<p class="muted">Nothing arrived? Look in the spam folder; a new link can be sent after ten minutes.</p>`
+      : html`<p>If the address can receive our emails, a confirmation link is on its way. Click it to start your digest.</p>
 <p class="muted">Nothing arrived after a few minutes? Look in the spam folder, or <a href="/">try again</a>.</p>`,
   });
 }

@@ -3,6 +3,7 @@ import type { PreferencesView } from '../../subscriptions/preferences.js';
 import type { FieldErrors } from './form-errors.js';
 import { csrfField, errorSummary, renderListChoices, renderScheduleFields } from './form-fields.js';
 import { html } from './html.js';
+import { interestValues, renderInterestFields, type InterestValues } from './interest-fields.js';
 import { renderLayout } from './layout.js';
 
 export interface PreferencesPageData {
@@ -12,7 +13,7 @@ export interface PreferencesPageData {
   csrfToken: string;
   errors?: FieldErrors;
   /** What the reader sent, when re-rendering after an error. */
-  values?: { lists?: string[]; frequency?: string; weekday?: string; sendHour?: string; timezone?: string };
+  values?: { lists?: string[]; frequency?: string; weekday?: string; sendHour?: string; timezone?: string; interests?: InterestValues };
   saved?: boolean;
 }
 
@@ -66,6 +67,7 @@ export function renderPreferencesPage(data: PreferencesPageData): string {
       },
       errors,
     )}
+    ${renderInterestFields(values.interests ?? interestValues(view.interests, view.papersPerEmail), errors)}
     <button type="submit" class="button button-primary">Save preferences</button>
   </form>
   ${

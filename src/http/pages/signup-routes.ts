@@ -7,6 +7,7 @@ import { AppError, ERROR_CODES } from '../errors.js';
 import { issueCsrfToken, verifyCsrfToken } from '../csrf.js';
 import { fieldErrors, isInputError, summariseErrors, type FieldErrors } from './form-errors.js';
 import { FIELD_LABELS } from './form-fields.js';
+import { postedInterestValues } from './interest-fields.js';
 import { findLandingData } from './landing-data.js';
 import { renderLandingPage, type SignupFormValues } from './landing-page.js';
 import { renderCheckInbox, renderErrorPage } from './message-pages.js';
@@ -40,6 +41,7 @@ function formValues(body: unknown): SignupFormValues {
     weekday: text(b.weekday),
     sendHour: text(b.sendHour),
     timezone: text(b.timezone),
+    interests: postedInterestValues(b),
   };
 }
 

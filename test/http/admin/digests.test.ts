@@ -15,8 +15,14 @@ describe('digests', () => {
     expect(res.body).toMatchObject({ id: expect.any(Number), period: '2026-04-01', status: 'planning', planned: 0, progress: 0 });
     const job = await env.ctx.queues.digestPlan.getJob('digest-plan-2026-04-01');
     expect(job?.data).toEqual({ digestId: res.body.id, period: '2026-04-01' });
-    const again = await env.api.post('/digests').send({ date: '2026-04-01' });
+    expect(res.body.run).toEqual({ id: 'digest-plan-2026-04-01', state: 'waiting' });
+    // `period` is the word; `date` is its alias. A second trigger joins the waiting run.
+    const again = await env.api.post('/digests').send({ period: '2026-04-01' });
     expect(again.body.id).toBe(res.body.id);
+    expect(again.body.run).toEqual({ id: 'digest-plan-2026-04-01', state: 'waiting' });
+    const missing = await env.api.post('/digests').send({});
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.message).toContain('period');
     expect((await env.api.post('/digests').send({ date: '2026-02-30' })).status).toBe(400);
     expect((await env.api.post('/digests').send({ date: 'tomorrow' })).status).toBe(400);
   });
@@ -81,7 +87,10 @@ describe('preview and resend', () => {
     expect(text.headers['content-type']).toContain('text/plain');
 
     expect((await env.api.get('/digests/preview?subscriber=999999')).status).toBe(404);
-    expect((await env.api.get('/digests/preview')).status).toBe(400);
+    const noSubscriber = await env.api.get('/digests/preview');
+    expect(noSubscriber.status).toBe(400);
+    expect(noSubscriber.body.error.message).toBe('subscriber: required: a subscriber id');
+    expect((await env.api.get('/digests/preview?subscriber=abc')).body.error.message).toBe('subscriber: must be a subscriber id');
   });
 
   it('resends a failed delivery and refuses to resend a sent one', async () => {

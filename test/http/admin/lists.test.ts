@@ -60,6 +60,19 @@ describe('lists', () => {
     expect((await env.api.patch('/lists/nope').send({ name: 'x' })).status).toBe(404);
   });
 
+  it('counts subscribers by status; subscriberCount is the active ones', async () => {
+    await env.api.post('/lists').send({ slug: 'counted', name: 'Counted' });
+    await addSubscriber(env, 'active@example.org', { lists: ['counted'], status: 'active' });
+    await addSubscriber(env, 'gone@example.org', { lists: ['counted'], status: 'unsubscribed' });
+    await addSubscriber(env, 'pending@example.org', { lists: ['counted'], status: 'pending' });
+    const res = await env.api.get('/lists/counted');
+    expect(res.body.subscriberCount).toBe(1);
+    expect(res.body.subscribersByStatus).toEqual({ active: 1, pending: 1, unsubscribed: 1, bounced: 0, complained: 0 });
+    const listed = (await env.api.get('/lists')).body.items.find((l: { slug: string }) => l.slug === 'counted');
+    expect(listed.subscribersByStatus.active).toBe(1);
+    await env.api.delete('/lists/counted?force=true');
+  });
+
   it('refuses to delete a list with subscribers unless forced', async () => {
     await env.api.post('/lists').send({ slug: 'doomed', name: 'Doomed' });
     const subscriber = await addSubscriber(env, 'reader@example.org', { lists: ['doomed', 'trending'] });

@@ -1,3 +1,9 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import SwaggerParser from '@apidevtools/swagger-parser';
 import type { Router } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -28,6 +34,30 @@ describe('GET /api/admin/openapi.json', () => {
     expect(res.body.openapi).toMatch(/^3\./);
     // validate() dereferences in place: give it a copy.
     await expect(SwaggerParser.validate(structuredClone(res.body))).resolves.toBeTruthy();
+  });
+
+  it('passes `redocly lint` with the recommended rules: no errors, no warnings', { timeout: 60_000 }, async () => {
+    const res = await env.api.get('/openapi.json');
+    expect(res.body.openapi).toBe('3.1.0');
+    expect(res.body.info.license).toEqual({ name: 'MIT', identifier: 'MIT' });
+    expect(res.body.servers).toEqual([expect.objectContaining({ url: env.ctx.config.publicUrl })]);
+    const dir = await mkdtemp(join(tmpdir(), 'paperboy-openapi-'));
+    try {
+      const file = join(dir, 'openapi.json');
+      await writeFile(file, JSON.stringify(res.body));
+      const root = fileURLToPath(new URL('../../../', import.meta.url));
+      // Offline: the config is local and telemetry is off, so nothing is fetched.
+      const lint = await promisify(execFile)(
+        process.execPath,
+        ['node_modules/@redocly/cli/bin/cli.js', 'lint', file, '--config', 'redocly.yaml', '--format', 'json'],
+        { cwd: root, env: { PATH: process.env.PATH, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } },
+      ).catch((error: { stdout?: string; stderr?: string }) => error);
+      const report = JSON.parse(lint.stdout ?? '{}') as { totals: { errors: number; warnings: number }; problems: unknown[] };
+      expect(report.problems, lint.stderr).toEqual([]);
+      expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('documents every route the admin router serves, and nothing else', async () => {

@@ -33,6 +33,18 @@ const BAD_FILE = [
 ].join('\n');
 
 describe('POST /subscribers/import', () => {
+  it('imports the example the OpenAPI document shows, and exports the columns it shows', async () => {
+    const doc = (await env.api.get('/openapi.json')).body;
+    const example = doc.paths['/api/admin/subscribers/import'].post.requestBody.content['text/csv'].example as string;
+    const report = await importCsv(example, '?status=active');
+    expect(report.body).toMatchObject({ rows: 2, created: 2, errorCount: 0 });
+    const exportExample = doc.paths['/api/admin/subscribers/export'].get.responses['200'].content['text/csv'].example as string;
+    const exported = await env.api.get('/subscribers/export?q=ada%40example.org').buffer(true);
+    expect(exported.text.split('\n')[0]).toBe(exportExample.split('\n')[0]);
+    expect(parse<Record<string, string>>(exported.text, { columns: true })[0]).toMatchObject({ email: 'ada@example.org', status: 'active', sendHour: '8' });
+    await env.ctx.db.subscriber.deleteMany({ where: { email: { in: ['ada@example.org', 'alan@example.org'] } } });
+  });
+
   it('reports each bad row and stores only the good ones', async () => {
     const res = await importCsv(BAD_FILE, '?status=active');
     expect(res.status).toBe(200);
@@ -178,7 +190,7 @@ describe('GET /subscribers/export', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="subscribers-\d{4}-\d{2}-\d{2}\.csv"/);
-    const records = parse(res.text, { columns: true }) as Array<Record<string, string>>;
+    const records = parse<Record<string, string>>(res.text, { columns: true });
     expect(Object.keys(records[0]!)).toEqual(expect.arrayContaining(['email', 'lists', 'timezone', 'sendHour', 'frequency']));
     expect(records.every((r) => r.status === 'active')).toBe(true);
     const emails = records.map((r) => r.email);
@@ -187,14 +199,14 @@ describe('GET /subscribers/export', () => {
     expect(emails).toContain('good1@example.org');
     expect(records.find((r) => r.email === 'good1@example.org')?.lists).toBe('trending|llm');
 
-    const filtered = parse((await env.api.get('/subscribers/export?list=vision&q=good').buffer(true)).text, { columns: true }) as Array<{ email: string }>;
+    const filtered = parse<{ email: string }>((await env.api.get('/subscribers/export?list=vision&q=good').buffer(true)).text, { columns: true });
     expect(filtered.map((r) => r.email)).toEqual(['good4@example.org']);
   });
 
   it('pages through more rows than one query page', async () => {
     await env.ctx.db.subscriber.createMany({ data: Array.from({ length: 2500 }, (_, i) => ({ email: `bulk${i}@example.org` })) });
     const res = await env.api.get('/subscribers/export?q=bulk').buffer(true);
-    const records = parse(res.text, { columns: true }) as Array<{ id: string }>;
+    const records = parse<{ id: string }>(res.text, { columns: true });
     expect(records).toHaveLength(2500);
     const ids = records.map((r) => Number(r.id));
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);

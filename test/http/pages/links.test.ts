@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.js';
+import { sendConfirmation } from '../../../src/subscriptions/confirmation-mail.js';
 import { subscriberLinks } from '../../../src/subscriptions/links.js';
 import { createToken, TOKEN_TTL } from '../../../src/subscriptions/tokens.js';
 import { createTestEnv, type TestEnv } from '../../helpers/context.js';
@@ -227,16 +228,35 @@ describe('pages behind email links', () => {
       const session = await openForm(app, link);
       const page = await request(app).get(link).set('Cookie', session.cookie);
       expect(page.text).toContain('Subscribe again');
-      await env.ctx.db.subscriber.update({ where: { id: reader.id }, data: { confirmRequestedAt: null } });
       const res = await postForm(app, link, session, { action: 'resubscribe' });
       expect(res.text).toContain('Check your inbox');
       const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } });
       expect(row.status).toBe('unsubscribed');
       expect(row.confirmRequestedAt).toBeInstanceOf(Date);
+      expect(row.confirmRequestedAt!.getTime()).toBeGreaterThan(row.unsubscribedAt!.getTime());
       // A fresh confirm link (minted after the unsubscribe) brings the reader back.
       const confirm = await request(app).get(path(subscriberLinks(env.config, reader.id, Date.now() + 2000).confirm));
       expect(confirm.text).toContain('You are subscribed');
       expect(await status(reader.id)).toBe('active');
+    });
+
+    it('subscribing again right after an unsubscribe sends the confirmation; a second click says when it went', async () => {
+      const reader = await activeReader();
+      // A confirmation was sent minutes ago, inside the 10-minute throttle.
+      await env.ctx.db.subscriber.update({ where: { id: reader.id }, data: { confirmRequestedAt: new Date(), confirmSentAt: new Date() } });
+      await request(app).post(path(subscriberLinks(env.config, reader.id).unsubscribe)).type('form').send('List-Unsubscribe=One-Click');
+      const link = path(subscriberLinks(env.config, reader.id).preferences);
+      const session = await openForm(app, link);
+      const first = await postForm(app, link, session, { action: 'resubscribe' });
+      expect(first.text).toContain('a confirmation link is on its way');
+      const before = env.sink.messages.length;
+      expect(await sendConfirmation(env.ctx, reader.id)).toBe('sent');
+      const [mail] = (await env.sink.waitFor(before + 1)).slice(before);
+      expect(mail!.envelope.to).toEqual([reader.email]);
+
+      const second = await postForm(app, link, session, { action: 'resubscribe' });
+      expect(second.text).toMatch(/We sent you a confirmation link at \d\d:\d\d UTC \((less than a minute|\d+ minutes?) ago\)/);
+      expect(await sendConfirmation(env.ctx, reader.id)).toBe('already_sent');
     });
   });
 

@@ -267,15 +267,16 @@ describe('sign-up rate limits', () => {
   it('too many sign-ups from one IP get 429 with Retry-After', async () => {
     const app = createApp(env.ctx);
     const statuses = [];
-    let last;
-    for (let i = 0; i < 4; i += 1) {
+    let last = await request(app).post('/subscribe').send({ ...VALID_SIGNUP, email: 'ip0@example.org' });
+    statuses.push(last.status);
+    for (let i = 1; i < 4; i += 1) {
       last = await request(app).post('/subscribe').send({ ...VALID_SIGNUP, email: `ip${i}@example.org` });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([202, 202, 202, 429]);
-    expect(Number(last!.headers['retry-after'])).toBeGreaterThan(0);
-    expect(Number(last!.headers['retry-after'])).toBeLessThanOrEqual(600);
-    expect(last!.body.error.code).toBe('rate_limited');
+    expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+    expect(Number(last.headers['retry-after'])).toBeLessThanOrEqual(600);
+    expect(last.body.error.code).toBe('rate_limited');
     expect(await env.ctx.db.subscriber.count({ where: { email: 'ip3@example.org' } })).toBe(0);
   });
 
