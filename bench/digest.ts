@@ -7,12 +7,15 @@
 // process too; its peak RSS is what it reports (getrusage maxRSS) and what
 // /proc says (VmHWM), whichever is higher. The worker runs with
 // --max-old-space-size=160 (--heap N to change, --heap 0 for V8's default).
+// --processes N (default: the number of cores) then sends the period again,
+// from scratch, through a pool of N `paperboy worker` processes, as
+// WORKER_PROCESSES=N does, and reports it next to the single worker.
 // Own database, dropped after.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
@@ -143,6 +146,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const poolSize = flag(args, 'pool', base.smtp.poolSize);
   // --heap 0 runs the worker with V8's default heap sizing.
   const heapMB = args.includes('--heap') ? Number(args[args.indexOf('--heap') + 1]) : 160;
+  const processes = flag(args, 'processes', availableParallelism());
   const rawCount = flag(args, 'raw-messages', Math.min(20_000, Math.max(2000, subscribers / 10)));
   const databaseUrl = withDatabaseName(base.databaseUrl, `paperboy_bench_digest_${randomBytes(4).toString('hex')}`);
   const prefix = `bench${randomBytes(4).toString('hex')}`;
@@ -174,11 +178,26 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       PUBLIC_URL: config.publicUrl,
       SMTP_POOL_SIZE: String(poolSize),
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      // The pool's workers run schedulers: none may fire during the run.
+      DIGEST_CRON: '0 0 1 1 *',
+      INGEST_CRON: '0 0 1 1 *',
     };
     // The V8 old-space cap recommended for worker processes (README): without
     // it V8 lets the heap grow to ~3x the live set before collecting.
     const worker = await runChild([here('worker.ts'), '2026-11-12'], env, heapMB ? [`--max-old-space-size=${heapMB}`] : []);
     const received = await sink.ask('count');
+    // The same period again through the pool, from scratch: a later period
+    // would find every paper already sent and plan nothing.
+    let pooled: { processes: number; emails: number; seconds: number; emailsPerSecond: number; ratioToRaw: number } | null = null;
+    if (processes > 1) {
+      await db.$executeRawUnsafe('TRUNCATE "Delivery", "Digest" CASCADE');
+      await sink.ask('reset');
+      const run = await runChild([here('worker.ts'), '2026-11-12', String(processes)], env, heapMB ? [`--max-old-space-size=${heapMB}`] : []);
+      const sent = (run.result.summary as { sent: number }).sent;
+      const s = Number(run.result.seconds);
+      pooled = { processes, emails: sent, seconds: Math.round(s * 10) / 10, emailsPerSecond: Math.round(sent / s), ratioToRaw: Math.round((sent / s / Number(rawMail.result.perSecond)) * 100) / 100 };
+      log(`pool of ${processes}: ${pooled.emailsPerSecond}/s`);
+    }
     const summary = worker.result.summary as { sent: number; planned: number; failed: number; skipped: number; groups: number };
     const seconds = Number(worker.result.seconds);
     const emailsPerSecond = summary.sent / seconds;
@@ -205,6 +224,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       smtpPoolSize: poolSize,
       batchSize: config.digestBatchSize,
       workerConcurrency: config.workerConcurrency,
+      pooled,
     };
   } finally {
     await db?.$disconnect();

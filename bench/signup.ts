@@ -143,7 +143,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const signup = await measure(app.url, 'POST /subscribe', options, appProbe, () => signupRequests(`${suffix}r${runs++}`, acknowledged));
     // Let answers cut off by the end of the run finish before counting rows.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const check = await checkSignups(db, base.redisUrl, queuePrefix, acknowledged);
+    const check = await checkSignups(db, acknowledged);
     log(`check: ${JSON.stringify(check)}`);
     const landing = await measure(app.url, 'GET /', options, appProbe);
     await app.stop();

@@ -1,5 +1,6 @@
 // The only reader of process.env. Parsed once with zod; a bad value stops the
 // process with a message that names the variable.
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 // Public, so they are only ever used where NODE_ENV says this is not a real
@@ -69,6 +70,8 @@ const schema = z.object({
   /// BullMQ job lock: a killed worker's job is retried after about this long.
   WORKER_LOCK_MS: int(1000, 600_000).default(30_000),
   WORKER_CONCURRENCY: int(1, 64).default(4),
+  /// Worker processes `start` and `worker` run (one per core by default); 1 runs the worker in-process.
+  WORKER_PROCESSES: int(1, 64).default(() => availableParallelism()),
   SIGNUP_LIMIT_PER_IP: int(1, 1_000_000).default(20),
   SIGNUP_LIMIT_PER_ADDRESS: int(1, 1000).default(5),
   SIGNUP_LIMIT_WINDOW_SECONDS: int(1, 86400).default(3600),
@@ -135,6 +138,7 @@ export interface Config {
   digestRepairCron: string;
   workerLockMs: number;
   workerConcurrency: number;
+  workerProcesses: number;
   signupLimits: { perIp: number; perAddress: number; windowSeconds: number };
   adminAuthFailureLimit: number;
   metricsToken?: string;
@@ -206,6 +210,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     digestRepairCron: e.DIGEST_REPAIR_CRON,
     workerLockMs: e.WORKER_LOCK_MS,
     workerConcurrency: e.WORKER_CONCURRENCY,
+    workerProcesses: e.WORKER_PROCESSES,
     signupLimits: {
       perIp: e.SIGNUP_LIMIT_PER_IP,
       perAddress: e.SIGNUP_LIMIT_PER_ADDRESS,

@@ -1,15 +1,21 @@
 // The measured worker process: plans the period and sends it with the same
 // code `paperboy digest` runs, then reports its figures and its peak RSS.
+// With a process count above 1 it sends through a worker pool instead (the
+// `paperboy worker` children WORKER_PROCESSES starts), not in-process.
+import { startWorkerPool } from '../../src/cli/worker-pool.js';
 import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
 import { runDigestPeriod } from '../../src/jobs/digest-run.js';
 
 const period = process.argv[2]!;
+const processes = Number(process.argv[3] ?? 1);
 const config = loadConfig();
 const ctx = createContext(config);
+const pool = processes > 1 ? startWorkerPool({ processes, logger: ctx.logger }) : undefined;
 const started = process.hrtime.bigint();
 let lastLog = 0;
 const summary = await runDigestPeriod(ctx, period, {
+  localWorker: !pool,
   pollMs: 200,
   onProgress: (p) => {
     if (Date.now() - lastLog < 2000) return;
@@ -20,6 +26,7 @@ const summary = await runDigestPeriod(ctx, period, {
   },
 });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+await pool?.stop();
 if (process.env.BENCH_HEAP_SNAPSHOT) {
   const { writeHeapSnapshot } = await import('node:v8');
   writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);

@@ -1,7 +1,6 @@
 // The sign-up benchmark's own data: a freshly migrated database with the
 // lists a reader picks and a day of papers for the landing page, its own
 // queue prefix in Redis, the "nothing lost" check, and the cleanup.
-import { Queue } from 'bullmq';
 import type { Db } from '../../src/db.js';
 import { deleteQueueKeys } from '../../src/jobs/queues.js';
 import { createRedis } from '../../src/redis.js';
@@ -34,33 +33,26 @@ export async function seedBenchData(db: Db): Promise<void> {
 export interface SignupCheck {
   /** Addresses that were answered 2xx. */
   acknowledged: number;
-  /** Of those, the ones with a subscriber row, a subscription, a consent record and a confirmation request. */
+  /** Of those, the ones with a subscriber row, a subscription, a consent record and a confirmation in the outbox. */
   stored: number;
   /** Subscriber rows in all: rows beyond the acknowledged ones were cut off mid-answer when the run ended. */
   rows: number;
-  /** Confirmation jobs waiting on the mail queue (no worker runs during the benchmark). */
-  mailJobs: number;
+  /** Confirmations waiting in the outbox (no worker runs during the benchmark). */
+  outbox: number;
   nothingLost: boolean;
 }
 
-export async function checkSignups(db: Db, redisUrl: string, prefix: string, acknowledged: string[]): Promise<SignupCheck> {
+export async function checkSignups(db: Db, acknowledged: string[]): Promise<SignupCheck> {
   const [{ stored }] = await db.$queryRaw<Array<{ stored: number }>>`
     SELECT count(*)::int AS stored FROM "Subscriber" s
     WHERE s.email = ANY(${acknowledged}::text[])
       AND s."confirmRequestedAt" IS NOT NULL
+      AND EXISTS (SELECT 1 FROM "ConfirmationOutbox" o WHERE o."subscriberId" = s.id AND o."requestedAt" = s."confirmRequestedAt")
       AND EXISTS (SELECT 1 FROM "Subscription" x WHERE x."subscriberId" = s.id)
       AND EXISTS (SELECT 1 FROM "ConsentRecord" c WHERE c."subscriberId" = s.id AND c.action = 'signup')` as [{ stored: number }];
   const rows = await db.subscriber.count();
-  const connection = createRedis(redisUrl, 'worker');
-  const queue = new Queue('mail', { connection, prefix });
-  try {
-    const counts = await queue.getJobCounts('waiting', 'delayed', 'prioritized', 'active', 'completed', 'failed');
-    const mailJobs = Object.values(counts).reduce((sum, n) => sum + n, 0);
-    return { acknowledged: acknowledged.length, stored, rows, mailJobs, nothingLost: stored === acknowledged.length };
-  } finally {
-    await queue.close();
-    connection.disconnect();
-  }
+  const outbox = await db.confirmationOutbox.count();
+  return { acknowledged: acknowledged.length, stored, rows, outbox, nothingLost: stored === acknowledged.length };
 }
 
 /** Deletes every key under the benchmark's own prefix (queues and rate-limit counters). */

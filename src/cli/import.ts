@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import { createContext } from '../context.js';
 import { importRules } from '../http/admin/subscriber-csv-routes.js';
 import { createLogger } from '../logger.js';
-import { enqueueConfirmation } from '../subscriptions/confirmation-mail.js';
+import { addToOutbox } from '../subscriptions/outbox-repo.js';
 import { CliError, checkPostgres, checkRedis } from './preflight.js';
 import { createProgress } from './progress.js';
 import { usageError } from './usage.js';
@@ -65,9 +65,7 @@ export async function runImportCommand(args: string[], config: Config): Promise<
       {
         db: ctx.db,
         rules: importRules,
-        requestConfirmations: async (ids, requestedAt) => {
-          for (const id of ids) await enqueueConfirmation(ctx, id, requestedAt);
-        },
+        requestConfirmations: (ids, requestedAt) => addToOutbox(ctx.db, ids, requestedAt),
       },
       input,
       { status: parsed.status, existing: parsed.existing, actor: { userAgent: 'paperboy import' } },

@@ -25,4 +25,6 @@ export function onShutdown(logger: Logger, shutdown: () => Promise<void>, timeou
   };
   process.on('SIGTERM', handler);
   process.on('SIGINT', handler);
+  // A worker pool's child: its supervisor is gone (even killed outright), so drain and leave.
+  if (process.connected) process.once('disconnect', () => handler('SIGTERM'));
 }

@@ -7,9 +7,13 @@ import { createApp } from '../http/app.js';
 import { waitForRedis } from '../redis.js';
 import { PROCESSORS } from '../jobs/processors.js';
 import { keepSchedulers } from '../jobs/schedulers.js';
+import { repairAfterRedisLoss } from '../jobs/maintenance-job.js';
 import { startWorkers } from '../jobs/workers.js';
+import { addressConfirmationLimit } from '../subscriptions/confirmation-mail.js';
+import { startOutboxPoller } from '../subscriptions/confirmation-outbox.js';
 import { startInboundServer } from '../inbound/inbound-server.js';
 import { onShutdown } from './lifecycle.js';
+import { startWorkerPool } from './worker-pool.js';
 import { checkPostgres } from './preflight.js';
 import { usageError, type CommandName } from './usage.js';
 
@@ -41,13 +45,15 @@ export async function startServer(ctx: Context, port = ctx.config.port): Promise
 }
 
 export async function startWorker(ctx: Context): Promise<Stoppable> {
-  const stopSchedulers = await keepSchedulers(ctx.redis, ctx.queues, ctx.config, ctx.logger);
+  if (ctx.config.workerProcesses > 1) return startWorkerPool({ processes: ctx.config.workerProcesses, logger: ctx.logger });
+  const stopSchedulers = await keepSchedulers(ctx.redis, ctx.queues, ctx.config, ctx.logger, { afterLoss: () => repairAfterRedisLoss(ctx) });
   const running = startWorkers(ctx, PROCESSORS);
-  ctx.logger.info({ event: 'worker_started', queues: Object.keys(PROCESSORS) }, 'worker started');
+  const outbox = startOutboxPoller({ ...ctx, confirmationLimit: addressConfirmationLimit(ctx) });
+  ctx.logger.info({ event: 'worker_started', pid: process.pid, queues: Object.keys(PROCESSORS) }, 'worker started');
   return {
-    stop: () => {
+    stop: async () => {
       stopSchedulers();
-      return running.close();
+      await Promise.all([running.close(), outbox.stop()]);
     },
   };
 }

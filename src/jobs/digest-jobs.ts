@@ -27,11 +27,17 @@ const sendData = z.object({ digestId: z.number().int().positive(), batch: z.numb
 /**
  * Puts stranded batches back on the queue: rows pending or reclaimable while
  * no live job holds their batch. Repair job ids carry a 10-minute bucket, so
- * sweeps that run often add at most one job per batch per bucket.
+ * sweeps that run often add at most one job per batch per bucket. Pending
+ * rows must have been idle for `idleSeconds` (default 2 minutes, so the
+ * sweep never races a live job); after Redis lost its data no job is live,
+ * and 0 takes them all at once.
  */
-export async function repairDigests(ctx: Pick<Context, 'db' | 'queues' | 'config' | 'logger'>): Promise<{ requeued: number }> {
+export async function repairDigests(
+  ctx: Pick<Context, 'db' | 'queues' | 'config' | 'logger'>,
+  options: { idleSeconds?: number } = {},
+): Promise<{ requeued: number }> {
   const lease = ctx.config.digestLeaseSeconds;
-  const stranded = await findStrandedBatches(ctx.db, Math.max(2 * lease, 120), lease);
+  const stranded = await findStrandedBatches(ctx.db, options.idleSeconds ?? Math.max(2 * lease, 120), lease);
   let requeued = 0;
   const bucket = Math.floor(Date.now() / 600_000);
   for (const { digestId, batch } of stranded) {

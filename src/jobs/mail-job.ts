@@ -1,13 +1,12 @@
-// The 'mail' queue: transactional emails (confirm, welcome), one job per
-// subscriber and request. Jobs carry only the subscriber id; the handler
+// The 'mail' queue: best-effort transactional emails (the welcome), one job
+// per subscriber and request; confirmations go through Postgres' outbox. Jobs carry only the subscriber id; the handler
 // re-reads Postgres, so a retry or a duplicate sends nothing twice.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import type { Context } from '../context.js';
 import { sendTestDigest, TEST_SEND_JOB } from '../digest/test-send.js';
 import { MailSendError } from '../mail/transport.js';
-import { MAIL_JOBS, sendConfirmation, type ConfirmationLimit } from '../subscriptions/confirmation-mail.js';
-import { hitRateLimit } from '../subscriptions/rate-limit.js';
+import { MAIL_JOBS } from '../subscriptions/confirmation-mail.js';
 import { sendWelcome } from '../subscriptions/welcome-mail.js';
 import type { Processor } from './workers.js';
 
@@ -18,16 +17,8 @@ type MailHandler = (ctx: Context, subscriberId: number) => Promise<string>;
 
 /** One entry per job name; other transactional emails add theirs here. */
 export const MAIL_HANDLERS: Record<string, MailHandler> = {
-  [MAIL_JOBS.confirm]: (ctx, id) => sendConfirmation({ ...ctx, confirmationLimit: confirmationLimit(ctx) }, id),
   [MAIL_JOBS.welcome]: (ctx, id) => sendWelcome(ctx, id),
 };
-
-/** SIGNUP_LIMIT_PER_ADDRESS confirmation emails per address per window, counted in Redis (fails open). */
-function confirmationLimit(ctx: Context): ConfirmationLimit {
-  const limiter = { redis: ctx.redis, logger: ctx.logger, keyPrefix: ctx.config.queuePrefix };
-  const { perAddress, windowSeconds } = ctx.config.signupLimits;
-  return async (email) => (await hitRateLimit(limiter, 'confirm-address', email, perAddress, windowSeconds)).allowed;
-}
 
 export function createMailProcessor(ctx: Context): Processor {
   return async (job: Job) => {

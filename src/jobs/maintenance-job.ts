@@ -3,7 +3,9 @@
 // run twice at once (several workers) and to skip a tick.
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Context } from '../context.js';
-import { sweepUnsentConfirmations } from '../subscriptions/confirmation-mail.js';
+import { addressConfirmationLimit } from '../subscriptions/confirmation-mail.js';
+import { drainConfirmationOutbox } from '../subscriptions/confirmation-outbox.js';
+import { repairDigests } from './digest-jobs.js';
 import type { SchedulerDefinition } from './schedulers.js';
 import type { Processor } from './workers.js';
 
@@ -13,11 +15,12 @@ type MaintenanceTask = (ctx: Context, job: Job) => Promise<unknown>;
 
 /** One entry per job name; other features add their sweeps here. */
 export const MAINTENANCE_TASKS: Record<string, MaintenanceTask> = {
-  // A sign-up answered while Redis was down left its confirmation in Postgres only.
-  [SWEEP_CONFIRMATIONS_JOB]: (ctx, job) => sweepUnsentConfirmations(ctx, sweepOptions(job.data)),
+  // Each worker polls the outbox every second; this drain is the backstop
+  // should a worker's poller be stuck.
+  [SWEEP_CONFIRMATIONS_JOB]: (ctx) => drainConfirmationOutbox({ ...ctx, confirmationLimit: addressConfirmationLimit(ctx) }),
 };
 
-/** Every minute: a confirmation is at most about two minutes late after Redis returns. */
+/** Every minute. */
 export const SWEEP_CONFIRMATIONS_SCHEDULER: SchedulerDefinition = {
   id: 'sweep-confirmations',
   queue: 'maintenance',
@@ -26,9 +29,13 @@ export const SWEEP_CONFIRMATIONS_SCHEDULER: SchedulerDefinition = {
   data: {},
 };
 
-function sweepOptions(data: unknown): { minAgeMs?: number } {
-  const minAgeMs = (data as { minAgeMs?: unknown } | null)?.minAgeMs;
-  return typeof minAgeMs === 'number' && minAgeMs >= 0 ? { minAgeMs } : {};
+/**
+ * The digest repair sweep at once, without its idle floor: after Redis lost
+ * its data no job is live, so the batches Postgres still holds as unfinished
+ * need a new job now, not in minutes. (Confirmations need no Redis.)
+ */
+export async function repairAfterRedisLoss(ctx: Context): Promise<void> {
+  await repairDigests(ctx, { idleSeconds: 0 });
 }
 
 export function createMaintenanceProcessor(ctx: Context): Processor {

@@ -7,6 +7,7 @@ import type { QueueKey, Queues } from './queues.js';
 import { INGEST_SCHEDULER } from './ingest-job.js';
 import { SWEEP_CONFIRMATIONS_SCHEDULER } from './maintenance-job.js';
 import { DIGEST_SCHEDULERS } from './digest-jobs.js';
+import { watchRedisLoss } from './redis-loss.js';
 
 export interface SchedulerDefinition {
   id: string;
@@ -28,21 +29,39 @@ export async function upsertSchedulers(queues: Queues, config: Config): Promise<
   }
 }
 
+/** True when any scheduler is gone: what a Redis that lost its data looks like from here. */
+export async function schedulersMissing(queues: Queues): Promise<boolean> {
+  for (const scheduler of SCHEDULERS) {
+    if (!(await queues[scheduler.queue].getJobScheduler(scheduler.id))) return true;
+  }
+  return false;
+}
+
 /**
- * Upserts now, and again each time the connection is ready after a drop: a
- * Redis that came back without its data (no persistence, a failover to an
- * empty replica) has lost every scheduler, and nothing else would bring back
- * the digest tick, the digest repair sweep or the confirmation sweep until a
- * worker restarts. Returns the function that stops watching.
+ * Upserts now, and again as soon as Redis is found to have lost its data (no
+ * persistence, a failover to an empty replica): every scheduler is gone
+ * then, and nothing else would bring back the digest tick, the repair sweep
+ * or the confirmation sweep until a worker restarts. `afterLoss` then
+ * repairs at once what the lost jobs left undone. Returns the function that
+ * stops watching.
  */
-export async function keepSchedulers(redis: Redis, queues: Queues, config: Config, logger: Logger): Promise<() => void> {
+export async function keepSchedulers(
+  redis: Redis,
+  queues: Queues,
+  config: Config,
+  logger: Logger,
+  options: { afterLoss?: () => Promise<unknown>; checkEveryMs?: number } = {},
+): Promise<() => void> {
   await upsertSchedulers(queues, config);
-  const restore = () => {
-    upsertSchedulers(queues, config).then(
-      () => logger.info({ event: 'schedulers_restored' }, 'job schedulers upserted after Redis reconnected'),
-      (error: unknown) => logger.warn({ event: 'schedulers_restore_failed', err: (error as Error).message }, 'could not upsert job schedulers'),
-    );
-  };
-  redis.on('ready', restore);
-  return () => void redis.off('ready', restore);
+  return watchRedisLoss({
+    redis,
+    logger,
+    checkEveryMs: options.checkEveryMs,
+    keysMissing: () => schedulersMissing(queues),
+    onLoss: async () => {
+      await upsertSchedulers(queues, config);
+      logger.info({ event: 'schedulers_restored' }, 'job schedulers upserted after Redis lost its data');
+      await options.afterLoss?.();
+    },
+  });
 }

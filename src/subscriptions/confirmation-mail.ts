@@ -1,31 +1,29 @@
 // The confirmation email's lifecycle:
-//   requested (confirmRequestedAt set in Postgres, in the sign-up's own
-//   transaction or by requestConfirmation) → enqueued on the 'mail' queue
-//   with a deterministic job id (best effort: Redis may be down) → sent by
-//   the mail job (confirmSentAt set). The sweep re-enqueues requests that
-//   were never sent, so an answered sign-up always gets its email.
+//   requested (confirmRequestedAt set in Postgres and a ConfirmationOutbox
+//   row added, in the sign-up's own statement or by requestConfirmation) →
+//   claimed by one worker's outbox poller (confirmation-outbox.ts) → sent
+//   (confirmSentAt set, row deleted). No Redis on the way: an answered
+//   sign-up always gets its email.
 import { maskEmail } from '../logger.js';
 import { AUTO_SUBMITTED, feedbackId, subjectLine } from '../mail/headers.js';
 import { isSuppressed } from '../inbound/feedback-repo.js';
 import { verpAddress } from '../inbound/verp.js';
 import { MailSendError, type SendResult } from '../mail/transport.js';
+import type { Config } from '../config.js';
 import type { MailerDeps, SubscriptionDeps } from './deps.js';
+import { hitRateLimit, type RateLimitDeps } from './rate-limit.js';
 import { subscriberLinks } from './links.js';
 import { describeSchedule } from './schedule-text.js';
-import { findSubscriptions, findUnsentConfirmations, markConfirmationRequested } from './subscriber-repo.js';
+import { markConfirmationRequested } from './outbox-repo.js';
+import { findSubscriptions } from './subscriber-repo.js';
 import { renderSubscriptionEmail, transactionalMessageId } from './subscription-emails.js';
 
-export const MAIL_JOBS = { confirm: 'confirm', welcome: 'welcome' } as const;
+export const MAIL_JOBS = { welcome: 'welcome' } as const;
 
 /** A pending subscriber gets a fresh confirmation at most this often. */
 export const CONFIRM_THROTTLE_MS = 10 * 60 * 1000;
 /** How long an enqueue may take before the sign-up stops waiting for Redis. */
 const ENQUEUE_TIMEOUT_MS = 1000;
-
-/** No ':' in BullMQ job ids; one id per request, so retries and the sweep collapse. */
-export function confirmJobId(subscriberId: number, requestedAt: Date): string {
-  return `confirm-${subscriberId}-${requestedAt.getTime()}`;
-}
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -38,14 +36,14 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Puts a job on the 'mail' queue without ever failing the caller: Postgres
- * already holds the request, and the sweep sends it once Redis is back.
+ * Puts a job on the 'mail' queue without ever failing the caller: the email
+ * it stands for is best effort (the welcome), or Postgres holds it too.
  */
 export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subscriberId: number, jobId: string): Promise<boolean> {
   // Only the failure paths log: no child logger per sign-up.
   const log = () => deps.logger.child({ module: 'subscriptions' });
   if (deps.redis && deps.redis.status !== 'ready') {
-    log().warn({ event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status }, 'Redis not ready; left for the sweep');
+    log().warn({ event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status }, 'Redis not ready; mail job skipped');
     return false;
   }
   const adding = deps.queues.mail.add(name, { subscriberId }, { jobId });
@@ -60,20 +58,13 @@ export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subsc
   }
 }
 
-export function enqueueConfirmation(deps: SubscriptionDeps, subscriberId: number, requestedAt: Date): Promise<boolean> {
-  return enqueueMailJob(deps, MAIL_JOBS.confirm, subscriberId, confirmJobId(subscriberId, requestedAt));
-}
-
 /**
- * Asks for a confirmation email: marks it in Postgres first (throttled to
- * one per CONFIRM_THROTTLE_MS), then tries to enqueue. Returns whether a new
+ * Asks for a confirmation email (throttled to one per CONFIRM_THROTTLE_MS):
+ * marked and put in the outbox in one statement. Returns whether a new
  * email was requested.
  */
-export async function requestConfirmation(deps: SubscriptionDeps, subscriberId: number, now = new Date()): Promise<boolean> {
-  const requestedAt = await markConfirmationRequested(deps.db, subscriberId, now, CONFIRM_THROTTLE_MS);
-  if (!requestedAt) return false;
-  await enqueueConfirmation(deps, subscriberId, requestedAt);
-  return true;
+export async function requestConfirmation(deps: Pick<SubscriptionDeps, 'db'>, subscriberId: number, now = new Date()): Promise<boolean> {
+  return (await markConfirmationRequested(deps.db, subscriberId, now, CONFIRM_THROTTLE_MS)) !== null;
 }
 
 export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'suppressed' | 'not_found' | 'limited';
@@ -81,11 +72,18 @@ export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm'
 /** Whether one more confirmation email may go to this address now (SIGNUP_LIMIT_PER_ADDRESS per window). */
 export type ConfirmationLimit = (email: string) => Promise<boolean>;
 
+/** SIGNUP_LIMIT_PER_ADDRESS confirmation emails per address per window, counted in Redis (fails open). */
+export function addressConfirmationLimit(deps: Pick<RateLimitDeps, 'redis' | 'logger'> & { config: Pick<Config, 'queuePrefix' | 'signupLimits'> }): ConfirmationLimit {
+  const limiter = { redis: deps.redis, logger: deps.logger, keyPrefix: deps.config.queuePrefix };
+  const { perAddress, windowSeconds } = deps.config.signupLimits;
+  return async (email) => (await hitRateLimit(limiter, 'confirm-address', email, perAddress, windowSeconds)).allowed;
+}
+
 /**
  * Sends the confirmation email a subscriber asked for. Idempotent: once
  * confirmSentAt has caught up with confirmRequestedAt it does nothing, so a
- * retried job or a sweep never sends the same request twice. Throws the
- * transport's MailSendError so the job can retry or give up.
+ * retried claim never sends the same request twice. Throws the
+ * transport's MailSendError so the caller can retry or give up.
  */
 export async function sendConfirmation(
   deps: MailerDeps & { confirmationLimit?: ConfirmationLimit },
@@ -159,53 +157,4 @@ export async function sendConfirmation(
   await markSent();
   log.info({ event: 'confirmation_sent', subscriberId, to: maskEmail(subscriber.email), response: result.response }, 'confirmation sent');
   return 'sent';
-}
-
-/**
- * A job that ran out of retries (SMTP down for longer than its backoff)
- * stays in Redis as failed under its id, so adding that id again does
- * nothing: put it back in the queue with fresh attempts instead. Bounced
- * requests never get here (the sweep skips them).
- */
-async function restartFailedJob(deps: SubscriptionDeps, jobId: string): Promise<boolean> {
-  try {
-    const job = await deps.queues.mail.getJob(jobId);
-    if (!job || !(await job.isFailed())) return false;
-    await job.retry('failed', { resetAttemptsMade: true });
-    return true;
-  } catch {
-    return false; // Redis trouble: the add below reports it, the next sweep tries again
-  }
-}
-
-export interface SweepOptions {
-  /** Leave requests younger than this to their own job. */
-  minAgeMs?: number;
-  /** Older requests are abandoned: the reader has long moved on. */
-  maxAgeMs?: number;
-  limit?: number;
-}
-
-/**
- * Re-enqueues confirmations that were requested but never sent. Only
- * enqueues (same job id as the original): the mail worker stays the one
- * place that sends, and BullMQ drops an id that is still queued.
- */
-export async function sweepUnsentConfirmations(deps: SubscriptionDeps, options: SweepOptions = {}, now = new Date()) {
-  const { minAgeMs = 60_000, maxAgeMs = 3 * 24 * 3600 * 1000, limit = 500 } = options;
-  const rows = await findUnsentConfirmations(
-    deps.db,
-    { oldest: new Date(now.getTime() - maxAgeMs), newest: new Date(now.getTime() - minAgeMs) },
-    limit,
-  );
-  let enqueued = 0;
-  for (const row of rows) {
-    const jobId = confirmJobId(row.id, row.confirmRequestedAt);
-    const queued = (await restartFailedJob(deps, jobId)) || (await enqueueConfirmation(deps, row.id, row.confirmRequestedAt));
-    if (queued) enqueued += 1;
-  }
-  if (rows.length) {
-    deps.logger.child({ module: 'subscriptions' }).info({ event: 'confirmation_sweep', found: rows.length, enqueued }, 'swept unsent confirmations');
-  }
-  return { found: rows.length, enqueued };
 }

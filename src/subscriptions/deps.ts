@@ -5,6 +5,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
 import type { MailTransport } from '../mail/transport.js';
+import type { Metrics } from '../metrics.js';
 
 /** The slice of a BullMQ Queue this folder uses. */
 export interface JobQueue {
@@ -24,4 +25,5 @@ export interface SubscriptionDeps {
 
 export interface MailerDeps extends SubscriptionDeps {
   mailer: MailTransport;
+  metrics?: Pick<Metrics, 'emails'>;
 }

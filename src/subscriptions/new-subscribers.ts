@@ -1,6 +1,6 @@
 // The first sign-up of an address, the common case, in ONE statement: resolve
 // the lists, insert the subscriber unless the address exists, then its
-// subscriptions and consent record, atomically. Concurrent sign-ups share
+// subscriptions, consent record and confirmation outbox row, atomically. Concurrent sign-ups share
 // statements: while one is in flight, new requests wait and go
 // together in the next (group commit), so under load one round trip, one
 // plan and one commit serve many sign-ups; alone, a request goes at once.
@@ -66,6 +66,10 @@ const INSERT_NEW_SUBSCRIBERS = `
     INSERT INTO "ConsentRecord" ("subscriberId", action, ip, "userAgent", lists, "formVersion", "createdAt")
     SELECT made.id, found.action, found.ip, found."userAgent", found.lists, found."formVersion", found.now AT TIME ZONE 'UTC'
     FROM made JOIN found USING (i)
+  ), outbox AS (
+    INSERT INTO "ConfirmationOutbox" ("subscriberId", "requestedAt", "availableAt")
+    SELECT made.id, found."requestedAt" AT TIME ZONE 'UTC', found.now AT TIME ZONE 'UTC'
+    FROM made JOIN found USING (i) WHERE found."requestedAt" IS NOT NULL
   )
   SELECT found.i, made.id, found."allFound" FROM found LEFT JOIN made USING (i)`;
 

@@ -3,9 +3,9 @@
 // guards against a form being replayed at someone's inbox; it must not
 // swallow the one email that brings a reader back, so a request made before
 // the unsubscribe does not count against it.
-import { CONFIRM_THROTTLE_MS, enqueueConfirmation } from './confirmation-mail.js';
+import { CONFIRM_THROTTLE_MS } from './confirmation-mail.js';
 import type { SubscriptionDeps } from './deps.js';
-import { markConfirmationRequested } from './subscriber-repo.js';
+import { markConfirmationRequested } from './outbox-repo.js';
 
 export type ResubscribeOutcome =
   | { kind: 'requested' }
@@ -21,10 +21,7 @@ export async function requestResubscribe(deps: SubscriptionDeps, subscriberId: n
   if (!row) return { kind: 'not_found' };
   const askedSinceLeaving = row.confirmRequestedAt !== null && (row.unsubscribedAt === null || row.confirmRequestedAt > row.unsubscribedAt);
   const requestedAt = await markConfirmationRequested(deps.db, subscriberId, now, askedSinceLeaving ? CONFIRM_THROTTLE_MS : 0);
-  if (requestedAt) {
-    await enqueueConfirmation(deps, subscriberId, requestedAt);
-    return { kind: 'requested' };
-  }
+  if (requestedAt) return { kind: 'requested' };
   const sent = row.confirmSentAt !== null && row.confirmRequestedAt !== null && row.confirmSentAt >= row.confirmRequestedAt;
   // Requested but not sent yet: it is on its way, like a fresh request.
   return sent ? { kind: 'recently_sent', sentAt: row.confirmSentAt! } : { kind: 'requested' };

@@ -16,7 +16,8 @@
 //   is stored and a confirmation is sent.
 import { uniqueViolation } from '../db.js';
 import type { List, Prisma, SubscriberStatus } from '../generated/prisma/client.js';
-import { CONFIRM_THROTTLE_MS, enqueueConfirmation } from './confirmation-mail.js';
+import { CONFIRM_THROTTLE_MS } from './confirmation-mail.js';
+import { markConfirmationRequested } from './outbox-repo.js';
 import type { SubscriptionDeps } from './deps.js';
 import { interestColumns } from './interests.js';
 import { insertSubscriberIfNew } from './new-subscribers.js';
@@ -25,7 +26,6 @@ import {
   addSubscriptions,
   findListsBySlugs,
   lockSubscriberByEmail,
-  markConfirmationRequested,
   recordConsent,
   replaceSubscriptions,
   type ConsentEvidence,
@@ -56,7 +56,7 @@ export interface SaveSubscriberResult {
   /** Status before the call, null when created. Never shown to the public: it would enumerate addresses. */
   previousStatus: SubscriberStatus | null;
   status: SubscriberStatus;
-  /** A new confirmation email was requested (and enqueued, or left for the sweep). */
+  /** A new confirmation email was requested (it is in the outbox). */
   confirmationRequested: boolean;
 }
 
@@ -80,7 +80,6 @@ export async function saveSubscriber(deps: SubscriptionDeps, request: SaveSubscr
   for (let attempt = 0; ; attempt += 1) {
     try {
       const applied = await deps.db.$transaction((tx) => applyRequest(tx, email, lists, request, now));
-      if (applied.requestedAt) await enqueueConfirmation(deps, applied.subscriberId, applied.requestedAt);
       const { requestedAt, ...result } = applied;
       return { ...result, confirmationRequested: requestedAt !== null };
     } catch (error) {
@@ -121,7 +120,6 @@ async function createIfNew(deps: SubscriptionDeps, email: string, request: SaveS
     return null;
   }
   const pending = request.status === 'pending';
-  if (pending) await enqueueConfirmation(deps, outcome.id, now);
   return { subscriberId: outcome.id, created: true, previousStatus: null, status: request.status, confirmationRequested: pending };
 }
 

@@ -83,39 +83,6 @@ export async function recordConsent(db: DbClient, subscriberId: number, lists: s
   });
 }
 
-/**
- * Marks a confirmation email as wanted, at most once per `throttleMs`: one
- * conditional UPDATE, so concurrent requests cannot both win. Returns the
- * new request time, or null when an earlier request is recent enough.
- */
-export async function markConfirmationRequested(db: DbClient, subscriberId: number, now: Date, throttleMs: number): Promise<Date | null> {
-  const since = new Date(now.getTime() - throttleMs);
-  const { count } = await db.subscriber.updateMany({
-    where: { id: subscriberId, OR: [{ confirmRequestedAt: null }, { confirmRequestedAt: { lt: since } }] },
-    data: { confirmRequestedAt: now },
-  });
-  return count ? now : null;
-}
-
-/**
- * Subscribers whose confirmation was asked for but never sent (Redis or SMTP
- * was down): requested between `oldest` and `newest`. Newest first: the
- * reader who just signed up is the one waiting at the inbox, and a backlog
- * of hopeless old requests must not starve fresh ones. A request whose email
- * bounced for good (lastBounceAt after it) is not retried. Raw SQL because
- * Prisma's where cannot compare two columns of the same row.
- */
-export async function findUnsentConfirmations(db: DbClient, window: { oldest: Date; newest: Date }, limit: number) {
-  return db.$queryRaw<Array<{ id: number; confirmRequestedAt: Date }>>`
-    SELECT id, "confirmRequestedAt" FROM "Subscriber"
-    WHERE "confirmRequestedAt" BETWEEN ${window.oldest} AND ${window.newest}
-      AND ("confirmSentAt" IS NULL OR "confirmSentAt" < "confirmRequestedAt")
-      AND ("lastBounceAt" IS NULL OR "lastBounceAt" < "confirmRequestedAt")
-      AND email IS NOT NULL
-    ORDER BY "confirmRequestedAt" DESC
-    LIMIT ${limit}`;
-}
-
 /** The subscriber id behind an address or an id typed into a console field, or null. */
 export async function findSubscriberIdByKey(db: DbClient, key: string): Promise<number | null> {
   const text = key.trim();

@@ -37,6 +37,8 @@ export async function spawnPaperboy(command: 'worker' | 'serve', config: Config,
       DIGEST_CRON: NEVER,
       INGEST_CRON: NEVER,
       HF_BASE_URL: 'http://127.0.0.1:9',
+      // One process, as the tests that signal or kill it expect; the pool's own test asks for more.
+      WORKER_PROCESSES: '1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

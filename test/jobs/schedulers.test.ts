@@ -27,15 +27,38 @@ describe('keepSchedulers', () => {
     return lists.flat().map((s) => s.key).sort();
   }
 
-  it('upserts at start, and again when the connection is back after Redis lost its data', async () => {
-    stop = await keepSchedulers(env.ctx.redis, env.ctx.queues, env.config, env.ctx.logger);
+  it('upserts at start, and again, with a repair, when the connection is back after Redis lost its data', async () => {
+    let repairs = 0;
+    stop = await keepSchedulers(env.ctx.redis, env.ctx.queues, env.config, env.ctx.logger, {
+      afterLoss: async () => void repairs++,
+      checkEveryMs: 60_000, // only the reconnect can notice it here
+    });
     const all = SCHEDULERS.map((s) => s.id).sort();
     expect(await schedulerIds()).toEqual(all);
+
+    // A reconnect alone, with the data intact, is no loss.
+    await proxy.down();
+    await proxy.up();
+    await expect.poll(() => env.ctx.redis.status, { timeout: 10_000 }).toBe('ready');
+    expect(repairs).toBe(0);
 
     // Redis "restarts empty": its keys are gone and every connection drops.
     await proxy.down();
     await deleteQueueKeys(env.config.queuePrefix);
     await proxy.up();
     await expect.poll(() => schedulerIds().catch(() => []), { timeout: 10_000, interval: 100 }).toEqual(all);
+    await expect.poll(() => repairs, { timeout: 10_000 }).toBe(1);
+    stop();
+  });
+
+  it('notices keys that vanish without a reconnect (FLUSHALL), on its periodic check', async () => {
+    let repairs = 0;
+    stop = await keepSchedulers(env.ctx.redis, env.ctx.queues, env.config, env.ctx.logger, {
+      afterLoss: async () => void repairs++,
+      checkEveryMs: 200,
+    });
+    await deleteQueueKeys(env.config.queuePrefix);
+    await expect.poll(() => schedulerIds(), { timeout: 10_000, interval: 100 }).toEqual(SCHEDULERS.map((s) => s.id).sort());
+    await expect.poll(() => repairs, { timeout: 10_000 }).toBe(1);
   });
 });

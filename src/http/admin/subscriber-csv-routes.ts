@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { exportSubscribersCsv } from '../../admin/subscriber-export.js';
 import { ImportFileError, ImportInterruptedError, importSubscribersCsv } from '../../admin/subscriber-import.js';
-import { enqueueConfirmation } from '../../subscriptions/confirmation-mail.js';
+import { addToOutbox } from '../../subscriptions/outbox-repo.js';
 import { canonicalTimeZone, emailSchema } from '../../subscriptions/subscriber-input.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
@@ -18,8 +18,6 @@ const IMPORT_EXAMPLE = 'email,lists,timezone,sendHour,frequency,weekday\nada@exa
 const EXPORT_EXAMPLE =
   'id,email,status,lists,timezone,sendHour,frequency,weekday,createdAt,confirmedAt,unsubscribedAt,bounceCount\n' +
   '1,ada@example.org,active,trending|llm,Europe/Paris,8,daily,,2026-11-02T09:14:03.000Z,2026-11-02T09:15:40.000Z,,0\n';
-/** Confirmation jobs enqueued at once: fast, without flooding Redis with a whole batch of requests. */
-const ENQUEUE_CONCURRENCY = 100;
 
 /** The sign-up's own address rule: same normalisation, same validation. */
 export const importRules = {
@@ -32,15 +30,11 @@ export const importRules = {
 
 /**
  * Pending imports use the sign-up's mechanism: confirmRequestedAt is set in
- * Postgres with the rows, then each job is enqueued (the sweep catches any
- * enqueue that fails). Shared by the API and the console's import.
+ * Postgres with the rows, then each gets its outbox row; a worker sends them.
+ * Shared by the API and the console's import.
  */
 export function confirmationRequester(deps: AppDeps) {
-  return async (ids: number[], requestedAt: Date) => {
-    for (let i = 0; i < ids.length; i += ENQUEUE_CONCURRENCY) {
-      await Promise.all(ids.slice(i, i + ENQUEUE_CONCURRENCY).map((id) => enqueueConfirmation(deps, id, requestedAt)));
-    }
-  };
+  return (ids: number[], requestedAt: Date) => addToOutbox(deps.db, ids, requestedAt);
 }
 
 export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: number }): AdminRoute[] {

@@ -41,9 +41,9 @@ async function redisKeysMentioning(text: string): Promise<string[]> {
   return hits;
 }
 
-/** A confirmation job that failed the way a 5xx does: its reason quotes the address. */
+/** A mail job that failed the way a 5xx does: its reason quotes the address. */
 async function failMailJob(subscriberId: number): Promise<void> {
-  await env.ctx.queues.mail.add('confirm', { subscriberId }, { jobId: `confirm-${subscriberId}-failed`, attempts: 1 });
+  await env.ctx.queues.mail.add('welcome', { subscriberId }, { jobId: `welcome-${subscriberId}-failed`, attempts: 1 });
   const worker = new Worker(
     QUEUE_NAMES.mail,
     async () => {
