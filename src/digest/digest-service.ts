@@ -10,7 +10,8 @@ import { arrangeSections, loadLists, loadPapersById, loadWindowPapers, type Cont
 import { ensureDigest, findDigest, type DigestRow } from './digest-repo.js';
 import { createMatcher, type Section } from './matcher.js';
 import { currentPeriod, isPeriod, periodLengthMs } from './period.js';
-import { createDigestRenderer, loadDigestTemplate, type DigestRenderer } from './renderer.js';
+import { createDigestRenderer, loadDigestTemplate, type DigestRenderer, type RendererDeps } from './renderer.js';
+import { buildDigestView, type DigestView } from './view-model.js';
 
 export class DigestActionError extends Error {
   constructor(
@@ -27,12 +28,15 @@ export type DigestStatus = Omit<DigestRow, never>;
 type RendererConfig = Pick<Config, 'publicUrl' | 'mailFrom' | 'unsubscribeMailto'>;
 const renderers = new Map<string, Promise<DigestRenderer>>();
 
-/** One renderer per process and sender identity; the MJML compile happens once. */
-export function getDigestRenderer(config: RendererConfig): Promise<DigestRenderer> {
+/**
+ * One renderer per process and sender identity; the MJML compile happens
+ * once. `deps` (the feedback link) is taken by the first call for a config.
+ */
+export function getDigestRenderer(config: RendererConfig, deps: RendererDeps = {}): Promise<DigestRenderer> {
   const key = `${config.publicUrl}|${config.mailFrom}|${config.unsubscribeMailto}`;
   let renderer = renderers.get(key);
   if (!renderer) {
-    renderer = loadDigestTemplate().then((template) => createDigestRenderer(template, config));
+    renderer = loadDigestTemplate().then((template) => createDigestRenderer(template, config, deps));
     renderer.catch(() => renderers.delete(key));
     renderers.set(key, renderer);
   }
@@ -98,6 +102,7 @@ export async function previewDigest(
   const thePeriod = period ?? currentPeriod(subscriber.timezone);
   const listIds = subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b);
   const planned = await deps.db.delivery.findFirst({ where: { subscriberId, digest: { period: thePeriod } } });
+  const first = !(await hasEarlierDigest(deps.db, subscriberId, planned?.id));
   const lists = await loadLists(deps.db);
   let sections: Section[];
   let papers: Map<number, ContentPaper>;
@@ -119,18 +124,37 @@ export async function previewDigest(
   const base = { subscriberId, period: thePeriod, paperIds: sections.flatMap((s) => s.cards.map((c) => c.paperId)), sections: describe(sections, papers) };
   if (!sections.length) return { ...base, subject: null, html: null, text: null };
   const renderer = await getDigestRenderer(deps.config);
-  const group = renderer.renderGroup({ period: thePeriod, sections, papers });
+  const group = renderer.renderGroup({ period: thePeriod, sections, papers, first });
   const links = subscriberLinks(deps.config, subscriberId);
   const view = planned ? digestViewLink(deps.config, subscriberId, planned.id) : links.preferences;
-  return { ...base, ...renderer.fillLinks(group, { view, preferences: links.preferences, unsubscribe: links.unsubscribe }) };
+  return { ...base, ...renderer.fillLinks(group, { view, preferences: links.preferences, unsubscribe: links.unsubscribe }, subscriberId) };
 }
 
-/** A delivery as its subscriber received it, for GET /digests/:id. Null when it is not theirs or has nothing. */
-export async function renderDeliveryView(
+/** Has the subscriber been sent a digest before this delivery (or at all)? */
+async function hasEarlierDigest(db: Db, subscriberId: number, deliveryId?: number): Promise<boolean> {
+  const earlier = await db.delivery.findFirst({
+    where: { subscriberId, status: 'sent', ...(deliveryId === undefined ? {} : { id: { lt: deliveryId } }) },
+    select: { id: true },
+  });
+  return earlier !== null;
+}
+
+export interface DeliveryView {
+  period: string;
+  view: DigestView;
+  links: { preferences: string; unsubscribe: string };
+}
+
+/**
+ * A delivery as its subscriber received it, every planned paper included
+ * (the email may have left some to this page), for GET /digests/:id. Null
+ * when it is not theirs or has nothing.
+ */
+export async function loadDeliveryView(
   deps: { db: Db; config: Pick<Config, 'publicUrl' | 'secretKey' | 'mailFrom' | 'unsubscribeMailto'> },
   deliveryId: number,
   subscriberId: number,
-): Promise<{ subject: string; html: string } | null> {
+): Promise<DeliveryView | null> {
   const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, include: { digest: { select: { period: true } } } });
   if (!delivery || delivery.subscriberId !== subscriberId || !delivery.paperIds.length) return null;
   const subscriber = await deps.db.subscriber.findUnique({
@@ -143,11 +167,10 @@ export async function renderDeliveryView(
   const listIds = subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b);
   const sections = arrangeSections({ papers, lists, listIds, paperIds: delivery.paperIds, asOf: delivery.createdAt });
   if (!sections.length) return null;
-  const renderer = await getDigestRenderer(deps.config);
-  const group = renderer.renderGroup({ period: delivery.digest.period, sections, papers });
+  const first = !(await hasEarlierDigest(deps.db, subscriberId, deliveryId));
+  const view = buildDigestView({ period: delivery.digest.period, sections, papers, first, publicUrl: deps.config.publicUrl });
   const links = subscriberLinks(deps.config, subscriberId);
-  const filled = renderer.fillLinks(group, { view: digestViewLink(deps.config, subscriberId, deliveryId), preferences: links.preferences, unsubscribe: links.unsubscribe });
-  return { subject: filled.subject, html: filled.html };
+  return { period: delivery.digest.period, view, links: { preferences: links.preferences, unsubscribe: links.unsubscribe } };
 }
 
 /**

@@ -142,7 +142,7 @@ function compareHits(catchAll: boolean) {
 function reasonFor(list: MatchList, hit: Hit, alsoIn: string[]): string {
   const why = hit.matched.length
     ? `Matches ${hit.matched.map((m) => `“${m}”`).join(', ')}`
-    : `Trending in ${list.name}: ${hit.paper.upvotes} upvote${hit.paper.upvotes === 1 ? '' : 's'}`;
+    : `Among the most upvoted new papers (${hit.paper.upvotes} upvote${hit.paper.upvotes === 1 ? '' : 's'})`;
   return alsoIn.length ? `${why} · also in ${alsoIn.join(', ')}` : why;
 }
 

@@ -65,14 +65,27 @@ interface Recipient {
   email: string | null;
   status: string;
   listIds: number[];
+  /** No digest sent to them yet: the email greets instead of saying "since your last digest". */
+  first: boolean;
 }
 
 async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipient>> {
   const rows = await db.subscriber.findMany({
     where: { id: { in: ids } },
-    select: { id: true, email: true, status: true, subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } } },
+    select: {
+      id: true,
+      email: true,
+      status: true,
+      subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
+      deliveries: { where: { status: 'sent' }, select: { id: true }, take: 1 },
+    },
   });
-  return new Map(rows.map((r) => [r.id, { email: r.email, status: r.status, listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b) }]));
+  return new Map(
+    rows.map((r) => [
+      r.id,
+      { email: r.email, status: r.status, listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b), first: r.deliveries.length === 0 },
+    ]),
+  );
 }
 
 /** Runs `fn` over items with at most `limit` at once. */
@@ -119,16 +132,16 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     if (!recipient?.email) return skip(row, 'subscriber erased');
     if (recipient.status !== 'active') return skip(row, `subscriber ${recipient.status}`);
     if (!recipient.listIds.length) return skip(row, 'subscriber follows no list any more');
-    const group = cache.get(`${digestId}|${contentKey(recipient.listIds, row.paperIds)}`, () => {
+    const group = cache.get(`${digestId}|${recipient.first ? 'first|' : ''}${contentKey(recipient.listIds, row.paperIds)}`, () => {
       const sections = arrangeSections({ papers, lists, listIds: recipient.listIds, paperIds: row.paperIds, asOf: row.createdAt });
-      return sections.length ? deps.renderer.renderGroup({ period, sections, papers }) : null;
+      return sections.length ? deps.renderer.renderGroup({ period, sections, papers, first: recipient.first }) : null;
     });
     if (!group) return skip(row, 'no papers left to send');
     const email = recipient.email;
     try {
       const result = await limiter.run(() => {
         const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
-        const raw = deps.renderer.personalize(group, { to: email, messageId: row.messageId, links });
+        const raw = deps.renderer.personalize(group, { to: email, subscriberId: row.subscriberId!, messageId: row.messageId, links });
         // A stream over the chunks: the shared group parts are never copied per email.
         return deps.mailer.sendRaw({ from: envelopeFrom, to: email }, Readable.from(raw, { objectMode: false }));
       });

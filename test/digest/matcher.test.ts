@@ -41,7 +41,7 @@ describe('matcher', () => {
     const m = createMatcher({ papers, lists: [list(1, 'Trending')], now });
     const [section] = m.match([1], window);
     expect(section!.cards.map((c) => c.paperId)).toEqual([2, 3, 1]);
-    expect(section!.cards[0]!.reason).toBe('Trending in Trending: 30 upvotes');
+    expect(section!.cards[0]!.reason).toBe('Among the most upvoted new papers (30 upvotes)');
   });
 
   it('ranks by trending score (upvotes damped by age), relevance breaking ties', () => {
