@@ -1,55 +1,16 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { createMatcher, type Section } from '../../src/digest/matcher.js';
-import { createDigestRenderer, loadDigestTemplate, type DigestPaper, type DigestRenderer } from '../../src/digest/renderer.js';
+import { type DigestRenderer } from '../../src/digest/renderer.js';
 import { compileMime, encodeQuotedPrintable, splitSlots } from '../../src/mail/mime.js';
-
-const config = { publicUrl: 'https://papers.example.org', mailFrom: 'Paperboy Digest <digest@papers.example.org>', unsubscribeMailto: 'unsubscribe@papers.example.org' };
-const now = new Date('2026-11-12T07:00:00Z');
-const rawOf = (chunks: Buffer[]) => Buffer.concat(chunks).toString('latin1');
-const links = {
-  view: 'https://papers.example.org/digests/41?t=view.tok',
-  preferences: 'https://papers.example.org/preferences/manage.tok',
-  unsubscribe: 'https://papers.example.org/unsubscribe/unsub.tok',
-};
-
-function papersOf(count: number, title = (i: number) => `Paper ${i} on attention`) {
-  return Array.from({ length: count }, (_, i) => ({
-    id: i + 1,
-    arxivId: `2611.${String(i).padStart(5, '0')}`,
-    title: title(i + 1),
-    // Real abstracts run to ~1,900 characters; cards cut them.
-    abstract: 'We study attention in long contexts and show that it is what you need. '.repeat(30),
-    authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra'],
-    authorCount: 4,
-    organization: 'Example Lab',
-    upvotes: 100 - i,
-    url: null,
-    pdfUrl: null,
-    githubRepo: 'example/repo',
-    projectPage: 'https://example.org/project',
-    keywords: [],
-    categories: [],
-    firstSeenAt: new Date(now.getTime() - 3600_000),
-    hidden: false,
-  }));
-}
-
-function sectionsFor(papers: ReturnType<typeof papersOf>, maxPapers = 15): Section[] {
-  const lists = [{ id: 1, name: 'Attention & Transformers', keywords: ['attention'], categories: [], minUpvotes: 0, maxPapers }];
-  return createMatcher({ papers, lists, now }).match([1], { start: new Date(0), end: now });
-}
+import { links, now, papersOf, rawOf, renderPapers, testRenderer } from './render-fixtures.js';
 
 describe('digest rendering and MIME', () => {
   let renderer: DigestRenderer;
   beforeAll(async () => {
-    renderer = createDigestRenderer(await loadDigestTemplate(), config);
+    renderer = await testRenderer();
   });
 
-  function render(papers: ReturnType<typeof papersOf>) {
-    const map = new Map<number, DigestPaper>(papers.map((p) => [p.id, p]));
-    return renderer.renderGroup({ period: '2026-11-12', sections: sectionsFor(papers), papers: map });
-  }
+  const render = (papers: ReturnType<typeof papersOf>) => renderPapers(renderer, papers);
 
   it('builds a message with list headers, a unique Message-ID, a text part and the subscriber links', async () => {
     const group = render(papersOf(3));
