@@ -63,6 +63,8 @@ export function htmlToText(html: string): string {
     wordwrap: 78,
     selectors: [
       { selector: 'img', format: 'skip' },
+      // The inbox preview line: shown by the inbox, never part of the message.
+      { selector: 'div.preheader', format: 'skip' },
       { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
     ],
   });
