@@ -1,5 +1,6 @@
 // Papers, sections and links for rendering tests (no database): what the
 // renderer, byte-budget, SpamAssassin and browser tests draw emails from.
+import { readFileSync } from 'node:fs';
 import { createMatcher, type Section } from '../../src/digest/matcher.js';
 import { createDigestRenderer, loadDigestTemplate, type DigestPaper, type DigestRenderer, type RendererDeps } from '../../src/digest/renderer.js';
 
@@ -62,3 +63,17 @@ export function renderPapers(renderer: DigestRenderer, papers: TestPaper[], opti
 }
 
 export const rawOf = (chunks: Buffer[]) => Buffer.concat(chunks).toString('latin1');
+
+interface SampleItem {
+  paper: { title: string; summary: string; upvotes: number };
+}
+
+/** Papers with the titles, abstracts and upvotes of the shipped sample, all matching "attention". */
+export function samplePapers(count: number): TestPaper[] {
+  const sample = (JSON.parse(readFileSync(new URL('../../data/sample/daily-papers.json', import.meta.url), 'utf8')) as SampleItem[]).slice(0, count);
+  return papersOf(sample.length, (i) => sample[i - 1]!.paper.title).map((p, i) => ({
+    ...p,
+    abstract: `${sample[i]!.paper.summary} (attention)`,
+    upvotes: sample[i]!.paper.upvotes,
+  }));
+}

@@ -4,16 +4,11 @@
 // them. All go through one spamassassin process as an mbox (it takes
 // seconds to load its rules). The binary is required: CI installs it.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sendConfirmation } from '../../src/subscriptions/confirmation-mail.js';
 import { sendWelcome } from '../../src/subscriptions/welcome-mail.js';
-import { feedbackUrl, links, papersOf, rawOf, renderPapers, testRenderer } from '../digest/render-fixtures.js';
+import { feedbackUrl, links, papersOf, rawOf, renderPapers, samplePapers, testRenderer } from '../digest/render-fixtures.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
-
-interface SampleItem {
-  paper: { id: string; title: string; summary: string; upvotes: number; authors?: Array<{ name: string }>; organization?: { fullname?: string } };
-}
 
 /** mboxrd: a From_ line before each message, body lines starting with "From " quoted, each tagged with its name. */
 function mbox(messages: Record<string, string>): string {
@@ -65,12 +60,7 @@ describe('SpamAssassin', () => {
     const welcome = await bySubject('Welcome to Paperboy');
 
     // Digests from the shipped sample (real titles and abstracts), and one in Chinese (base64).
-    const sample = (JSON.parse(readFileSync('data/sample/daily-papers.json', 'utf8')) as SampleItem[]).slice(0, 12);
-    const papers = papersOf(sample.length, (i) => `${sample[i - 1]!.paper.title} (attention)`).map((p, i) => ({
-      ...p,
-      abstract: `attention ${sample[i]!.paper.summary}`,
-      upvotes: sample[i]!.paper.upvotes,
-    }));
+    const papers = samplePapers(12);
     const renderer = await testRenderer({ feedbackUrl });
     const digest = (group: ReturnType<typeof renderPapers>) =>
       rawOf(renderer.personalize(group, { to: 'reader@example.org', subscriberId: reader.id, messageId: `<digest-1.s${reader.id}.4f2a9c@papers.example.org>`, links }));
