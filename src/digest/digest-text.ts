@@ -31,11 +31,11 @@ export interface TextLinks {
 }
 
 export function textStart(view: Pick<DigestView, 'heading' | 'periodLabel' | 'intro'>, links: TextLinks): string {
-  return `PAPERBOY · ${view.periodLabel}\n\n${underline(view.heading.toUpperCase(), '=')}\n\n${wrap(view.intro)}\n\nView in your browser:\n${links.view}\n\n`;
+  return `PAPERBOY · ${view.periodLabel}\n\n${underline(view.heading, '=')}\n\n${wrap(view.intro)}\n\nView in your browser:\n${links.view}\n\n`;
 }
 
 export function textSection(title: string): string {
-  return `\n${underline(title.toUpperCase(), '=')}\n\n`;
+  return `\n${underline(title, '-')}\n\n`;
 }
 
 export function metaLine(card: PaperCard): string {
@@ -48,7 +48,7 @@ export function textCard(
   options: { lead: boolean; feedback?: { up: string; down: string } },
 ): string {
   const lines = [
-    options.lead ? `${underline('TOP PAPER FOR YOU', '-')}\n\n${wrap(card.title)}` : wrap(`* ${card.title}`).replace(/\n/g, '\n  '),
+    options.lead ? `${underline('Top paper for you', '-')}\n\n${wrap(card.title)}` : wrap(`* ${card.title}`).replace(/\n/g, '\n  '),
     wrap(metaLine(card), '  '),
     '',
     wrap(card.summary, '  '),

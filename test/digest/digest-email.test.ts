@@ -81,9 +81,9 @@ describe('the digest email', () => {
     const group = renderPapers(renderer, papersOf(3));
     const mail = await simpleParser(rawOf(renderer.personalize(group, { to: 'r@example.org', subscriberId: 7, messageId: '<t@x>', links })));
     const text = String(mail.text);
-    expect(text).toMatch(/^YOUR TRENDING PAPERS\n=+$/m);
-    expect(text).toMatch(/^TOP PAPER FOR YOU\n-+$/m);
-    expect(text).toMatch(/^ATTENTION & TRANSFORMERS\n=+$/m);
+    expect(text).toMatch(/^Your trending papers\n={20}$/m);
+    expect(text).toMatch(/^Top paper for you\n-{17}$/m);
+    expect(text).toMatch(/^Attention & Transformers\n-{24}$/m);
     const html = String(mail.html);
     expect(hrefs(html).length).toBeGreaterThan(20);
     for (const href of new Set(hrefs(html))) expect(text).toContain(href);
