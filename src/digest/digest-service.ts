@@ -96,7 +96,14 @@ export async function previewDigest(
   if (period !== undefined && !isPeriod(period)) throw new DigestActionError('invalid', 'period must be YYYY-MM-DD');
   const subscriber = await deps.db.subscriber.findUnique({
     where: { id: subscriberId },
-    select: { id: true, timezone: true, frequency: true, subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } } },
+    select: {
+      id: true,
+      timezone: true,
+      frequency: true,
+      weekday: true,
+      sendHour: true,
+      subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
+    },
   });
   if (!subscriber) throw new DigestActionError('not_found', 'subscriber not found');
   const thePeriod = period ?? currentPeriod(subscriber.timezone);
@@ -127,7 +134,7 @@ export async function previewDigest(
   const group = renderer.renderGroup({ period: thePeriod, sections, papers, first });
   const links = subscriberLinks(deps.config, subscriberId);
   const view = planned ? digestViewLink(deps.config, subscriberId, planned.id) : links.preferences;
-  return { ...base, ...renderer.fillLinks(group, { view, preferences: links.preferences, unsubscribe: links.unsubscribe }, subscriberId) };
+  return { ...base, ...renderer.fillLinks(group, { view, preferences: links.preferences, unsubscribe: links.unsubscribe }, { subscriberId, schedule: subscriber }) };
 }
 
 /** Has the subscriber been sent a digest before this delivery (or at all)? */

@@ -64,6 +64,6 @@ export function textMore(moreText: string, view: string): string {
   return `\n${wrap(moreText)}\nSee them all in your browser:\n${view}\n\n`;
 }
 
-export function textEnd(links: TextLinks): string {
-  return `--\nYou get this email because you subscribed to Paperboy.\n\nChange your lists or schedule:\n${links.preferences}\n\nUnsubscribe:\n${links.unsubscribe}\n`;
+export function textEnd(links: TextLinks, schedule: string): string {
+  return `--\n${schedule} because you subscribed to Paperboy.\n\nChange your lists or schedule:\n${links.preferences}\n\nUnsubscribe:\n${links.unsubscribe}\n`;
 }

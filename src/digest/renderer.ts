@@ -6,6 +6,7 @@
 // it move to the "N more papers" line, which links to the web view.
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
+import { describeSchedule, type Schedule } from '../subscriptions/schedule-text.js';
 import { listHeaders, listIdFor, subjectLine } from '../mail/headers.js';
 import {
   base64Size,
@@ -29,6 +30,17 @@ export interface PersonalLinks {
   view: string;
   preferences: string;
   unsubscribe: string;
+}
+
+/** Who an email is for: their feedback links and the schedule line of the footer. */
+export interface Reader {
+  subscriberId?: number;
+  schedule?: Schedule;
+}
+
+/** "You get this email every day at 07:00 Eastern Time (New York)" */
+export function scheduleLine(schedule: Schedule | undefined): string {
+  return schedule ? `You get this email ${describeSchedule(schedule)}` : 'You get this email';
 }
 
 export interface FeedbackVote {
@@ -82,9 +94,9 @@ export function subjectFor(period: string, view: Pick<DigestView, 'lead' | 'pape
 export interface DigestRenderer {
   renderGroup(input: GroupInput): RenderedGroup;
   /** The raw RFC 5322 message for one subscriber, as chunks (shared group parts + its own). */
-  personalize(group: RenderedGroup, input: { to: string; subscriberId: number; messageId: string; links: PersonalLinks; date?: Date }): Buffer[];
+  personalize(group: RenderedGroup, input: { to: string; subscriberId: number; schedule?: Schedule; messageId: string; links: PersonalLinks; date?: Date }): Buffer[];
   /** Subject, HTML and text with real links (preview). */
-  fillLinks(group: RenderedGroup, links: PersonalLinks, subscriberId?: number): { subject: string; html: string; text: string };
+  fillLinks(group: RenderedGroup, links: PersonalLinks, reader?: Reader): { subject: string; html: string; text: string };
   /** The model the email is drawn from, for the view-in-browser page. */
   view(input: GroupInput): DigestView;
 }
@@ -157,7 +169,11 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
   const moreText = (n: number) => `${plural(n, 'more paper')} matched your lists.`;
   const moreParts = (n: number) =>
     measured(splitSlots(template.more({ moreText: moreText(n), links: markers }), prefix), splitSlots(textMore(moreText(n), markers.view), prefix));
-  const endParts = measured(splitSlots(template.end({ links: markers }), prefix), splitSlots(textEnd(markers), prefix));
+  const scheduleMarker = `${prefix}schedule`;
+  const endParts = measured(
+    splitSlots(template.end({ links: markers, schedule: scheduleMarker }), prefix),
+    splitSlots(textEnd(markers, scheduleMarker), prefix),
+  );
 
   function startParts(view: DigestView, subject: string): Measured {
     const html = template.start({ ...view, subject, links: markers });
@@ -242,22 +258,22 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
       return { subject, html, text, mime, paperIds, paperCount, moreCount, htmlBytes: sentBytes(measured(html, [])) };
     },
 
-    personalize(group, { to, subscriberId, messageId, links, date = new Date() }) {
+    personalize(group, { to, subscriberId, schedule, messageId, links, date = new Date() }) {
       const unsubscribe = listHeaders({ unsubscribeUrl: links.unsubscribe, unsubscribeMailto: config.unsubscribeMailto, listId });
       return group.mime.fill(
         { To: encodeAddress(to), Date: date.toUTCString().replace('GMT', '+0000'), 'Message-ID': messageId, 'List-Unsubscribe': unsubscribe['List-Unsubscribe']! },
-        slotsFor(group, links, subscriberId),
+        slotsFor(group, links, { subscriberId, schedule }),
       );
     },
 
-    fillLinks(group, links, subscriberId) {
-      const slots = slotsFor(group, links, subscriberId);
+    fillLinks(group, links, reader = {}) {
+      const slots = slotsFor(group, links, reader);
       return { subject: group.subject, html: joinBody(group.html, slots, true), text: joinBody(group.text, slots, false) };
     },
   };
 
-  function slotsFor(group: RenderedGroup, links: PersonalLinks, subscriberId: number | undefined): Record<string, string> {
-    const slots: Record<string, string> = { view: links.view, preferences: links.preferences, unsubscribe: links.unsubscribe };
+  function slotsFor(group: RenderedGroup, links: PersonalLinks, { subscriberId, schedule }: Reader): Record<string, string> {
+    const slots: Record<string, string> = { view: links.view, preferences: links.preferences, unsubscribe: links.unsubscribe, schedule: scheduleLine(schedule) };
     if (!feedbackUrl) return slots;
     if (subscriberId === undefined) throw new Error('feedback links need the subscriber id');
     for (const paperId of group.paperIds) {

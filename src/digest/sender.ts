@@ -10,6 +10,7 @@ import type { Metrics } from '../metrics.js';
 import { addressOf } from '../mail/mime.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
+import type { Schedule } from '../subscriptions/schedule-text.js';
 import { arrangeSections, contentKey, loadLists, loadPapersById, type ContentPaper } from './content.js';
 import type { MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
@@ -64,6 +65,8 @@ export interface BatchOutcome {
 interface Recipient {
   email: string | null;
   status: string;
+  /** For the footer's "You get this email every day at 07:00 …". */
+  schedule: Schedule;
   listIds: number[];
   /** No digest sent to them yet: the email greets instead of saying "since your last digest". */
   first: boolean;
@@ -76,6 +79,10 @@ async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipi
       id: true,
       email: true,
       status: true,
+      frequency: true,
+      weekday: true,
+      sendHour: true,
+      timezone: true,
       subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
       deliveries: { where: { status: 'sent' }, select: { id: true }, take: 1 },
     },
@@ -83,7 +90,13 @@ async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipi
   return new Map(
     rows.map((r) => [
       r.id,
-      { email: r.email, status: r.status, listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b), first: r.deliveries.length === 0 },
+      {
+        email: r.email,
+        status: r.status,
+        schedule: { frequency: r.frequency, weekday: r.weekday, sendHour: r.sendHour, timezone: r.timezone },
+        listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b),
+        first: r.deliveries.length === 0,
+      },
     ]),
   );
 }
@@ -141,7 +154,7 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     try {
       const result = await limiter.run(() => {
         const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
-        const raw = deps.renderer.personalize(group, { to: email, subscriberId: row.subscriberId!, messageId: row.messageId, links });
+        const raw = deps.renderer.personalize(group, { to: email, subscriberId: row.subscriberId!, schedule: recipient.schedule, messageId: row.messageId, links });
         // A stream over the chunks: the shared group parts are never copied per email.
         return deps.mailer.sendRaw({ from: envelopeFrom, to: email }, Readable.from(raw, { objectMode: false }));
       });

@@ -32,16 +32,14 @@ interface AxeViolation {
 /** axe-core's serious and critical violations on the page, as "rule: targets" lines. */
 async function seriousViolations(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe;
-    return (await axe.run()).violations;
-  });
+  // Strings, not functions: these run in the page, and the test code is type-checked without DOM types.
+  const violations = (await page.evaluate('axe.run().then((result) => result.violations)')) as AxeViolation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id}: ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
 }
 
-const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+const overflow = async (page: Page) => Number(await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth'));
 
 describe('emails and pages in a real browser', () => {
   let browser: Browser;
@@ -58,7 +56,7 @@ describe('emails and pages in a real browser', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run', '--disable-component-update', '--disable-sync'],
     });
     const renderer = await testRenderer({ feedbackUrl });
-    digestHtml = renderer.fillLinks(renderPapers(renderer, samplePapers(12), { first: true, moreCount: 7 }), links, 7).html;
+    digestHtml = renderer.fillLinks(renderPapers(renderer, samplePapers(12), { first: true, moreCount: 7 }), links, { subscriberId: 7 }).html;
     emails.digest = digestHtml;
     const schedule = 'every day at 07:00 Central European Time (Paris)';
     const lists = [{ name: 'Language models', description: 'LLMs, reasoning and alignment.' }];
@@ -118,16 +116,16 @@ describe('emails and pages in a real browser', () => {
     const page = await open(VIEWPORTS[1]!);
     await page.setContent(digestHtml.replace(/<style[\s\S]*?<\/style>/g, ''));
     expect(await page.locator('style').count()).toBe(0);
-    const look = await page.evaluate(() => {
-      const style = (selector: string) => getComputedStyle(document.querySelector(selector)!);
+    const look = await page.evaluate(`(() => {
+      const style = (selector) => getComputedStyle(document.querySelector(selector));
       return {
         titleDecoration: style('.card .title-link').textDecorationLine,
         titleColor: style('.card .title-link').color,
-        separator: `${style('.card').borderBottomWidth} ${style('.card').borderBottomStyle}`,
+        separator: style('.card').borderBottomWidth + ' ' + style('.card').borderBottomStyle,
         leadBackground: style('.lead').backgroundColor,
         why: style('.why').color,
       };
-    });
+    })()`);
     expect(look).toEqual({ titleDecoration: 'none', titleColor: 'rgb(11, 87, 208)', separator: '1px solid', leadBackground: 'rgb(238, 242, 255)', why: 'rgb(26, 127, 55)' });
     expect(await overflow(page)).toBeLessThanOrEqual(0);
     await page.context().close();

@@ -17,7 +17,7 @@ describe('the digest email', () => {
 
   it('leads with the top paper and shows names, organisation, upvotes, links and a summary on each card', () => {
     const group = renderPapers(renderer, papersOf(4));
-    const { html } = renderer.fillLinks(group, links, 7);
+    const { html } = renderer.fillLinks(group, links, { subscriberId: 7 });
     const lead = html.indexOf('Top paper for you');
     expect(lead).toBeGreaterThan(0);
     expect(html.indexOf('>Paper 1 on attention</a>')).toBeGreaterThan(lead);
@@ -48,8 +48,8 @@ describe('the digest email', () => {
   });
 
   it('greets a first digest instead of saying "since your last digest"', () => {
-    const first = renderer.fillLinks(renderPapers(renderer, papersOf(3), { first: true }), links, 7);
-    const later = renderer.fillLinks(renderPapers(renderer, papersOf(3), { first: false }), links, 7);
+    const first = renderer.fillLinks(renderPapers(renderer, papersOf(3), { first: true }), links, { subscriberId: 7 });
+    const later = renderer.fillLinks(renderPapers(renderer, papersOf(3), { first: false }), links, { subscriberId: 7 });
     for (const part of [first.html, first.text]) {
       expect(part).not.toContain('since your last digest');
       expect(part).toContain('Welcome to your first digest');
@@ -57,8 +57,18 @@ describe('the digest email', () => {
     expect(later.text).toContain('3 new papers for you since your last digest.');
   });
 
+  it('says when the reader gets it, with the time zone as people name it', async () => {
+    const group = renderPapers(renderer, papersOf(2));
+    const schedule = { frequency: 'weekly' as const, weekday: 5, sendHour: 9, timezone: 'America/New_York' };
+    const mail = await simpleParser(rawOf(renderer.personalize(group, { to: 'r@example.org', subscriberId: 7, schedule, messageId: '<s@x>', links })));
+    for (const part of [String(mail.html), String(mail.text)]) {
+      expect(part).toContain('You get this email every Friday at 09:00 Eastern Time (New York) because you subscribed to Paperboy.');
+      expect(part).not.toContain('America/New_York');
+    }
+  });
+
   it('declares dark mode and keeps its styles inline, so dropping <style> keeps the look', () => {
-    const { html } = renderer.fillLinks(renderPapers(renderer, papersOf(2)), links, 7);
+    const { html } = renderer.fillLinks(renderPapers(renderer, papersOf(2)), links, { subscriberId: 7 });
     expect(html).toContain('<meta name="color-scheme" content="light dark">');
     expect(html).toMatch(/@media \(prefers-color-scheme: dark\)/);
     const bare = html.replace(/<style[\s\S]*?<\/style>/g, '');
@@ -69,7 +79,7 @@ describe('the digest email', () => {
 
   it('hides the preheader without low-contrast text, and keeps it out of the plain text', () => {
     const group = renderPapers(renderer, papersOf(2));
-    const { html, text } = renderer.fillLinks(group, links, 7);
+    const { html, text } = renderer.fillLinks(group, links, { subscriberId: 7 });
     const preheader = /<div style="display:none;max-height:0;overflow:hidden;mso-hide:all">([^<]*)<\/div>/.exec(html);
     expect(preheader?.[1]).toBe('Top pick: Paper 1 on attention');
     expect(html).not.toMatch(/font-size:1px|opacity:0/);
@@ -123,7 +133,7 @@ describe('the digest email', () => {
     const mail = await simpleParser(rawOf(renderer.personalize(group, { to: 'r@example.org', subscriberId: 7, messageId: '<m@x>', links })));
     expect(mail.html).toMatch(/4 more papers matched your lists\. <a class="link" href="https:\/\/papers\.example\.org\/digests\/41\?t=view\.tok"/);
     expect(mail.text).toContain(`4 more papers matched your lists.\nSee them all in your browser:\n${links.view}`);
-    const none = renderer.fillLinks(renderPapers(renderer, papersOf(3)), links, 7);
+    const none = renderer.fillLinks(renderPapers(renderer, papersOf(3)), links, { subscriberId: 7 });
     expect(none.html).not.toContain('more papers matched');
   });
 });
