@@ -6,21 +6,13 @@
 // can cache a paper's card and assemble emails from cached parts. New
 // matcher fields (section kinds, more reasons) arrive through CardInput and
 // SectionInput, which take the matcher's Card and Section as they are.
+import type { PaperRecord } from '../papers/paper.js';
 
-export interface DigestPaper {
-  id: number;
-  arxivId: string | null;
-  title: string;
-  abstract: string;
-  authors: string[];
-  authorCount: number;
-  organization: string | null;
-  upvotes: number;
-  url: string | null;
-  pdfUrl: string | null;
-  githubRepo: string | null;
-  projectPage: string | null;
-}
+/** A stored paper as a card needs it. */
+export type DigestPaper = Pick<
+  PaperRecord,
+  'arxivId' | 'title' | 'abstract' | 'authors' | 'authorCount' | 'organization' | 'url' | 'pdfUrl' | 'githubRepo' | 'projectPage'
+> & { id: number; upvotes: number };
 
 /** The matcher's Card, or anything shaped like it. */
 export interface CardInput {
