@@ -10,6 +10,9 @@ export default defineConfig({
     include: ['test-faults/**/*.test.ts'],
     globalSetup: ['test/setup/global-setup.ts'],
     pool: 'forks',
+    // The suite runs on the public development secrets, which only test and
+    // development accept; set it here rather than rely on the runner's default.
+    env: { NODE_ENV: 'test' },
     testTimeout: 240_000,
     hookTimeout: 120_000,
     // Two scenarios at once: the long waits (a 30 s outage, a repair sweep)

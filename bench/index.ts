@@ -13,6 +13,9 @@ if (!name || !available.includes(name)) {
   process.stderr.write(`Usage: npm run bench -- <${available.join('|')}> [--flags]\n`);
   process.exit(name ? 2 : 0);
 }
+// Benchmarks load their own config on the public development secrets; the
+// servers they start get NODE_ENV=production and private secrets of their own.
+process.env.NODE_ENV ??= 'development';
 // Servers that benchmarks start run as in production: the compiled build.
 process.stderr.write('building dist/ (npm run build)…\n');
 const build = spawnSync('npm', ['run', '--silent', 'build'], { stdio: ['ignore', 'ignore', 'inherit'] });

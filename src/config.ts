@@ -2,7 +2,12 @@
 // process with a message that names the variable.
 import { z } from 'zod';
 
-const DEV_SECRET = 'dev-only-secret-change-me-dev-only-secret';
+// Public, so they are only ever used where NODE_ENV says this is not a real
+// deployment; unset NODE_ENV counts as production (`npm start` sets nothing).
+const DEV_SECRETS = {
+  SECRET_KEY: 'dev-only-secret-change-me-dev-only-secret',
+  ADMIN_TOKEN: 'dev-admin-token-change-me',
+} as const;
 
 const url = (protocols: string[]) =>
   z
@@ -23,7 +28,7 @@ const bool = z
   .transform((value) => ['true', '1', 'yes'].includes(value));
 
 const schema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/paperboy'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
@@ -37,14 +42,16 @@ const schema = z.object({
   PORT: int(1, 65535).default(3000),
   /// Trust X-Forwarded-For from this many proxies (for per-IP rate limits).
   TRUST_PROXY: int(0, 10).default(0),
-  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').default(DEV_SECRET),
-  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').default('dev-admin-token-change-me'),
+  SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   QUEUE_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
     .default('paperboy'),
   HF_BASE_URL: url(['http:', 'https:']).default('https://huggingface.co').transform((v) => v.replace(/\/+$/, '')),
   ARXIV_BASE_URL: url(['http:', 'https:']).default('https://export.arxiv.org').transform((v) => v.replace(/\/+$/, '')),
+  /// Milliseconds between two arXiv API requests; arXiv's terms ask for at least 3 s.
+  ARXIV_REQUEST_GAP_MS: int(3000, 60_000).default(3000),
   /// Cron (UTC) for the daily Hugging Face ingest.
   INGEST_CRON: z.string().default('15 * * * *'),
   /// Cron (UTC) for the digest planner; it must tick at least hourly.
@@ -88,6 +95,7 @@ export interface Config {
   queuePrefix: string;
   hfBaseUrl: string;
   arxivBaseUrl: string;
+  arxivRequestGapMs: number;
   ingestCron: string;
   digestCron: string;
   smtp: { poolSize: number; ratePerSecond: number };
@@ -112,9 +120,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const e = result.data;
-  if (e.NODE_ENV === 'production' && e.SECRET_KEY === DEV_SECRET) {
-    throw new ConfigError('Invalid configuration:\n  SECRET_KEY: must be set in production');
-  }
+  const secrets = resolveSecrets(e, cleaned.NODE_ENV ? `NODE_ENV=${e.NODE_ENV}` : 'NODE_ENV unset');
   const dkimParts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY];
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
     throw new ConfigError('Invalid configuration:\n  DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none');
@@ -130,11 +136,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     publicUrl: e.PUBLIC_URL,
     port: e.PORT,
     trustProxy: e.TRUST_PROXY,
-    secretKey: e.SECRET_KEY,
-    adminToken: e.ADMIN_TOKEN,
+    secretKey: secrets.SECRET_KEY,
+    adminToken: secrets.ADMIN_TOKEN,
     queuePrefix: e.QUEUE_PREFIX,
     hfBaseUrl: e.HF_BASE_URL,
     arxivBaseUrl: e.ARXIV_BASE_URL,
+    arxivRequestGapMs: e.ARXIV_REQUEST_GAP_MS,
     ingestCron: e.INGEST_CRON,
     digestCron: e.DIGEST_CRON,
     smtp: { poolSize: e.SMTP_POOL_SIZE, ratePerSecond: e.SMTP_RATE_PER_SECOND },
@@ -154,4 +161,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
         : undefined,
   };
+}
+
+/** The secrets, falling back to the public defaults only in development and test. */
+function resolveSecrets(e: Parsed, envLabel: string): Record<keyof typeof DEV_SECRETS, string> {
+  const local = e.NODE_ENV === 'development' || e.NODE_ENV === 'test';
+  const names = Object.keys(DEV_SECRETS) as (keyof typeof DEV_SECRETS)[];
+  // Setting a public default explicitly is as open as leaving it unset.
+  const missing = local ? [] : names.filter((name) => !e[name] || e[name] === DEV_SECRETS[name]);
+  if (missing.length > 0) {
+    const problems = missing.map(
+      (name) => `${name}: must be set to a private value (${envLabel}; the public default works only with NODE_ENV=development or test)`,
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  return Object.fromEntries(names.map((name) => [name, e[name] ?? DEV_SECRETS[name]])) as Record<keyof typeof DEV_SECRETS, string>;
 }

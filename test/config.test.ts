@@ -3,8 +3,8 @@ import { loadConfig } from '../src/config.js';
 import { spawnSync } from 'node:child_process';
 
 describe('loadConfig', () => {
-  it('has a working local default for every variable of the spec', () => {
-    const config = loadConfig({});
+  it('has a working local default for every variable of the spec in development', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
     expect(config.databaseUrl).toBe('postgresql://postgres@127.0.0.1:5432/paperboy');
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.smtpUrl).toBe('smtp://127.0.0.1:1025');
@@ -27,15 +27,28 @@ describe('loadConfig', () => {
     ['QUEUE_PREFIX', 'has:colon'],
     ['SECRET_KEY', 'short'],
   ])('rejects %s=%s with a message naming it', (name, value) => {
-    expect(() => loadConfig({ [name]: value })).toThrow(name);
+    expect(() => loadConfig({ NODE_ENV: 'development', [name]: value })).toThrow(name);
   });
 
-  it('refuses the development secret in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow('SECRET_KEY');
+  it.each([{}, { NODE_ENV: 'production' }, { NODE_ENV: '' }])('refuses the public secrets with %o, naming both', (env) => {
+    expect(() => loadConfig(env)).toThrow(/SECRET_KEY[^]*ADMIN_TOKEN/);
+  });
+
+  it('refuses the public admin token in production even when SECRET_KEY is set', () => {
+    const secretKey = 'a-private-secret-key-a-private-secret-key';
+    expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: secretKey })).toThrow('ADMIN_TOKEN');
+    expect(() => loadConfig({ SECRET_KEY: secretKey, ADMIN_TOKEN: 'dev-admin-token-change-me' })).toThrow('ADMIN_TOKEN');
+    const config = loadConfig({ SECRET_KEY: secretKey, ADMIN_TOKEN: 'a-private-admin-token' });
+    expect(config.env).toBe('production');
+    expect(config.adminToken).toBe('a-private-admin-token');
+  });
+
+  it.each(['development', 'test'])('uses the public secrets with NODE_ENV=%s', (NODE_ENV) => {
+    expect(loadConfig({ NODE_ENV }).adminToken).toBe('dev-admin-token-change-me');
   });
 
   it('strips a trailing slash from PUBLIC_URL so links are built one way', () => {
-    expect(loadConfig({ PUBLIC_URL: 'https://papers.example.org/' }).publicUrl).toBe('https://papers.example.org');
+    expect(loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'https://papers.example.org/' }).publicUrl).toBe('https://papers.example.org');
   });
 });
 
@@ -51,5 +64,13 @@ describe('paperboy start with bad configuration', () => {
     });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain(name);
+  });
+
+  it('refuses to start with NODE_ENV unset and no secrets, naming both', () => {
+    const { NODE_ENV: _unset, SECRET_KEY: _s, ADMIN_TOKEN: _a, ...rest } = process.env;
+    const result = spawnSync(process.execPath, ['bin/paperboy.js', 'start'], { env: rest, encoding: 'utf8', timeout: 20_000 });
+    expect(result.status).toBe(78);
+    expect(result.stderr).toContain('SECRET_KEY');
+    expect(result.stderr).toContain('ADMIN_TOKEN');
   });
 });

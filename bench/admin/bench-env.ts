@@ -38,8 +38,8 @@ export async function createBenchEnv(name: string, options: { heapMB?: number } 
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
   const databaseUrl = withDatabaseName(base.databaseUrl, `paperboy_bench_${name}_${suffix}`);
-  const config: Config = { ...base, databaseUrl, queuePrefix: `bench-${name}-${suffix}`, secretKey: randomBytes(32).toString('hex') };
-  const childEnv = { PATH: process.env.PATH, DATABASE_URL: databaseUrl, QUEUE_PREFIX: config.queuePrefix, REDIS_URL: config.redisUrl, LOG_LEVEL: 'warn' };
+  const config: Config = { ...base, databaseUrl, queuePrefix: `bench-${name}-${suffix}`, secretKey: randomBytes(32).toString('hex'), adminToken: randomBytes(24).toString('hex') };
+  const childEnv = { PATH: process.env.PATH, NODE_ENV: 'development', DATABASE_URL: databaseUrl, QUEUE_PREFIX: config.queuePrefix, REDIS_URL: config.redisUrl, LOG_LEVEL: 'warn' };
   log('migrating a fresh database…');
   await promisify(execFile)('node', ['bin/paperboy.js', 'migrate'], { cwd: ROOT, env: childEnv });
   const db = createDb(databaseUrl, { max: 4 });

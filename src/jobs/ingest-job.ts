@@ -7,6 +7,8 @@ import { z } from 'zod';
 import type { Context } from '../context.js';
 import { IngestError } from '../papers/ingest-error.js';
 import { ingestPapers, utcDate, type IngestDeps, type IngestSummary } from '../papers/ingest.js';
+import { requestEnrichment } from '../papers/enrichment-request.js';
+import { enrichmentQueue } from './enrich-job.js';
 import type { SchedulerDefinition } from './schedulers.js';
 import type { Processor } from './workers.js';
 
@@ -48,6 +50,8 @@ export function createIngestProcessor(ctx: Context, overrides: Partial<IngestDep
         throw error;
       }
     }
+    // Its own job: ingest never waits for arXiv, and never fails because of it.
+    await requestEnrichment({ db: deps.db, queue: enrichmentQueue(ctx.queues.enrich), logger: deps.logger });
     return results;
   };
 }

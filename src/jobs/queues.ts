@@ -5,6 +5,8 @@ import type { Redis } from '../redis.js';
 export const QUEUE_NAMES = {
   /** Fetch papers from a source and upsert them. */
   ingest: 'ingest',
+  /** Fill in arXiv categories and author names of papers that lack them. */
+  enrich: 'enrich',
   /** Plan one period's deliveries (hourly tick or a manual trigger). */
   digestPlan: 'digest-plan',
   /** Send one batch of deliveries of one digest. */

@@ -45,7 +45,7 @@ export function utcDate(now: Date): string {
   return now.toISOString().slice(0, 10);
 }
 
-export function fetchOptions(deps: Pick<IngestDeps, 'config' | 'fetch'>): FetchOptions {
+export function fetchOptions(deps: { config: Pick<Config, 'publicUrl'>; fetch?: IngestDeps['fetch'] }): FetchOptions {
   return {
     ...DEFAULT_FETCH_OPTIONS,
     ...deps.fetch,

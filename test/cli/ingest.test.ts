@@ -21,7 +21,7 @@ afterAll(async () => {
 });
 
 function paperboy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const childEnv = { PATH: process.env.PATH, DATABASE_URL: env.config.databaseUrl, HF_BASE_URL: server.url, LOG_LEVEL: 'warn' };
+  const childEnv = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: env.config.databaseUrl, HF_BASE_URL: server.url, LOG_LEVEL: 'warn' };
   return new Promise((resolve) => {
     execFile('node', ['bin/paperboy.js', 'ingest', ...args], { cwd: root, env: childEnv, timeout: 55_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });

@@ -15,7 +15,7 @@ beforeAll(async () => {
 afterAll(() => env.cleanup());
 
 function paperboy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const childEnv = { PATH: process.env.PATH, DATABASE_URL: env.config.databaseUrl, LOG_LEVEL: 'warn' };
+  const childEnv = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: env.config.databaseUrl, LOG_LEVEL: 'warn' };
   return new Promise((resolve) => {
     execFile('node', ['bin/paperboy.js', 'token', ...args], { cwd: root, env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });

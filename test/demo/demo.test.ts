@@ -11,6 +11,8 @@ function runDemo(env: TestEnv): Promise<{ code: number | null; stderr: string }>
     const child = spawn(process.execPath, ['bin/paperboy.js', 'demo', '--once'], {
       env: {
         PATH: process.env.PATH,
+        // As `npm run demo` sets it: the demo runs on the public development secrets.
+        NODE_ENV: 'development',
         DATABASE_URL: env.config.databaseUrl,
         SMTP_URL: env.sink.url,
         QUEUE_PREFIX: env.config.queuePrefix,

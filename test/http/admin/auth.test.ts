@@ -114,7 +114,7 @@ describe('queue dashboard', () => {
     expect(basic.status).toBe(200);
     const api = await request(env.app).get('/admin/queues/api/queues').set(env.auth);
     expect(api.status).toBe(200);
-    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['digest-plan', 'digest-send', 'ingest', 'mail', 'maintenance']);
+    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['digest-plan', 'digest-send', 'enrich', 'ingest', 'mail', 'maintenance']);
     const apiNoAuth = await request(env.app).get('/admin/queues/api/queues');
     expect(apiNoAuth.status).toBe(401);
   });
