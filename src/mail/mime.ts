@@ -16,6 +16,8 @@ const HEX = Array.from({ length: 256 }, (_, i) => `=${i.toString(16).toUpperCase
 const MAX_LINE = 76;
 /** Bytes (read as latin1 characters) that quoted-printable must escape: all but tab, LF and printable ASCII without "=". */
 const UNSAFE = /[^\t\n\x20-\x3c\x3e-\x7e]/g;
+/** Printable ASCII without "=" or spaces (a trailing space would need escaping), short enough for one line. */
+const SHORT_PLAIN = /^[\x21-\x3c\x3e-\x7e]{0,75}$/;
 
 /**
  * Cuts one encoded line into pieces of at most 75 characters plus "=", never
@@ -40,6 +42,8 @@ function wrapLine(line: string, out: string[], limit: number): void {
  * encoded once per content group and link holes once per email.
  */
 export function encodeQuotedPrintable(input: string, softBreakAtEnd = false): string {
+  // Links filled per email are short printable ASCII: nothing to escape or wrap.
+  if (SHORT_PLAIN.test(input)) return softBreakAtEnd && input ? `${input}=\r\n` : input;
   const escaped = Buffer.from(input.replace(/\r\n?/g, '\n'), 'utf8')
     .toString('latin1')
     .replace(UNSAFE, (c) => HEX[c.charCodeAt(0)]!);
