@@ -85,7 +85,7 @@ describe('emails and pages in a real browser', () => {
   }
 
   for (const viewport of VIEWPORTS) {
-    it(`digest at ${viewport.width} px: no horizontal overflow, lead card above the fold, no serious axe violation`, { timeout: 60_000 }, async () => {
+    it(`digest at ${viewport.width} px: no horizontal overflow, lead card above the fold, no serious axe violation`, { timeout: 180_000 }, async () => {
       for (const scheme of ['light', 'dark'] as const) {
         const page = await open(viewport, scheme);
         await page.setContent(digestHtml);
@@ -101,7 +101,7 @@ describe('emails and pages in a real browser', () => {
       }
     });
 
-    it(`confirmation and welcome at ${viewport.width} px: no overflow, no serious axe violation`, { timeout: 60_000 }, async () => {
+    it(`confirmation and welcome at ${viewport.width} px: no overflow, no serious axe violation`, { timeout: 180_000 }, async () => {
       for (const name of ['confirm', 'welcome']) {
         const page = await open(viewport);
         await page.setContent(emails[name]!);
@@ -131,7 +131,7 @@ describe('emails and pages in a real browser', () => {
     await page.context().close();
   });
 
-  it('the view-in-browser page has the site header and footer, never links to itself, and passes axe', { timeout: 60_000 }, async () => {
+  it('the view-in-browser page has the site header and footer, never links to itself, and passes axe', { timeout: 240_000 }, async () => {
     const db = env.ctx.db;
     const list = await db.list.findUniqueOrThrow({ where: { slug: 'trending' } });
     const reader = await db.subscriber.create({
