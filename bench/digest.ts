@@ -96,7 +96,7 @@ async function sampleMessage(db: Db, config: ReturnType<typeof loadConfig>) {
   const group = renderer.renderGroup({ period: '2026-11-12', sections, papers: new Map(papers.map((p) => [p.id, p])) });
   const links = { view: `${config.publicUrl}/digests/1?t=x`, preferences: `${config.publicUrl}/preferences/x`, unsubscribe: `${config.publicUrl}/unsubscribe/x` };
   const filled = renderer.fillLinks(group, links);
-  const raw = Buffer.concat(renderer.personalize(group, { to: 'r0@bench.test', messageId: '<raw@bench.test>', links })).toString('latin1');
+  const raw = Buffer.concat(renderer.personalize(group, { to: 'r0@bench.test', subscriberId: 1, messageId: '<raw@bench.test>', links })).toString('latin1');
   return { ...filled, raw, htmlBytes: Buffer.byteLength(filled.html), papers: group.paperCount };
 }
 

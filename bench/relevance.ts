@@ -2,8 +2,7 @@
 // the labelled set in data/relevance/ (see its README for how it was built
 // and labelled). Every profile first casts 5 simulated ratings; the rated
 // papers leave the candidates of every ranker, so all rankers are scored on
-// the same papers. Rankers whose code is not on this branch are reported as
-// pending, with no figures.
+// the same papers.
 import { loadLabelledSet, simulatedRatings } from './relevance/dataset.js';
 import { mean, ndcgAtK, precisionAtK } from './relevance/metrics.js';
 import { RANKERS } from './relevance/rankers.js';
@@ -28,11 +27,6 @@ export async function run(): Promise<Record<string, unknown>> {
 
   const rankers: Record<string, unknown> = {};
   for (const ranker of RANKERS) {
-    if ('pending' in ranker) {
-      log(`${ranker.name}: pending (${ranker.pending})`);
-      rankers[ranker.name] = { pending: ranker.pending };
-      continue;
-    }
     const perProfile: Record<string, { precisionAt10: number; ndcgAt10: number }> = {};
     for (const { profile, ratings, candidates, relevant } of cases) {
       const ranked = await ranker.rank({ profile, candidates, ...ratings });

@@ -5,6 +5,7 @@ import type { BenchPaper, Profile } from './dataset.js';
 import { rankBySubstringRule } from './substring-baseline.js';
 import { createMatcher } from '../../src/digest/matcher.js';
 import { rankForReader } from '../../src/digest/reader-digest.js';
+import { recommend } from '../../src/digest/recommender.js';
 
 export interface RankRequest {
   profile: Profile;
@@ -17,13 +18,6 @@ export interface Ranker {
   name: string;
   description: string;
   rank(request: RankRequest): Promise<string[]>;
-}
-
-/** A ranker whose code is not on this branch yet: reported as such, never guessed at. */
-export interface PendingRanker {
-  name: string;
-  description: string;
-  pending: string;
 }
 
 export const substringRanker: Ranker = {
@@ -45,14 +39,20 @@ export const matcherRanker: Ranker = {
   },
 };
 
-// To plug in the learned ranking (issue #11 item 6): a Ranker calling
-// recommend({ candidates, liked, disliked, limit: 10 }) from
-// src/digest/recommender.ts with the simulated ratings, and returning the ids
-// it recommends, best first.
-export const learnedRanker: PendingRanker = {
+/**
+ * The learned "Recommended for you" (src/digest/recommender.ts) trained on the
+ * profile's simulated ratings alone: the reader's interests play no part.
+ */
+export const learnedRanker: Ranker = {
   name: 'learned',
   description: 'tf-idf and a linear classifier trained on 5 simulated ratings (3 likes, 2 dislikes)',
-  pending: 'src/digest/recommender.ts is not on this branch yet; plug it in at bench/relevance/rankers.ts',
+  rank: async ({ candidates, liked, disliked }) => {
+    // recommend() takes numeric ids: every paper gets its index in one shared numbering.
+    const all = [...candidates, ...liked, ...disliked];
+    const toPaper = (p: BenchPaper) => ({ id: all.indexOf(p) + 1, title: p.title, abstract: p.abstract, keywords: [] });
+    const picks = recommend({ candidates: candidates.map(toPaper), liked: liked.map(toPaper), disliked: disliked.map(toPaper), limit: 10 });
+    return picks.map((r) => all[r.paperId - 1]!.id);
+  },
 };
 
-export const RANKERS: Array<Ranker | PendingRanker> = [substringRanker, matcherRanker, learnedRanker];
+export const RANKERS: Ranker[] = [substringRanker, matcherRanker, learnedRanker];

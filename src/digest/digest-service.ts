@@ -5,7 +5,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import { enqueueDigestBatches, enqueueDigestPlan, type PlanRun } from '../jobs/digest-queue.js';
 import type { Queues } from '../jobs/queues.js';
-import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
+import { digestViewLink, feedbackUrl, subscriberLinks } from '../subscriptions/links.js';
 import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
 import { ensureDigest, findDigest, type DigestRow } from './digest-repo.js';
 import { createMatcher } from './matcher.js';
@@ -13,7 +13,8 @@ import { currentPeriod, isPeriod } from './period.js';
 import { findSentPaperIds } from './plan-repo.js';
 import { LOOKBACK_DAYS } from './ranking.js';
 import { MORE_KEY, planReader, type DeliveryLayout, type Section } from './reader-digest.js';
-import { createDigestRenderer, loadDigestTemplate, type DigestRenderer } from './renderer.js';
+import { createDigestRenderer, loadDigestTemplate, type DigestRenderer, type FeedbackVote } from './renderer.js';
+import { buildDigestView, type DigestView } from './view-model.js';
 
 export class DigestActionError extends Error {
   constructor(
@@ -27,15 +28,21 @@ export class DigestActionError extends Error {
 
 export type DigestStatus = Omit<DigestRow, never>;
 
-type RendererConfig = Pick<Config, 'publicUrl' | 'mailFrom' | 'unsubscribeMailto'>;
+type RendererConfig = Pick<Config, 'publicUrl' | 'mailFrom' | 'unsubscribeMailto' | 'secretKey'>;
 const renderers = new Map<string, Promise<DigestRenderer>>();
 
-/** One renderer per process and sender identity; the MJML compile happens once. */
+/**
+ * One renderer per process and sender identity; the MJML compile happens
+ * once. Every card carries its signed "more / less like this" links: the
+ * renderer is built with them here, so no caller (sending, preview) can
+ * get one without.
+ */
 export function getDigestRenderer(config: RendererConfig): Promise<DigestRenderer> {
-  const key = `${config.publicUrl}|${config.mailFrom}|${config.unsubscribeMailto}`;
+  const key = `${config.publicUrl}|${config.mailFrom}|${config.unsubscribeMailto}|${config.secretKey}`;
   let renderer = renderers.get(key);
   if (!renderer) {
-    renderer = loadDigestTemplate().then((template) => createDigestRenderer(template, config));
+    const deps = { feedbackUrl: (vote: FeedbackVote) => feedbackUrl(config, vote) };
+    renderer = loadDigestTemplate().then((template) => createDigestRenderer(template, config, deps));
     renderer.catch(() => renderers.delete(key));
     renderers.set(key, renderer);
   }
@@ -106,6 +113,8 @@ export async function previewDigest(
       id: true,
       timezone: true,
       frequency: true,
+      weekday: true,
+      sendHour: true,
       papersPerEmail: true,
       ...INTEREST_FIELDS,
       subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
@@ -115,6 +124,7 @@ export async function previewDigest(
   const thePeriod = period ?? currentPeriod(subscriber.timezone);
   const reader = { listIds: subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b), interests: interestsOf(subscriber), frequency: subscriber.frequency };
   const planned = await deps.db.delivery.findFirst({ where: { subscriberId, digest: { period: thePeriod } } });
+  const first = !(await hasEarlierDigest(deps.db, subscriberId, planned?.id));
   const lists = await loadLists(deps.db);
   let sections: Section[];
   let papers: Map<number, ContentPaper>;
@@ -141,18 +151,37 @@ export async function previewDigest(
   const base = { subscriberId, period: thePeriod, paperIds: sections.flatMap((s) => s.cards.map((c) => c.paperId)), sections: describe(sections, papers), moreCount };
   if (!sections.length) return { ...base, subject: null, html: null, text: null };
   const renderer = await getDigestRenderer(deps.config);
-  const group = renderer.renderGroup({ period: thePeriod, sections, papers, moreCount });
+  const group = renderer.renderGroup({ period: thePeriod, sections, papers, moreCount, first });
   const links = subscriberLinks(deps.config, subscriberId);
   const view = planned ? digestViewLink(deps.config, subscriberId, planned.id) : links.preferences;
-  return { ...base, ...renderer.fillLinks(group, { view, preferences: links.preferences, unsubscribe: links.unsubscribe }) };
+  return { ...base, ...renderer.fillLinks(group, { view, preferences: links.preferences, unsubscribe: links.unsubscribe }, { subscriberId, schedule: subscriber }) };
 }
 
-/** A delivery as its subscriber received it, for GET /digests/:id. Null when it is not theirs or has nothing. */
-export async function renderDeliveryView(
+/** Has the subscriber been sent a digest before this delivery (or at all)? */
+async function hasEarlierDigest(db: Db, subscriberId: number, deliveryId?: number): Promise<boolean> {
+  const earlier = await db.delivery.findFirst({
+    where: { subscriberId, status: 'sent', ...(deliveryId === undefined ? {} : { id: { lt: deliveryId } }) },
+    select: { id: true },
+  });
+  return earlier !== null;
+}
+
+export interface DeliveryView {
+  period: string;
+  view: DigestView;
+  links: { preferences: string; unsubscribe: string };
+}
+
+/**
+ * A delivery as its subscriber received it, every planned paper included
+ * (the email may have left some to this page), for GET /digests/:id. Null
+ * when it is not theirs or has nothing.
+ */
+export async function loadDeliveryView(
   deps: { db: Db; config: Pick<Config, 'publicUrl' | 'secretKey' | 'mailFrom' | 'unsubscribeMailto'> },
   deliveryId: number,
   subscriberId: number,
-): Promise<{ subject: string; html: string } | null> {
+): Promise<DeliveryView | null> {
   const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, include: { digest: { select: { period: true } } } });
   if (!delivery || delivery.subscriberId !== subscriberId || !delivery.paperIds.length) return null;
   const subscriber = await deps.db.subscriber.findUnique({
@@ -169,11 +198,10 @@ export async function renderDeliveryView(
   // The web view shows every match, also those beyond the email's papersPerEmail.
   const more = (layout?.moreIds ?? []).filter((id) => papers.get(id) && !papers.get(id)!.hidden);
   if (more.length) sections.push(moreSection(more));
-  const renderer = await getDigestRenderer(deps.config);
-  const group = renderer.renderGroup({ period: delivery.digest.period, sections, papers });
+  const first = !(await hasEarlierDigest(deps.db, subscriberId, deliveryId));
+  const view = buildDigestView({ period: delivery.digest.period, sections, papers, first, publicUrl: deps.config.publicUrl });
   const links = subscriberLinks(deps.config, subscriberId);
-  const filled = renderer.fillLinks(group, { view: digestViewLink(deps.config, subscriberId, deliveryId), preferences: links.preferences, unsubscribe: links.unsubscribe });
-  return { subject: filled.subject, html: filled.html };
+  return { period: delivery.digest.period, view, links: { preferences: links.preferences, unsubscribe: links.unsubscribe } };
 }
 
 /** Papers a layout names besides the email's own: liked papers (for reasons) and the matches beyond the cap. */

@@ -1,30 +1,30 @@
-// Group rendering: one content group (same sections, same papers) is filled
-// into the compiled MJML once, turned into text once and pre-encoded as MIME
-// once, with markers where each subscriber's links go. Per email only the
-// markers and a few headers are filled (string joins, no template work).
+// Digest rendering. MJML is compiled once per process (digest-template.ts);
+// each paper's card is filled and MIME-encoded once (per reason it is shown
+// with) and kept while its paper object lives; an email is assembled from
+// those cached fragments, and per subscriber only link holes and a few
+// headers are filled. The HTML as sent stays within HTML_BUDGET: cards past
+// it move to the "N more papers" line, which links to the web view.
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Config } from '../config.js';
+import { describeSchedule, type Schedule } from '../subscriptions/schedule-text.js';
 import { AUTO_SUBMITTED, BULK, feedbackId, foldHeader, listHeaders, listIdFor, subjectLine } from '../mail/headers.js';
-import { compileMime, encodeAddress, encodeHeaderText, type MimeTemplate } from '../mail/mime.js';
-import { compileEmailTemplate, htmlToText, TEMPLATES_DIR, type EmailTemplate } from '../mail/templates.js';
-import type { Section } from './reader-digest.js';
+import {
+  base64Size,
+  compileMime,
+  encodeAddress,
+  encodeHeaderText,
+  isSlot,
+  joinBody,
+  splitSlots,
+  type BodyPiece,
+  type MimeTemplate,
+} from '../mail/mime.js';
+import type { DigestTemplate } from './digest-template.js';
+import { metaLine, textCard, textEnd, textMore, textSection, textStart } from './digest-text.js';
+import { buildDigestView, paperCard, type DigestPaper, type DigestView, type PaperCard, type SectionInput } from './view-model.js';
 
-export interface DigestPaper {
-  id: number;
-  arxivId: string | null;
-  title: string;
-  abstract: string;
-  authors: string[];
-  authorCount: number;
-  organization: string | null;
-  upvotes: number;
-  url: string | null;
-  pdfUrl: string | null;
-  githubRepo: string | null;
-  projectPage: string | null;
-}
+export type { DigestPaper } from './view-model.js';
+export { loadDigestTemplate } from './digest-template.js';
 
 export interface PersonalLinks {
   view: string;
@@ -32,100 +32,70 @@ export interface PersonalLinks {
   unsubscribe: string;
 }
 
+/** Who an email is for: their feedback links and the schedule line of the footer. */
+export interface Reader {
+  subscriberId?: number;
+  schedule?: Schedule;
+}
+
+/** "You get this email every day at 07:00 Eastern Time (New York)" */
+export function scheduleLine(schedule: Schedule | undefined): string {
+  return schedule ? `You get this email ${describeSchedule(schedule)}` : 'You get this email';
+}
+
+export interface FeedbackVote {
+  subscriberId: number;
+  paperId: number;
+  vote: 'up' | 'down';
+}
+
+export interface RendererDeps {
+  /** The signed "more / less like this" link; without it cards carry no feedback links. */
+  feedbackUrl?: (vote: FeedbackVote) => string;
+}
+
+export interface GroupInput {
+  period: string;
+  sections: SectionInput[];
+  papers: Map<number, DigestPaper>;
+  /** The reader has had no digest before: no "since your last digest". */
+  first?: boolean;
+  /** Matched papers already left out (papers per email); budget cuts add to it. */
+  moreCount?: number;
+}
+
 export interface RenderedGroup {
   subject: string;
-  /** HTML and text with link markers; personalize() fills them. */
-  html: string;
-  text: string;
+  /** Bodies with link holes; personalize() and fillLinks() fill them. */
+  html: BodyPiece[];
+  text: BodyPiece[];
   mime: MimeTemplate;
+  /** Papers in the email, lead first: each has feedback holes. */
+  paperIds: number[];
   paperCount: number;
+  moreCount: number;
+  /** The HTML part as sent (after transfer encoding), each link counted at SLOT_BYTES. */
+  htmlBytes: number;
 }
 
 export type RendererConfig = Pick<Config, 'publicUrl' | 'mailFrom' | 'unsubscribeMailto'>;
 
-const ABSTRACT_CHARS = 300;
-
-let loading: Promise<EmailTemplate> | undefined;
-
-/** Compiles templates/email/digest.mjml once per process (MJML costs ~10 ms a compile). */
-export function loadDigestTemplate(dir = TEMPLATES_DIR): Promise<EmailTemplate> {
-  loading ??= readFile(path.join(dir, 'digest.mjml'), 'utf8').then((mjml) => compileEmailTemplate('digest', mjml));
-  loading.catch(() => {
-    loading = undefined;
-  });
-  return loading;
-}
-
-function safeUrl(value: string | null | undefined): string | null {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    return url.protocol === 'https:' || url.protocol === 'http:' ? url.toString() : null;
-  } catch {
-    return null;
-  }
-}
-
-function codeUrl(repo: string | null): string | null {
-  if (repo && /^[\w.-]+\/[\w.-]+$/.test(repo)) return `https://github.com/${repo}`;
-  return safeUrl(repo);
-}
-
-function snippet(text: string): string {
-  const folded = text.replace(/\s+/g, ' ').trim();
-  if (folded.length <= ABSTRACT_CHARS) return folded;
-  const cut = folded.slice(0, ABSTRACT_CHARS);
-  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), ABSTRACT_CHARS - 40))}…`;
-}
-
-function metaLine(paper: DigestPaper): string {
-  const authors = paper.authors.length
-    ? `${paper.authors.slice(0, 3).join(', ')}${paper.authors.length > 3 ? ' et al.' : ''}`
-    : paper.authorCount
-      ? `${paper.authorCount} author${paper.authorCount === 1 ? '' : 's'}`
-      : '';
-  return [authors, paper.organization ?? '', `▲ ${paper.upvotes}`].filter(Boolean).join(' · ');
-}
-
-export function cardData(paper: DigestPaper, reason: string, publicUrl: string) {
-  const arxiv = paper.arxivId ? encodeURIComponent(paper.arxivId) : null;
-  const pdfUrl = safeUrl(paper.pdfUrl) ?? (arxiv ? `https://arxiv.org/pdf/${arxiv}` : null);
-  const code = codeUrl(paper.githubRepo);
-  const projectUrl = safeUrl(paper.projectPage);
-  return {
-    title: paper.title.replace(/\s+/g, ' ').trim(),
-    url: safeUrl(paper.url) ?? (arxiv ? `https://arxiv.org/abs/${arxiv}` : publicUrl),
-    meta: metaLine(paper),
-    abstract: snippet(paper.abstract),
-    reason,
-    pdfUrl,
-    codeUrl: code,
-    projectUrl,
-    hasLinks: Boolean(pdfUrl || code || projectUrl),
-  };
-}
-
-function longDate(period: string): string {
-  return new Date(`${period}T12:00:00Z`).toLocaleDateString('en-GB', {
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
-}
+/** Gmail clips a message whose HTML passes ~102 KB; this leaves room for headers and long links. */
+export const HTML_BUDGET = 90 * 1024;
+/** What one filled link is assumed to take as sent: signed links are ~150 characters. */
+const SLOT_BYTES = 300;
 
 /** Characters of the subject before the date: short enough for a phone's inbox line. */
 export const SUBJECT_MAX_BEFORE_DATE = 68;
 
 /**
- * Names the reader's best paper: the first card of the email (the top of
- * its most personal section), shortened so that the whole subject before the
- * date stays within SUBJECT_MAX_BEFORE_DATE characters.
+ * Names the lead paper (the reader's best: the top of the most personal
+ * section), shortened so that the subject before the date stays within
+ * SUBJECT_MAX_BEFORE_DATE characters.
  */
-export function subjectFor(period: string, sections: Section[], papers: Map<number, DigestPaper>): string {
-  const count = sections.reduce((n, s) => n + s.cards.length, 0);
-  const top = (papers.get(sections[0]?.cards[0]?.paperId ?? -1)?.title ?? 'Trending papers').replace(/\s+/g, ' ').trim();
+export function subjectFor(period: string, view: Pick<DigestView, 'lead' | 'paperCount'>): string {
+  const count = view.paperCount;
+  const top = (view.lead?.paper.title ?? 'Trending papers').replace(/\s+/g, ' ').trim();
   const rest = `${count > 1 ? ` +${count - 1} more` : ''} · `;
   const room = SUBJECT_MAX_BEFORE_DATE - rest.length;
   const title = top.length > room ? `${top.slice(0, room - 1).trimEnd()}…` : top;
@@ -133,46 +103,156 @@ export function subjectFor(period: string, sections: Section[], papers: Map<numb
 }
 
 export interface DigestRenderer {
-  renderGroup(input: { period: string; sections: Section[]; papers: Map<number, DigestPaper>; moreCount?: number }): RenderedGroup;
+  renderGroup(input: GroupInput): RenderedGroup;
   /** The raw RFC 5322 message for one subscriber, as chunks (shared group parts + its own). */
-  personalize(group: RenderedGroup, input: { to: string; messageId: string; links: PersonalLinks; date?: Date }): Buffer[];
-  /** Subject, HTML and text with real links (preview, view in browser). */
-  fillLinks(group: RenderedGroup, links: PersonalLinks): { subject: string; html: string; text: string };
+  personalize(group: RenderedGroup, input: { to: string; subscriberId: number; schedule?: Schedule; messageId: string; links: PersonalLinks; date?: Date }): Buffer[];
+  /** Subject, HTML and text with real links (preview). */
+  fillLinks(group: RenderedGroup, links: PersonalLinks, reader?: Reader): { subject: string; html: string; text: string };
+  /** The model the email is drawn from, for the view-in-browser page. */
+  view(input: GroupInput): DigestView;
 }
 
-export function createDigestRenderer(template: EmailTemplate, config: RendererConfig): DigestRenderer {
+interface Measured {
+  html: BodyPiece[];
+  text: BodyPiece[];
+  qp: number;
+  raw: number;
+  slots: number;
+}
+
+function measured(html: BodyPiece[], text: BodyPiece[]): Measured {
+  let qp = 0;
+  let raw = 0;
+  let slots = 0;
+  for (const piece of html) {
+    if (isSlot(piece)) slots++;
+    else {
+      qp += piece.qp.length;
+      raw += piece.raw.length;
+    }
+  }
+  return { html, text, qp, raw, slots };
+}
+
+/** Bytes of HTML as sent, in the cheaper of the two encodings. */
+function sentBytes(total: { qp: number; raw: number; slots: number }): number {
+  const slotBytes = total.slots * SLOT_BYTES;
+  return Math.min(total.qp + slotBytes, base64Size(total.raw + slotBytes));
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+export function createDigestRenderer(template: DigestTemplate, config: RendererConfig, deps: RendererDeps = {}): DigestRenderer {
   // Random per process: a paper title cannot contain a marker by accident or on purpose.
-  const nonce = randomBytes(8).toString('hex');
-  const markers: PersonalLinks = {
-    view: `https://slot.invalid/pb${nonce}/view`,
-    preferences: `https://slot.invalid/pb${nonce}/preferences`,
-    unsubscribe: `https://slot.invalid/pb${nonce}/unsubscribe`,
-  };
+  const prefix = `https://slot.invalid/pb${randomBytes(8).toString('hex')}/`;
+  const markers: PersonalLinks = { view: `${prefix}view`, preferences: `${prefix}preferences`, unsubscribe: `${prefix}unsubscribe` };
   const from = encodeAddress(config.mailFrom);
   const listId = listIdFor(config.publicUrl);
+  const feedbackUrl = deps.feedbackUrl;
+
+  // Per paper object: the sender loads papers once per batch, so a card is
+  // rendered once per batch and dropped with the batch's papers.
+  const cards = new WeakMap<DigestPaper, { card: PaperCard; parts: Map<string, Measured> }>();
+  const entryFor = (paper: DigestPaper) => {
+    let entry = cards.get(paper);
+    if (!entry) {
+      entry = { card: paperCard(paper, config.publicUrl), parts: new Map() };
+      cards.set(paper, entry);
+    }
+    return entry;
+  };
+
+  function cardParts(paper: DigestPaper, reason: string, lead: boolean): Measured {
+    const entry = entryFor(paper);
+    const key = `${lead ? 'lead' : 'card'}|${reason}`;
+    let parts = entry.parts.get(key);
+    if (!parts) {
+      const card = entry.card;
+      const feedback = feedbackUrl ? { up: `${prefix}up-${paper.id}`, down: `${prefix}down-${paper.id}` } : undefined;
+      const html = template[lead ? 'lead' : 'card']({ paper: card, meta: metaLine(card), reason, feedback });
+      parts = measured(splitSlots(html, prefix), splitSlots(textCard(card, reason, { lead, feedback }), prefix));
+      entry.parts.set(key, parts);
+    }
+    return parts;
+  }
+
+  const sectionParts = (title: string) => measured(splitSlots(template.section({ title }), prefix), splitSlots(textSection(title), prefix));
+  const moreText = (n: number) => `${plural(n, 'more paper')} matched your lists.`;
+  const moreParts = (n: number) =>
+    measured(splitSlots(template.more({ moreText: moreText(n), links: markers }), prefix), splitSlots(textMore(moreText(n), markers.view), prefix));
+  const scheduleMarker = `${prefix}schedule`;
+  const endParts = measured(
+    splitSlots(template.end({ links: markers, schedule: scheduleMarker }), prefix),
+    splitSlots(textEnd(markers, scheduleMarker), prefix),
+  );
+
+  function startParts(view: DigestView, subject: string): Measured {
+    const html = template.start({ ...view, subject, links: markers });
+    return measured(splitSlots(html, prefix), splitSlots(textStart(view, markers), prefix));
+  }
+
+  function view(input: GroupInput): DigestView {
+    return buildDigestView({ ...input, first: input.first ?? false, publicUrl: config.publicUrl, card: (paper) => entryFor(paper).card });
+  }
 
   return {
-    renderGroup({ period, sections, papers, moreCount = 0 }) {
-      const paperCount = sections.reduce((n, s) => n + s.cards.length, 0);
-      const subject = subjectFor(period, sections, papers);
-      const html = template.html({
-        subject,
-        preheader: `${paperCount} new paper${paperCount === 1 ? '' : 's'} for you`,
-        heading: `Your papers · ${longDate(period)}`,
-        intro: `${paperCount} paper${paperCount === 1 ? '' : 's'} picked for you, in ${sections.length} section${sections.length === 1 ? '' : 's'}.`,
-        brand: 'Paperboy',
-        links: markers,
-        more: moreCount > 0 ? `${moreCount} more paper${moreCount === 1 ? '' : 's'} matched` : null,
-        sections: sections.map((s) => ({
-          name: s.name,
-          kind: s.kind,
-          cards: s.cards.flatMap((c) => {
-            const paper = papers.get(c.paperId);
-            return paper ? [cardData(paper, c.reason, config.publicUrl)] : [];
-          }),
-        })),
-      });
-      const text = htmlToText(html);
+    view,
+
+    renderGroup(input) {
+      const full = view(input);
+      // Fixed costs first, the "more" line at its widest, then cards in order until the budget is spent.
+      const fixed = [startParts(full, subjectFor(input.period, full)), endParts, moreParts(99_999)];
+      // The intro's count and the subject may change by a few characters after the cut.
+      const total = { qp: 512, raw: 512, slots: 0 };
+      const add = (m: Measured) => {
+        total.qp += m.qp;
+        total.raw += m.raw;
+        total.slots += m.slots;
+      };
+      fixed.forEach(add);
+      const fits = (...more: Measured[]) =>
+        sentBytes(more.reduce((t, m) => ({ qp: t.qp + m.qp, raw: t.raw + m.raw, slots: t.slots + m.slots }), total)) <= HTML_BUDGET;
+
+      const body: Measured[] = [];
+      const kept: DigestView = { ...full, sections: [] };
+      let room = true;
+      if (full.lead) {
+        const parts = cardParts(input.papers.get(full.lead.paper.paperId)!, full.lead.reason, true);
+        // The lead always goes in: paperCard caps every field, so one card is a few KB.
+        add(parts);
+        body.push(parts);
+      }
+      for (const section of full.sections) {
+        if (!room) break;
+        const heading = sectionParts(section.title);
+        const keptCards: typeof section.cards = [];
+        const sectionBody: Measured[] = [];
+        for (const c of section.cards) {
+          const parts = cardParts(input.papers.get(c.paper.paperId)!, c.reason, false);
+          if (!(keptCards.length ? fits(parts) : fits(heading, parts))) {
+            room = false;
+            break;
+          }
+          if (!keptCards.length) {
+            add(heading);
+            sectionBody.push(heading);
+          }
+          add(parts);
+          sectionBody.push(parts);
+          keptCards.push(c);
+        }
+        if (keptCards.length) {
+          kept.sections.push({ ...section, cards: keptCards });
+          body.push(...sectionBody);
+        }
+      }
+      const paperCount = (full.lead ? 1 : 0) + kept.sections.reduce((n, s) => n + s.cards.length, 0);
+      const moreCount = full.moreCount + (full.paperCount - paperCount);
+      const final = view({ ...input, moreCount, sections: keptSectionsInput(input, kept) });
+      const subject = subjectFor(input.period, final);
+      const parts = [startParts(final, subject), ...body, ...(moreCount > 0 ? [moreParts(moreCount)] : []), endParts];
+      const html = parts.flatMap((p) => p.html);
+      const text = parts.flatMap((p) => p.text);
       const mime = compileMime({
         headers: [
           ['From', from],
@@ -181,28 +261,46 @@ export function createDigestRenderer(template: EmailTemplate, config: RendererCo
           ['List-Id', listId],
           ['Precedence', BULK.Precedence],
           ['Auto-Submitted', AUTO_SUBMITTED['Auto-Submitted']],
-          ['Feedback-ID', feedbackId(period, 'digest', config.publicUrl)],
+          ['Feedback-ID', feedbackId(input.period, 'digest', config.publicUrl)],
         ],
         perMessageHeaders: ['To', 'Date', 'Message-ID', 'List-Unsubscribe'],
         text,
         html,
-        slots: { ...markers },
+        slotBytes: SLOT_BYTES,
       });
-      return { subject, html, text, mime, paperCount };
+      const paperIds = [...(final.lead ? [final.lead.paper.paperId] : []), ...final.sections.flatMap((s) => s.cards.map((c) => c.paper.paperId))];
+      return { subject, html, text, mime, paperIds, paperCount, moreCount, htmlBytes: sentBytes(measured(html, [])) };
     },
 
-    personalize(group, { to, messageId, links, date = new Date() }) {
+    personalize(group, { to, subscriberId, schedule, messageId, links, date = new Date() }) {
       const unsubscribe = listHeaders({ unsubscribeUrl: links.unsubscribe, unsubscribeMailto: config.unsubscribeMailto, listId });
       return group.mime.fill(
         { To: encodeAddress(to), Date: date.toUTCString().replace('GMT', '+0000'), 'Message-ID': messageId, 'List-Unsubscribe': foldHeader('List-Unsubscribe', unsubscribe['List-Unsubscribe']!) },
-        { ...links },
+        slotsFor(group, links, { subscriberId, schedule }),
       );
     },
 
-    fillLinks(group, links) {
-      const fill = (s: string) =>
-        s.replaceAll(markers.view, links.view).replaceAll(markers.preferences, links.preferences).replaceAll(markers.unsubscribe, links.unsubscribe);
-      return { subject: group.subject, html: fill(group.html), text: fill(group.text) };
+    fillLinks(group, links, reader = {}) {
+      const slots = slotsFor(group, links, reader);
+      return { subject: group.subject, html: joinBody(group.html, slots, true), text: joinBody(group.text, slots, false) };
     },
   };
+
+  function slotsFor(group: RenderedGroup, links: PersonalLinks, { subscriberId, schedule }: Reader): Record<string, string> {
+    const slots: Record<string, string> = { view: links.view, preferences: links.preferences, unsubscribe: links.unsubscribe, schedule: scheduleLine(schedule) };
+    if (!feedbackUrl) return slots;
+    if (subscriberId === undefined) throw new Error('feedback links need the subscriber id');
+    for (const paperId of group.paperIds) {
+      slots[`up-${paperId}`] = feedbackUrl({ subscriberId, paperId, vote: 'up' });
+      slots[`down-${paperId}`] = feedbackUrl({ subscriberId, paperId, vote: 'down' });
+    }
+    return slots;
+  }
+}
+
+/** The input sections narrowed to the cards the budget kept (the lead stays where it was). */
+function keptSectionsInput(input: GroupInput, kept: DigestView): SectionInput[] {
+  const keep = new Set(kept.sections.flatMap((s) => s.cards.map((c) => c.paper.paperId)));
+  if (kept.lead) keep.add(kept.lead.paper.paperId);
+  return input.sections.map((s) => ({ ...s, cards: s.cards.filter((c) => keep.has(c.paperId)) }));
 }

@@ -9,6 +9,7 @@ import type { Metrics } from '../metrics.js';
 import { verpAddress } from '../inbound/verp.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
+import type { Schedule } from '../subscriptions/schedule-text.js';
 import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
 import { createMatcher, type Matcher, type MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
@@ -63,6 +64,10 @@ export interface BatchOutcome {
 interface Recipient extends ContentReader {
   email: string | null;
   status: string;
+  /** For the footer's "You get this email every day at 07:00 …". */
+  schedule: Schedule;
+  /** No digest sent to them yet: the email greets instead of saying "since your last digest". */
+  first: boolean;
 }
 
 async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipient>> {
@@ -73,14 +78,26 @@ async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipi
       email: true,
       status: true,
       frequency: true,
+      weekday: true,
+      sendHour: true,
+      timezone: true,
       ...INTEREST_FIELDS,
       subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
+      deliveries: { where: { status: 'sent' }, select: { id: true }, take: 1 },
     },
   });
   return new Map(
     rows.map((r) => [
       r.id,
-      { email: r.email, status: r.status, frequency: r.frequency, interests: interestsOf(r), listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b) },
+      {
+        email: r.email,
+        status: r.status,
+        frequency: r.frequency,
+        interests: interestsOf(r),
+        schedule: { frequency: r.frequency, weekday: r.weekday, sendHour: r.sendHour, timezone: r.timezone },
+        listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b),
+        first: r.deliveries.length === 0,
+      },
     ]),
   );
 }
@@ -141,18 +158,18 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     const layout = parseLayout(row.layout);
     const moreCount = layout?.moreCount ?? 0;
     // What decides the content, as a key: sections are rebuilt only for a content not rendered yet.
-    const source = `${digestId}|${row.createdAt.getTime()}|${recipient.listIds}|${recipient.frequency}|${JSON.stringify(recipient.interests)}|${layout ? JSON.stringify(row.layout) : row.paperIds}`;
+    const source = `${digestId}|${recipient.first ? 'first|' : ''}${row.createdAt.getTime()}|${recipient.listIds}|${recipient.frequency}|${JSON.stringify(recipient.interests)}|${layout ? JSON.stringify(row.layout) : row.paperIds}`;
     const group = cache.get(source, () => {
       const matcher = matcherAt(row.createdAt);
       const sections = deliverySections({ matcher, papers, lists, reader: recipient, paperIds: row.paperIds, layout, asOf: row.createdAt });
-      return sections.length ? deps.renderer.renderGroup({ period, sections, papers, moreCount }) : null;
+      return sections.length ? deps.renderer.renderGroup({ period, sections, papers, moreCount, first: recipient.first }) : null;
     });
     if (!group) return skip(row, 'no papers left to send');
     const email = recipient.email;
     try {
       const result = await limiter.run(() => {
         const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
-        const raw = deps.renderer.personalize(group, { to: email, messageId: row.messageId, links });
+        const raw = deps.renderer.personalize(group, { to: email, subscriberId: row.subscriberId!, schedule: recipient.schedule, messageId: row.messageId, links });
         // The chunks as they are: the shared group parts are never copied per email.
         // The envelope sender is the delivery's VERP address, so a late bounce finds its row.
         return deps.mailer.sendRaw({ from: verpAddress(deps.config, { kind: 'delivery', id: row.id }), to: email }, raw);

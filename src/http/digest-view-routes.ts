@@ -2,14 +2,16 @@
 // in browser"). The token is the subscriber's 'view' token for exactly this
 // delivery; anything else gets a clear 4xx page, never a 500.
 import type { IRouter, Response } from 'express';
-import { renderDeliveryView } from '../digest/digest-service.js';
+import { loadDeliveryView } from '../digest/digest-service.js';
 import { readLinkToken } from '../subscriptions/link-version.js';
 import type { AppDeps } from './app.js';
+import { renderDigestPage } from './pages/digest-page.js';
+import { html } from './pages/html.js';
+import { renderMessagePage } from './pages/message-pages.js';
 
-
-/** A small self-contained page: what went wrong and a way back. */
+/** What went wrong and a way back, in the site's frame. */
 function messagePage(title: string, text: string): string {
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex"><title>${title}</title></head><body style="font-family:system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem;color:#1f2328"><h1>${title}</h1><p>${text}</p><p><a href="/">Back to the start page</a></p></body></html>`;
+  return renderMessagePage({ title, heading: title, tone: 'error', body: html`<p>${text}</p><p><a href="/">Back to the start page</a></p>` });
 }
 
 const INVALID = messagePage('This link does not work', 'The link may have been cut short or changed on the way. Open it again from the email, whole.');
@@ -20,9 +22,6 @@ function sendPage(res: Response, status: number, page: string): void {
   res.set('X-Robots-Tag', 'noindex');
   res.status(status).type('html').send(page);
 }
-
-// The email's own inline styles and remote images, and nothing else: no scripts, no forms.
-const VIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
 
 export function digestViewRoutes(router: IRouter, deps: Pick<AppDeps, 'db' | 'config'>): void {
   router.get('/digests/:id', async (req, res, next) => {
@@ -38,13 +37,12 @@ export function digestViewRoutes(router: IRouter, deps: Pick<AppDeps, 'db' | 'co
       const gone = !read.ok && (read.failure === 'revoked' || read.failure === 'not_found');
       if (gone) return sendPage(res, 404, GONE);
       if (!read.ok || read.claims.ref !== id) return sendPage(res, 400, INVALID);
-      const view = await renderDeliveryView(deps, id, read.claims.sub);
+      const view = await loadDeliveryView(deps, id, read.claims.sub);
       if (!view) {
         sendPage(res, 404, GONE);
         return;
       }
-      res.set('Content-Security-Policy', VIEW_CSP);
-      sendPage(res, 200, view.html);
+      sendPage(res, 200, renderDigestPage(view));
     } catch (error) {
       next(error);
     }

@@ -6,6 +6,7 @@ import type { Context } from '../context.js';
 import { finishDigestIfDone, findStrandedBatches } from '../digest/delivery-repo.js';
 import { getDigestRenderer } from '../digest/digest-service.js';
 import { createGroupCache } from '../digest/group-cache.js';
+import { learnedRecommender } from '../digest/learned-recommender.js';
 import { planPeriod } from '../digest/planner.js';
 import { createLimiter } from '../digest/limiter.js';
 import { sendBatch, sendWindow, type SendDeps, type SendOptions } from '../digest/sender.js';
@@ -54,7 +55,7 @@ export async function repairDigests(
 
 export function createDigestPlanProcessor(ctx: Context): Processor {
   return async (job: Job) => {
-    const deps = { db: ctx.db, config: ctx.config, logger: ctx.logger };
+    const deps = { db: ctx.db, config: ctx.config, logger: ctx.logger, recommender: learnedRecommender };
     if (job.name === DIGEST_JOBS.tick) {
       const results = await planDueDigests(deps, new Date());
       for (const r of results) await enqueueDigestBatches(ctx.queues, ctx.config, r.digestId, r.batches);

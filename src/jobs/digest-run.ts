@@ -5,6 +5,7 @@
 import type { Context } from '../context.js';
 import { runCounts } from '../digest/delivery-repo.js';
 import { findDigest } from '../digest/digest-repo.js';
+import { learnedRecommender } from '../digest/learned-recommender.js';
 import { planPeriod } from '../digest/planner.js';
 import { createDigestSendProcessor } from './digest-jobs.js';
 import { enqueueDigestBatches } from './digest-queue.js';
@@ -44,7 +45,7 @@ export interface DigestRunOptions {
 
 export async function runDigestPeriod(ctx: Context, period: string, options: DigestRunOptions = {}): Promise<DigestRunSummary> {
   const started = Date.now();
-  const plan = await planPeriod(ctx, period, { due: { kind: 'all' }, batchSize: options.batchSize });
+  const plan = await planPeriod({ ...ctx, recommender: learnedRecommender }, period, { due: { kind: 'all' }, batchSize: options.batchSize });
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   await enqueueDigestBatches(ctx.queues, ctx.config, plan.digestId, plan.batches);
   const local = options.localWorker !== false && plan.pending > 0 ? startWorkers(ctx, { digestSend: (c) => createDigestSendProcessor(c) }) : null;

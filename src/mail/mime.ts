@@ -3,11 +3,12 @@
 // header, the Message-ID, links). Filling a hole is string concatenation, so
 // the per-email cost is microseconds instead of nodemailer's MIME build.
 //
-// How holes survive encoding: bodies are quoted-printable, and each literal
-// segment between two holes is encoded on its own and ends with a soft line
-// break ("=\r\n"). A hole's value is encoded the same way when filled. QP
-// decoders drop soft breaks, so the decoded body is exactly
-// segment + value + segment …, whatever the line lengths were.
+// A body is a list of fragments and holes. Each fragment is encoded once,
+// both ways: as quoted-printable ending with a soft line break ("=\r\n"), so
+// fragments and filled holes concatenate on line boundaries (QP decoders drop
+// soft breaks: the decoded body is exactly fragment + value + fragment …), and
+// as raw UTF-8 for base64. A part goes out in whichever encoding is smaller:
+// quoted-printable for Latin text, base64 for CJK, where QP triples the bytes.
 import { randomBytes } from 'node:crypto';
 import { headerValue } from './headers.js';
 
@@ -15,6 +16,8 @@ const HEX = Array.from({ length: 256 }, (_, i) => `=${i.toString(16).toUpperCase
 const MAX_LINE = 76;
 /** Bytes (read as latin1 characters) that quoted-printable must escape: all but tab, LF and printable ASCII without "=". */
 const UNSAFE = /[^\t\n\x20-\x3c\x3e-\x7e]/g;
+/** Printable ASCII without "=" or spaces (a trailing space would need escaping), short enough for one line. */
+const SHORT_PLAIN = /^[\x21-\x3c\x3e-\x7e]{0,75}$/;
 
 /**
  * Cuts one encoded line into pieces of at most 75 characters plus "=", never
@@ -39,6 +42,8 @@ function wrapLine(line: string, out: string[], limit: number): void {
  * encoded once per content group and link holes once per email.
  */
 export function encodeQuotedPrintable(input: string, softBreakAtEnd = false): string {
+  // Links filled per email are short printable ASCII: nothing to escape or wrap.
+  if (SHORT_PLAIN.test(input)) return softBreakAtEnd && input ? `${input}=\r\n` : input;
   const escaped = Buffer.from(input.replace(/\r\n?/g, '\n'), 'utf8')
     .toString('latin1')
     .replace(UNSAFE, (c) => HEX[c.charCodeAt(0)]!);
@@ -97,17 +102,90 @@ export function addressOf(value: string): string {
 const escapeHtmlAttr = (value: string): string =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-type Piece = string | { header: string } | { slot: string; html: boolean };
+/** A literal piece of a body, encoded once and shared by every message that carries it. */
+export interface Fragment {
+  raw: Buffer;
+  /** Quoted-printable, ending with a soft line break (or empty). */
+  qp: Buffer;
+}
+
+/** A hole a message fills at send time (a personal link). */
+export interface Slot {
+  slot: string;
+}
+
+export type BodyPiece = Fragment | Slot;
+
+export function fragment(text: string): Fragment {
+  return { raw: Buffer.from(text, 'utf8'), qp: Buffer.from(encodeQuotedPrintable(text, true), 'latin1') };
+}
+
+export const isSlot = (piece: BodyPiece): piece is Slot => 'slot' in piece;
+
+/**
+ * Cuts a body at its markers: `${prefix}<name>` becomes the slot <name>
+ * (letters, digits and "-"). The prefix must be something outside text
+ * cannot contain, such as a URL with a per-process random part.
+ */
+export function splitSlots(body: string, prefix: string): BodyPiece[] {
+  const pattern = new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([A-Za-z0-9-]+)`, 'g');
+  const pieces: BodyPiece[] = [];
+  let last = 0;
+  for (const match of body.matchAll(pattern)) {
+    if (match.index > last) pieces.push(fragment(body.slice(last, match.index)));
+    pieces.push({ slot: match[1]! });
+    last = match.index + match[0].length;
+  }
+  if (last < body.length) pieces.push(fragment(body.slice(last)));
+  return pieces;
+}
+
+/** Bytes a body takes as sent in each encoding; every slot counted as `slotBytes`. */
+export function encodedSizes(pieces: readonly BodyPiece[], slotBytes: number): { quotedPrintable: number; base64: number } {
+  let qp = 0;
+  let raw = 0;
+  for (const piece of pieces) {
+    if (isSlot(piece)) {
+      qp += slotBytes;
+      raw += slotBytes;
+    } else {
+      qp += piece.qp.length;
+      raw += piece.raw.length;
+    }
+  }
+  return { quotedPrintable: qp + 2, base64: base64Size(raw) };
+}
+
+/** Base64 of n bytes in lines of 76 characters, each ending CRLF. */
+export function base64Size(bytes: number): number {
+  const chars = Math.ceil(bytes / 3) * 4;
+  return chars + 2 * Math.ceil(chars / 76);
+}
+
+function wrapBase64(data: Buffer): string {
+  const b64 = data.toString('base64');
+  const lines: string[] = [];
+  for (let i = 0; i < b64.length; i += 76) lines.push(b64.slice(i, i + 76));
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+export type TransferEncoding = 'quoted-printable' | 'base64';
+
+interface CompiledPart {
+  encoding: TransferEncoding;
+  html: boolean;
+  pieces: BodyPiece[];
+}
 
 export interface MimeInput {
   /** Same for every message of the group (From, Subject, List-Id …), already encoded. */
   headers: Array<[string, string]>;
   /** Names of headers each message supplies at fill time (To, Message-ID …). */
   perMessageHeaders: string[];
-  text: string;
-  html: string;
-  /** Slot name → the marker string standing for it in text and html. */
-  slots: Record<string, string>;
+  text: BodyPiece[];
+  html: BodyPiece[];
+  /** Bytes a filled slot is assumed to take when choosing the encoding. */
+  slotBytes?: number;
 }
 
 export interface MimeTemplate {
@@ -117,72 +195,87 @@ export interface MimeTemplate {
    * Header values must be encoded already (encodeHeaderText / encodeAddress).
    */
   fill(headers: Record<string, string>, slots: Record<string, string>): Buffer[];
+  readonly encodings: { text: TransferEncoding; html: TransferEncoding };
 }
 
-function splitBody(body: string, slots: Record<string, string>, html: boolean): Piece[] {
-  const byMarker = new Map(Object.entries(slots).map(([name, marker]) => [marker, name]));
-  const pattern = new RegExp([...byMarker.keys()].map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
-  const pieces: Piece[] = [];
-  let last = 0;
-  for (const match of body.matchAll(pattern)) {
-    pieces.push(encodeQuotedPrintable(body.slice(last, match.index), true));
-    pieces.push({ slot: byMarker.get(match[0])!, html });
-    last = match.index + match[0].length;
-  }
-  pieces.push(`${encodeQuotedPrintable(body.slice(last))}\r\n`);
-  return pieces;
+function choosePart(pieces: BodyPiece[], html: boolean, slotBytes: number): CompiledPart {
+  const size = encodedSizes(pieces, slotBytes);
+  return { encoding: size.base64 < size.quotedPrintable ? 'base64' : 'quoted-printable', html, pieces };
 }
+
+type Chunk = Buffer | { header: string } | { part: CompiledPart };
 
 export function compileMime(input: MimeInput): MimeTemplate {
-  // "=_" never occurs in quoted-printable output, so the boundary cannot clash.
+  // "=_" never occurs in quoted-printable or base64 output, so the boundary cannot clash.
   const boundary = `=_pb_${randomBytes(12).toString('hex')}`;
-  const pieces: Piece[] = [];
-  for (const name of input.perMessageHeaders) pieces.push({ header: name });
-  const fixed = input.headers.map(([name, value]) => `${name}: ${headerValue(value.replace(/\r\n /g, '\u0001')).replace(/\u0001/g, '\r\n ')}\r\n`);
-  pieces.push(
-    [
-      ...fixed,
-      'MIME-Version: 1.0\r\n',
-      `Content-Type: multipart/alternative; boundary="${boundary}"\r\n`,
-      '\r\n',
-      `--${boundary}\r\n`,
-      'Content-Type: text/plain; charset=utf-8\r\n',
-      'Content-Transfer-Encoding: quoted-printable\r\n\r\n',
-    ].join(''),
-  );
-  pieces.push(...splitBody(input.text, input.slots, false));
-  pieces.push(`--${boundary}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n`);
-  pieces.push(...splitBody(input.html, input.slots, true));
-  pieces.push(`--${boundary}--\r\n`);
-
-  // Adjacent literals merged and encoded once: a fill is a handful of chunks.
-  const merged: Array<Buffer | Exclude<Piece, string>> = [];
-  let text = '';
-  for (const piece of pieces) {
-    if (typeof piece === 'string') text += piece;
-    else {
-      if (text) merged.push(Buffer.from(text, 'latin1'));
-      text = '';
-      merged.push(piece);
+  const slotBytes = input.slotBytes ?? 200;
+  const text = choosePart(input.text, false, slotBytes);
+  const html = choosePart(input.html, true, slotBytes);
+  const chunks: Chunk[] = [];
+  let literal = '';
+  const flush = () => {
+    if (literal) chunks.push(Buffer.from(literal, 'latin1'));
+    literal = '';
+  };
+  for (const name of input.perMessageHeaders) chunks.push({ header: name });
+  literal += input.headers.map(([name, value]) => `${name}: ${headerValue(value.replace(/\r\n /g, '\u0001')).replace(/\u0001/g, '\r\n ')}\r\n`).join('');
+  literal += `MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n`;
+  for (const part of [text, html]) {
+    literal += `--${boundary}\r\nContent-Type: text/${part.html ? 'html' : 'plain'}; charset=utf-8\r\nContent-Transfer-Encoding: ${part.encoding}\r\n\r\n`;
+    if (part.encoding === 'base64') {
+      flush();
+      chunks.push({ part });
+      continue;
     }
+    // Quoted-printable: adjacent fragments merged once, so a fill is a handful of chunks.
+    for (const piece of part.pieces) {
+      if (isSlot(piece)) {
+        flush();
+        chunks.push({ part: { ...part, pieces: [piece] } });
+      } else literal += piece.qp.toString('latin1');
+    }
+    literal += '\r\n';
   }
-  if (text) merged.push(Buffer.from(text, 'latin1'));
+  literal += `--${boundary}--\r\n`;
+  flush();
+
+  const slotValue = (part: CompiledPart, slots: Record<string, string>, name: string): string => {
+    const value = slots[name];
+    if (value === undefined) throw new Error(`missing slot ${name}`);
+    return part.html ? escapeHtmlAttr(value) : value;
+  };
 
   return {
+    encodings: { text: text.encoding, html: html.encoding },
     fill(headers, slots) {
-      return merged.map((piece) => {
-        if (Buffer.isBuffer(piece)) return piece;
-        if ('header' in piece) {
-          const value = headers[piece.header];
-          if (value === undefined) throw new Error(`missing header ${piece.header}`);
+      return chunks.map((chunk) => {
+        if (Buffer.isBuffer(chunk)) return chunk;
+        if ('header' in chunk) {
+          const value = headers[chunk.header];
+          if (value === undefined) throw new Error(`missing header ${chunk.header}`);
           // A value may come folded (CRLF + space); any other line break is refused.
           headerValue(value.replace(/\r\n[ \t]/g, ' '));
-          return Buffer.from(`${piece.header}: ${value}\r\n`, 'latin1');
+          return Buffer.from(`${chunk.header}: ${value}\r\n`, 'latin1');
         }
-        const value = slots[piece.slot];
-        if (value === undefined) throw new Error(`missing slot ${piece.slot}`);
-        return Buffer.from(encodeQuotedPrintable(piece.html ? escapeHtmlAttr(value) : value, true), 'latin1');
+        const { part } = chunk;
+        if (part.encoding === 'quoted-printable') {
+          const slot = part.pieces[0] as Slot;
+          return Buffer.from(encodeQuotedPrintable(slotValue(part, slots, slot.slot), true), 'latin1');
+        }
+        return Buffer.from(wrapBase64(Buffer.concat(part.pieces.map((p) => (isSlot(p) ? Buffer.from(slotValue(part, slots, p.slot), 'utf8') : p.raw)))), 'latin1');
       });
     },
   };
+}
+
+/** A body with its slots filled, as one string (previews, tests). */
+export function joinBody(pieces: readonly BodyPiece[], slots: Record<string, string>, html: boolean): string {
+  return pieces
+    .map((p) => {
+      if (!isSlot(p)) return p.raw.toString('utf8');
+      const value = slots[p.slot];
+      if (value === undefined) throw new Error(`missing slot ${p.slot}`);
+      return html ? escapeHtmlAttr(value) : value;
+    })
+    .join('');
 }

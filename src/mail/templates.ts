@@ -22,7 +22,8 @@ export interface EmailTemplate {
 
 const handlebars = Handlebars.create();
 
-export async function compileEmailTemplate(name: string, mjml: string): Promise<EmailTemplate> {
+/** MJML to HTML, styles marked `inline="inline"` inlined into each element. */
+export async function compileMjml(name: string, mjml: string): Promise<string> {
   // Loaded on first compile: mjml is ~50 MB of heap that an API server which
   // never renders an email (only workers do) should not carry.
   const { default: mjml2html } = await import('mjml');
@@ -30,8 +31,18 @@ export async function compileEmailTemplate(name: string, mjml: string): Promise<
   if (errors.length) {
     throw new Error(`template ${name}: ${errors.map((e) => e.formattedMessage).join('; ')}`);
   }
+  return html;
+}
+
+/** A handlebars fill over compiled HTML; `{{…}}` escapes, strict mode refuses a missing field. */
+export function compileFill(html: string): (data: TemplateData) => string {
   const fill = handlebars.compile(html, { strict: true });
-  return { name, source: html, html: (data) => fill(data) };
+  return (data) => fill(data);
+}
+
+export async function compileEmailTemplate(name: string, mjml: string): Promise<EmailTemplate> {
+  const html = await compileMjml(name, mjml);
+  return { name, source: html, html: compileFill(html) };
 }
 
 /** Compiles every templates/email/*.mjml once; call at start-up. */
@@ -52,6 +63,8 @@ export function htmlToText(html: string): string {
     wordwrap: 78,
     selectors: [
       { selector: 'img', format: 'skip' },
+      // The inbox preview line: shown by the inbox, never part of the message.
+      { selector: 'div.preheader', format: 'skip' },
       { selector: 'a', options: { hideLinkHrefIfSameAsText: true } },
     ],
   });

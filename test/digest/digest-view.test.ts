@@ -65,8 +65,12 @@ describe('view in browser, preview, trigger and resend', () => {
     expect(ok.status).toBe(200);
     expect(ok.type).toBe('text/html');
     expect(ok.text).toContain('Attention &lt;b&gt;bold&lt;/b&gt; claims');
-    expect(ok.text).toContain(link.toString().replace('https://paperboy.test', ''));
-    expect(ok.headers['content-security-policy']).toContain("default-src 'none'");
+    // A site page: its header and footer, and no link to itself.
+    expect(ok.text).toContain('class="site-header"');
+    expect(ok.text).toContain('class="site-footer"');
+    expect(ok.text).not.toContain('/digests/');
+    expect(ok.text).toContain('https://paperboy.test/unsubscribe/');
+    expect(ok.headers['content-security-policy']).toContain("script-src 'self'");
     expect(ok.headers['cache-control']).toBe('no-store');
     // The email in the sink carries the same link.
     expect(String(env.sink.to('ada@example.org')[0]!.parsed.html)).toContain(link.toString());

@@ -1,61 +1,20 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { simpleParser } from 'mailparser';
-import { createMatcher, NO_INTERESTS } from '../../src/digest/matcher.js';
-import { planReader, type Section } from '../../src/digest/reader-digest.js';
-import { createDigestRenderer, loadDigestTemplate, type DigestPaper, type DigestRenderer } from '../../src/digest/renderer.js';
-import { compileMime, encodeQuotedPrintable } from '../../src/mail/mime.js';
-
-const config = { publicUrl: 'https://papers.example.org', mailFrom: 'Paperboy Digest <digest@papers.example.org>', unsubscribeMailto: 'unsubscribe@papers.example.org' };
-const now = new Date('2026-11-12T07:00:00Z');
-const rawOf = (chunks: Buffer[]) => Buffer.concat(chunks).toString('latin1');
-const links = {
-  view: 'https://papers.example.org/digests/41?t=view.tok',
-  preferences: 'https://papers.example.org/preferences/manage.tok',
-  unsubscribe: 'https://papers.example.org/unsubscribe/unsub.tok',
-};
-
-function papersOf(count: number, title = (i: number) => `Paper ${i} on attention`) {
-  return Array.from({ length: count }, (_, i) => ({
-    id: i + 1,
-    arxivId: `2611.${String(i).padStart(5, '0')}`,
-    title: title(i + 1),
-    // Real abstracts run to ~1,900 characters; cards cut them.
-    abstract: 'We study attention in long contexts and show that it is what you need. '.repeat(30),
-    authors: ['Ada Lovelace', 'Alan Turing', 'Grace Hopper', 'Edsger Dijkstra'],
-    authorCount: 4,
-    organization: 'Example Lab',
-    upvotes: 100 - i,
-    url: null,
-    pdfUrl: null,
-    githubRepo: 'example/repo',
-    projectPage: 'https://example.org/project',
-    keywords: [],
-    categories: [],
-    firstSeenAt: new Date(now.getTime() - 3600_000),
-    hidden: false,
-  }));
-}
-
-function sectionsFor(papers: ReturnType<typeof papersOf>, maxPapers = 15): Section[] {
-  const lists = [{ id: 1, name: 'Attention & Transformers', keywords: ['attention'], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers }];
-  const profile = { listIds: [1], interests: NO_INTERESTS, frequency: 'daily' as const, papersPerEmail: 50 };
-  return planReader(createMatcher({ papers, now }), new Map(lists.map((l) => [l.id, l])), profile).sections;
-}
+import { type DigestRenderer } from '../../src/digest/renderer.js';
+import { compileMime, encodeQuotedPrintable, splitSlots } from '../../src/mail/mime.js';
+import { links, now, papersOf, rawOf, renderPapers, testRenderer } from './render-fixtures.js';
 
 describe('digest rendering and MIME', () => {
   let renderer: DigestRenderer;
   beforeAll(async () => {
-    renderer = createDigestRenderer(await loadDigestTemplate(), config);
+    renderer = await testRenderer();
   });
 
-  function render(papers: ReturnType<typeof papersOf>) {
-    const map = new Map<number, DigestPaper>(papers.map((p) => [p.id, p]));
-    return renderer.renderGroup({ period: '2026-11-12', sections: sectionsFor(papers), papers: map });
-  }
+  const render = (papers: ReturnType<typeof papersOf>) => renderPapers(renderer, papers);
 
   it('builds a message with list headers, a unique Message-ID, a text part and the subscriber links', async () => {
     const group = render(papersOf(3));
-    const raw = rawOf(renderer.personalize(group, { to: 'reader@example.org', messageId: '<digest-1.s2.abc@papers.example.org>', links }));
+    const raw = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'reader@example.org', messageId: '<digest-1.s2.abc@papers.example.org>', links }));
     const mail = await simpleParser(raw);
     expect(mail.messageId).toBe('<digest-1.s2.abc@papers.example.org>');
     const header = (name: string) => mail.headerLines.find((h) => h.key === name)?.line;
@@ -75,7 +34,7 @@ describe('digest rendering and MIME', () => {
     expect(mail.html).toContain(`href="${links.preferences}"`);
     expect(mail.html).not.toContain('slot.invalid');
     expect(mail.text).toContain('Paper 2 on attention');
-    expect(mail.text).toMatch(/Unsubscribe\s+\[https:\/\/papers.example.org\/unsubscribe\/unsub.tok\]/);
+    expect(mail.text).toContain(`Unsubscribe:\n${links.unsubscribe}`);
     expect(mail.text).toContain('Matches “attention”');
     expect(mail.text).not.toContain('slot.invalid');
   });
@@ -91,7 +50,7 @@ describe('digest rendering and MIME', () => {
   it('escapes titles that contain HTML and folds header line breaks; non-ASCII subjects are encoded words', async () => {
     const papers = papersOf(2, (i) => (i === 1 ? 'Évaluer <img src=x onerror=alert(1)> & "attention"\r\nBcc: evil@example.org' : 'attention'));
     const group = render(papers);
-    const raw = rawOf(renderer.personalize(group, { to: 'reader@example.org', messageId: '<m1@papers.example.org>', links }));
+    const raw = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'reader@example.org', messageId: '<m1@papers.example.org>', links }));
     expect(raw).not.toMatch(/^Bcc:/im);
     expect(raw).toMatch(/^Subject: =\?UTF-8\?B\?/m);
     const mail = await simpleParser(raw);
@@ -104,7 +63,7 @@ describe('digest rendering and MIME', () => {
 
   it('keeps a 15-paper digest under 102 KB of HTML', async () => {
     const group = render(papersOf(15));
-    const raw = rawOf(renderer.personalize(group, { to: 'reader@example.org', messageId: '<m2@papers.example.org>', links }));
+    const raw = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'reader@example.org', messageId: '<m2@papers.example.org>', links }));
     const mail = await simpleParser(raw);
     const bytes = Buffer.byteLength(String(mail.html));
     expect(group.paperCount).toBe(15);
@@ -114,8 +73,8 @@ describe('digest rendering and MIME', () => {
 
   it('fills one pre-built group for many subscribers: only links and headers differ', async () => {
     const group = render(papersOf(5));
-    const a = rawOf(renderer.personalize(group, { to: 'a@example.org', messageId: '<a@x>', links, date: now }));
-    const b = rawOf(renderer.personalize(group, { to: 'b@example.org', messageId: '<b@x>', links: { ...links, unsubscribe: 'https://papers.example.org/unsubscribe/other' }, date: now }));
+    const a = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'a@example.org', messageId: '<a@x>', links, date: now }));
+    const b = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'b@example.org', messageId: '<b@x>', links: { ...links, unsubscribe: 'https://papers.example.org/unsubscribe/other' }, date: now }));
     const [ma, mb] = await Promise.all([simpleParser(a), simpleParser(b)]);
     expect(String(ma.html).replace(links.unsubscribe, 'U')).toBe(String(mb.html).replace('https://papers.example.org/unsubscribe/other', 'U'));
     expect(mb.html).toContain('https://papers.example.org/unsubscribe/other');
@@ -124,10 +83,17 @@ describe('digest rendering and MIME', () => {
   it('quoted-printable holes decode to exactly the joined text, whatever the line lengths', async () => {
     for (const len of [0, 1, 70, 74, 75, 76, 77, 150]) {
       const before = `${'é'.repeat(len % 7)}${'x'.repeat(len)} `;
-      const mime = compileMime({ headers: [['Subject', 's']], perMessageHeaders: ['To'], text: `${before}HOLE tail=1\n`, html: `<p>${before}HOLE</p>`, slots: { v: 'HOLE' } });
+      const hole = 'https://slot.invalid/x/';
+      const mime = compileMime({
+        headers: [['Subject', 's']],
+        perMessageHeaders: ['To'],
+        text: splitSlots(`${before}${hole}v tail=1\n`, hole),
+        html: splitSlots(`<p>${before}${hole}v</p>`, hole),
+      });
       const value = `https://e.org/${'t'.repeat(len)}?t=a.b`;
       const mail = await simpleParser(rawOf(mime.fill({ To: 'x@e.org' }, { v: value })));
       expect(mail.text).toBe(`${before}${value} tail=1\n`);
+      expect(mime.encodings).toEqual({ text: 'quoted-printable', html: 'quoted-printable' });
       expect(mail.html).toBe(`<p>${before}${value}</p>`);
     }
     for (const line of encodeQuotedPrintable('a'.repeat(300) + ' \n' + 'ü'.repeat(100), false).split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);

@@ -45,7 +45,11 @@ describe('confirmation email', () => {
     const html = String(mail!.parsed.html);
     expect(html).toContain('LLMs &amp; &quot;agents&quot;');
     expect(html).toContain('Top papers &lt;b&gt;today&lt;/b&gt;');
-    expect(html).toContain('every day at 06:00 (Europe/Berlin)');
+    expect(html).toContain('every day at 06:00 Central European Time (Berlin)');
+    expect(html).not.toContain('Europe/Berlin');
+    // The inbox preview line is in the HTML, hidden, and not in the text part.
+    expect(html).toContain('One click and your first digest');
+    expect(mail!.parsed.text).not.toContain('One click and your first digest');
     const link = /href="(https:\/\/paperboy\.test\/confirm\/[^"]+)"/.exec(html)?.[1];
     expect(link).toBeTruthy();
     expect(mail!.parsed.text).toContain(link!);
