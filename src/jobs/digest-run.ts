@@ -86,7 +86,7 @@ export interface DigestDryRunSummary extends Omit<DigestRunSummary, 'digestId'> 
 /** What `runDigestPeriod` would plan, computed and rolled back: nothing is written or sent. */
 export async function dryRunDigestPeriod(ctx: Context, period: string, options: { batchSize?: number } = {}): Promise<DigestDryRunSummary> {
   const started = Date.now();
-  const plan = await planPeriod(ctx, period, { due: { kind: 'all' }, dryRun: true, batchSize: options.batchSize });
+  const plan = await planPeriod({ ...ctx, recommender: learnedRecommender }, period, { due: { kind: 'all' }, dryRun: true, batchSize: options.batchSize });
   const digest = await findDigest(ctx.db, plan.digestId);
   return {
     digestId: digest?.id ?? null,

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { createMailProcessor } from '../../src/jobs/mail-job.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
+import { startOutboxPoller, type OutboxPoller } from '../../src/subscriptions/confirmation-outbox.js';
 import { ingestPapers } from '../../src/papers/ingest.js';
 import { launchChromium } from '../helpers/browser.js';
 import { feedbackUrl } from '../../src/subscriptions/links.js';
@@ -31,6 +32,7 @@ describe('reader journey in a real browser', () => {
   let env: TestEnv;
   let server: Server;
   let workers: RunningWorkers;
+  let outbox: OutboxPoller;
   let browser: Browser;
   let page: Page;
   const cspViolations: string[] = [];
@@ -42,6 +44,7 @@ describe('reader journey in a real browser', () => {
     env = await createTestEnv({ PUBLIC_URL: base });
     server.on('request', createApp(env.ctx));
     workers = startWorkers(env.ctx, { mail: createMailProcessor }, { concurrency: { mail: 2 } });
+    outbox = startOutboxPoller(env.ctx, { pollMs: 100 });
     await createLists(env.ctx.db);
     await ingestPapers({ db: env.ctx.db, config: env.config, logger: env.ctx.logger, metrics: env.ctx.metrics }, { source: 'file', path: 'data/sample/daily-papers.json' });
     browser = await launchChromium();
@@ -54,6 +57,7 @@ describe('reader journey in a real browser', () => {
 
   afterAll(async () => {
     await browser?.close();
+    await outbox?.stop();
     await workers?.close();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await env?.cleanup();

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { createMailProcessor } from '../../src/jobs/mail-job.js';
 import { startWorkers, type RunningWorkers } from '../../src/jobs/workers.js';
+import { startOutboxPoller, type OutboxPoller } from '../../src/subscriptions/confirmation-outbox.js';
 import { digestViewLink, subscriberLinks } from '../../src/subscriptions/links.js';
 import { createToken } from '../../src/subscriptions/tokens.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
@@ -238,6 +239,7 @@ describe('hostile inputs: public endpoints', () => {
   let env: TestEnv;
   let app: ReturnType<typeof createApp>;
   let workers: RunningWorkers;
+  let outbox: OutboxPoller;
   let session: Session;
   let readerId: number;
 
@@ -246,6 +248,7 @@ describe('hostile inputs: public endpoints', () => {
     secretKey = env.config.secretKey;
     app = createApp(env.ctx);
     workers = startWorkers(env.ctx, { mail: createMailProcessor });
+    outbox = startOutboxPoller(env.ctx, { pollMs: 100 });
     await createLists(env.ctx.db);
     const paper = await env.ctx.db.paper.create({
       data: { key: '2511.00001', arxivId: '2511.00001', title: `Attention ${XSS}${IMG_XSS}`, abstract: `An abstract ${XSS}`, upvotes: 50, source: 'admin' },
@@ -273,6 +276,7 @@ describe('hostile inputs: public endpoints', () => {
   });
 
   afterAll(async () => {
+    await outbox?.stop();
     await workers?.close();
     await env?.cleanup();
   });

@@ -57,13 +57,14 @@ describe('feedback links', () => {
   });
 
   it('GET shows one button with the escaped title and records nothing', async () => {
-    const res = await request(app).get(link('up'));
+    const up = link('up');
+    const res = await request(app).get(up);
     expect(res.status).toBe(200);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.text).toContain('More papers like this one?');
     expect(res.text).toContain('Small &lt;b&gt;language models&lt;/b&gt; &amp; their &quot;reasoning&quot;');
     expect(res.text).not.toContain('<b>language');
-    expect(res.text.match(/<form method="post" action="([^"]+)"/)?.[1]).toBe(link('up'));
+    expect(res.text.match(/<form method="post" action="([^"]+)"/)?.[1]).toBe(up);
     expect(res.text.match(/<button/g)).toHaveLength(1);
     await request(app).get(link('down'));
     expect(await ratings()).toEqual([]);
