@@ -52,7 +52,7 @@ export function maskEmail(email: string): string {
 }
 
 // Bounded pieces, so a long reply cannot make the scan quadratic.
-const ADDRESS_IN_TEXT = /[^\s<>()\[\]{}"',;:@]{1,64}@[A-Za-z0-9.-]{1,255}/g;
+const ADDRESS_IN_TEXT = /[^\s<>()[\]{}"',;:@]{1,64}@[A-Za-z0-9.-]{1,255}/g;
 
 /** Masks every address inside free text (an SMTP reply, an error message) the way maskEmail does. */
 export function maskAddresses(text: string): string {

@@ -30,12 +30,12 @@ export const substringRanker: Ranker = {
 export const matcherRanker: Ranker = {
   name: 'matcher',
   description: 'the new stemmed, phrase-aware matcher over reader interests (include, exclude, categories, authors), ranked by relevance × log2(2 + upvotes)',
-  rank: async ({ profile, candidates }) => {
+  rank: ({ profile, candidates }) => {
     // One instant for every paper: the data set has no first-seen times, so popularity is plain upvotes.
     const now = new Date();
     const papers = candidates.map((p, i) => ({ ...p, id: i + 1, keywords: [], firstSeenAt: now, hidden: false }));
     const ranked = rankForReader(createMatcher({ papers, now }), [], { listIds: [], interests: profile.interests });
-    return ranked.map((r) => candidates[r.paperId - 1]!.id);
+    return Promise.resolve(ranked.map((r) => candidates[r.paperId - 1]!.id));
   },
 };
 

@@ -128,7 +128,7 @@ export async function previewDigest(
   const lists = await loadLists(deps.db);
   let sections: Section[];
   let papers: Map<number, ContentPaper>;
-  let moreCount = 0;
+  let moreCount: number;
   if (planned) {
     const layout = parseLayout(planned.layout);
     papers = new Map((await loadPapersById(deps.db, [...planned.paperIds, ...layoutExtras(layout)])).map((p) => [p.id, p]));

@@ -157,7 +157,7 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
         if (f.title.includes(needle)) fields.push('title');
         if (f.keywords.includes(needle)) fields.push('keywords');
         if (f.abstract.includes(needle)) fields.push('abstract');
-        if (fields.length) hits!.set(i, { kind: 'phrase', term, fields });
+        if (fields.length) hits.set(i, { kind: 'phrase', term, fields });
       });
     }
     phraseCache.set(term, hits);
@@ -171,7 +171,7 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
     const followed = key ? key.split(' ') : [];
     hits = [];
     folded.forEach((f, i) => {
-      if (f.authors.some((a) => sameAuthor(followed, a))) hits!.push(i);
+      if (f.authors.some((a) => sameAuthor(followed, a))) hits.push(i);
     });
     authorCache.set(key, hits);
     return hits;

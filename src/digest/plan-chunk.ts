@@ -42,8 +42,8 @@ function toRecommendPaper(p: MatchPaper): RecommendPaper {
 }
 
 export async function planChunk(context: ChunkContext, readers: DueReader[]): Promise<Array<Omit<PlannedDelivery, 'batch'>>> {
-  const ratings = context.recommender ? await context.recommender.loadRatings(context.db, readers.map((r) => r.id)) : new Map();
-  const rated = [...new Set([...ratings.values()].flatMap((r: { liked: number[]; disliked: number[] }) => [...r.liked, ...r.disliked]))];
+  const ratings = context.recommender ? await context.recommender.loadRatings(context.db, readers.map((r) => r.id)) : new Map<number, { liked: number[]; disliked: number[] }>();
+  const rated = [...new Set([...ratings.values()].flatMap((r) => [...r.liked, ...r.disliked]))];
   const ratedPapers = new Map((await loadPapersById(context.db, rated)).map((p) => [p.id, p]));
   const memo = new Map<string, Omit<PlannedDelivery, 'batch' | 'subscriberId'>>();
   return readers.map((reader) => {

@@ -158,7 +158,7 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     const layout = parseLayout(row.layout);
     const moreCount = layout?.moreCount ?? 0;
     // What decides the content, as a key: sections are rebuilt only for a content not rendered yet.
-    const source = `${digestId}|${recipient.first ? 'first|' : ''}${row.createdAt.getTime()}|${recipient.listIds}|${recipient.frequency}|${JSON.stringify(recipient.interests)}|${layout ? JSON.stringify(row.layout) : row.paperIds}`;
+    const source = `${digestId}|${recipient.first ? 'first|' : ''}${row.createdAt.getTime()}|${recipient.listIds.join(',')}|${recipient.frequency}|${JSON.stringify(recipient.interests)}|${layout ? JSON.stringify(row.layout) : row.paperIds.join(',')}`;
     const group = cache.get(source, () => {
       const matcher = matcherAt(row.createdAt);
       const sections = deliverySections({ matcher, papers, lists, reader: recipient, paperIds: row.paperIds, layout, asOf: row.createdAt });

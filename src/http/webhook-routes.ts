@@ -33,6 +33,8 @@ function toAppError(error: unknown): unknown {
 }
 
 type Headers = Record<string, string | undefined>;
+/** What a provider's reader makes of a request: a batch, or an SNS subscription confirmed. */
+type WebhookRead = VerifiedBatch | { confirmed: true };
 
 export function webhookRoutes(router: IRouter, deps: AppDeps, options: WebhookOptions = {}): void {
   const feedbackDeps: FeedbackDeps = deps;
@@ -40,7 +42,7 @@ export function webhookRoutes(router: IRouter, deps: AppDeps, options: WebhookOp
   const verifySns = createSnsVerifier(snsFetch);
   const raw = express.raw({ type: () => true, limit: '1mb' });
 
-  const route = (provider: WebhookProvider, read: (headers: Headers, body: Buffer) => Promise<VerifiedBatch | { confirmed: true }>): RequestHandler[] => [
+  const route = (provider: WebhookProvider, read: (headers: Headers, body: Buffer) => WebhookRead | Promise<WebhookRead>): RequestHandler[] => [
     raw,
     async (req, res, next) => {
       try {
@@ -67,7 +69,7 @@ export function webhookRoutes(router: IRouter, deps: AppDeps, options: WebhookOp
       return { confirmed: true };
     }),
   );
-  router.post('/webhooks/sendgrid', route('sendgrid', async (headers, body) => readSendgridWebhook(deps.config, headers, body)));
-  router.post('/webhooks/mailgun', route('mailgun', async (_headers, body) => readMailgunWebhook(deps.config, body)));
-  router.post('/webhooks/postmark', route('postmark', async (headers, body) => readPostmarkWebhook(deps.config, headers, body)));
+  router.post('/webhooks/sendgrid', route('sendgrid', (headers, body) => readSendgridWebhook(deps.config, headers, body)));
+  router.post('/webhooks/mailgun', route('mailgun', (_headers, body) => readMailgunWebhook(deps.config, body)));
+  router.post('/webhooks/postmark', route('postmark', (headers, body) => readPostmarkWebhook(deps.config, headers, body)));
 }

@@ -76,7 +76,7 @@ export async function handleInboundMessage(deps: InboundDeps, recipient: Inbound
     const status = pickRecipient(report.recipients, null)!;
     const kind = BOUNCE_KIND[status.bounce];
     if (kind === 'ignored') return ignore(deps, `delivery report with action ${status.action}`);
-    feedback = { kind: kind as FeedbackKind, target, source: 'inbound', detail: [status.status, status.diagnostic].filter(Boolean).join(' ') };
+    feedback = { kind, target, source: 'inbound', detail: [status.status, status.diagnostic].filter(Boolean).join(' ') };
   }
   const result = await applyFeedback(deps, feedback);
   return result.applied ? feedback.kind : 'ignored';

@@ -1,7 +1,7 @@
 // The only file that knows nodemailer. It turns SMTP outcomes into the
 // app's own (a MailSendError that says whether retrying can help), signs
 // with DKIM, and spreads mail over several relays with failover.
-import nodemailer from 'nodemailer';
+import nodemailer, { type Transporter } from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import type SMTPPool from 'nodemailer/lib/smtp-pool/index.js';
 import { Readable } from 'node:stream';
@@ -158,7 +158,7 @@ export function createMailTransport(options: TransportOptions): MailTransport {
 
 interface Relay {
   label: string;
-  transporter: ReturnType<typeof nodemailer.createTransport>;
+  transporter: Transporter<SMTPPool.SentMessageInfo, SMTPPool.Options>;
   failures: number;
   /** Epoch ms until which the relay is tried only after the others. */
   asideUntil: number;
@@ -176,7 +176,7 @@ function createRelay(url: string, options: TransportOptions): Relay {
     greetingTimeout: 10_000,
     socketTimeout: 30_000,
     ...(options.ratePerSecond > 0 ? { rateDelta: 1000, rateLimit: options.ratePerSecond } : {}),
-  } as SMTPPool.Options;
+  };
   return { label: relayLabel(url), transporter: nodemailer.createTransport(poolOptions), failures: 0, asideUntil: 0 };
 }
 

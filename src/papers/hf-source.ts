@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { fetchDocument, type FetchOptions } from './fetch-document.js';
 import { IngestError, upstreamSnippet } from './ingest-error.js';
-import { normaliseText, type PaperFields } from './paper.js';
+import { type PaperFields } from './paper.js';
 import { parseJsonDocument } from './parse-document.js';
 import { addItem, emptyBatch, issueReason, mergeBatch, type SourceBatch } from './source-batch.js';
 

@@ -42,6 +42,6 @@ export function upstreamSnippet(text: string): string {
     .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e]+/g, ' ')
     .replace(/\s+/g, ' ')
     .trim()
-    .replace(/[^\s<>()\[\]{}"',;:@]{1,64}@[A-Za-z0-9.-]{1,255}/g, '[address]');
+    .replace(/[^\s<>()[\]{}"',;:@]{1,64}@[A-Za-z0-9.-]{1,255}/g, '[address]');
   return line.length > UPSTREAM_SNIPPET_CHARS ? `${line.slice(0, UPSTREAM_SNIPPET_CHARS)}…` : line;
 }

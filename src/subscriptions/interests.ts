@@ -39,7 +39,7 @@ const category = plainText(40).transform((value, ctx) => {
 
 /** A checkbox group sends one string for one box and an array for several. */
 export const categoriesSchema = z.preprocess(
-  (value) => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
+  (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]),
   z
     .array(category, { error: 'Must be a list of arXiv categories' })
     .max(MAX_INTEREST_ENTRIES, { error: `At most ${MAX_INTEREST_ENTRIES} categories` })

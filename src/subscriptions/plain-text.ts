@@ -1,7 +1,6 @@
 // The base of every text field a reader or an admin sends.
 import { z } from 'zod';
 
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 const MARKUP = /[<>]/;
 

@@ -33,9 +33,9 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
   async function expectAccessible(name: string): Promise<void> {
     await page.evaluate(AXE_SOURCE);
     // A string: the test's TypeScript has no DOM types, the page has axe now.
-    const violations = (await page.evaluate(
+    const violations = await page.evaluate<Array<{ id: string; impact: string; nodes: string[] }>>(
       `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + n.failureSummary) })))`,
-    )) as Array<{ id: string; impact: string; nodes: string[] }>;
+    );
     expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), name).toEqual([]);
     checked.add(name);
   }
@@ -245,7 +245,7 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     await page.setViewportSize({ width: 390, height: 844 });
     for (const path of ['/admin', '/admin/lists', '/admin/subscribers', '/admin/digests', '/admin/papers', '/admin/tokens']) {
       await page.goto(path);
-      const overflow = (await page.evaluate('document.documentElement.scrollWidth - document.documentElement.clientWidth')) as number;
+      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
     await expectAccessible('dashboard at 390 px');

@@ -54,7 +54,7 @@ export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRou
       tag: 'meta',
       summary: 'This API as an OpenAPI 3 document',
       responses: { 200: { description: 'The OpenAPI document', schema: z.record(z.string(), z.unknown()) } },
-      handle: async () => ({ body: openApiDocument(deps, routes) }),
+      handle: () => Promise.resolve({ body: openApiDocument(deps, routes) }),
     }),
   );
   return routes;

@@ -18,7 +18,10 @@ const SWAGGER_FILES = new Set(['/swagger-ui.css', '/swagger-ui-bundle.js']);
 export function apiDocsAssets(): RequestHandler {
   const dir = path.dirname(createRequire(import.meta.url).resolve('swagger-ui-dist/package.json'));
   const serve = express.static(dir, { index: false, maxAge: '1d' });
-  return (req, res, next) => (SWAGGER_FILES.has(req.path) ? serve(req, res, next) : next());
+  return (req, res, next) => {
+    if (SWAGGER_FILES.has(req.path)) serve(req, res, next);
+    else next();
+  };
 }
 
 export function apiDocsPage(deps: AppDeps): ConsoleRoute[] {
@@ -27,7 +30,7 @@ export function apiDocsPage(deps: AppDeps): ConsoleRoute[] {
       method: 'get',
       path: '/api-docs',
       scope: 'read',
-      handle: async ({ res, session }) => {
+      handle: ({ res, session }) => {
         const body = html`<h1>API docs</h1>
 <p>The admin JSON API under <code>/api/admin</code>. Send <code>Authorization: Bearer &lt;token&gt;</code>; the raw document is at <a href="/admin/api-docs/openapi.json">openapi.json</a> (also <code>GET /api/admin/openapi.json</code> with a token).</p>
 <div id="swagger-ui" data-spec-url="/admin/api-docs/openapi.json"><p class="muted">The interactive viewer needs JavaScript; the <a href="/admin/api-docs/openapi.json">document</a> itself does not.</p></div>`;
@@ -44,7 +47,7 @@ export function apiDocsPage(deps: AppDeps): ConsoleRoute[] {
       method: 'get',
       path: '/api-docs/openapi.json',
       scope: 'read',
-      handle: async ({ res }) => res.json(openApiDocument(deps)),
+      handle: ({ res }) => res.json(openApiDocument(deps)),
     },
   ];
 }

@@ -60,8 +60,11 @@ ${readerField(values.subscriber ?? '')}
       path: '/digests/preview/email',
       scope: 'read',
       handle: async ({ req, res }) => {
-        const id = await findSubscriberIdByKey(deps.db, String(req.query.subscriber ?? ''));
-        const preview = id ? await previewDigest(deps, id).catch((error: unknown) => (error instanceof DigestActionError ? null : Promise.reject(error))) : null;
+        const id = await findSubscriberIdByKey(deps.db, typeof req.query.subscriber === 'string' ? req.query.subscriber : '');
+        const preview = id ? await previewDigest(deps, id).catch((error: unknown) => {
+          if (error instanceof DigestActionError) return null;
+          throw error;
+        }) : null;
         if (!preview?.html) return res.status(404).type('text').send('Nothing to show');
         res.setHeader('Content-Security-Policy', PREVIEW_CSP);
         res.removeHeader('X-Frame-Options');
@@ -72,7 +75,7 @@ ${readerField(values.subscriber ?? '')}
       method: 'get',
       path: '/digests/test-send',
       scope: 'digests',
-      handle: async ({ req, res, session }) => res.type('html').send(testSendForm(session, { subscriber: typeof req.query.subscriber === 'string' ? req.query.subscriber : '' })),
+      handle: ({ req, res, session }) => res.type('html').send(testSendForm(session, { subscriber: typeof req.query.subscriber === 'string' ? req.query.subscriber : '' })),
     },
     {
       method: 'post',

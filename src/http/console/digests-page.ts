@@ -50,7 +50,8 @@ ${canSend ? html`<form class="toolbar card" method="post" action="/admin/digests
       scope: 'digests',
       handle: async ({ req, res, session }) => {
         try {
-          const digest = await triggerDigest(deps, String((req.body as Record<string, unknown>).date ?? ''));
+          const { date } = req.body as Record<string, unknown>;
+          const digest = await triggerDigest(deps, typeof date === 'string' ? date : '');
           res.redirect(303, `/admin/digests/${digest.id}`);
         } catch (error) {
           if (!(error instanceof DigestActionError)) throw error;

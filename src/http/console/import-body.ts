@@ -28,7 +28,7 @@ export function importBody(maxBytes: number): RequestHandler {
       try {
         target.upload = { stream: limitedBody(req, maxBytes), fromScript: true };
         // The script's options ride in the query; its CSRF token only in the header.
-        for (const name of ['status', 'existing']) if (typeof req.query[name] === 'string') fields[name] = req.query[name] as string;
+        for (const name of ['status', 'existing']) if (typeof req.query[name] === 'string') fields[name] = req.query[name];
         next();
       } catch (error) {
         next(error);

@@ -72,7 +72,7 @@ export function importPageRoutes(deps: AppDeps): ConsoleRoute[] {
       method: 'get',
       path: '/subscribers/import',
       scope: 'subscribers',
-      handle: async ({ res, session }) => res.type('html').send(importPage(session)),
+      handle: ({ res, session }) => res.type('html').send(importPage(session)),
     },
     {
       method: 'post',

@@ -6,7 +6,7 @@ import { uniqueViolation } from '../../db.js';
 import type { ConsoleSession } from '../../admin/console-sessions.js';
 import { allows } from '../../admin/token-auth.js';
 import { previewListRule } from '../../lists/list-preview.js';
-import { countListSubscribersByStatus, createList, findList, listLists, updateList, type ListInput } from '../../lists/list-repo.js';
+import { countListSubscribersByStatus, createList, findList, listLists, updateList } from '../../lists/list-repo.js';
 import { ListInputSchema } from '../admin/lists-routes.js';
 import type { AppDeps } from '../app.js';
 import { html, attr, type SafeHtml } from '../pages/html.js';
@@ -109,7 +109,7 @@ export function listsPage(deps: AppDeps): ConsoleRoute[] {
       return { status: 400, page: await editPage(req, session, title, action, form, 400, `${issue.path.join('.')}: ${issue.message}`) };
     }
     try {
-      const input = parsed.data as ListInput;
+      const input = parsed.data;
       const saved = existing ? await updateList(deps.db, existing.id, input) : await createList(deps.db, input);
       return { redirect: `/admin/lists/${saved.id}?done=saved` };
     } catch (error) {

@@ -21,7 +21,8 @@ export interface ConsoleRoute {
   scope: Scope;
   /** Parsers for this route's body (urlencoded forms by default). */
   body?: RequestHandler[];
-  handle(input: ConsoleInput): Promise<unknown>;
+  /** Sync or async: the result is awaited, a throw or rejection goes to the error handler. */
+  handle(input: ConsoleInput): unknown;
 }
 
 /** Relative paths only: `next` must never send a signed-in admin to another site. */

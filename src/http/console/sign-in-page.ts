@@ -35,7 +35,7 @@ ${error ? html`<p class="notice notice-warn" role="alert">${error}</p>` : ''}
 export function signInRoutes(router: Router, deps: AppDeps, parseForm: RequestHandler): void {
   const csrfOptions = (req: Parameters<RequestHandler>[0]) => ({ secret: deps.config.secretKey, secure: isSecure(req, deps.config) });
 
-  router.get('/sign-in', async (req, res) => {
+  router.get('/sign-in', (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.type('html').send(signInPage(issueCsrfToken(req, res, csrfOptions(req)), safeNext(req.query.next)));
   });

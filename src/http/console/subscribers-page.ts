@@ -31,8 +31,8 @@ export function subscribersPage(deps: AppDeps): ConsoleRoute[] {
         const afterId = Number.isSafeInteger(after) && after > 0 ? after : undefined;
         const [rows, lists] = await Promise.all([searchSubscribers(deps.db, filter, { afterId, limit: PAGE_SIZE }), listLists(deps.db)]);
         const page = rows.slice(0, PAGE_SIZE);
-        const params = new URLSearchParams(Object.entries(filter).filter(([, v]) => v) as Array<[string, string]>);
-        const nextLink = rows.length > PAGE_SIZE ? `/admin/subscribers?${new URLSearchParams([...params, ['after', String(page.at(-1)!.id)]])}` : null;
+        const params = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])));
+        const nextLink = rows.length > PAGE_SIZE ? `/admin/subscribers?${new URLSearchParams([...params, ['after', String(page.at(-1)!.id)]]).toString()}` : null;
         const body = html`<h1>Subscribers</h1>${notice(req.query.done)}
 <p class="actions"><a class="button button-secondary button-small" href="/admin/subscribers/import">Import CSV</a>
 <a class="button button-secondary button-small" href="/admin/subscribers/export.csv?${params.toString()}">Export these as CSV</a></p>
