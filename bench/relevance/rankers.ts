@@ -46,12 +46,12 @@ export const matcherRanker: Ranker = {
 export const learnedRanker: Ranker = {
   name: 'learned',
   description: 'tf-idf and a linear classifier trained on 5 simulated ratings (3 likes, 2 dislikes)',
-  rank: async ({ candidates, liked, disliked }) => {
+  rank: ({ candidates, liked, disliked }) => {
     // recommend() takes numeric ids: every paper gets its index in one shared numbering.
     const all = [...candidates, ...liked, ...disliked];
     const toPaper = (p: BenchPaper) => ({ id: all.indexOf(p) + 1, title: p.title, abstract: p.abstract, keywords: [] });
     const picks = recommend({ candidates: candidates.map(toPaper), liked: liked.map(toPaper), disliked: disliked.map(toPaper), limit: 10 });
-    return picks.map((r) => all[r.paperId - 1]!.id);
+    return Promise.resolve(picks.map((r) => all[r.paperId - 1]!.id));
   },
 };
 
