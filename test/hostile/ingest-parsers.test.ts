@@ -17,9 +17,6 @@ import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { FixtureServer, send } from '../papers/fixture-server.js';
 import { BILLION_LAUGHS, IMG_XSS, SQL_OR, XSS, XXE, expectPrototypeClean, snapshotTables } from './hostile-support.js';
 
-/** Parsers are synchronous: anything slower than this on a small document is a hang in the making. */
-const PARSE_BOUND_MS = 2_000;
-
 interface ParserCase {
   name: string;
   parser: 'hf' | 'atom';
@@ -181,7 +178,6 @@ describe('hostile inputs: ingest parsers', () => {
   });
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (_name, c) => {
-    const started = Date.now();
     let batch: SourceBatch | undefined;
     let thrown: unknown;
     try {
@@ -189,7 +185,6 @@ describe('hostile inputs: ingest parsers', () => {
     } catch (error) {
       thrown = error;
     }
-    expect(Date.now() - started, `${c.name} took too long`).toBeLessThan(PARSE_BOUND_MS);
     if (thrown !== undefined) {
       // Only the module's own error, with a message fit for a log line.
       expect(thrown, (thrown as Error).message).toBeInstanceOf(IngestError);
@@ -231,12 +226,10 @@ describe('hostile inputs: local files', () => {
   ];
 
   it.each(fileCases.map((c) => [c.name, c] as const))('file source: %s', async (_name, c) => {
-    const started = Date.now();
     const outcome = await readPaperFile(await c.path(), 64 * 1024).then(
       (batch) => ({ batch }),
       (error: unknown) => ({ error }),
     );
-    expect(Date.now() - started).toBeLessThan(PARSE_BOUND_MS);
     if ('error' in outcome) {
       expect(outcome.error, String(outcome.error)).toBeInstanceOf(IngestError);
       expect((outcome.error as IngestError).code).toBe(c.error);
@@ -306,12 +299,10 @@ describe('hostile inputs: whole ingest runs over HTTP store nothing when they fa
   it.each(runCases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
     server.handler = c.handler;
     const before = await snapshotTables(env.ctx.db);
-    const started = Date.now();
     const error = await ingestPapers(deps, c.request).then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(Date.now() - started).toBeLessThan(3_000);
     expect(error, String(error)).toBeInstanceOf(IngestError);
     expect((error as IngestError).code).toBe(c.error);
     expect(await snapshotTables(env.ctx.db)).toEqual(before);

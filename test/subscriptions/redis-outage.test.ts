@@ -42,11 +42,9 @@ describe('sign-up while Redis is unreachable', () => {
     await proxy.down();
     await waitFor(() => env.ctx.redis.status !== 'ready', 'Redis to drop');
 
-    const started = Date.now();
     const res = await request(createApp(env.ctx)).post('/subscribe').send(SIGNUP);
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('ok');
-    expect(Date.now() - started).toBeLessThan(3000);
     const stored = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { email: 'outage@example.org' }, include: { consents: true } });
     expect(stored.status).toBe('pending');
     expect(stored.confirmRequestedAt).toBeInstanceOf(Date);
