@@ -3,7 +3,7 @@
 // unsubscribe: whoever holds it may cast exactly that vote, and only that.
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
-import { readToken } from '../subscriptions/read-token.js';
+import { readLinkToken } from '../subscriptions/link-version.js';
 import type { TokenFailure, Vote } from '../subscriptions/tokens.js';
 import { createMatcher, listRule, type MatchList } from './matcher.js';
 import { upsertRating } from './rating-repo.js';
@@ -14,10 +14,11 @@ export interface FeedbackLink {
   vote: Vote;
 }
 
-export type FeedbackLinkRead = { ok: true; link: FeedbackLink } | { ok: false; failure: TokenFailure };
+export type FeedbackLinkRead = { ok: true; link: FeedbackLink } | { ok: false; failure: TokenFailure | 'revoked' | 'not_found' };
 
-export function readFeedbackLink(secret: string, token: string): FeedbackLinkRead {
-  const read = readToken(secret, 'feedback', token);
+/** Signed for this reader, paper and vote, and not signed out with the reader's other links. */
+export async function readFeedbackLink(db: Db, secret: string, token: string): Promise<FeedbackLinkRead> {
+  const read = await readLinkToken(db, secret, 'feedback', token);
   if (!read.ok) return read;
   const { sub, ref, vote } = read.claims;
   // A feedback token always carries both; one without is not ours to honour.

@@ -11,22 +11,25 @@ import { invalidLink } from './link-routes.js';
 import { sendPage } from './page-support.js';
 import type { PageDeps } from './signup-routes.js';
 
+/** A signed-out link says so; an erased reader's is gone; anything else is just not a working link. */
+const linkFailure = (failure: string) => (failure === 'revoked' || failure === 'not_found' ? failure : 'invalid');
+
 export function feedbackRoutes(router: IRouter, deps: PageDeps): void {
   const secret = deps.config.secretKey;
   const tokenParam = (req: Request) => String(req.params.token ?? '');
 
   router.get('/feedback/:token', async (req, res) => {
     const token = tokenParam(req);
-    const read = readFeedbackLink(secret, token);
-    if (!read.ok) return invalidLink(res, 'invalid');
+    const read = await readFeedbackLink(deps.db, secret, token);
+    if (!read.ok) return invalidLink(res, linkFailure(read.failure));
     const target = await findFeedbackTarget(deps.db, read.link);
     if (!target) return invalidLink(res, 'not_found');
     sendPage(res, 200, renderFeedbackConfirm({ vote: read.link.vote, paperTitle: target.title, action: `/feedback/${token}` }), { private: true });
   });
 
   router.post('/feedback/:token', async (req, res) => {
-    const read = readFeedbackLink(secret, tokenParam(req));
-    if (!read.ok) return invalidLink(res, 'invalid');
+    const read = await readFeedbackLink(deps.db, secret, tokenParam(req));
+    if (!read.ok) return invalidLink(res, linkFailure(read.failure));
     const { link } = read;
     const target = await findFeedbackTarget(deps.db, link);
     if (!target || !(await recordRating(deps, link))) return invalidLink(res, 'not_found');

@@ -3,6 +3,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../../src/http/app.js';
+import { revokeLinks } from '../../../src/subscriptions/link-version.js';
 import { feedbackUrl } from '../../../src/subscriptions/links.js';
 import { createToken, verifyToken } from '../../../src/subscriptions/tokens.js';
 import { createTestEnv, type TestEnv } from '../../helpers/context.js';
@@ -125,6 +126,18 @@ describe('feedback links', () => {
     expect(await env.ctx.db.rating.count()).toBe(0);
   });
 
+
+  it('a link signed out with the reader\'s other links is refused; a newer one works', async () => {
+    const old = link('up');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await revokeLinks(env.ctx.db, readerId);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect((await request(app).post(old)).status).toBe(410);
+    expect((await request(app).get(old)).status).toBe(410);
+    expect(await ratings()).toEqual([]);
+    expect((await request(app).post(link('up'))).status).toBe(200);
+    await env.ctx.db.rating.deleteMany({});
+  });
   it('a link for an erased reader or a deleted paper gets a 404 page', async () => {
     const gonePaper = link('up', { paperId: paperId + 1000 });
     const goneReader = link('up', { subscriberId: readerId + 1000 });
