@@ -12,7 +12,7 @@ import { createDb } from '../src/db.js';
 import { applyMigrations, dropDatabase, withDatabaseName } from '../src/migrations/apply-migrations.js';
 import { flag } from './machine.js';
 import { deleteRedisKeys, seedBenchData } from './signup/bench-data.js';
-import { startChild, type ServerChild } from './signup/processes.js';
+import { productionServerEnv, startChild, type ServerChild } from './signup/processes.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const round = (value: number, digits = 3) => Number(value.toFixed(digits));
@@ -77,16 +77,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       script: 'bin/paperboy.js',
       args: ['serve'],
       readyPath: '/readyz',
-      env: {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: databaseUrl,
-        REDIS_URL: base.redisUrl,
-        QUEUE_PREFIX: queuePrefix,
-        SECRET_KEY: randomBytes(32).toString('hex'),
-        ADMIN_TOKEN: randomBytes(16).toString('hex'),
-        SIGNUP_LIMIT_PER_IP: '1000000',
-      },
+      env: productionServerEnv({ databaseUrl, redisUrl: base.redisUrl, queuePrefix }),
     });
     const url = `${app.url}/subscribe`;
     const signup = async (email: string) => {

@@ -16,7 +16,7 @@ import { applyMigrations, dropDatabase, withDatabaseName } from '../src/migratio
 import { flag } from './machine.js';
 import { checkSignups, deleteRedisKeys, seedBenchData } from './signup/bench-data.js';
 import { describeLoad, runLoad, type LoadFigures } from './signup/load.js';
-import { cpuMsOf, startChild, type ServerChild } from './signup/processes.js';
+import { cpuMsOf, productionServerEnv, startChild, type ServerChild } from './signup/processes.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -122,15 +122,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       nodeArgs: profile ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [],
       readyPath: '/readyz',
       env: {
-        NODE_ENV: 'production',
-        LOG_LEVEL: 'warn',
-        DATABASE_URL: databaseUrl,
-        REDIS_URL: base.redisUrl,
-        QUEUE_PREFIX: queuePrefix,
-        SECRET_KEY: randomBytes(32).toString('hex'),
-        ADMIN_TOKEN: randomBytes(16).toString('hex'),
-        // Every request comes from 127.0.0.1: the per-IP limit would stop the run at once.
-        SIGNUP_LIMIT_PER_IP: '1000000',
+        ...productionServerEnv({ databaseUrl, redisUrl: base.redisUrl, queuePrefix }),
         SIGNUP_LIMIT_PER_ADDRESS: '1000',
       },
     });

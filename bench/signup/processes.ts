@@ -2,6 +2,7 @@
 // bare express app, each alone in its process so autocannon's CPU is never
 // counted in the server's.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +55,27 @@ async function waitUntilServing(url: string, child: ChildProcess, timeoutMs = 60
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   throw new Error(`server did not answer ${url} within ${timeoutMs} ms`);
+}
+
+/**
+ * The environment of a `paperboy serve` the sign-up benchmarks start: production
+ * (compiled dist/, production checks), quiet logs, fresh secrets, and addresses at
+ * a domain that could receive mail, since production refuses @localhost.
+ */
+export function productionServerEnv(target: { databaseUrl: string; redisUrl: string; queuePrefix: string }): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL: target.databaseUrl,
+    REDIS_URL: target.redisUrl,
+    QUEUE_PREFIX: target.queuePrefix,
+    SECRET_KEY: randomBytes(32).toString('hex'),
+    ADMIN_TOKEN: randomBytes(16).toString('hex'),
+    MAIL_FROM: 'Paperboy <digest@bench.example.org>',
+    UNSUBSCRIBE_MAILTO: 'unsubscribe@bench.example.org',
+    // Every request comes from 127.0.0.1: the per-IP limit would stop the run at once.
+    SIGNUP_LIMIT_PER_IP: '1000000',
+  };
 }
 
 /** Starts `node [nodeArgs] script [args]` with this env; resolves once `readyPath` answers 2xx. */
