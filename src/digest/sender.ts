@@ -170,9 +170,8 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
       const result = await limiter.run(() => {
         const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
         const raw = deps.renderer.personalize(group, { to: email, subscriberId: row.subscriberId!, schedule: recipient.schedule, messageId: row.messageId, links });
-        // The chunks as they are: the shared group parts are never copied per email.
         // The envelope sender is the delivery's VERP address, so a late bounce finds its row.
-        return deps.mailer.sendRaw({ from: verpAddress(deps.config, { kind: 'delivery', id: row.id }), to: email }, raw);
+        return deps.mailer.sendRaw({ from: verpAddress(deps.config, { kind: 'delivery', id: row.id }), to: email }, raw, row.messageId);
       });
       recorder.sent(row.id, result.response);
       outcome.sent++;
