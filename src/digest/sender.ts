@@ -8,7 +8,7 @@ import { maskEmail } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { verpAddress } from '../inbound/verp.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
-import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
+import { digestViewLink, manageLinks } from '../subscriptions/links.js';
 import type { Schedule } from '../subscriptions/schedule-text.js';
 import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
 import { createMatcher, type Matcher, type MatchList } from './matcher.js';
@@ -168,7 +168,7 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     const email = recipient.email;
     try {
       const result = await limiter.run(() => {
-        const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
+        const links = { ...manageLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
         const raw = deps.renderer.personalize(group, { to: email, subscriberId: row.subscriberId!, schedule: recipient.schedule, messageId: row.messageId, links });
         // The envelope sender is the delivery's VERP address, so a late bounce finds its row.
         return deps.mailer.sendRaw({ from: verpAddress(deps.config, { kind: 'delivery', id: row.id }), to: email }, raw, row.messageId);
