@@ -10,10 +10,10 @@ import { verpAddress } from '../inbound/verp.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, manageLinks } from '../subscriptions/links.js';
 import type { Schedule } from '../subscriptions/schedule-text.js';
-import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
+import { deliverySections, interestsOf, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
 import { createMatcher, type Matcher, type MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
-import { claimBatch, countUnfinished, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
+import { claimBatch, countUnfinished, findRecipients, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
 import { createGroupCache, type GroupCache } from './group-cache.js';
 import type { DigestRenderer } from './renderer.js';
 import { createRecorder } from './recorder.js';
@@ -71,21 +71,7 @@ interface Recipient extends ContentReader {
 }
 
 async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipient>> {
-  const rows = await db.subscriber.findMany({
-    where: { id: { in: ids } },
-    select: {
-      id: true,
-      email: true,
-      status: true,
-      frequency: true,
-      weekday: true,
-      sendHour: true,
-      timezone: true,
-      ...INTEREST_FIELDS,
-      subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
-      deliveries: { where: { status: 'sent' }, select: { id: true }, take: 1 },
-    },
-  });
+  const rows = await findRecipients(db, ids);
   return new Map(
     rows.map((r) => [
       r.id,
@@ -95,8 +81,8 @@ async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipi
         frequency: r.frequency,
         interests: interestsOf(r),
         schedule: { frequency: r.frequency, weekday: r.weekday, sendHour: r.sendHour, timezone: r.timezone },
-        listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b),
-        first: r.deliveries.length === 0,
+        listIds: r.listIds,
+        first: r.first,
       },
     ]),
   );
