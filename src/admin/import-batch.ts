@@ -3,7 +3,7 @@
 // Raw SQL because Prisma's createMany cannot return the ids it inserted
 // with ON CONFLICT DO NOTHING, nor update many rows with different values.
 import type { Db } from '../db.js';
-import { findSuppressed } from '../inbound/feedback-repo.js';
+import { findSuppressed } from '../subscriptions/suppression-repo.js';
 import type { ImportOptions } from './subscriber-import.js';
 import type { ImportRow } from './import-rows.js';
 

@@ -10,12 +10,12 @@ import {
   listRule,
   matchedLabels,
   type Hit,
-  type Interests,
   type MatchList,
   type Matcher,
   type MatchWhy,
   type Rule,
 } from './matcher.js';
+import type { Interests } from '../subscriptions/interests.js';
 import { LOOKBACK_DAYS, type Frequency } from './ranking.js';
 
 /** 'more' exists only in the web view: the matches beyond the email's papersPerEmail. */
@@ -80,8 +80,6 @@ export interface ReaderProfile {
 }
 
 export const MORE_IDS_KEPT = 100;
-export const PAPERS_PER_EMAIL = [5, 10, 15, 25] as const;
-export const DEFAULT_PAPERS_PER_EMAIL = 10;
 
 interface SectionPlan {
   key: number;
