@@ -2,14 +2,13 @@
 // down. Entry points (serve, worker, CLI commands) start from here. It may
 // import any folder; no folder but the entry points (src/cli, src/demo)
 // imports it (see src/README.md, "Layers").
-import type { Router } from 'express';
+import type { RequestHandler } from 'express';
 import type { Config } from './config.js';
 import { createDb, type Db } from './db.js';
 import { createLogger, logErrorsEvery, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRedis, type Redis } from './redis.js';
-import { createJobPorts, type JobPorts } from './jobs/ports.js';
-import { createQueueBoard } from './jobs/queue-board.js';
+import { createJobPorts, lazyQueueBoard, type JobPorts } from './jobs/ports.js';
 import { closeQueues, createQueues, type Queues } from './jobs/queues.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
 import { createRelayRateLimiter } from './jobs/relay-rate-limit.js';
@@ -25,7 +24,7 @@ export interface Context extends JobPorts {
   /** For src/jobs and the entry points only. */
   queues: Queues;
   /** The queue dashboard, served under basePath. */
-  queueBoard(basePath: string): Router;
+  queueBoard(basePath: string): RequestHandler;
   metrics: Metrics;
   mailer: MailTransport;
   /** Per process: the recent sign-up times that new addresses' answers are matched to. */
@@ -58,7 +57,7 @@ export function createContext(config: Config, overrides: { logger?: Logger } = {
     redis,
     queues,
     ...createJobPorts(queues, redis, config),
-    queueBoard: (basePath) => createQueueBoard(queues, basePath),
+    queueBoard: (basePath) => lazyQueueBoard(queues, basePath),
     metrics,
     mailer,
     signupTiming: createSignupTiming(),

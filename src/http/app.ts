@@ -1,7 +1,7 @@
 // createApp builds the express app from its dependencies; listening is the
 // caller's business, so tests drive the app in-process.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import express, { type ErrorRequestHandler, type RequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
@@ -41,7 +41,7 @@ export interface AppDeps {
   digestQueue: DigestQueue;
   queuePrivacy: QueuePrivacy;
   /** The queue dashboard, served under basePath. */
-  queueBoard(basePath: string): Router;
+  queueBoard(basePath: string): RequestHandler;
 }
 
 export function createApp(deps: AppDeps, options: { webhooks?: WebhookOptions } = {}): express.Express {
