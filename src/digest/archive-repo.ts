@@ -1,0 +1,62 @@
+// The public archive's reads (archive.ts): public lists with their rules,
+// and the periods whose edition window holds papers. Which papers a list
+// takes is never decided here: the digest's matcher does that in the
+// process, so the archive can only agree with what readers were sent.
+import { Prisma, type Db } from '../db.js';
+import type { MatchList } from './matcher.js';
+
+export type ArchiveList = MatchList & { slug: string; description: string; updatedAt: Date };
+
+const LIST_FIELDS = {
+  id: true,
+  slug: true,
+  name: true,
+  description: true,
+  keywords: true,
+  categories: true,
+  exclude: true,
+  authors: true,
+  minUpvotes: true,
+  maxPapers: true,
+  updatedAt: true,
+} as const;
+
+export async function findArchiveLists(db: Db): Promise<ArchiveList[]> {
+  return db.list.findMany({ where: { public: true }, select: LIST_FIELDS, orderBy: { id: 'asc' } });
+}
+
+/** A public list by slug; a private one is as unknown as a missing one. */
+export async function findArchiveList(db: Db, slug: string): Promise<ArchiveList | null> {
+  return db.list.findFirst({ where: { slug, public: true }, select: LIST_FIELDS });
+}
+
+export interface PeriodQuery {
+  /** Only periods before this one, newest first … */
+  before?: string;
+  /** … or only periods after this one, oldest first. */
+  after?: string;
+  /** The newest period that may be returned (today's: its window has closed). */
+  until: string;
+  limit: number;
+}
+
+/**
+ * Periods (YYYY-MM-DD) whose window holds at least one visible paper: the
+ * only days where an edition can exist, so the archive skips the gaps
+ * without planning them. A period P's window is (P-1 00:00Z, P 00:00Z]
+ * (archive.ts), hence "minus a millisecond, plus a day". firstSeenAt is a
+ * UTC timestamp without zone, so the bounds are built from dates in SQL.
+ */
+export async function findPaperPeriods(db: Db, query: PeriodQuery): Promise<string[]> {
+  const conditions = [Prisma.sql`NOT hidden`, Prisma.sql`"firstSeenAt" <= ${query.until}::date::timestamp`];
+  if (query.before) conditions.push(Prisma.sql`"firstSeenAt" <= (${query.before}::date - 1)::timestamp`);
+  if (query.after) conditions.push(Prisma.sql`"firstSeenAt" > ${query.after}::date::timestamp`);
+  const order = query.after ? Prisma.sql`ASC` : Prisma.sql`DESC`;
+  const rows = await db.$queryRaw<Array<{ period: string }>>`
+    SELECT DISTINCT ((("firstSeenAt" - interval '1 millisecond')::date + 1))::text AS period
+      FROM "Paper"
+     WHERE ${Prisma.join(conditions, ' AND ')}
+     ORDER BY period ${order}
+     LIMIT ${query.limit}`;
+  return rows.map((r) => r.period);
+}
