@@ -40,23 +40,31 @@ export interface PeriodQuery {
   limit: number;
 }
 
+export interface PaperPeriod {
+  period: string;
+  /** Changes whenever the period's visible papers do (one added, hidden, re-counted): a cache key. */
+  version: string;
+}
+
 /**
  * Periods (YYYY-MM-DD) whose window holds at least one visible paper: the
  * only days where an edition can exist, so the archive skips the gaps
  * without planning them. A period P's window is (P-1 00:00Z, P 00:00Z]
  * (archive.ts), hence "minus a millisecond, plus a day". firstSeenAt is a
  * UTC timestamp without zone, so the bounds are built from dates in SQL.
+ * Ingest writes a paper only when it changed and sets updatedAt then, so
+ * count and newest updatedAt tell whether a period's papers changed.
  */
-export async function findPaperPeriods(db: Db, query: PeriodQuery): Promise<string[]> {
+export async function findPaperPeriods(db: Db, query: PeriodQuery): Promise<PaperPeriod[]> {
   const conditions = [Prisma.sql`NOT hidden`, Prisma.sql`"firstSeenAt" <= ${query.until}::date::timestamp`];
   if (query.before) conditions.push(Prisma.sql`"firstSeenAt" <= (${query.before}::date - 1)::timestamp`);
   if (query.after) conditions.push(Prisma.sql`"firstSeenAt" > ${query.after}::date::timestamp`);
   const order = query.after ? Prisma.sql`ASC` : Prisma.sql`DESC`;
-  const rows = await db.$queryRaw<Array<{ period: string }>>`
-    SELECT DISTINCT ((("firstSeenAt" - interval '1 millisecond')::date + 1))::text AS period
-      FROM "Paper"
-     WHERE ${Prisma.join(conditions, ' AND ')}
+  return db.$queryRaw<PaperPeriod[]>`
+    SELECT period::text AS period, count(*)::text || '/' || max("updatedAt")::text AS version
+      FROM (SELECT (("firstSeenAt" - interval '1 millisecond')::date + 1) AS period, "updatedAt"
+              FROM "Paper" WHERE ${Prisma.join(conditions, ' AND ')}) p
+     GROUP BY period
      ORDER BY period ${order}
      LIMIT ${query.limit}`;
-  return rows.map((r) => r.period);
 }

@@ -4,15 +4,37 @@
 // period's papers; nothing is stored, so an edition can never disagree with
 // the rules that planned the emails.
 import type { Db } from '../db.js';
-import { findPaperPeriods, type ArchiveList } from './archive-repo.js';
+import { findPaperPeriods, type ArchiveList, type PaperPeriod } from './archive-repo.js';
 import { loadWindowPapers, type ContentPaper } from './content.js';
 import { createMatcher, NO_INTERESTS, type Matcher, type MatchList } from './matcher.js';
 import { currentPeriod, isPeriod } from './period.js';
 import { DEFAULT_PAPERS_PER_EMAIL, planReader, type Section } from './reader-digest.js';
 
 const DAY_MS = 86_400_000;
-/** Periods read per round trip while looking for editions. */
+/** Periods read per round trip while looking for editions, and papers of at most this many periods per query. */
 const SCAN_PERIODS = 31;
+
+/**
+ * Per process: (list rule, period's papers) pairs known to make no edition.
+ * A list that rarely matches would otherwise have every period of its gaps
+ * read and matched on each request (about 60 µs a paper); keyed by the
+ * list's updatedAt and the period's version, so any change is seen at once.
+ */
+const noEdition = new Set<string>();
+const NO_EDITION_LIMIT = 100_000;
+const noEditionKey = (list: ArchiveList, day: PaperPeriod) => `${list.id}:${list.updatedAt.getTime()}:${day.period}:${day.version}`;
+/** Periods asked for at most per round trip (a year), however long the gap. */
+const MAX_SCAN_PERIODS = 366;
+
+function remember(list: ArchiveList, day: PaperPeriod): void {
+  if (noEdition.size >= NO_EDITION_LIMIT) noEdition.clear();
+  noEdition.add(noEditionKey(list, day));
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
+}
 
 export interface Edition {
   list: ArchiveList;
@@ -98,24 +120,21 @@ export interface Archive {
  */
 export function createArchive(deps: { db: Db; now: Date }): Archive {
   const until = latestPeriod(deps.now);
-  const loads = new Map<string, Promise<ContentPaper[]>>();
+  const loads = new Map<string, () => Promise<ContentPaper[]>>();
   const built = new Map<string, PeriodPapers>();
 
-  // One query for a run of periods; each period is matched only when asked for.
-  function prefetch(periods: string[]): void {
-    const missing = periods.filter((p) => !loads.has(p)).sort();
-    if (!missing.length) return;
-    const loaded = loadWindowPapers(deps.db, editionWindow(missing[0]!).start, editionWindow(missing[missing.length - 1]!).end);
-    // A failed read is thrown where a period is awaited; periods never asked for must not leave an unhandled rejection.
-    loaded.catch(() => undefined);
-    for (const period of missing) loads.set(period, loaded);
+  // One query per run of neighbouring periods, made when the first of them is needed.
+  function prepare(run: string[]): void {
+    const sorted = [...run].sort();
+    const load = once(() => loadWindowPapers(deps.db, editionWindow(sorted[0]!).start, editionWindow(sorted[sorted.length - 1]!).end));
+    for (const period of run) if (!loads.has(period)) loads.set(period, load);
   }
 
   async function dayOf(period: string): Promise<PeriodPapers> {
     let day = built.get(period);
     if (!day) {
-      prefetch([period]);
-      day = periodPapers(period, await loads.get(period)!);
+      if (!loads.has(period)) prepare([period]);
+      day = periodPapers(period, await loads.get(period)!());
       built.set(period, day);
     }
     return day;
@@ -125,16 +144,31 @@ export function createArchive(deps: { db: Db; now: Date }): Archive {
   async function scan(list: ArchiveList, from: { before?: string; after?: string }, limit: number): Promise<Edition[]> {
     const found: Edition[] = [];
     let cursor = from;
+    // Grows while nothing is found: a long gap of remembered empty periods costs a few queries, not one per week.
+    let batch = Math.min(SCAN_PERIODS, Math.max(limit, 7));
     while (found.length < limit) {
-      const periods = await findPaperPeriods(deps.db, { ...cursor, until, limit: Math.min(SCAN_PERIODS, Math.max(limit, 7)) });
+      const periods = await findPaperPeriods(deps.db, { ...cursor, until, limit: batch });
       if (!periods.length) break;
-      prefetch(periods);
-      for (let i = 0; i < periods.length && found.length < limit; i++) {
-        const edition = planEdition(list, periods[i]!, await dayOf(periods[i]!));
-        if (edition) found.push(edition);
+      const open = periods.filter((day) => !noEdition.has(noEditionKey(list, day)));
+      // A query per run of open neighbours: never across a remembered empty period's papers.
+      let run: string[] = [];
+      for (const day of periods) {
+        const known = !open.includes(day);
+        if (!known) run.push(day.period);
+        if ((known || run.length === SCAN_PERIODS) && run.length) {
+          prepare(run);
+          run = [];
+        }
       }
-      const last = periods[periods.length - 1]!;
+      if (run.length) prepare(run);
+      for (let i = 0; i < open.length && found.length < limit; i++) {
+        const edition = planEdition(list, open[i]!.period, await dayOf(open[i]!.period));
+        if (edition) found.push(edition);
+        else remember(list, open[i]!);
+      }
+      const last = periods[periods.length - 1]!.period;
       cursor = cursor.after ? { after: last } : { before: last };
+      batch = Math.min(batch * 2, MAX_SCAN_PERIODS);
     }
     return found;
   }

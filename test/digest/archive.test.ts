@@ -96,10 +96,10 @@ describe('the public archive over Postgres', () => {
   });
 
   it('finds the periods holding papers in SQL, skipping gaps, in either direction', async () => {
-    const periods = await findPaperPeriods(env.ctx.db, { until: today, limit: 100 });
-    expect(periods).toEqual([today, day(1), day(2), ...Array.from({ length: 9 }, (_, i) => day(12 + i))]);
-    expect(await findPaperPeriods(env.ctx.db, { until: today, before: day(1), limit: 2 })).toEqual([day(2), day(12)]);
-    expect(await findPaperPeriods(env.ctx.db, { until: today, after: day(12), limit: 3 })).toEqual([day(2), day(1), today]);
+    const periods = async (query: { before?: string; after?: string; limit: number }) => (await findPaperPeriods(env.ctx.db, { until: today, ...query })).map((p) => p.period);
+    expect(await periods({ limit: 100 })).toEqual([today, day(1), day(2), ...Array.from({ length: 9 }, (_, i) => day(12 + i))]);
+    expect(await periods({ before: day(1), limit: 2 })).toEqual([day(2), day(12)]);
+    expect(await periods({ after: day(12), limit: 3 })).toEqual([day(2), day(1), today]);
   });
 
   it('pages editions newest first by cursor, with newer and older flags', async () => {
@@ -118,5 +118,21 @@ describe('the public archive over Postgres', () => {
     expect(back.editions.map((e) => e.period)).toEqual([day(16), day(17), day(18), day(19)]);
     expect(back).toMatchObject({ newer: true, older: true });
     expect(await archive.latest(list)).toMatchObject({ period: day(12), paperCount: 1 });
+  });
+
+  it('remembers periods without an edition, yet sees a changed paper or rule at once', async () => {
+    const db = env.ctx.db;
+    const periods = async () => {
+      const list = (await findArchiveList(db, 'diffusion'))!;
+      return (await createArchive({ db, now }).editions(list, { limit: 20 })).editions.map((e) => e.period);
+    };
+    const before = await periods();
+    expect(before[0]).toBe(day(12));
+    await db.paper.updateMany({ where: { title: 'Linear attention' }, data: { title: 'Linear diffusion' } });
+    expect(await periods()).toEqual([day(1), ...before]);
+    await db.paper.updateMany({ where: { title: 'Linear diffusion' }, data: { title: 'Linear attention' } });
+    expect(await periods()).toEqual(before);
+    await db.list.update({ where: { slug: 'diffusion' }, data: { keywords: ['diffusion', 'cross attention'] } });
+    expect(await periods()).toEqual([day(1), ...before]);
   });
 });
