@@ -2,7 +2,7 @@
 // and the periods whose edition window holds papers. Which papers a list
 // takes is never decided here: the digest's matcher does that in the
 // process, so the archive can only agree with what readers were sent.
-import { Prisma, type Db } from '../db.js';
+import type { Db } from '../db.js';
 import type { MatchList } from './matcher.js';
 
 export type ArchiveList = MatchList & { slug: string; description: string; updatedAt: Date };
@@ -46,25 +46,28 @@ export interface PaperPeriod {
   version: string;
 }
 
-/**
- * Periods (YYYY-MM-DD) whose window holds at least one visible paper: the
- * only days where an edition can exist, so the archive skips the gaps
- * without planning them. A period P's window is (P-1 00:00Z, P 00:00Z]
- * (archive.ts), hence "minus a millisecond, plus a day". firstSeenAt is a
- * UTC timestamp without zone, so the bounds are built from dates in SQL.
- * Ingest writes a paper only when it changed and sets updatedAt then, so
- * count and newest updatedAt tell whether a period's papers changed.
- */
+// Periods (YYYY-MM-DD) whose window holds at least one visible paper: the
+// only days where an edition can exist, so the archive skips the gaps
+// without planning them. A period P's window is (P-1 00:00Z, P 00:00Z]
+// (archive.ts), hence "minus a millisecond, plus a day". firstSeenAt is a
+// UTC timestamp without zone, so the bounds are built from dates in SQL.
+// Ingest writes a paper only when it changed and sets updatedAt then, so
+// count and newest updatedAt tell whether a period's papers changed.
+const PERIODS = (bound: string, order: 'ASC' | 'DESC') => `
+  SELECT period::text AS period, count(*)::text || '/' || max("updatedAt")::text AS version
+    FROM (SELECT (("firstSeenAt" - interval '1 millisecond')::date + 1) AS period, "updatedAt"
+            FROM "Paper"
+           WHERE NOT hidden AND "firstSeenAt" <= $1::date::timestamp AND ${bound}) p
+   GROUP BY period ORDER BY period ${order} LIMIT $3`;
+
+export const ARCHIVE_SQL = {
+  // $1 the newest period allowed (today), $2 only periods before this one (null: any), $3 how many; newest first.
+  periodsBefore: PERIODS(`($2::date IS NULL OR "firstSeenAt" <= ($2::date - 1)::timestamp)`, 'DESC'),
+  // $2 only periods after this one; oldest first, for paging back towards today.
+  periodsAfter: PERIODS(`"firstSeenAt" > $2::date::timestamp`, 'ASC'),
+} as const;
+
 export async function findPaperPeriods(db: Db, query: PeriodQuery): Promise<PaperPeriod[]> {
-  const conditions = [Prisma.sql`NOT hidden`, Prisma.sql`"firstSeenAt" <= ${query.until}::date::timestamp`];
-  if (query.before) conditions.push(Prisma.sql`"firstSeenAt" <= (${query.before}::date - 1)::timestamp`);
-  if (query.after) conditions.push(Prisma.sql`"firstSeenAt" > ${query.after}::date::timestamp`);
-  const order = query.after ? Prisma.sql`ASC` : Prisma.sql`DESC`;
-  return db.$queryRaw<PaperPeriod[]>`
-    SELECT period::text AS period, count(*)::text || '/' || max("updatedAt")::text AS version
-      FROM (SELECT (("firstSeenAt" - interval '1 millisecond')::date + 1) AS period, "updatedAt"
-              FROM "Paper" WHERE ${Prisma.join(conditions, ' AND ')}) p
-     GROUP BY period
-     ORDER BY period ${order}
-     LIMIT ${query.limit}`;
+  if (query.after) return db.$queryRawUnsafe<PaperPeriod[]>(ARCHIVE_SQL.periodsAfter, query.until, query.after, query.limit);
+  return db.$queryRawUnsafe<PaperPeriod[]>(ARCHIVE_SQL.periodsBefore, query.until, query.before ?? null, query.limit);
 }
