@@ -7,6 +7,7 @@
 import { IMPORT_SQL } from './admin/import-repo.js';
 import { STATS_SQL } from './admin/stats-repo.js';
 import { SUBSCRIBER_ADMIN_SQL } from './admin/subscriber-admin-repo.js';
+import { ARCHIVE_SQL } from './digest/archive-repo.js';
 import { DELIVERY_SQL } from './digest/delivery-repo.js';
 import { DIGEST_SQL } from './digest/digest-repo.js';
 import { PLAN_SQL } from './digest/plan-repo.js';
@@ -22,6 +23,7 @@ export const SQL_STATEMENTS: Record<string, Readonly<Record<string, string>>> = 
   'admin/import-repo': IMPORT_SQL,
   'admin/stats-repo': STATS_SQL,
   'admin/subscriber-admin-repo': SUBSCRIBER_ADMIN_SQL,
+  'digest/archive-repo': ARCHIVE_SQL,
   'digest/delivery-repo': DELIVERY_SQL,
   'digest/digest-repo': DIGEST_SQL,
   'digest/plan-repo': PLAN_SQL,
