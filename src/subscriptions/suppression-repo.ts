@@ -4,6 +4,13 @@
 // src/inbound adds to it and lifts it; the admin API lists it.
 import type { DbClient } from './subscriber-repo.js';
 
+export const SUPPRESSION_SQL = {
+  // $1 email, $2 reason, $3 source.
+  suppressAddress: `
+    INSERT INTO "Suppression" (email, reason, source, "createdAt", "updatedAt") VALUES ($1, $2, $3, now(), now())
+    ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, source = EXCLUDED.source, "liftedAt" = NULL, "liftedBy" = NULL, "updatedAt" = now()`,
+} as const;
+
 /** Adds the address, or puts a lifted suppression back in force. */
 export async function suppressAddress(
   db: DbClient,
@@ -11,9 +18,7 @@ export async function suppressAddress(
   reason: 'hard_bounce' | 'complaint',
   source: string,
 ): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO "Suppression" (email, reason, source, "createdAt", "updatedAt") VALUES (${email}, ${reason}, ${source}, now(), now())
-    ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, source = EXCLUDED.source, "liftedAt" = NULL, "liftedBy" = NULL, "updatedAt" = now()`;
+  await db.$executeRawUnsafe(SUPPRESSION_SQL.suppressAddress, email, reason, source);
 }
 
 export async function isSuppressed(db: DbClient, email: string): Promise<boolean> {
