@@ -33,6 +33,8 @@ export interface ChunkContext {
   lists: Map<number, MatchList>;
   db: Db;
   recommender?: Recommender;
+  /** Papers pinned at the planning instant, read once per run. */
+  pinned: ReadonlySet<number>;
 }
 
 const MEMO_LIMIT = 10_000;
@@ -55,6 +57,7 @@ export async function planChunk(context: ChunkContext, readers: DueReader[]): Pr
       papersPerEmail: reader.papersPerEmail,
       sent: new Set(reader.sent),
       disliked: new Set(own?.disliked ?? []),
+      pinned: context.pinned,
     };
     let key: string | null = null;
     if (own && own.liked.length >= MIN_LIKES && context.recommender) {

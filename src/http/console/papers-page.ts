@@ -5,6 +5,7 @@ import type { ConsoleSession } from '../../admin/console-sessions.js';
 import { asArxivId, findPaperByArxivId, findPapersInOrder, listPapers, setPaperHidden, setPaperPinned } from '../../admin/paper-admin.js';
 import { allows } from '../../admin/token-auth.js';
 import { searchPapers } from '../../papers/paper-repo.js';
+import { defaultPinEnd, DEFAULT_PIN_DAYS } from '../../papers/pinning.js';
 import type { AppDeps } from '../app.js';
 import { attr, html } from '../pages/html.js';
 import { notice, positiveId, when } from './format.js';
@@ -12,7 +13,6 @@ import { csrfField, renderConsoleMessage, renderConsolePage } from './layout.js'
 import type { ConsoleRoute } from './route.js';
 
 const PAGE_SIZE = 50;
-export const PIN_DAYS = 7;
 
 function paperRow(session: ConsoleSession, paper: Paper, back: string) {
   const canEdit = allows(session.scopes, 'papers');
@@ -71,7 +71,7 @@ export function papersPage(deps: AppDeps): ConsoleRoute[] {
 <div class="field"><label for="q">Words or an arXiv id</label><input id="q" name="q" type="search" value="${q}"></div>
 <div class="field"><label><input type="checkbox" name="hidden" value="yes"${attr('checked', hidden)}> Hidden papers only (without words)</label></div>
 <button class="button button-primary" type="submit">Search</button></form>
-<p class="muted">Hidden papers are never sent again. A pinned paper goes first in every digest planned in the next ${PIN_DAYS} days, for the readers whose lists it matches.</p>
+<p class="muted">Hidden papers are never sent again. A pinned paper goes first in every digest planned in the next ${DEFAULT_PIN_DAYS} days, for the readers whose lists it matches.</p>
 <div class="table-scroll"><table><caption>${papers.length} paper(s)</caption><thead><tr><th scope="col">Paper</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
 <tbody>${papers.map((p) => paperRow(session, p, back))}</tbody></table></div>
 ${nextAfter ? html`<nav class="pager" aria-label="Pages"><a href="/admin/papers?${new URLSearchParams({ ...(hidden ? { hidden: 'yes' } : {}), after: String(nextAfter) }).toString()}">Next page</a></nav>` : ''}`;
@@ -80,7 +80,7 @@ ${nextAfter ? html`<nav class="pager" aria-label="Pages"><a href="/admin/papers?
     },
     act('hide', 'hidden', (id) => setPaperHidden(deps.db, id, true)),
     act('unhide', 'unhidden', (id) => setPaperHidden(deps.db, id, false)),
-    act('pin', 'pinned', (id) => setPaperPinned(deps.db, id, new Date(Date.now() + PIN_DAYS * 86_400_000))),
+    act('pin', 'pinned', (id) => setPaperPinned(deps.db, id, defaultPinEnd())),
     act('unpin', 'unpinned', (id) => setPaperPinned(deps.db, id, null)),
   ];
 }
