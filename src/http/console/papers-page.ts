@@ -3,7 +3,7 @@
 import type { Paper } from '../../generated/prisma/client.js';
 import type { ConsoleSession } from '../../admin/console-sessions.js';
 import { asArxivId, findPaperByArxivId, findPapersInOrder, listPapers, setPaperHidden, setPaperPinned } from '../../admin/paper-admin.js';
-import { allows } from '../../admin/token-auth.js';
+import { mayAccess } from '../../admin/admin-tokens.js';
 import { searchPapers } from '../../papers/paper-repo.js';
 import { defaultPinEnd, DEFAULT_PIN_DAYS } from '../../papers/pinning.js';
 import type { AppDeps } from '../app.js';
@@ -15,7 +15,7 @@ import type { ConsoleRoute } from './route.js';
 const PAGE_SIZE = 50;
 
 function paperRow(session: ConsoleSession, paper: Paper, back: string) {
-  const canEdit = allows(session.scopes, 'papers');
+  const canEdit = mayAccess(session.scopes, 'write', 'papers');
   const pinned = paper.pinnedUntil !== null && paper.pinnedUntil > new Date();
   const action = (verb: string, label: string, tone = 'secondary') =>
     html`<form method="post" action="/admin/papers/${paper.id}/${verb}">${csrfField(session)}<input type="hidden" name="back" value="${back}"><button class="button button-${tone} button-small" type="submit">${label}<span class="visually-hidden">: ${paper.title}</span></button></form>`;
@@ -33,7 +33,7 @@ export function papersPage(deps: AppDeps): ConsoleRoute[] {
   const act = (verb: string, done: string, change: (id: number) => Promise<unknown>): ConsoleRoute => ({
     method: 'post',
     path: `/papers/:id/${verb}`,
-    scope: 'papers',
+    area: 'papers',
     handle: async ({ req, res, session }) => {
       const id = positiveId(req.params.id);
       const changed = id ? await change(id) : null;
@@ -46,7 +46,7 @@ export function papersPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/papers',
-      scope: 'read',
+      area: 'papers',
       handle: async ({ req, res, session }) => {
         const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
         const hidden = req.query.hidden === 'yes';
