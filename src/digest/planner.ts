@@ -102,7 +102,7 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       const since = new Date(asOf.getTime() - Math.max(...Object.values(LOOKBACK_DAYS)) * 86_400_000);
       const [lists, papers, pinned] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, since, asOf), findPinnedPaperIds(deps.db, asOf)]);
       const matcher = createMatcher({ papers, now: asOf });
-      const context = { matcher, lists: new Map(lists.map((l) => [l.id, l])), db: deps.db, recommender: deps.recommender, pinned };
+      const context = { matcher, lists: new Map(lists.map((l) => [l.id, l])), db: deps.db, recommender: deps.recommender?.forRun(), pinned };
       const firstBatch = await nextBatchNumber(tx, digest.id);
       const contents = new Set<string>();
       let afterId = 0;
