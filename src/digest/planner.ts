@@ -10,7 +10,7 @@ import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
 import { loadLists, loadWindowPapers } from './content.js';
-import { addPlanned, databaseNow, ensureDigest, lockDigest, nextBatchNumber, type DueFilter } from './digest-repo.js';
+import { addPlanned, databaseNow, ensureDigest, lockDigest, markPlanned, nextBatchNumber, type DueFilter } from './digest-repo.js';
 import { findDueReaders, insertPlannedDeliveries, type InsertedCount, type PlannedDelivery } from './plan-repo.js';
 import { findPinnedPaperIds } from '../papers/pinning.js';
 import { finishDigestIfDone } from './delivery-repo.js';
@@ -168,9 +168,6 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
 
 async function finishOrSend(db: Db, digestId: number): Promise<void> {
   // A digest left in 'planning' with nothing open is done; one with open rows is sending.
-  await db.$executeRawUnsafe(
-    `UPDATE "Digest" SET status = 'sending', "updatedAt" = now() WHERE id = $1 AND status = 'planning'`,
-    digestId,
-  );
+  await markPlanned(db, digestId);
   await finishDigestIfDone(db, digestId);
 }
