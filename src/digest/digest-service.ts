@@ -3,6 +3,7 @@
 // render a sent delivery again.
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
+import { findPinnedPaperIds } from '../papers/pinning.js';
 import { digestViewLink, feedbackUrl, subscriberLinks } from '../subscriptions/links.js';
 import { INTEREST_FIELDS, interestsOf } from '../subscriptions/interests.js';
 import { deliverySections, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
@@ -133,12 +134,13 @@ export async function previewDigest(
     // What planning would choose now: the same eligibility (papers sent within the lookback) and ranking.
     const now = new Date();
     const since = new Date(now.getTime() - LOOKBACK_DAYS[subscriber.frequency] * 86_400_000);
-    const [found, sent] = await Promise.all([loadWindowPapers(deps.db, since, now), findSentPaperIds(deps.db, subscriberId, since)]);
+    const [found, sent, pinned] = await Promise.all([loadWindowPapers(deps.db, since, now), findSentPaperIds(deps.db, subscriberId, since), findPinnedPaperIds(deps.db, now)]);
     papers = new Map(found.map((p) => [p.id, p]));
     const plan = planReader(createMatcher({ papers: found, now }), new Map(lists.map((l) => [l.id, l])), {
       ...reader,
       papersPerEmail: subscriber.papersPerEmail,
       sent: new Set(sent),
+      pinned,
     });
     sections = plan.sections;
     moreCount = plan.layout.moreCount;
