@@ -9,6 +9,7 @@ import { listIdsBySlug } from '../lists/list-repo.js';
 import type { AdminActor } from './subscriber-admin.js';
 import { ImportFileError, mapHeader, parseImportRow, type ImportColumn, type ImportRow, type RowRules } from './import-rows.js';
 import { writeImportBatch, type BatchOutcome } from './import-batch.js';
+import { findMaxSubscriberId } from './import-repo.js';
 
 export { ImportFileError };
 
@@ -77,15 +78,14 @@ export async function importSubscribersCsv(deps: ImportDeps, input: Readable, op
   // below still sees the error, from the parser's errored state.
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
   input.on('error', (error) => parser.destroy(error));
-  parser.on('error', () => {});
+  parser.on('error', () => undefined); // the loop below rethrows it
   input.pipe(parser);
 
   const listIds = await listIdsBySlug(deps.db);
   // Rows created by this import have ids above this mark: an address that
   // already exists above it was earlier in the same file (a duplicate),
   // without keeping every address of the file in memory.
-  const [{ max }] = await deps.db.$queryRaw<[{ max: number | null }]>`SELECT max(id) AS max FROM "Subscriber"`;
-  const context = { db: deps.db, options, baselineId: max ?? 0 };
+  const context = { db: deps.db, options, baselineId: await findMaxSubscriberId(deps.db) };
 
 
   let columns: Map<ImportColumn, number> | undefined;

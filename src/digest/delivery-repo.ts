@@ -1,20 +1,7 @@
 // The send side's SQL: status locks on Delivery rows and the Digest
 // counters that move with them. See digest-repo.ts for planning.
-import type pg from 'pg';
-import { sqlPool } from '../db.js';
+import { queryPrepared } from '../db.js';
 import type { Sql } from './digest-repo.js';
-
-/**
- * The statements a sender runs for every few emails (claim, recipients,
- * outcomes) go straight to the pg pool under Prisma as named prepared
- * statements: Prisma's own work per raw query (~0.3 ms of CPU) was more than
- * the rest of the statement's. Any other client (a transaction) runs the
- * same text through Prisma.
- */
-async function hotQuery<T extends pg.QueryResultRow>(sql: Sql, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const pool = sqlPool(sql);
-  return pool ? (await pool.query<T>({ name: `paperboy-${name}`, text, values })).rows : sql.$queryRawUnsafe<T[]>(text, ...values);
-}
 
 export interface ClaimedDelivery {
   id: number;
@@ -27,6 +14,79 @@ export interface ClaimedDelivery {
   /** The window end this delivery was planned with. */
   createdAt: Date;
 }
+
+export const DELIVERY_SQL = {
+  claimBatch: `UPDATE "Delivery" SET status = 'sending', attempts = attempts + 1, "updatedAt" = now()
+     WHERE id IN (
+       SELECT id FROM "Delivery"
+       WHERE "digestId" = $1 AND batch = $2
+         AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
+         AND NOT (id = ANY($5::int[]))
+       ORDER BY id LIMIT $4
+       FOR UPDATE SKIP LOCKED)
+     AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
+     RETURNING id, "subscriberId", "messageId", "paperIds", layout, attempts, "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`,
+  findRecipients: `SELECT s.id, s.email, s.status::text AS status, s.frequency::text AS frequency, s.weekday, s."sendHour", s.timezone,
+       s."interestInclude", s."interestExclude", s."interestCategories", s."interestAuthors",
+       ARRAY(SELECT sub."listId" FROM "Subscription" sub
+             WHERE sub."subscriberId" = s.id AND sub."confirmedAt" IS NOT NULL ORDER BY sub."listId") AS "listIds",
+       NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."subscriberId" = s.id AND d.status = 'sent') AS first
+     FROM "Subscriber" s WHERE s.id = ANY($1::int[])`,
+  renewLease: `UPDATE "Delivery" SET "updatedAt" = now() WHERE id = ANY($1::int[]) AND status = 'sending'`,
+  countUnfinished: `SELECT count(*)::int AS n FROM "Delivery" WHERE "digestId" = $1 AND batch = $2 AND status IN ('pending', 'sending')`,
+  markSent: `WITH moved AS (
+       UPDATE "Delivery" d SET status = 'sent', "smtpResponse" = m.response, "sentAt" = now(), "updatedAt" = now(), "lastError" = NULL
+       FROM unnest($2::int[], $3::text[]) AS m(id, response)
+       WHERE d.id = m.id AND d.status = 'sending'
+       RETURNING 1)
+     UPDATE "Digest" SET sent = sent + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
+  markFailed: `WITH moved AS (
+       UPDATE "Delivery" d SET status = 'failed', "lastError" = m.error, "smtpResponse" = m.response, "updatedAt" = now()
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::bool[]) AS m(id, error, response, bounce)
+       WHERE d.id = m.id AND d.status = 'sending'
+       RETURNING d."subscriberId", m.bounce),
+     bounced AS (
+       UPDATE "Subscriber" s SET "bounceCount" = s."bounceCount" + 1, "lastBounceAt" = now(), "updatedAt" = now(),
+         status = CASE WHEN s."bounceCount" + 1 >= $6 AND s.status = 'active' THEN 'bounced'::"SubscriberStatus" ELSE s.status END
+       FROM moved WHERE moved.bounce AND s.id = moved."subscriberId"
+       RETURNING 1)
+     UPDATE "Digest" SET failed = failed + (SELECT count(*) FROM moved)::int, "updatedAt" = now()
+     WHERE id = $1`,
+  markSkipped: `WITH moved AS (
+       UPDATE "Delivery" d SET status = 'skipped', "lastError" = m.reason, "updatedAt" = now()
+       FROM unnest($2::int[], $3::text[]) AS m(id, reason)
+       WHERE d.id = m.id AND d.status = 'sending'
+       RETURNING 1)
+     UPDATE "Digest" SET skipped = skipped + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
+  releaseForRetry: `UPDATE "Delivery" d SET status = 'pending', "lastError" = m.error, "updatedAt" = now()
+     FROM unnest($1::int[], $2::text[]) AS m(id, error)
+     WHERE d.id = m.id AND d.status = 'sending'`,
+  // The Digest's failed counter moves back in the same statement, and only if the row really was failed.
+  requeueFailedDelivery: `WITH moved AS (
+       UPDATE "Delivery" SET status = 'pending', attempts = 0, "lastError" = NULL, "updatedAt" = now()
+       WHERE id = $1 AND status = 'failed' RETURNING "digestId")
+     UPDATE "Digest" g SET failed = g.failed - 1, status = 'sending', "finishedAt" = NULL, "updatedAt" = now()
+     FROM moved WHERE g.id = moved."digestId"`,
+  finishDigestIfDone: `UPDATE "Digest" g SET status = 'done', "finishedAt" = now(), "updatedAt" = now(),
+       planned = c.planned, sent = c.sent, skipped = c.skipped, failed = c.failed
+     FROM (SELECT count(*)::int AS planned,
+             count(*) FILTER (WHERE status = 'sent')::int AS sent,
+             count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+             count(*) FILTER (WHERE status = 'failed')::int AS failed,
+             count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
+           FROM "Delivery" WHERE "digestId" = $1) c
+     WHERE g.id = $1 AND c.open = 0 AND g.status <> 'planning'`,
+  findStrandedBatches: `SELECT DISTINCT "digestId", batch FROM "Delivery"
+     WHERE (status = 'pending' AND "updatedAt" < now() - make_interval(secs => $1))
+        OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $2))
+     ORDER BY "digestId", batch LIMIT 10000`,
+  runCounts: `SELECT count(*)::int AS planned,
+       count(*) FILTER (WHERE status = 'sent')::int AS sent,
+       count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+       count(*) FILTER (WHERE status = 'failed')::int AS failed,
+       count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
+     FROM "Delivery" WHERE "digestId" = $1 AND "createdAt" = $2`,
+} as const;
 
 /**
  * The status lock: only rows still pending, or stuck in 'sending' longer than
@@ -48,22 +108,14 @@ export async function claimBatch(
   leaseSeconds: number,
   options: { limit?: number; exclude?: number[] } = {},
 ): Promise<ClaimedDelivery[]> {
-  // createdAt is a timestamp without time zone that Prisma writes in UTC: read as such, whichever client parses it.
-  return hotQuery<ClaimedDelivery>(
-    sql,
-    'claim-batch',
-    `UPDATE "Delivery" SET status = 'sending', attempts = attempts + 1, "updatedAt" = now()
-     WHERE id IN (
-       SELECT id FROM "Delivery"
-       WHERE "digestId" = $1 AND batch = $2
-         AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
-         AND NOT (id = ANY($5::int[]))
-       ORDER BY id LIMIT $4
-       FOR UPDATE SKIP LOCKED)
-     AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
-     RETURNING id, "subscriberId", "messageId", "paperIds", layout, attempts, "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`,
-    [digestId, batch, leaseSeconds, options.limit ?? 1_000_000, options.exclude ?? []],
-  );
+  // createdAt is a timestamp without time zone that Prisma writes in UTC: the statement reads it as such, since pg would parse it in local time.
+  return queryPrepared<ClaimedDelivery>(sql, 'paperboy-claim-batch', DELIVERY_SQL.claimBatch, [
+    digestId,
+    batch,
+    leaseSeconds,
+    options.limit ?? 1_000_000,
+    options.exclude ?? [],
+  ]);
 }
 
 export interface RecipientRow {
@@ -88,31 +140,23 @@ export interface RecipientRow {
  * The readers of a window of claimed rows in one statement, where Prisma's
  * findMany with the two relations took three and stitched them in the
  * client. EXISTS stops at the first sent delivery, however long the history.
+ * Like the claim and markSent, run every few emails: a prepared statement on
+ * the pool, not Prisma's ~0.3 ms of client CPU per raw query.
  */
 export async function findRecipients(sql: Sql, ids: number[]): Promise<RecipientRow[]> {
   if (!ids.length) return [];
-  return hotQuery<RecipientRow>(
-    sql,
-    'find-recipients',
-    `SELECT s.id, s.email, s.status::text AS status, s.frequency::text AS frequency, s.weekday, s."sendHour", s.timezone,
-       s."interestInclude", s."interestExclude", s."interestCategories", s."interestAuthors",
-       ARRAY(SELECT sub."listId" FROM "Subscription" sub
-             WHERE sub."subscriberId" = s.id AND sub."confirmedAt" IS NOT NULL ORDER BY sub."listId") AS "listIds",
-       NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."subscriberId" = s.id AND d.status = 'sent') AS first
-     FROM "Subscriber" s WHERE s.id = ANY($1::int[])`,
-    [ids],
-  );
+  return queryPrepared<RecipientRow>(sql, 'paperboy-find-recipients', DELIVERY_SQL.findRecipients, [ids]);
 }
 
 export async function renewLease(sql: Sql, ids: number[]): Promise<void> {
   if (!ids.length) return;
-  await sql.$executeRawUnsafe(`UPDATE "Delivery" SET "updatedAt" = now() WHERE id = ANY($1::int[]) AND status = 'sending'`, ids);
+  await sql.$executeRawUnsafe(DELIVERY_SQL.renewLease, ids);
 }
 
 /** Rows of the batch that another sender holds (its lease still running) or that wait to be retried. */
 export async function countUnfinished(sql: Sql, digestId: number, batch: number): Promise<number> {
   const rows = await sql.$queryRawUnsafe<Array<{ n: number }>>(
-    `SELECT count(*)::int AS n FROM "Delivery" WHERE "digestId" = $1 AND batch = $2 AND status IN ('pending', 'sending')`,
+    DELIVERY_SQL.countUnfinished,
     digestId,
     batch,
   );
@@ -131,17 +175,7 @@ export interface SentMark {
  */
 export async function markSent(sql: Sql, digestId: number, marks: SentMark[]): Promise<void> {
   if (!marks.length) return;
-  await hotQuery(
-    sql,
-    'mark-sent',
-    `WITH moved AS (
-       UPDATE "Delivery" d SET status = 'sent', "smtpResponse" = m.response, "sentAt" = now(), "updatedAt" = now(), "lastError" = NULL
-       FROM unnest($2::int[], $3::text[]) AS m(id, response)
-       WHERE d.id = m.id AND d.status = 'sending'
-       RETURNING 1)
-     UPDATE "Digest" SET sent = sent + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
-    [digestId, marks.map((m) => m.id), marks.map((m) => m.response)],
-  );
+  await queryPrepared(sql, 'paperboy-mark-sent', DELIVERY_SQL.markSent, [digestId, marks.map((m) => m.id), marks.map((m) => m.response)]);
 }
 
 export interface FailMark {
@@ -161,18 +195,7 @@ export interface FailMark {
 export async function markFailed(sql: Sql, digestId: number, marks: FailMark[], bounceLimit: number): Promise<void> {
   if (!marks.length) return;
   await sql.$executeRawUnsafe(
-    `WITH moved AS (
-       UPDATE "Delivery" d SET status = 'failed', "lastError" = m.error, "smtpResponse" = m.response, "updatedAt" = now()
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::bool[]) AS m(id, error, response, bounce)
-       WHERE d.id = m.id AND d.status = 'sending'
-       RETURNING d."subscriberId", m.bounce),
-     bounced AS (
-       UPDATE "Subscriber" s SET "bounceCount" = s."bounceCount" + 1, "lastBounceAt" = now(), "updatedAt" = now(),
-         status = CASE WHEN s."bounceCount" + 1 >= $6 AND s.status = 'active' THEN 'bounced'::"SubscriberStatus" ELSE s.status END
-       FROM moved WHERE moved.bounce AND s.id = moved."subscriberId"
-       RETURNING 1)
-     UPDATE "Digest" SET failed = failed + (SELECT count(*) FROM moved)::int, "updatedAt" = now()
-     WHERE id = $1`,
+    DELIVERY_SQL.markFailed,
     digestId,
     marks.map((m) => m.id),
     marks.map((m) => m.error.slice(0, 1000)),
@@ -186,12 +209,7 @@ export async function markFailed(sql: Sql, digestId: number, marks: FailMark[], 
 export async function markSkipped(sql: Sql, digestId: number, marks: Array<{ id: number; reason: string }>): Promise<void> {
   if (!marks.length) return;
   await sql.$executeRawUnsafe(
-    `WITH moved AS (
-       UPDATE "Delivery" d SET status = 'skipped', "lastError" = m.reason, "updatedAt" = now()
-       FROM unnest($2::int[], $3::text[]) AS m(id, reason)
-       WHERE d.id = m.id AND d.status = 'sending'
-       RETURNING 1)
-     UPDATE "Digest" SET skipped = skipped + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
+    DELIVERY_SQL.markSkipped,
     digestId,
     marks.map((m) => m.id),
     marks.map((m) => m.reason),
@@ -202,12 +220,15 @@ export async function markSkipped(sql: Sql, digestId: number, marks: Array<{ id:
 export async function releaseForRetry(sql: Sql, marks: Array<{ id: number; error: string }>): Promise<void> {
   if (!marks.length) return;
   await sql.$executeRawUnsafe(
-    `UPDATE "Delivery" d SET status = 'pending', "lastError" = m.error, "updatedAt" = now()
-     FROM unnest($1::int[], $2::text[]) AS m(id, error)
-     WHERE d.id = m.id AND d.status = 'sending'`,
+    DELIVERY_SQL.releaseForRetry,
     marks.map((m) => m.id),
     marks.map((m) => m.error.slice(0, 1000)),
   );
+}
+
+/** A failed delivery back to pending for a resend; false when it is no longer failed. */
+export async function requeueFailedDelivery(sql: Sql, deliveryId: number): Promise<boolean> {
+  return (await sql.$executeRawUnsafe(DELIVERY_SQL.requeueFailedDelivery, deliveryId)) > 0;
 }
 
 /**
@@ -216,15 +237,7 @@ export async function releaseForRetry(sql: Sql, marks: Array<{ id: number; error
  */
 export async function finishDigestIfDone(sql: Sql, digestId: number): Promise<boolean> {
   const n = await sql.$executeRawUnsafe(
-    `UPDATE "Digest" g SET status = 'done', "finishedAt" = now(), "updatedAt" = now(),
-       planned = c.planned, sent = c.sent, skipped = c.skipped, failed = c.failed
-     FROM (SELECT count(*)::int AS planned,
-             count(*) FILTER (WHERE status = 'sent')::int AS sent,
-             count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
-             count(*) FILTER (WHERE status = 'failed')::int AS failed,
-             count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
-           FROM "Delivery" WHERE "digestId" = $1) c
-     WHERE g.id = $1 AND c.open = 0 AND g.status <> 'planning'`,
+    DELIVERY_SQL.finishDigestIfDone,
     digestId,
   );
   return n > 0;
@@ -242,10 +255,7 @@ export interface StrandedBatch {
  */
 export async function findStrandedBatches(sql: Sql, idleSeconds: number, leaseSeconds: number): Promise<StrandedBatch[]> {
   return sql.$queryRawUnsafe<StrandedBatch[]>(
-    `SELECT DISTINCT "digestId", batch FROM "Delivery"
-     WHERE (status = 'pending' AND "updatedAt" < now() - make_interval(secs => $1))
-        OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $2))
-     ORDER BY "digestId", batch LIMIT 10000`,
+    DELIVERY_SQL.findStrandedBatches,
     idleSeconds,
     leaseSeconds,
   );
@@ -254,12 +264,7 @@ export async function findStrandedBatches(sql: Sql, idleSeconds: number, leaseSe
 /** Figures for the deliveries one run planned (they share its window end). */
 export async function runCounts(sql: Sql, digestId: number, asOf: Date) {
   const rows = await sql.$queryRawUnsafe<Array<{ planned: number; sent: number; skipped: number; failed: number; open: number }>>(
-    `SELECT count(*)::int AS planned,
-       count(*) FILTER (WHERE status = 'sent')::int AS sent,
-       count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
-       count(*) FILTER (WHERE status = 'failed')::int AS failed,
-       count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
-     FROM "Delivery" WHERE "digestId" = $1 AND "createdAt" = $2`,
+    DELIVERY_SQL.runCounts,
     digestId,
     asOf,
   );

@@ -3,14 +3,16 @@
 // render a sent delivery again.
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
-import { enqueueDigestBatches, enqueueDigestPlan, type PlanRun } from '../jobs/digest-queue.js';
-import type { Queues } from '../jobs/queues.js';
+import { findPinnedPaperIds } from '../papers/pinning.js';
 import { digestViewLink, feedbackUrl, subscriberLinks } from '../subscriptions/links.js';
-import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
-import { ensureDigest, findDigest, type DigestRow } from './digest-repo.js';
+import { INTEREST_FIELDS, interestsOf } from '../subscriptions/interests.js';
+import { deliverySections, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
+import { requeueFailedDelivery } from './delivery-repo.js';
+import { ensureDigest, findDigest, findDigestsBefore, type DigestRow } from './digest-repo.js';
 import { createMatcher } from './matcher.js';
 import { currentPeriod, isPeriod } from './period.js';
 import { findSentPaperIds } from './plan-repo.js';
+import type { DigestQueue, PlanRun } from './queue-port.js';
 import { LOOKBACK_DAYS } from './ranking.js';
 import { MORE_KEY, planReader, type DeliveryLayout, type Section } from './reader-digest.js';
 import { createDigestRenderer, loadDigestTemplate, type DigestRenderer, type FeedbackVote } from './renderer.js';
@@ -49,15 +51,14 @@ export function getDigestRenderer(config: RendererConfig): Promise<DigestRendere
   return renderer;
 }
 
-/** 202-style: the Digest row now, planning and sending in the background. */
 /** The period's digest as it stands, and the planning run this trigger started (or joined). */
 export async function triggerDigest(
-  deps: { db: Db; queues: Pick<Queues, 'digestPlan'> },
+  deps: { db: Db; digestQueue: Pick<DigestQueue, 'enqueuePlan'> },
   period: string,
 ): Promise<DigestStatus & { run: PlanRun }> {
   if (!isPeriod(period)) throw new DigestActionError('invalid', 'period must be a real date as YYYY-MM-DD');
   const digest = await ensureDigest(deps.db, period);
-  const run = await enqueueDigestPlan(deps.queues, digest.id, period);
+  const run = await deps.digestQueue.enqueuePlan(digest.id, period);
   return { ...digest, run };
 }
 
@@ -67,12 +68,7 @@ export async function getDigestStatus(db: Db, id: number): Promise<DigestStatus 
 
 /** Newest period first; `before` (a period) starts after the previous page's last one. */
 export async function listDigests(db: Db, options: { limit?: number; before?: string } = {}): Promise<DigestStatus[]> {
-  return db.$queryRawUnsafe<DigestStatus[]>(
-    `SELECT id, period, status::text AS status, planned, sent, skipped, failed, "createdAt", "finishedAt"
-     FROM "Digest" WHERE $2::text IS NULL OR period < $2 ORDER BY period DESC LIMIT $1`,
-    Math.min(Math.max(options.limit ?? 50, 1), 501),
-    options.before ?? null,
-  );
+  return findDigestsBefore(db, Math.min(Math.max(options.limit ?? 50, 1), 501), options.before ?? null);
 }
 
 export interface DigestPreview {
@@ -138,12 +134,13 @@ export async function previewDigest(
     // What planning would choose now: the same eligibility (papers sent within the lookback) and ranking.
     const now = new Date();
     const since = new Date(now.getTime() - LOOKBACK_DAYS[subscriber.frequency] * 86_400_000);
-    const [found, sent] = await Promise.all([loadWindowPapers(deps.db, since, now), findSentPaperIds(deps.db, subscriberId, since)]);
+    const [found, sent, pinned] = await Promise.all([loadWindowPapers(deps.db, since, now), findSentPaperIds(deps.db, subscriberId, since), findPinnedPaperIds(deps.db, now)]);
     papers = new Map(found.map((p) => [p.id, p]));
     const plan = planReader(createMatcher({ papers: found, now }), new Map(lists.map((l) => [l.id, l])), {
       ...reader,
       papersPerEmail: subscriber.papersPerEmail,
       sent: new Set(sent),
+      pinned,
     });
     sections = plan.sections;
     moreCount = plan.layout.moreCount;
@@ -219,23 +216,15 @@ function moreSection(ids: number[]): Section {
  * sent twice: that is a conflict, not a resend.
  */
 export async function resendDelivery(
-  deps: { db: Db; queues: Pick<Queues, 'digestSend'>; config: Pick<Config, 'digestRetryDelayMs'> },
+  deps: { db: Db; digestQueue: Pick<DigestQueue, 'resendBatch'> },
   deliveryId: number,
 ): Promise<{ id: number; digestId: number; batch: number; status: 'pending' }> {
   const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, digestId: true, batch: true, status: true, paperIds: true } });
   if (!delivery) throw new DigestActionError('not_found', 'delivery not found');
   if (delivery.status !== 'failed') throw new DigestActionError('conflict', `delivery is ${delivery.status}; only a failed delivery can be resent`);
   if (!delivery.paperIds.length) throw new DigestActionError('conflict', 'delivery has no papers');
-  const moved = await deps.db.$executeRawUnsafe(
-    `WITH moved AS (
-       UPDATE "Delivery" SET status = 'pending', attempts = 0, "lastError" = NULL, "updatedAt" = now()
-       WHERE id = $1 AND status = 'failed' RETURNING "digestId")
-     UPDATE "Digest" g SET failed = g.failed - 1, status = 'sending', "finishedAt" = NULL, "updatedAt" = now()
-     FROM moved WHERE g.id = moved."digestId"`,
-    deliveryId,
-  );
+  const moved = await requeueFailedDelivery(deps.db, deliveryId);
   if (!moved) throw new DigestActionError('conflict', 'delivery changed meanwhile; try again');
-  // Its own job id: the batch's job may have completed long ago.
-  await enqueueDigestBatches(deps.queues, deps.config, delivery.digestId, [delivery.batch], `-resend-${deliveryId}-${Date.now()}`);
+  await deps.digestQueue.resendBatch(delivery.digestId, delivery.batch, deliveryId);
   return { id: delivery.id, digestId: delivery.digestId, batch: delivery.batch, status: 'pending' };
 }
