@@ -32,8 +32,8 @@ export interface MailTransport {
    * Hands over a pre-built RFC 5322 message as is (no MIME building). Chunks
    * are joined into one Buffer first: nodemailer passes each chunk through
    * its stream stages and writes it to the socket on its own, and a digest
-   * has a few hundred link-sized chunks, so copying ~100 KB once costs far
-   * less CPU. A stream is read once. `messageId`, the message's own
+   * has over a hundred link-sized chunks, so copying its ~50 KB once costs
+   * far less CPU. A stream is read once. `messageId`, the message's own
    * Message-ID, is what the result reports; without it nodemailer makes one
    * up (five randomBytes calls per message) that the message does not carry.
    */
