@@ -1,4 +1,4 @@
-// `npm run bench -- digest [--subscribers 100000] [--lists 8] [--papers 200]`
+// `npm run bench -- digest [--subscribers 100000] [--lists 8] [--papers 200] [--cpu-prof]`
 // One period for N subscribers over 8 lists and 200 papers, sent to an SMTP
 // sink in a separate process on loopback. In the same run it measures the
 // raw handoff rate: pooled nodemailer (same pool size) sending one
@@ -184,7 +184,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     };
     // The V8 old-space cap recommended for worker processes (README): without
     // it V8 lets the heap grow to ~3x the live set before collecting.
-    const worker = await runChild([here('worker.ts'), '2026-11-12'], env, heapMB ? [`--max-old-space-size=${heapMB}`] : []);
+    // --cpu-prof: the single worker writes a V8 CPU profile there (bench/profile/summarize.ts reads it).
+    const profileDir = args.includes('--cpu-prof') ? join(tmpdir(), `paperboy-digest-prof-${prefix}`) : undefined;
+    const profileFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const worker = await runChild([here('worker.ts'), '2026-11-12'], env, [...(heapMB ? [`--max-old-space-size=${heapMB}`] : []), ...profileFlags]);
     const received = await sink.ask('count');
     // The same period again through the pool, from scratch: a later period
     // would find every paper already sent and plan nothing.
@@ -225,6 +228,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       batchSize: config.digestBatchSize,
       workerConcurrency: config.workerConcurrency,
       pooled,
+      // The single worker's CPU (all its threads, from getrusage), planning apart: per email it is the figure a loaded machine distorts least.
+      workerCpu: worker.result.cpuSeconds,
+      workerSendCpuMsPerEmail: Math.round(((worker.result.cpuSeconds as { sending: number }).sending / summary.sent) * 1e6) / 1e3,
+      ...(profileDir ? { cpuProfileDir: profileDir } : {}),
     };
   } finally {
     await db?.$disconnect();
