@@ -36,14 +36,27 @@ interface SamplePaper {
   summary: string;
 }
 
-const SAMPLE = (JSON.parse(readFileSync(new URL('../../data/sample/daily-papers.json', import.meta.url), 'utf8')) as Array<{ paper: SamplePaper }>).map((e) => e.paper);
+const SAMPLE = (
+  JSON.parse(readFileSync(new URL('../../data/sample/daily-papers.json', import.meta.url), 'utf8')) as Array<{
+    paper: SamplePaper;
+  }>
+).map((e) => e.paper);
 
 /** The archives machine-learning papers are filed under: every category is a real one. */
-const CATEGORIES = ARXIV_ARCHIVES.filter((a) => ['cs', 'stat', 'eess'].includes(a.id)).flatMap((a) => a.categories.map((c) => c.id));
+const CATEGORIES = ARXIV_ARCHIVES.filter((a) => ['cs', 'stat', 'eess'].includes(a.id)).flatMap((a) =>
+  a.categories.map((c) => c.id),
+);
 // Accents on purpose: followed authors match regardless of them.
-const FIRST = ['Ada', 'Alan', 'Grace', 'José', 'Zoë', 'Yann', 'Fei', 'Ilya', 'Noam', 'Chloé', 'Jürgen', 'Kaiming', 'Percy', 'Daphne', 'Søren', 'Aditi', 'Kyunghyun', 'Timnit', 'Oriol', 'Hélène'];
-const LAST = ['Lovelace', 'Turing', 'Hopper', 'García', 'Müller', 'LeCun', 'Li', 'Sutskever', 'Shazeer', 'Dubois', 'Schmidhuber', 'He', 'Liang', 'Koller', 'Hauberg', 'Raghunathan', 'Cho', 'Gebru', 'Vinyals', 'Lefèvre', 'Nakamura', 'Okafor', 'Petrov', 'Rossi', 'Silva', 'Novak', 'Kowalski', 'Haddad', 'Larsen', 'Moreau'];
-const STOP = new Set(['with', 'from', 'that', 'this', 'their', 'into', 'over', 'under', 'through', 'using', 'based', 'towards', 'toward', 'what', 'when', 'where', 'which', 'your', 'than', 'more', 'most', 'very', 'only', 'also', 'about', 'across', 'between', 'without', 'within', 'via', 'for', 'and', 'the', 'are', 'can', 'does', 'its', 'our']);
+const FIRST = `Ada Alan Grace José Zoë Yann Fei Ilya Noam Chloé Jürgen Kaiming Percy Daphne Søren Aditi
+  Kyunghyun Timnit Oriol Hélène`.split(/\s+/);
+const LAST = `Lovelace Turing Hopper García Müller LeCun Li Sutskever Shazeer Dubois Schmidhuber He Liang
+  Koller Hauberg Raghunathan Cho Gebru Vinyals Lefèvre Nakamura Okafor Petrov Rossi Silva Novak
+  Kowalski Haddad Larsen Moreau`.split(/\s+/);
+const STOP = new Set(
+  `with from that this their into over under through using based towards toward what when where
+  which your than more most very only also about across between without within via for and the are
+  can does its our`.split(/\s+/),
+);
 
 /** FNV-1a of the keys: a fixed pseudo-random choice in [0, n). */
 function pick(n: number, ...keys: Array<string | number>): number {
@@ -53,7 +66,7 @@ function pick(n: number, ...keys: Array<string | number>): number {
 }
 
 /** Words and word pairs of the sample titles: phrases that match some papers, as a reader would type them. */
-export function titlePhrases(): string[] {
+function titlePhrases(): string[] {
   const phrases = new Set<string>();
   for (const { title } of SAMPLE) {
     // The matcher's own word split, so a pair is adjacent for it too; letters only, as typed.
@@ -89,8 +102,18 @@ async function seedPapers(db: Db, papers: number, personal: boolean): Promise<vo
         // Only the personal mode has categories and names to match: the lists mode stays comparable with earlier runs.
         ...(personal
           ? {
-              categories: [...new Set(Array.from({ length: 1 + pick(3, i, 'nc') }, (_, k) => CATEGORIES[pick(CATEGORIES.length, i, 'c', k)]!))],
-              authors: Array.from({ length: authorCount }, (_, k) => `${FIRST[pick(FIRST.length, i, 'f', k)]} ${LAST[pick(LAST.length, i, 'l', k)]}`),
+              categories: [
+                ...new Set(
+                  Array.from(
+                    { length: 1 + pick(3, i, 'nc') },
+                    (_, k) => CATEGORIES[pick(CATEGORIES.length, i, 'c', k)]!,
+                  ),
+                ),
+              ],
+              authors: Array.from(
+                { length: authorCount },
+                (_, k) => `${FIRST[pick(FIRST.length, i, 'f', k)]} ${LAST[pick(LAST.length, i, 'l', k)]}`,
+              ),
             }
           : {}),
       };
@@ -99,7 +122,8 @@ async function seedPapers(db: Db, papers: number, personal: boolean): Promise<vo
 }
 
 // A reader's n-th choice among the values of array $k: hashed from the reader, the field and n.
-const choice = (array: string, field: string, n: string) => `(${array})[1 + (hashtext(g || ':${field}:' || ${n})::bigint & 2147483647) % cardinality(${array})]`;
+const choice = (array: string, field: string, n: string) =>
+  `(${array})[1 + (hashtext(g || ':${field}:' || ${n})::bigint & 2147483647) % cardinality(${array})]`;
 const count = (field: string, modulo: number) => `(hashtext(g || ':${field}')::bigint & 2147483647) % ${modulo}`;
 
 /**
@@ -136,7 +160,14 @@ export async function seed(db: Db, options: SeedOptions): Promise<{ readersWithR
   await seedPapers(db, options.papers, options.personal);
   if (options.personal) {
     const authors = (await db.paper.findMany({ select: { authors: true } })).flatMap((p) => p.authors);
-    await db.$executeRawUnsafe(PERSONAL_READERS, options.subscribers, titlePhrases(), CATEGORIES, [...new Set(authors)].sort(), [...PAPERS_PER_EMAIL]);
+    await db.$executeRawUnsafe(
+      PERSONAL_READERS,
+      options.subscribers,
+      titlePhrases(),
+      CATEGORIES,
+      [...new Set(authors)].sort(),
+      [...PAPERS_PER_EMAIL],
+    );
   } else {
     await db.$executeRawUnsafe(
       `INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, "confirmedAt", "createdAt", "updatedAt")
@@ -155,6 +186,8 @@ export async function seed(db: Db, options: SeedOptions): Promise<{ readersWithR
   );
   if (!options.personal) return { readersWithRatings: 0 };
   await db.$executeRawUnsafe(RATINGS, 10);
-  const [row] = await db.$queryRawUnsafe<Array<{ n: number }>>(`SELECT count(DISTINCT "subscriberId")::int AS n FROM "Rating"`);
+  const [row] = await db.$queryRawUnsafe<Array<{ n: number }>>(
+    `SELECT count(DISTINCT "subscriberId")::int AS n FROM "Rating"`,
+  );
   return { readersWithRatings: row?.n ?? 0 };
 }

@@ -28,7 +28,8 @@ describe('the digest benchmark seed', () => {
     const readers = await db.subscriber.findMany({ include: { subscriptions: true } });
     expect(readers).toHaveLength(READERS);
     const matcher = createMatcher({ papers: await loadWindowPapers(db, new Date(0), new Date()), now: new Date() });
-    const taken = (rule: Partial<Rule>) => matcher.ranked({ include: [], categories: [], authors: [], exclude: [], minUpvotes: 0, ...rule }, 'daily').length;
+    const taken = (rule: Partial<Rule>) =>
+      matcher.ranked({ include: [], categories: [], authors: [], exclude: [], minUpvotes: 0, ...rule }, 'daily').length;
     for (const reader of readers) {
       const interests = interestsOf(reader);
       // What the API would accept: real categories, phrases within bounds.
@@ -36,7 +37,8 @@ describe('the digest benchmark seed', () => {
       expect(interests.include.length).toBeGreaterThanOrEqual(1);
       expect(reader.subscriptions.length).toBeGreaterThanOrEqual(1);
       for (const phrase of interests.include) expect(taken({ include: [phrase] }), phrase).toBeGreaterThan(0);
-      for (const category of interests.categories) expect(taken({ categories: [category] }), category).toBeGreaterThan(0);
+      for (const category of interests.categories)
+        expect(taken({ categories: [category] }), category).toBeGreaterThan(0);
       // Half are typed in lower case: they match all the same.
       for (const author of interests.authors) expect(taken({ authors: [author] }), author).toBeGreaterThan(0);
     }
@@ -56,7 +58,9 @@ describe('the digest benchmark seed', () => {
   });
 
   it('plans nearly every email differently, with "For you" everywhere and recommendations for the raters', async () => {
-    const plan = await planPeriod({ ...env.ctx, recommender: learnedRecommender }, '2026-11-12', { due: { kind: 'all' } });
+    const plan = await planPeriod({ ...env.ctx, recommender: learnedRecommender }, '2026-11-12', {
+      due: { kind: 'all' },
+    });
     expect(plan.planned).toBe(READERS);
     expect(plan.groups).toBeGreaterThan(READERS * 0.9);
     const deliveries = await env.ctx.db.delivery.findMany({ where: { status: 'pending' }, select: { layout: true } });
