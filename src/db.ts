@@ -27,6 +27,27 @@ export function sqlPool(db: unknown): pg.Pool | undefined {
   return typeof db === 'object' && db !== null ? pools.get(db as Db) : undefined;
 }
 
+/**
+ * Runs a hot statement as a named prepared statement on the pool under `db`
+ * (parsed and planned once per connection: Prisma's per-query work costs
+ * more than these statements do), or through Prisma when `db` has no pool,
+ * such as a transaction client whose statements must stay on its connection.
+ */
+export async function queryPrepared<T extends pg.QueryResultRow>(
+  db: Pick<Db, '$queryRawUnsafe'>,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<T[]> {
+  const pool = sqlPool(db);
+  return pool ? (await pool.query<T>({ name, text, values })).rows : db.$queryRawUnsafe<T[]>(text, ...values);
+}
+
+/** The readiness probe. Raw SQL outside a repo module because it reads no table: no schema change can break it. */
+export async function pingDatabase(db: Pick<Db, '$queryRawUnsafe'>): Promise<void> {
+  await db.$queryRawUnsafe('SELECT 1');
+}
+
 /** The constraint a P2002 unique violation hit, for callers that treat "already exists" as success. */
 export function uniqueViolation(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;

@@ -36,6 +36,40 @@ export function hasScope(granted: readonly string[], needed: Scope): boolean {
   return granted.includes('admin') || granted.includes(needed);
 }
 
+/** The areas of the admin surface: the API's tags, which the console's pages share. */
+export const ADMIN_AREAS = ['lists', 'subscribers', 'privacy', 'suppressions', 'papers', 'digests', 'stats', 'tokens', 'audit', 'meta'] as const;
+export type AdminArea = (typeof ADMIN_AREAS)[number];
+export type Access = 'read' | 'write';
+
+/** Writes need the scope of their area; tokens and the audit log need admin. */
+const WRITE_SCOPE: Partial<Record<AdminArea, Scope>> = {
+  lists: 'lists',
+  subscribers: 'subscribers',
+  privacy: 'subscribers',
+  suppressions: 'subscribers',
+  papers: 'papers',
+  digests: 'digests',
+  tokens: 'admin',
+  audit: 'admin',
+};
+/** Reads that hand out more than `read` should: managing tokens, the audit trail, one person's whole record. */
+const READ_SCOPE: Partial<Record<AdminArea, Scope>> = { tokens: 'admin', audit: 'admin', privacy: 'subscribers' };
+
+/**
+ * The one rule of the admin API and the console: the scope that reading or
+ * changing something in an area needs. Null for a write in an area that has
+ * no write scope, which the caller reports as a programming error.
+ */
+export function scopeFor(access: Access, area: AdminArea): Scope | null {
+  return access === 'read' ? (READ_SCOPE[area] ?? 'read') : (WRITE_SCOPE[area] ?? null);
+}
+
+/** May a token with these scopes read, or change, this area? */
+export function mayAccess(granted: readonly string[], access: Access, area: AdminArea): boolean {
+  const needed = scopeFor(access, area);
+  return needed !== null && hasScope(granted, needed);
+}
+
 export interface AdminTokenInfo {
   id: number;
   name: string;

@@ -1,9 +1,8 @@
 // Writes one batch of validated import rows with a handful of set-based
-// statements (unnest arrays → INSERT … ON CONFLICT), never one query per row.
-// Raw SQL because Prisma's createMany cannot return the ids it inserted
-// with ON CONFLICT DO NOTHING, nor update many rows with different values.
+// statements (import-repo.ts), never one query per row.
 import type { Db } from '../db.js';
 import { findSuppressed } from '../inbound/feedback-repo.js';
+import { addSubscriptionsAndConsent, findSubscribersByEmail, insertSubscribers, updateSubscribers, type Touched } from './import-repo.js';
 import type { ImportOptions } from './subscriber-import.js';
 import type { ImportRow } from './import-rows.js';
 
@@ -25,14 +24,6 @@ export interface BatchContext {
   baselineId: number;
 }
 
-type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
-
-/** A subscriber this batch created or updated, with its status after the write. */
-interface Touched {
-  id: number;
-  row: ImportRow;
-  status: string;
-}
 
 export async function writeImportBatch(context: BatchContext, rows: ImportRow[]): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { created: 0, updated: 0, skipped: 0, errors: [], pendingIds: [], requestedAt: new Date() };
@@ -57,8 +48,7 @@ export async function writeImportBatch(context: BatchContext, rows: ImportRow[])
 
   await context.db.$transaction(async (tx) => {
     const emails = importable.map((r) => r.email);
-    const existing = await tx.$queryRaw<Array<{ id: number; email: string; status: string }>>`
-      SELECT id, email, status::text FROM "Subscriber" WHERE email = ANY(${emails}::text[])`;
+    const existing = await findSubscribersByEmail(tx, emails);
     const existingByEmail = new Map(existing.map((e) => [e.email, e]));
     const fresh: ImportRow[] = [];
     const toUpdate: Array<ImportRow & { id: number; status: string }> = [];
@@ -86,83 +76,4 @@ export async function writeImportBatch(context: BatchContext, rows: ImportRow[])
     await addSubscriptionsAndConsent(tx, touched, context.options, outcome.requestedAt);
   });
   return outcome;
-}
-
-async function insertSubscribers(
-  tx: Tx,
-  rows: ImportRow[],
-  options: ImportOptions,
-  now: Date,
-): Promise<Array<{ id: number; email: string }>> {
-  if (!rows.length) return [];
-  const active = options.status === 'active';
-  // NULL cells fall back to the column defaults of schema.prisma.
-  return tx.$queryRaw<Array<{ id: number; email: string }>>`
-    INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, weekday,
-                              "confirmRequestedAt", "confirmedAt", "createdAt", "updatedAt")
-    SELECT r.email, ${options.status}::"SubscriberStatus",
-           coalesce(r.timezone, 'UTC'), coalesce(r.send_hour, 7), coalesce(r.frequency, 'daily')::"Frequency",
-           coalesce(r.weekday, 1),
-           ${active ? null : now}::timestamp(3), ${active ? now : null}::timestamp(3), ${now}::timestamp(3), ${now}::timestamp(3)
-      FROM unnest(${rows.map((r) => r.email)}::text[], ${rows.map((r) => r.timezone ?? null)}::text[],
-                  ${rows.map((r) => r.sendHour ?? null)}::int[], ${rows.map((r) => r.frequency ?? null)}::text[],
-                  ${rows.map((r) => r.weekday ?? null)}::int[])
-           AS r(email, timezone, send_hour, frequency, weekday)
-    ON CONFLICT (email) DO NOTHING
-    RETURNING id, email`;
-}
-
-/**
- * Preferences given in the file replace the stored ones; empty cells keep
- * them. Status changes only from pending to active, and only when the admin
- * vouches (?status=active): an import never re-subscribes someone who left.
- */
-async function updateSubscribers(
-  tx: Tx,
-  rows: Array<ImportRow & { id: number }>,
-  options: ImportOptions,
-  now: Date,
-): Promise<Array<{ id: number; status: string }>> {
-  if (!rows.length) return [];
-  const activate = options.status === 'active';
-  return tx.$queryRaw`
-    UPDATE "Subscriber" AS s
-       SET timezone = coalesce(r.timezone, s.timezone),
-           "sendHour" = coalesce(r.send_hour, s."sendHour"),
-           frequency = coalesce(r.frequency::"Frequency", s.frequency),
-           weekday = coalesce(r.weekday, s.weekday),
-           status = CASE WHEN ${activate} AND s.status = 'pending' THEN 'active'::"SubscriberStatus" ELSE s.status END,
-           "confirmedAt" = CASE WHEN ${activate} AND s.status = 'pending' THEN coalesce(s."confirmedAt", ${now}::timestamp(3)) ELSE s."confirmedAt" END,
-           "updatedAt" = ${now}::timestamp(3)
-      FROM unnest(${rows.map((r) => r.id)}::int[], ${rows.map((r) => r.timezone ?? null)}::text[],
-                  ${rows.map((r) => r.sendHour ?? null)}::int[], ${rows.map((r) => r.frequency ?? null)}::text[],
-                  ${rows.map((r) => r.weekday ?? null)}::int[])
-           AS r(id, timezone, send_hour, frequency, weekday)
-     WHERE s.id = r.id
-    RETURNING s.id, s.status::text AS status`;
-}
-
-/**
- * Adds the listed subscriptions (never removes any) and one consent record
- * per subscriber. A subscription is confirmed at once when the subscriber is
- * active, else when they confirm. Someone who unsubscribed, bounced or
- * complained gets no lists from an import: only their own sign-up brings
- * them back.
- */
-async function addSubscriptionsAndConsent(tx: Tx, all: Touched[], options: ImportOptions, now: Date): Promise<void> {
-  const touched = all.filter((t) => t.status === 'active' || t.status === 'pending');
-  if (!touched.length) return;
-  const pairs = touched.flatMap(({ id, row, status }) => row.listIds.map((listId) => [id, listId, status === 'active'] as const));
-  await tx.$executeRaw`
-    INSERT INTO "Subscription" ("subscriberId", "listId", "createdAt", "confirmedAt")
-    SELECT p.subscriber_id, p.list_id, ${now}::timestamp(3), CASE WHEN p.confirmed THEN ${now}::timestamp(3) END
-      FROM unnest(${pairs.map((p) => p[0])}::int[], ${pairs.map((p) => p[1])}::int[], ${pairs.map((p) => p[2])}::boolean[])
-           AS p(subscriber_id, list_id, confirmed)
-    ON CONFLICT ("subscriberId", "listId") DO UPDATE
-      SET "confirmedAt" = coalesce("Subscription"."confirmedAt", EXCLUDED."confirmedAt")`;
-  await tx.$executeRaw`
-    INSERT INTO "ConsentRecord" ("subscriberId", action, ip, "userAgent", lists, "formVersion", "createdAt")
-    SELECT c.subscriber_id, 'import', ${options.actor.ip ?? null}, ${options.actor.userAgent?.slice(0, 500) ?? null},
-           string_to_array(c.lists, '|'), ${`csv-import:${options.status}`}, ${now}::timestamp(3)
-      FROM unnest(${touched.map((t) => t.id)}::int[], ${touched.map((t) => t.row.listSlugs.join('|'))}::text[]) AS c(subscriber_id, lists)`;
 }

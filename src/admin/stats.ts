@@ -5,6 +5,7 @@
 // filled in so scripts and charts need no gap handling.
 import type { Db } from '../db.js';
 import { countRatingsByList } from '../digest/rating-repo.js';
+import { countConfirmationsPerDay, countDeliveriesPerDay, countSignupsPerDay, countSubscriptionsByListAndStatus } from './stats-repo.js';
 
 export interface DayCount {
   day: string;
@@ -28,22 +29,10 @@ export async function collectStats(db: Db, options: { days: number; now?: Date }
   const since = new Date(`${days[0]}T00:00:00Z`);
   const [byStatus, byList, signups, confirmations, deliveries, ratingsByList] = await Promise.all([
     db.subscriber.groupBy({ by: ['status'], _count: { _all: true } }),
-    db.$queryRaw<Array<{ slug: string; name: string; status: string; count: bigint }>>`
-      SELECT l.slug, l.name, s.status::text AS status, count(*) AS count
-        FROM "Subscription" sub
-        JOIN "List" l ON l.id = sub."listId"
-        JOIN "Subscriber" s ON s.id = sub."subscriberId"
-       GROUP BY l.slug, l.name, s.status
-       ORDER BY l.slug`,
-    db.$queryRaw<Array<{ day: string; count: bigint }>>`
-      SELECT to_char("createdAt", 'YYYY-MM-DD') AS day, count(*) AS count
-        FROM "Subscriber" WHERE "createdAt" >= ${since} GROUP BY 1`,
-    db.$queryRaw<Array<{ day: string; count: bigint }>>`
-      SELECT to_char("confirmedAt", 'YYYY-MM-DD') AS day, count(*) AS count
-        FROM "Subscriber" WHERE "confirmedAt" >= ${since} GROUP BY 1`,
-    db.$queryRaw<Array<{ day: string; status: string; count: bigint }>>`
-      SELECT to_char("createdAt", 'YYYY-MM-DD') AS day, status::text AS status, count(*) AS count
-        FROM "Delivery" WHERE "createdAt" >= ${since} GROUP BY 1, 2`,
+    countSubscriptionsByListAndStatus(db),
+    countSignupsPerDay(db, since),
+    countConfirmationsPerDay(db, since),
+    countDeliveriesPerDay(db, since),
     countRatingsByList(db),
   ]);
 

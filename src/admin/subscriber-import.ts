@@ -9,6 +9,7 @@ import { listIdsBySlug } from '../lists/list-repo.js';
 import type { AdminActor } from './subscriber-admin.js';
 import { ImportFileError, mapHeader, parseImportRow, type ImportColumn, type ImportRow, type RowRules } from './import-rows.js';
 import { writeImportBatch, type BatchOutcome } from './import-batch.js';
+import { findMaxSubscriberId } from './import-repo.js';
 
 export { ImportFileError };
 
@@ -84,8 +85,7 @@ export async function importSubscribersCsv(deps: ImportDeps, input: Readable, op
   // Rows created by this import have ids above this mark: an address that
   // already exists above it was earlier in the same file (a duplicate),
   // without keeping every address of the file in memory.
-  const [{ max }] = await deps.db.$queryRaw<[{ max: number | null }]>`SELECT max(id) AS max FROM "Subscriber"`;
-  const context = { db: deps.db, options, baselineId: max ?? 0 };
+  const context = { db: deps.db, options, baselineId: await findMaxSubscriberId(deps.db) };
 
 
   let columns: Map<ImportColumn, number> | undefined;

@@ -6,6 +6,7 @@
 import type { Db } from '../db.js';
 import { findRatingsForExport } from '../digest/rating-repo.js';
 import type { Logger } from '../logger.js';
+import { scrubDeliveries } from './subscriber-admin-repo.js';
 
 export async function exportSubscriberData(db: Db, id: number) {
   const subscriber = await db.subscriber.findUnique({
@@ -55,14 +56,8 @@ export function eraseSubscriber(db: Db, id: number): Promise<ErasureReceipt | nu
     if (!found) return null;
     let anonymised = 0;
     if (found.email) {
-      // SMTP servers quote the recipient in their replies ("550 <a@b>: no such user");
-      // keep the reason, strike the address, in any letter case.
       const pattern = escapeRegExp(found.email);
-      anonymised = await tx.$executeRaw`
-        UPDATE "Delivery"
-           SET "lastError" = regexp_replace("lastError", ${pattern}, '[erased]', 'gi'),
-               "smtpResponse" = regexp_replace("smtpResponse", ${pattern}, '[erased]', 'gi')
-         WHERE "subscriberId" = ${id}`;
+      anonymised = await scrubDeliveries(tx, id, pattern);
     }
     await tx.subscriber.delete({ where: { id } });
     return { subscriberId: id, deliveriesAnonymised: anonymised };

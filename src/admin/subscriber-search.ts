@@ -4,9 +4,10 @@
 // detail view and the CSV export all read through it, so they filter alike,
 // and a 100,000-row export allocates one flat row per subscriber instead of
 // Prisma's nested relation objects.
-import { Prisma, type Db } from '../db.js';
+import type { Db } from '../db.js';
 import type { Interests } from '../digest/matcher.js';
 import type { Frequency, SubscriberStatus } from '../generated/prisma/client.js';
+import { selectSummaries, type SummaryFilter } from './subscriber-admin-repo.js';
 
 export interface SubscriberFilter {
   status?: SubscriberStatus;
@@ -37,52 +38,27 @@ export interface SubscriberSummary {
 /** LIKE treats % and _ as wildcards; an address fragment means them literally. */
 const likeEscape = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
-function whereSql(filter: SubscriberFilter & { id?: number }, afterId?: number): Prisma.Sql {
-  const conditions: Prisma.Sql[] = [];
-  if (filter.id !== undefined) conditions.push(Prisma.sql`s.id = ${filter.id}`);
-  if (afterId !== undefined) conditions.push(Prisma.sql`s.id > ${afterId}`);
-  if (filter.status) conditions.push(Prisma.sql`s.status = ${filter.status}::"SubscriberStatus"`);
+/** The filter as the search statement takes it; an address fragment matches anywhere, literally. */
+function summaryFilter(filter: SubscriberFilter): SummaryFilter {
   // Addresses are stored lower-cased, so lower-casing the fragment is enough.
-  if (filter.q) conditions.push(Prisma.sql`s.email LIKE ${`%${likeEscape(filter.q.trim().toLowerCase())}%`}`);
-  if (filter.list) {
-    conditions.push(Prisma.sql`EXISTS (SELECT 1 FROM "Subscription" f JOIN "List" fl ON fl.id = f."listId"
-                                        WHERE f."subscriberId" = s.id AND fl.slug = ${filter.list})`);
-  }
-  return conditions.length ? Prisma.sql`WHERE ${Prisma.join(conditions, ' AND ')}` : Prisma.empty;
-}
-
-async function selectSummaries(db: Db, where: Prisma.Sql, limit: number): Promise<SubscriberSummary[]> {
-  // The page of subscribers is chosen first (index range on id), then only
-  // those rows are joined to their lists.
-  return db.$queryRaw<SubscriberSummary[]>`
-    SELECT p.id, p.email, p.status::text AS status, p.timezone, p."sendHour", p.frequency::text AS frequency, p.weekday,
-           p."papersPerEmail",
-           json_build_object('include', p."interestInclude", 'exclude', p."interestExclude",
-                             'categories', p."interestCategories", 'authors', p."interestAuthors") AS interests,
-           coalesce(array_agg(l.slug ORDER BY l.id) FILTER (WHERE l.id IS NOT NULL), '{}') AS lists,
-           p."createdAt", p."confirmedAt", p."unsubscribedAt", p."bounceCount"
-      FROM (SELECT * FROM "Subscriber" s ${where} ORDER BY s.id LIMIT ${limit}) p
-      LEFT JOIN "Subscription" sub ON sub."subscriberId" = p.id
-      LEFT JOIN "List" l ON l.id = sub."listId"
-     GROUP BY p.id, p.email, p.status, p.timezone, p."sendHour", p.frequency, p.weekday, p."papersPerEmail",
-              p."interestInclude", p."interestExclude", p."interestCategories", p."interestAuthors", p."createdAt", p."confirmedAt", p."unsubscribedAt", p."bounceCount"
-     ORDER BY p.id`;
+  const emailLike = filter.q ? `%${likeEscape(filter.q.trim().toLowerCase())}%` : undefined;
+  return { status: filter.status, list: filter.list || undefined, emailLike };
 }
 
 /** One page in id order; asks for one row more than `limit` so the caller knows whether another page exists. */
 export function searchSubscribers(db: Db, filter: SubscriberFilter, page: { afterId?: number; limit: number }): Promise<SubscriberSummary[]> {
-  return selectSummaries(db, whereSql(filter, page.afterId), page.limit + 1);
+  return selectSummaries(db, { ...summaryFilter(filter), afterId: page.afterId }, page.limit + 1);
 }
 
 export async function findSubscriberSummary(db: Db, id: number): Promise<SubscriberSummary | null> {
-  return (await selectSummaries(db, whereSql({ id }), 1))[0] ?? null;
+  return (await selectSummaries(db, { id }, 1))[0] ?? null;
 }
 
 /** Pages through every match, `pageSize` rows at a time; memory stays at one page. */
 export async function* iterateSubscribers(db: Db, filter: SubscriberFilter, pageSize = 2000): AsyncGenerator<SubscriberSummary> {
   let afterId: number | undefined;
   for (;;) {
-    const rows = await selectSummaries(db, whereSql(filter, afterId), pageSize);
+    const rows = await selectSummaries(db, { ...summaryFilter(filter), afterId }, pageSize);
     yield* rows;
     if (rows.length < pageSize) return;
     afterId = rows[rows.length - 1]!.id;

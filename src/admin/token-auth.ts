@@ -1,8 +1,9 @@
 // "Who is this raw token?" for the admin console's sign-in: the same check
-// and the same scopes as the admin API's bearer authentication.
+// and the same scopes as the admin API's bearer authentication. What the
+// scopes allow is one rule for both: scopeFor and mayAccess in admin-tokens.ts.
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
-import { findActiveAdminToken, hasScope, SCOPES, tokensEqual, type Scope } from './admin-tokens.js';
+import { findActiveAdminToken, SCOPES, tokensEqual, type Scope } from './admin-tokens.js';
 
 export { SCOPES, type Scope };
 
@@ -20,6 +21,3 @@ export async function authenticateToken(deps: { db: Db; config: Pick<Config, 'ad
   const token = await findActiveAdminToken(deps.db, secret);
   return token ? { tokenId: token.id, name: token.name, scopes: token.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)) } : null;
 }
-
-/** The console asks this before showing a page or a form; the rule is the API's (`admin` may do everything). */
-export const allows = (scopes: readonly string[], needed: Scope): boolean => hasScope(scopes, needed);

@@ -14,6 +14,73 @@ export interface ClaimedDelivery {
   createdAt: Date;
 }
 
+export const DELIVERY_SQL = {
+  claimBatch: `UPDATE "Delivery" SET status = 'sending', attempts = attempts + 1, "updatedAt" = now()
+     WHERE id IN (
+       SELECT id FROM "Delivery"
+       WHERE "digestId" = $1 AND batch = $2
+         AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
+         AND NOT (id = ANY($5::int[]))
+       ORDER BY id LIMIT $4
+       FOR UPDATE SKIP LOCKED)
+     AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
+     RETURNING id, "subscriberId", "messageId", "paperIds", layout, attempts, "createdAt"`,
+  renewLease: `UPDATE "Delivery" SET "updatedAt" = now() WHERE id = ANY($1::int[]) AND status = 'sending'`,
+  countUnfinished: `SELECT count(*)::int AS n FROM "Delivery" WHERE "digestId" = $1 AND batch = $2 AND status IN ('pending', 'sending')`,
+  markSent: `WITH moved AS (
+       UPDATE "Delivery" d SET status = 'sent', "smtpResponse" = m.response, "sentAt" = now(), "updatedAt" = now(), "lastError" = NULL
+       FROM unnest($2::int[], $3::text[]) AS m(id, response)
+       WHERE d.id = m.id AND d.status = 'sending'
+       RETURNING 1)
+     UPDATE "Digest" SET sent = sent + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
+  markFailed: `WITH moved AS (
+       UPDATE "Delivery" d SET status = 'failed', "lastError" = m.error, "smtpResponse" = m.response, "updatedAt" = now()
+       FROM unnest($2::int[], $3::text[], $4::text[], $5::bool[]) AS m(id, error, response, bounce)
+       WHERE d.id = m.id AND d.status = 'sending'
+       RETURNING d."subscriberId", m.bounce),
+     bounced AS (
+       UPDATE "Subscriber" s SET "bounceCount" = s."bounceCount" + 1, "lastBounceAt" = now(), "updatedAt" = now(),
+         status = CASE WHEN s."bounceCount" + 1 >= $6 AND s.status = 'active' THEN 'bounced'::"SubscriberStatus" ELSE s.status END
+       FROM moved WHERE moved.bounce AND s.id = moved."subscriberId"
+       RETURNING 1)
+     UPDATE "Digest" SET failed = failed + (SELECT count(*) FROM moved)::int, "updatedAt" = now()
+     WHERE id = $1`,
+  markSkipped: `WITH moved AS (
+       UPDATE "Delivery" d SET status = 'skipped', "lastError" = m.reason, "updatedAt" = now()
+       FROM unnest($2::int[], $3::text[]) AS m(id, reason)
+       WHERE d.id = m.id AND d.status = 'sending'
+       RETURNING 1)
+     UPDATE "Digest" SET skipped = skipped + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
+  releaseForRetry: `UPDATE "Delivery" d SET status = 'pending', "lastError" = m.error, "updatedAt" = now()
+     FROM unnest($1::int[], $2::text[]) AS m(id, error)
+     WHERE d.id = m.id AND d.status = 'sending'`,
+  // The Digest's failed counter moves back in the same statement, and only if the row really was failed.
+  requeueFailedDelivery: `WITH moved AS (
+       UPDATE "Delivery" SET status = 'pending', attempts = 0, "lastError" = NULL, "updatedAt" = now()
+       WHERE id = $1 AND status = 'failed' RETURNING "digestId")
+     UPDATE "Digest" g SET failed = g.failed - 1, status = 'sending', "finishedAt" = NULL, "updatedAt" = now()
+     FROM moved WHERE g.id = moved."digestId"`,
+  finishDigestIfDone: `UPDATE "Digest" g SET status = 'done', "finishedAt" = now(), "updatedAt" = now(),
+       planned = c.planned, sent = c.sent, skipped = c.skipped, failed = c.failed
+     FROM (SELECT count(*)::int AS planned,
+             count(*) FILTER (WHERE status = 'sent')::int AS sent,
+             count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+             count(*) FILTER (WHERE status = 'failed')::int AS failed,
+             count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
+           FROM "Delivery" WHERE "digestId" = $1) c
+     WHERE g.id = $1 AND c.open = 0 AND g.status <> 'planning'`,
+  findStrandedBatches: `SELECT DISTINCT "digestId", batch FROM "Delivery"
+     WHERE (status = 'pending' AND "updatedAt" < now() - make_interval(secs => $1))
+        OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $2))
+     ORDER BY "digestId", batch LIMIT 10000`,
+  runCounts: `SELECT count(*)::int AS planned,
+       count(*) FILTER (WHERE status = 'sent')::int AS sent,
+       count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
+       count(*) FILTER (WHERE status = 'failed')::int AS failed,
+       count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
+     FROM "Delivery" WHERE "digestId" = $1 AND "createdAt" = $2`,
+} as const;
+
 /**
  * The status lock: only rows still pending, or stuck in 'sending' longer than
  * the lease (their sender died), are taken, and RETURNING says which this
@@ -35,16 +102,7 @@ export async function claimBatch(
   options: { limit?: number; exclude?: number[] } = {},
 ): Promise<ClaimedDelivery[]> {
   return sql.$queryRawUnsafe<ClaimedDelivery[]>(
-    `UPDATE "Delivery" SET status = 'sending', attempts = attempts + 1, "updatedAt" = now()
-     WHERE id IN (
-       SELECT id FROM "Delivery"
-       WHERE "digestId" = $1 AND batch = $2
-         AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
-         AND NOT (id = ANY($5::int[]))
-       ORDER BY id LIMIT $4
-       FOR UPDATE SKIP LOCKED)
-     AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
-     RETURNING id, "subscriberId", "messageId", "paperIds", layout, attempts, "createdAt"`,
+    DELIVERY_SQL.claimBatch,
     digestId,
     batch,
     leaseSeconds,
@@ -55,13 +113,13 @@ export async function claimBatch(
 
 export async function renewLease(sql: Sql, ids: number[]): Promise<void> {
   if (!ids.length) return;
-  await sql.$executeRawUnsafe(`UPDATE "Delivery" SET "updatedAt" = now() WHERE id = ANY($1::int[]) AND status = 'sending'`, ids);
+  await sql.$executeRawUnsafe(DELIVERY_SQL.renewLease, ids);
 }
 
 /** Rows of the batch that another sender holds (its lease still running) or that wait to be retried. */
 export async function countUnfinished(sql: Sql, digestId: number, batch: number): Promise<number> {
   const rows = await sql.$queryRawUnsafe<Array<{ n: number }>>(
-    `SELECT count(*)::int AS n FROM "Delivery" WHERE "digestId" = $1 AND batch = $2 AND status IN ('pending', 'sending')`,
+    DELIVERY_SQL.countUnfinished,
     digestId,
     batch,
   );
@@ -81,12 +139,7 @@ export interface SentMark {
 export async function markSent(sql: Sql, digestId: number, marks: SentMark[]): Promise<void> {
   if (!marks.length) return;
   await sql.$executeRawUnsafe(
-    `WITH moved AS (
-       UPDATE "Delivery" d SET status = 'sent', "smtpResponse" = m.response, "sentAt" = now(), "updatedAt" = now(), "lastError" = NULL
-       FROM unnest($2::int[], $3::text[]) AS m(id, response)
-       WHERE d.id = m.id AND d.status = 'sending'
-       RETURNING 1)
-     UPDATE "Digest" SET sent = sent + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
+    DELIVERY_SQL.markSent,
     digestId,
     marks.map((m) => m.id),
     marks.map((m) => m.response),
@@ -110,18 +163,7 @@ export interface FailMark {
 export async function markFailed(sql: Sql, digestId: number, marks: FailMark[], bounceLimit: number): Promise<void> {
   if (!marks.length) return;
   await sql.$executeRawUnsafe(
-    `WITH moved AS (
-       UPDATE "Delivery" d SET status = 'failed', "lastError" = m.error, "smtpResponse" = m.response, "updatedAt" = now()
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::bool[]) AS m(id, error, response, bounce)
-       WHERE d.id = m.id AND d.status = 'sending'
-       RETURNING d."subscriberId", m.bounce),
-     bounced AS (
-       UPDATE "Subscriber" s SET "bounceCount" = s."bounceCount" + 1, "lastBounceAt" = now(), "updatedAt" = now(),
-         status = CASE WHEN s."bounceCount" + 1 >= $6 AND s.status = 'active' THEN 'bounced'::"SubscriberStatus" ELSE s.status END
-       FROM moved WHERE moved.bounce AND s.id = moved."subscriberId"
-       RETURNING 1)
-     UPDATE "Digest" SET failed = failed + (SELECT count(*) FROM moved)::int, "updatedAt" = now()
-     WHERE id = $1`,
+    DELIVERY_SQL.markFailed,
     digestId,
     marks.map((m) => m.id),
     marks.map((m) => m.error.slice(0, 1000)),
@@ -135,12 +177,7 @@ export async function markFailed(sql: Sql, digestId: number, marks: FailMark[], 
 export async function markSkipped(sql: Sql, digestId: number, marks: Array<{ id: number; reason: string }>): Promise<void> {
   if (!marks.length) return;
   await sql.$executeRawUnsafe(
-    `WITH moved AS (
-       UPDATE "Delivery" d SET status = 'skipped', "lastError" = m.reason, "updatedAt" = now()
-       FROM unnest($2::int[], $3::text[]) AS m(id, reason)
-       WHERE d.id = m.id AND d.status = 'sending'
-       RETURNING 1)
-     UPDATE "Digest" SET skipped = skipped + (SELECT count(*) FROM moved)::int, "updatedAt" = now() WHERE id = $1`,
+    DELIVERY_SQL.markSkipped,
     digestId,
     marks.map((m) => m.id),
     marks.map((m) => m.reason),
@@ -151,12 +188,15 @@ export async function markSkipped(sql: Sql, digestId: number, marks: Array<{ id:
 export async function releaseForRetry(sql: Sql, marks: Array<{ id: number; error: string }>): Promise<void> {
   if (!marks.length) return;
   await sql.$executeRawUnsafe(
-    `UPDATE "Delivery" d SET status = 'pending', "lastError" = m.error, "updatedAt" = now()
-     FROM unnest($1::int[], $2::text[]) AS m(id, error)
-     WHERE d.id = m.id AND d.status = 'sending'`,
+    DELIVERY_SQL.releaseForRetry,
     marks.map((m) => m.id),
     marks.map((m) => m.error.slice(0, 1000)),
   );
+}
+
+/** A failed delivery back to pending for a resend; false when it is no longer failed. */
+export async function requeueFailedDelivery(sql: Sql, deliveryId: number): Promise<boolean> {
+  return (await sql.$executeRawUnsafe(DELIVERY_SQL.requeueFailedDelivery, deliveryId)) > 0;
 }
 
 /**
@@ -165,15 +205,7 @@ export async function releaseForRetry(sql: Sql, marks: Array<{ id: number; error
  */
 export async function finishDigestIfDone(sql: Sql, digestId: number): Promise<boolean> {
   const n = await sql.$executeRawUnsafe(
-    `UPDATE "Digest" g SET status = 'done', "finishedAt" = now(), "updatedAt" = now(),
-       planned = c.planned, sent = c.sent, skipped = c.skipped, failed = c.failed
-     FROM (SELECT count(*)::int AS planned,
-             count(*) FILTER (WHERE status = 'sent')::int AS sent,
-             count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
-             count(*) FILTER (WHERE status = 'failed')::int AS failed,
-             count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
-           FROM "Delivery" WHERE "digestId" = $1) c
-     WHERE g.id = $1 AND c.open = 0 AND g.status <> 'planning'`,
+    DELIVERY_SQL.finishDigestIfDone,
     digestId,
   );
   return n > 0;
@@ -191,10 +223,7 @@ export interface StrandedBatch {
  */
 export async function findStrandedBatches(sql: Sql, idleSeconds: number, leaseSeconds: number): Promise<StrandedBatch[]> {
   return sql.$queryRawUnsafe<StrandedBatch[]>(
-    `SELECT DISTINCT "digestId", batch FROM "Delivery"
-     WHERE (status = 'pending' AND "updatedAt" < now() - make_interval(secs => $1))
-        OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $2))
-     ORDER BY "digestId", batch LIMIT 10000`,
+    DELIVERY_SQL.findStrandedBatches,
     idleSeconds,
     leaseSeconds,
   );
@@ -203,12 +232,7 @@ export async function findStrandedBatches(sql: Sql, idleSeconds: number, leaseSe
 /** Figures for the deliveries one run planned (they share its window end). */
 export async function runCounts(sql: Sql, digestId: number, asOf: Date) {
   const rows = await sql.$queryRawUnsafe<Array<{ planned: number; sent: number; skipped: number; failed: number; open: number }>>(
-    `SELECT count(*)::int AS planned,
-       count(*) FILTER (WHERE status = 'sent')::int AS sent,
-       count(*) FILTER (WHERE status = 'skipped')::int AS skipped,
-       count(*) FILTER (WHERE status = 'failed')::int AS failed,
-       count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
-     FROM "Delivery" WHERE "digestId" = $1 AND "createdAt" = $2`,
+    DELIVERY_SQL.runCounts,
     digestId,
     asOf,
   );

@@ -3,11 +3,13 @@
 // render a sent delivery again.
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
+import { findPinnedPaperIds } from '../papers/pinning.js';
 import { enqueueDigestBatches, enqueueDigestPlan, type PlanRun } from '../jobs/digest-queue.js';
 import type { Queues } from '../jobs/queues.js';
 import { digestViewLink, feedbackUrl, subscriberLinks } from '../subscriptions/links.js';
 import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
-import { ensureDigest, findDigest, type DigestRow } from './digest-repo.js';
+import { requeueFailedDelivery } from './delivery-repo.js';
+import { ensureDigest, findDigest, findDigestsBefore, type DigestRow } from './digest-repo.js';
 import { createMatcher } from './matcher.js';
 import { currentPeriod, isPeriod } from './period.js';
 import { findSentPaperIds } from './plan-repo.js';
@@ -67,12 +69,7 @@ export async function getDigestStatus(db: Db, id: number): Promise<DigestStatus 
 
 /** Newest period first; `before` (a period) starts after the previous page's last one. */
 export async function listDigests(db: Db, options: { limit?: number; before?: string } = {}): Promise<DigestStatus[]> {
-  return db.$queryRawUnsafe<DigestStatus[]>(
-    `SELECT id, period, status::text AS status, planned, sent, skipped, failed, "createdAt", "finishedAt"
-     FROM "Digest" WHERE $2::text IS NULL OR period < $2 ORDER BY period DESC LIMIT $1`,
-    Math.min(Math.max(options.limit ?? 50, 1), 501),
-    options.before ?? null,
-  );
+  return findDigestsBefore(db, Math.min(Math.max(options.limit ?? 50, 1), 501), options.before ?? null);
 }
 
 export interface DigestPreview {
@@ -138,12 +135,13 @@ export async function previewDigest(
     // What planning would choose now: the same eligibility (papers sent within the lookback) and ranking.
     const now = new Date();
     const since = new Date(now.getTime() - LOOKBACK_DAYS[subscriber.frequency] * 86_400_000);
-    const [found, sent] = await Promise.all([loadWindowPapers(deps.db, since, now), findSentPaperIds(deps.db, subscriberId, since)]);
+    const [found, sent, pinned] = await Promise.all([loadWindowPapers(deps.db, since, now), findSentPaperIds(deps.db, subscriberId, since), findPinnedPaperIds(deps.db, now)]);
     papers = new Map(found.map((p) => [p.id, p]));
     const plan = planReader(createMatcher({ papers: found, now }), new Map(lists.map((l) => [l.id, l])), {
       ...reader,
       papersPerEmail: subscriber.papersPerEmail,
       sent: new Set(sent),
+      pinned,
     });
     sections = plan.sections;
     moreCount = plan.layout.moreCount;
@@ -226,14 +224,7 @@ export async function resendDelivery(
   if (!delivery) throw new DigestActionError('not_found', 'delivery not found');
   if (delivery.status !== 'failed') throw new DigestActionError('conflict', `delivery is ${delivery.status}; only a failed delivery can be resent`);
   if (!delivery.paperIds.length) throw new DigestActionError('conflict', 'delivery has no papers');
-  const moved = await deps.db.$executeRawUnsafe(
-    `WITH moved AS (
-       UPDATE "Delivery" SET status = 'pending', attempts = 0, "lastError" = NULL, "updatedAt" = now()
-       WHERE id = $1 AND status = 'failed' RETURNING "digestId")
-     UPDATE "Digest" g SET failed = g.failed - 1, status = 'sending', "finishedAt" = NULL, "updatedAt" = now()
-     FROM moved WHERE g.id = moved."digestId"`,
-    deliveryId,
-  );
+  const moved = await requeueFailedDelivery(deps.db, deliveryId);
   if (!moved) throw new DigestActionError('conflict', 'delivery changed meanwhile; try again');
   // Its own job id: the batch's job may have completed long ago.
   await enqueueDigestBatches(deps.queues, deps.config, delivery.digestId, [delivery.batch], `-resend-${deliveryId}-${Date.now()}`);

@@ -16,12 +16,21 @@ export interface RecommendPaper {
 }
 
 /**
- * The port for a learned "Recommended for you" section. `loadRatings` reads
- * the ratings of a whole chunk of readers in one query; `recommend` is pure
- * (a model per reader over the period's candidates). Readers with fewer than
- * MIN_LIKES likes get no such section; disliked papers leave every section.
+ * The port for a learned "Recommended for you" section, opened once per
+ * planning run: what the run's readers share (the papers' words, tokenized
+ * once) lives in the RunRecommender and goes with it. Readers with fewer
+ * than MIN_LIKES likes get no such section; disliked papers leave every
+ * section.
  */
 export interface Recommender {
+  forRun(): RunRecommender;
+}
+
+/**
+ * `loadRatings` reads the ratings of a whole chunk of readers in one query;
+ * `recommend` is pure per call (a model per reader over their candidates).
+ */
+export interface RunRecommender {
   loadRatings(db: Db, subscriberIds: number[]): Promise<Map<number, { liked: number[]; disliked: number[] }>>;
   recommend(input: { candidates: RecommendPaper[]; liked: RecommendPaper[]; disliked: RecommendPaper[]; limit: number }): Recommendation[];
 }
@@ -32,7 +41,9 @@ export interface ChunkContext {
   matcher: Matcher;
   lists: Map<number, MatchList>;
   db: Db;
-  recommender?: Recommender;
+  recommender?: RunRecommender;
+  /** Papers pinned at the planning instant, read once per run. */
+  pinned: ReadonlySet<number>;
 }
 
 const MEMO_LIMIT = 10_000;
@@ -55,6 +66,7 @@ export async function planChunk(context: ChunkContext, readers: DueReader[]): Pr
       papersPerEmail: reader.papersPerEmail,
       sent: new Set(reader.sent),
       disliked: new Set(own?.disliked ?? []),
+      pinned: context.pinned,
     };
     let key: string | null = null;
     if (own && own.liked.length >= MIN_LIKES && context.recommender) {

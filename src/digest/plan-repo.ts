@@ -44,6 +44,27 @@ const DUE_READERS = `
     WHERE d."subscriberId" = due.id AND d.status IN ('pending', 'sending', 'sent') AND d."createdAt" > $9) h ON true
   ORDER BY due.id`;
 
+export const PLAN_SQL = {
+  findDueReaders: DUE_READERS,
+  insertPlannedDeliveries: `WITH r AS (SELECT * FROM unnest($3::int[], $4::text[], $5::text[], $6::int[]) AS t(id, papers, layout, batch)),
+     ins AS (
+       INSERT INTO "Delivery" ("digestId", "subscriberId", status, batch, "messageId", "paperIds", layout, "lastError", "createdAt", "updatedAt")
+       SELECT $1::int, id,
+              (CASE WHEN papers <> '{}' THEN 'pending' ELSE 'skipped' END)::"DeliveryStatus",
+              CASE WHEN papers <> '{}' THEN batch ELSE 0 END,
+              '<' || substr(md5($7::text || ':' || id), 1, 24) || '@' || $8::text || '>',
+              papers::int[],
+              layout::jsonb,
+              CASE WHEN papers <> '{}' THEN NULL ELSE 'no matching papers' END,
+              $2::timestamp(3), $2::timestamp(3)
+       FROM r
+       ON CONFLICT ("subscriberId", "digestId") DO NOTHING
+       RETURNING status, batch)
+     SELECT status::text AS status, batch, count(*)::int AS n FROM ins GROUP BY status, batch ORDER BY batch`,
+  findSentPaperIds: `SELECT DISTINCT p AS id FROM "Delivery" d, unnest(d."paperIds") p
+     WHERE d."subscriberId" = $1 AND d.status IN ('pending', 'sending', 'sent') AND d."createdAt" > $2`,
+} as const;
+
 export interface DueReader {
   id: number;
   frequency: 'daily' | 'weekly';
@@ -62,7 +83,7 @@ export async function findDueReaders(
 ): Promise<DueReader[]> {
   const { filter } = input;
   const slots = filter.kind === 'all' ? ['all', filter.weekday, [], [], []] : ['slots', -1, filter.timezones, filter.hours, filter.weekdays];
-  return sql.$queryRawUnsafe<DueReader[]>(DUE_READERS, input.digestId, ...slots, input.afterId, input.limit, input.sentSince);
+  return sql.$queryRawUnsafe<DueReader[]>(PLAN_SQL.findDueReaders, input.digestId, ...slots, input.afterId, input.limit, input.sentSince);
 }
 
 export interface PlannedDelivery {
@@ -96,21 +117,7 @@ export async function insertPlannedDeliveries(
 ): Promise<InsertedCount[]> {
   if (!input.rows.length) return [];
   return sql.$queryRawUnsafe<InsertedCount[]>(
-    `WITH r AS (SELECT * FROM unnest($3::int[], $4::text[], $5::text[], $6::int[]) AS t(id, papers, layout, batch)),
-     ins AS (
-       INSERT INTO "Delivery" ("digestId", "subscriberId", status, batch, "messageId", "paperIds", layout, "lastError", "createdAt", "updatedAt")
-       SELECT $1::int, id,
-              (CASE WHEN papers <> '{}' THEN 'pending' ELSE 'skipped' END)::"DeliveryStatus",
-              CASE WHEN papers <> '{}' THEN batch ELSE 0 END,
-              '<' || substr(md5($7::text || ':' || id), 1, 24) || '@' || $8::text || '>',
-              papers::int[],
-              layout::jsonb,
-              CASE WHEN papers <> '{}' THEN NULL ELSE 'no matching papers' END,
-              $2::timestamp(3), $2::timestamp(3)
-       FROM r
-       ON CONFLICT ("subscriberId", "digestId") DO NOTHING
-       RETURNING status, batch)
-     SELECT status::text AS status, batch, count(*)::int AS n FROM ins GROUP BY status, batch ORDER BY batch`,
+    PLAN_SQL.insertPlannedDeliveries,
     input.digestId,
     input.asOf,
     input.rows.map((r) => r.subscriberId),
@@ -125,8 +132,7 @@ export async function insertPlannedDeliveries(
 /** One reader's eligibility, for a preview: the papers of deliveries since `since` that reached or are on their way to it. */
 export async function findSentPaperIds(sql: Sql, subscriberId: number, since: Date): Promise<number[]> {
   const rows = await sql.$queryRawUnsafe<Array<{ id: number }>>(
-    `SELECT DISTINCT p AS id FROM "Delivery" d, unnest(d."paperIds") p
-     WHERE d."subscriberId" = $1 AND d.status IN ('pending', 'sending', 'sent') AND d."createdAt" > $2`,
+    PLAN_SQL.findSentPaperIds,
     subscriberId,
     since,
   );

@@ -10,8 +10,9 @@ import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
 import { loadLists, loadWindowPapers } from './content.js';
-import { addPlanned, databaseNow, ensureDigest, lockDigest, nextBatchNumber, type DueFilter } from './digest-repo.js';
+import { addPlanned, databaseNow, ensureDigest, lockDigest, markPlanned, nextBatchNumber, type DueFilter } from './digest-repo.js';
 import { findDueReaders, insertPlannedDeliveries, type InsertedCount, type PlannedDelivery } from './plan-repo.js';
+import { findPinnedPaperIds } from '../papers/pinning.js';
 import { finishDigestIfDone } from './delivery-repo.js';
 import { createMatcher } from './matcher.js';
 import { periodWeekday, type TimezoneSlot } from './period.js';
@@ -99,8 +100,9 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       await lockDigest(tx, digest.id);
       const asOf = options.now ?? (await databaseNow(tx));
       const since = new Date(asOf.getTime() - Math.max(...Object.values(LOOKBACK_DAYS)) * 86_400_000);
-      const [lists, papers] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, since, asOf)]);
-      const context = { matcher: createMatcher({ papers, now: asOf }), lists: new Map(lists.map((l) => [l.id, l])), db: deps.db, recommender: deps.recommender };
+      const [lists, papers, pinned] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, since, asOf), findPinnedPaperIds(deps.db, asOf)]);
+      const matcher = createMatcher({ papers, now: asOf });
+      const context = { matcher, lists: new Map(lists.map((l) => [l.id, l])), db: deps.db, recommender: deps.recommender?.forRun(), pinned };
       const firstBatch = await nextBatchNumber(tx, digest.id);
       const contents = new Set<string>();
       let afterId = 0;
@@ -166,9 +168,6 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
 
 async function finishOrSend(db: Db, digestId: number): Promise<void> {
   // A digest left in 'planning' with nothing open is done; one with open rows is sending.
-  await db.$executeRawUnsafe(
-    `UPDATE "Digest" SET status = 'sending', "updatedAt" = now() WHERE id = $1 AND status = 'planning'`,
-    digestId,
-  );
+  await markPlanned(db, digestId);
   await finishDigestIfDone(db, digestId);
 }

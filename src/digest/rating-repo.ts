@@ -3,6 +3,31 @@
 import type { Db } from '../db.js';
 import type { Vote } from '../subscriptions/tokens.js';
 
+export const RATING_SQL = {
+  // $1 vote, $2 the reader's lists that took the paper, $3 now, $4 subscriber id, $5 paper id.
+  upsertRating: `
+    INSERT INTO "Rating" ("subscriberId", "paperId", vote, "listIds", "createdAt", "updatedAt")
+    SELECT s.id, p.id, $1::"Vote", $2::int[], $3, $3
+      FROM "Subscriber" s, "Paper" p
+     WHERE s.id = $4 AND s.email IS NOT NULL AND p.id = $5
+    ON CONFLICT ("subscriberId", "paperId")
+    DO UPDATE SET vote = EXCLUDED.vote, "listIds" = EXCLUDED."listIds", "updatedAt" = EXCLUDED."updatedAt"`,
+  loadRatings: `
+    SELECT r."subscriberId", r."paperId", r.vote::text AS vote
+      FROM "Rating" r JOIN "Paper" p ON p.id = r."paperId"
+     WHERE r."subscriberId" = ANY($1::int[]) AND NOT p.hidden
+     ORDER BY r."subscriberId", r."updatedAt" DESC, r.id DESC`,
+  countRatingsByList: `
+    SELECT l.slug, l.name, coalesce(c.up, 0) AS up, coalesce(c.down, 0) AS down
+      FROM "List" l
+      LEFT JOIN (SELECT u."listId",
+                        count(*) FILTER (WHERE r.vote = 'up') AS up,
+                        count(*) FILTER (WHERE r.vote = 'down') AS down
+                   FROM "Rating" r, unnest(r."listIds") AS u("listId")
+                  GROUP BY 1) c ON c."listId" = l.id
+     ORDER BY l.slug`,
+} as const;
+
 export interface RatingCounts {
   up: number;
   down: number;
@@ -26,13 +51,7 @@ export async function upsertRating(
   rating: { subscriberId: number; paperId: number; vote: Vote; listIds: number[] },
   now = new Date(),
 ): Promise<boolean> {
-  const count = await db.$executeRaw`
-    INSERT INTO "Rating" ("subscriberId", "paperId", vote, "listIds", "createdAt", "updatedAt")
-    SELECT s.id, p.id, ${rating.vote}::"Vote", ${rating.listIds}::int[], ${now}, ${now}
-      FROM "Subscriber" s, "Paper" p
-     WHERE s.id = ${rating.subscriberId} AND s.email IS NOT NULL AND p.id = ${rating.paperId}
-    ON CONFLICT ("subscriberId", "paperId")
-    DO UPDATE SET vote = EXCLUDED.vote, "listIds" = EXCLUDED."listIds", "updatedAt" = EXCLUDED."updatedAt"`;
+  const count = await db.$executeRawUnsafe(RATING_SQL.upsertRating, rating.vote, rating.listIds, now, rating.subscriberId, rating.paperId);
   return count > 0;
 }
 
@@ -50,11 +69,7 @@ export async function countRatings(db: Db, subscriberId: number): Promise<Rating
 export async function loadRatings(db: Db, subscriberIds: readonly number[]): Promise<Map<number, ReaderRatings>> {
   const byReader = new Map<number, ReaderRatings>();
   if (!subscriberIds.length) return byReader;
-  const rows = await db.$queryRaw<Array<{ subscriberId: number; paperId: number; vote: Vote }>>`
-    SELECT r."subscriberId", r."paperId", r.vote::text AS vote
-      FROM "Rating" r JOIN "Paper" p ON p.id = r."paperId"
-     WHERE r."subscriberId" = ANY(${[...subscriberIds]}::int[]) AND NOT p.hidden
-     ORDER BY r."subscriberId", r."updatedAt" DESC, r.id DESC`;
+  const rows = await db.$queryRawUnsafe<Array<{ subscriberId: number; paperId: number; vote: Vote }>>(RATING_SQL.loadRatings, [...subscriberIds]);
   for (const row of rows) {
     let entry = byReader.get(row.subscriberId);
     if (!entry) byReader.set(row.subscriberId, (entry = { liked: [], disliked: [] }));
@@ -80,15 +95,7 @@ export function findRatingsForExport(db: Db, subscriberId: number) {
  */
 export async function countRatingsByList(db: Db) {
   const [byList, totals] = await Promise.all([
-    db.$queryRaw<Array<{ slug: string; name: string; up: bigint; down: bigint }>>`
-      SELECT l.slug, l.name, coalesce(c.up, 0) AS up, coalesce(c.down, 0) AS down
-        FROM "List" l
-        LEFT JOIN (SELECT u."listId",
-                          count(*) FILTER (WHERE r.vote = 'up') AS up,
-                          count(*) FILTER (WHERE r.vote = 'down') AS down
-                     FROM "Rating" r, unnest(r."listIds") AS u("listId")
-                    GROUP BY 1) c ON c."listId" = l.id
-       ORDER BY l.slug`,
+    db.$queryRawUnsafe<Array<{ slug: string; name: string; up: bigint; down: bigint }>>(RATING_SQL.countRatingsByList),
     db.rating.groupBy({ by: ['vote'], _count: { _all: true } }),
   ]);
   const total = (vote: Vote) => totals.find((r) => r.vote === vote)?._count._all ?? 0;

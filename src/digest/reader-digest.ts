@@ -16,6 +16,8 @@ import {
   type MatchWhy,
   type Rule,
 } from './matcher.js';
+import { pinFirst } from '../papers/pinning.js';
+import { placeCandidates } from './placement.js';
 import { LOOKBACK_DAYS, type Frequency } from './ranking.js';
 
 /** 'more' exists only in the web view: the matches beyond the email's papersPerEmail. */
@@ -77,6 +79,8 @@ export interface ReaderProfile {
   disliked?: ReadonlySet<number>;
   /** From the recommender port, best first (see planner.ts). */
   recommended?: readonly Recommendation[];
+  /** Papers an admin pinned (src/papers/pinning.ts): first in every section that takes them. */
+  pinned?: ReadonlySet<number>;
 }
 
 export const MORE_IDS_KEPT = 100;
@@ -97,6 +101,7 @@ interface SectionPlan {
 }
 
 const DAY_MS = 86_400_000;
+const NONE: ReadonlySet<number> = new Set();
 
 /** The reader's sections in priority order: a tie in rank goes to the earlier one. */
 function sectionsOf(matcher: Matcher, lists: Map<number, MatchList>, profile: ReaderProfile): SectionPlan[] {
@@ -169,7 +174,9 @@ export interface ReaderDigest {
  * not sent before, not disliked, no excluded phrase), each placed in the
  * section where it ranks best (ties: the earlier section), sections filled
  * rank by rank so that every section gets its best papers before any gets
- * its next, within each section's own cap and papersPerEmail overall.
+ * its next, within each section's own cap and papersPerEmail overall. A
+ * pinned paper goes first in each section that takes it, is placed before
+ * any other, and its section opens the email.
  */
 export function planReader(
   matcher: Matcher,
@@ -185,44 +192,16 @@ export function planReader(
     !profile.sent?.has(hit.paper.id) &&
     !profile.disliked?.has(hit.paper.id) &&
     !excluded?.has(hit.paper.id);
-  const candidates = plans.map((p) => p.hits.filter(eligible));
-  // Where each paper ranks best (the first section on a tie).
-  const best = new Map<number, { rank: number; section: number }>();
-  candidates.forEach((hits, s) =>
-    hits.forEach((hit, rank) => {
-      const known = best.get(hit.paper.id);
-      if (!known || rank < known.rank) best.set(hit.paper.id, { rank, section: s });
-    }),
-  );
-  const placed = new Map<number, number>();
-  const chosen: Hit[][] = plans.map(() => []);
-  const next = plans.map(() => 0);
-  const hasRoom = (s: number) => chosen[s]!.length < plans[s]!.cap;
-  // Rounds: each section with room takes its next paper, unless that paper
-  // ranks strictly better in another section that can still take it.
-  for (let took = true; took && placed.size < profile.papersPerEmail; ) {
-    took = false;
-    for (let s = 0; s < plans.length && placed.size < profile.papersPerEmail; s++) {
-      if (!hasRoom(s)) continue;
-      const hits = candidates[s]!;
-      while (next[s]! < hits.length) {
-        const rank = next[s]!++;
-        const hit = hits[rank]!;
-        if (placed.has(hit.paper.id)) continue;
-        const home = best.get(hit.paper.id)!;
-        if (home.rank < rank && home.section !== s && hasRoom(home.section)) continue;
-        placed.set(hit.paper.id, s);
-        chosen[s]!.push(hit);
-        took = true;
-        break;
-      }
-    }
-  }
+  const pinned = profile.pinned ?? NONE;
+  const idOf = (hit: Hit) => hit.paper.id;
+  // A pin reorders what the section's rule chose and the reader may get; it adds nothing.
+  const candidates = plans.map((p) => pinFirst(p.hits.filter(eligible), pinned, idOf));
+  const { chosen, placed } = placeCandidates(candidates, { caps: plans.map((p) => p.cap), total: profile.papersPerEmail, pinned }, idOf);
   // Trending takes every paper: "more matched" counts what the reader's topics and interests matched.
   const more = new Set(candidates.flatMap((hits, s) => (plans[s]!.kind === 'trending' ? [] : hits.map((h) => h.paper.id))));
   const moreIds = [...more].filter((id) => !placed.has(id));
   const members = plans.map((p, s) => (p.kind === 'trending' || p.kind === 'recommended' ? null : new Set(candidates[s]!.map((h) => h.paper.id))));
-  const sections: Section[] = [];
+  const built: Section[] = [];
   plans.forEach((plan, s) => {
     if (!chosen[s]!.length) return;
     const cards = chosen[s]!.map((hit) => {
@@ -230,8 +209,10 @@ export function planReader(
       const liked = plan.liked?.get(hit.paper.id);
       return cardFor(plan, hit, alsoIn, liked === undefined ? undefined : titleOf(liked));
     });
-    sections.push({ key: plan.key, kind: plan.kind, listId: plan.listId, name: plan.name, cards });
+    built.push({ key: plan.key, kind: plan.kind, listId: plan.listId, name: plan.name, cards });
   });
+  // The email's first card leads it and names the subject: a section that starts with a pin goes first.
+  const sections = pinFirst(built, pinned, (section) => section.cards[0]!.paperId);
   const layout: DeliveryLayout = {
     sections: sections.map((section) => {
       const liked = section.cards.map((c) => c.likedPaperId ?? 0);
@@ -310,7 +291,11 @@ export interface RankedPaper {
  * removed, by its best score. For the relevance benchmark and any caller
  * that wants "what would this reader see first".
  */
-export function rankForReader(matcher: Matcher, lists: readonly MatchList[], profile: Pick<ReaderProfile, 'listIds' | 'interests'> & { frequency?: Frequency }): RankedPaper[] {
+export function rankForReader(
+  matcher: Matcher,
+  lists: readonly MatchList[],
+  profile: Pick<ReaderProfile, 'listIds' | 'interests' | 'pinned'> & { frequency?: Frequency },
+): RankedPaper[] {
   const full: ReaderProfile = { ...profile, frequency: profile.frequency ?? 'daily', papersPerEmail: Number.MAX_SAFE_INTEGER };
   const plans = sectionsOf(matcher, new Map(lists.map((l) => [l.id, l])), full);
   const specific = plans.filter((p) => p.kind !== 'trending');
@@ -322,5 +307,6 @@ export function rankForReader(matcher: Matcher, lists: readonly MatchList[], pro
       best.set(hit.paper.id, { paperId: hit.paper.id, score: hit.score, sectionKey: plan.key, matched: matchedLabels(hit.why) });
     }
   }
-  return [...best.values()].sort((a, b) => b.score - a.score || a.paperId - b.paperId);
+  const ranked = [...best.values()].sort((a, b) => b.score - a.score || a.paperId - b.paperId);
+  return pinFirst(ranked, profile.pinned ?? NONE, (r) => r.paperId);
 }

@@ -4,7 +4,7 @@
 // period's other papers as negatives. The candidates it scores highest are
 // those most like what the reader liked and least like everything else.
 // Pure and deterministic: no I/O, no clock, no randomness.
-import { cosine, dot, fitVectorizer, type SparseVector, type TextPaper, type Vectorizer } from './tfidf.js';
+import { cosine, createPaperTerms, dot, fitVectorizer, type PaperTerms, type SparseVector, type TextPaper } from './tfidf.js';
 
 export type RecommendPaper = TextPaper;
 
@@ -31,28 +31,23 @@ const STEPS = 30;
 const STEP_SIZE = 2;
 const L2 = 1e-2;
 
-// The planner asks once per reader with the same candidates: fit the
-// vocabulary and vectorise them once per candidate array.
-const fitted = new WeakMap<readonly RecommendPaper[], { vectorizer: Vectorizer; vectors: Map<number, SparseVector> }>();
-
-function fitCandidates(candidates: readonly RecommendPaper[]) {
-  let entry = fitted.get(candidates);
-  if (!entry) {
-    const vectorizer = fitVectorizer(candidates);
-    entry = { vectorizer, vectors: new Map(candidates.map((p) => [p.id, vectorizer.vectorize(p)])) };
-    fitted.set(candidates, entry);
-  }
-  return entry;
-}
-
-export function recommend(input: {
+export interface RecommendInput {
   candidates: RecommendPaper[];
   liked: RecommendPaper[];
   disliked: RecommendPaper[];
   limit: number;
-}): Recommendation[] {
+}
+
+/**
+ * One reader's recommendations. The idf is fitted over this reader's own
+ * candidates (the period's papers they have not had), as always; pass the
+ * planning run's shared `terms` so that the papers' text is tokenized once
+ * per run rather than once per reader: the result is the same either way.
+ */
+export function recommend(input: RecommendInput, terms: PaperTerms = createPaperTerms()): Recommendation[] {
   if (input.liked.length < MIN_LIKES_FOR_RECOMMENDATIONS || input.limit <= 0 || !input.candidates.length) return [];
-  const { vectorizer, vectors } = fitCandidates(input.candidates);
+  const vectorizer = fitVectorizer(input.candidates, terms);
+  const vectors = new Map(input.candidates.map((p) => [p.id, vectorizer.vectorize(p)]));
   const vectorOf = (p: RecommendPaper) => vectors.get(p.id) ?? vectorizer.vectorize(p);
   const liked = input.liked.map((p) => ({ id: p.id, x: vectorOf(p) }));
   const disliked = input.disliked.map(vectorOf);

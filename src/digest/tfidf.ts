@@ -1,7 +1,10 @@
 // Tf-idf vectors of papers, as arxiv-sanity-lite builds them (scikit-learn's
 // TfidfVectorizer with English stop words, unigrams and bigrams, sublinear
 // tf, smooth idf, l2 norm), with Porter stemming so "models" and "modeling"
-// meet. Pure: no I/O.
+// meet. Pure: no I/O. The text work (folding, stemming, bigrams) is most of
+// the cost and the same for every fit over the same papers, so it is kept in
+// PaperTerms: a planning run tokenizes each paper once, and fitting a
+// reader's vectorizer is integer work over the papers' term bags.
 import { stemmer } from 'stemmer';
 
 export interface TextPaper {
@@ -62,6 +65,49 @@ export function paperTerms(paper: TextPaper): string[] {
   return terms;
 }
 
+/** A paper's distinct terms (ids in its PaperTerms' dictionary), in order of first occurrence, with their counts. */
+export interface TermBag {
+  terms: Int32Array;
+  counts: Int32Array;
+}
+
+/** Papers tokenized once, by id: share one across fits over the same papers (ids must name one text each). */
+export interface PaperTerms {
+  bag(paper: TextPaper): TermBag;
+  /** Terms in the dictionary so far: every term id is below it. */
+  readonly size: number;
+}
+
+export function createPaperTerms(): PaperTerms {
+  const dictionary = new Map<string, number>();
+  const bags = new Map<number, TermBag>();
+  return {
+    bag(paper) {
+      let bag = bags.get(paper.id);
+      if (!bag) {
+        const terms: number[] = [];
+        const counts: number[] = [];
+        const at = new Map<number, number>();
+        for (const term of paperTerms(paper)) {
+          let id = dictionary.get(term);
+          if (id === undefined) dictionary.set(term, (id = dictionary.size));
+          const k = at.get(id);
+          if (k === undefined) {
+            at.set(id, terms.push(id) - 1);
+            counts.push(1);
+          } else counts[k]! += 1;
+        }
+        bag = { terms: Int32Array.from(terms), counts: Int32Array.from(counts) };
+        bags.set(paper.id, bag);
+      }
+      return bag;
+    },
+    get size() {
+      return dictionary.size;
+    },
+  };
+}
+
 export interface Vectorizer {
   /** Number of terms in the vocabulary: vector indexes are below it. */
   size: number;
@@ -72,14 +118,18 @@ export interface Vectorizer {
  * Learns the vocabulary and idf from a corpus. A term the corpus never saw
  * gets the highest idf and counts in a vector's norm, but has no index: no
  * corpus document shares it, so it could not change a similarity or a score.
+ * Vocabulary indexes follow the terms' first occurrence in the corpus, so a
+ * fit from shared PaperTerms is the same, to the bit, as one from text.
  */
-export function fitVectorizer(corpus: readonly TextPaper[]): Vectorizer {
-  const vocabulary = new Map<string, number>();
+export function fitVectorizer(corpus: readonly TextPaper[], terms: PaperTerms = createPaperTerms()): Vectorizer {
+  const bags = corpus.map((paper) => terms.bag(paper));
+  // Term id → vocabulary index; -1 (and ids added after the fit) for terms the corpus lacks.
+  const vocabulary = new Int32Array(terms.size).fill(-1);
   const documentFrequency: number[] = [];
-  for (const paper of corpus) {
-    for (const term of new Set(paperTerms(paper))) {
-      let index = vocabulary.get(term);
-      if (index === undefined) vocabulary.set(term, (index = documentFrequency.push(0) - 1));
+  for (const bag of bags) {
+    for (const term of bag.terms) {
+      let index = vocabulary[term]!;
+      if (index < 0) vocabulary[term] = index = documentFrequency.push(0) - 1;
       documentFrequency[index]! += 1;
     }
   }
@@ -87,22 +137,27 @@ export function fitVectorizer(corpus: readonly TextPaper[]): Vectorizer {
   const idf = documentFrequency.map((df) => Math.log((1 + n) / (1 + df)) + 1);
   const unseenIdf = Math.log(1 + n) + 1;
 
+  // A paper's weights by vocabulary index, so that its indexes sort as plain numbers (a bag holds each term once).
+  const weights = new Float64Array(idf.length);
+
   return {
     size: idf.length,
     vectorize(paper) {
-      const counts = new Map<string, number>();
-      for (const term of paperTerms(paper)) counts.set(term, (counts.get(term) ?? 0) + 1);
-      const entries: Array<[number, number]> = [];
+      const bag = terms.bag(paper);
+      const found = new Int32Array(bag.terms.length);
+      let n = 0;
       let squares = 0;
-      for (const [term, count] of counts) {
-        const index = vocabulary.get(term);
-        const weight = (1 + Math.log(count)) * (index === undefined ? unseenIdf : idf[index]!);
+      for (let k = 0; k < bag.terms.length; k++) {
+        const index = vocabulary[bag.terms[k]!] ?? -1;
+        const weight = (1 + Math.log(bag.counts[k]!)) * (index < 0 ? unseenIdf : idf[index]!);
         squares += weight * weight;
-        if (index !== undefined) entries.push([index, weight]);
+        if (index >= 0) weights[(found[n++] = index)] = weight;
       }
-      entries.sort((a, b) => a[0] - b[0]);
+      const index = found.slice(0, n).sort();
       const norm = Math.sqrt(squares) || 1;
-      return { index: Int32Array.from(entries, (e) => e[0]), value: Float64Array.from(entries, (e) => e[1] / norm) };
+      const value = new Float64Array(n);
+      for (let k = 0; k < n; k++) value[k] = weights[index[k]!]! / norm;
+      return { index, value };
     },
   };
 }

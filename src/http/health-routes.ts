@@ -1,5 +1,6 @@
 import type { IRouter, RequestHandler } from 'express';
 import { tokensEqual } from '../admin/admin-tokens.js';
+import { pingDatabase } from '../db.js';
 import { registerFeedbackGauges } from '../inbound/feedback-stats.js';
 import type { AppDeps } from './app.js';
 import { adminAuth, bearerToken, requireScope } from './admin/auth.js';
@@ -21,7 +22,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** Each check answers "ok" or the reason it failed; no internals beyond that. */
 export async function checkReadiness(deps: Pick<AppDeps, 'db' | 'redis'>) {
   const [postgres, redis] = await Promise.all([
-    withTimeout(deps.db.$queryRaw`SELECT 1`, CHECK_TIMEOUT_MS).then(
+    withTimeout(pingDatabase(deps.db), CHECK_TIMEOUT_MS).then(
       () => 'ok',
       () => 'unreachable',
     ),

@@ -5,6 +5,29 @@ import type { Prisma } from '../generated/prisma/client.js';
 
 export type DbClient = Db | Prisma.TransactionClient;
 
+export const FEEDBACK_SQL = {
+  // $1 now, $2 subscriber id.
+  markSubscriberBounced: `
+    UPDATE "Subscriber" SET "bounceCount" = "bounceCount" + 1, "lastBounceAt" = $1, "updatedAt" = $1,
+      status = CASE WHEN status IN ('active', 'pending') THEN 'bounced'::"SubscriberStatus" ELSE status END
+    WHERE id = $2 AND status IN ('active', 'pending')`,
+  suppressAddress: `
+    INSERT INTO "Suppression" (email, reason, source, "createdAt", "updatedAt") VALUES ($1, $2, $3, now(), now())
+    ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, source = EXCLUDED.source, "liftedAt" = NULL, "liftedBy" = NULL, "updatedAt" = now()`,
+  claimWebhookReceipt: `INSERT INTO "WebhookReceipt" (provider, key) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
+  // Days are UTC calendar days: timestamps are stored as UTC wall time.
+  countSentPerDay: `
+    SELECT to_char("sentAt", 'YYYY-MM-DD') AS day, count(*)::int AS n FROM "Delivery" WHERE "sentAt" >= $1 GROUP BY 1`,
+  countFeedbackPerDay: `
+    SELECT to_char("createdAt", 'YYYY-MM-DD') AS day, kind, count(*)::int AS n FROM "MailEvent"
+    WHERE "createdAt" >= $1 AND kind IN ('hard_bounce', 'soft_bounce', 'complaint', 'unsubscribe') GROUP BY 1, 2`,
+  // One round trip for all three counts: the metrics gauges read it at every scrape.
+  countLastDay: `
+    SELECT (SELECT count(*)::int FROM "Delivery" WHERE "sentAt" >= now() - interval '1 day') AS sent,
+           (SELECT count(*)::int FROM "MailEvent" WHERE kind = 'complaint' AND "createdAt" >= now() - interval '1 day') AS complaints,
+           (SELECT count(*)::int FROM "MailEvent" WHERE kind = 'hard_bounce' AND "createdAt" >= now() - interval '1 day') AS bounces`,
+} as const;
+
 export interface FeedbackRecipient {
   subscriberId: number;
   email: string | null;
@@ -57,10 +80,7 @@ export async function markDeliveryBounced(db: DbClient, deliveryId: number, now:
 
 /** Only a reader still receiving mail moves to bounced; complained or unsubscribed stay as they are. */
 export async function markSubscriberBounced(db: DbClient, subscriberId: number, now: Date): Promise<boolean> {
-  const rows = await db.$executeRaw`
-    UPDATE "Subscriber" SET "bounceCount" = "bounceCount" + 1, "lastBounceAt" = ${now}, "updatedAt" = ${now},
-      status = CASE WHEN status IN ('active', 'pending') THEN 'bounced'::"SubscriberStatus" ELSE status END
-    WHERE id = ${subscriberId} AND status IN ('active', 'pending')`;
+  const rows = await db.$executeRawUnsafe(FEEDBACK_SQL.markSubscriberBounced, now, subscriberId);
   return rows > 0;
 }
 
@@ -88,9 +108,7 @@ export async function recordComplaintConsent(db: DbClient, subscriberId: number,
 
 /** Adds the address, or puts a lifted suppression back in force. */
 export async function suppressAddress(db: DbClient, email: string, reason: 'hard_bounce' | 'complaint', source: string): Promise<void> {
-  await db.$executeRaw`
-    INSERT INTO "Suppression" (email, reason, source, "createdAt", "updatedAt") VALUES (${email}, ${reason}, ${source}, now(), now())
-    ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, source = EXCLUDED.source, "liftedAt" = NULL, "liftedBy" = NULL, "updatedAt" = now()`;
+  await db.$executeRawUnsafe(FEEDBACK_SQL.suppressAddress, email, reason, source);
 }
 
 export async function isSuppressed(db: DbClient, email: string): Promise<boolean> {
@@ -126,11 +144,26 @@ export async function liftSuppression(db: DbClient, email: string, liftedBy: str
 
 /** True the first time a provider's delivery key is seen; false for a replay. */
 export async function claimWebhookReceipt(db: DbClient, provider: string, key: string): Promise<boolean> {
-  const rows = await db.$executeRaw`
-    INSERT INTO "WebhookReceipt" (provider, key) VALUES (${provider}, ${key}) ON CONFLICT DO NOTHING`;
+  const rows = await db.$executeRawUnsafe(FEEDBACK_SQL.claimWebhookReceipt, provider, key);
   return rows > 0;
 }
 
 export async function releaseWebhookReceipt(db: DbClient, provider: string, key: string): Promise<void> {
   await db.webhookReceipt.deleteMany({ where: { provider, key } });
+}
+
+/** Digests sent per UTC day since `since`; days without any are absent. */
+export function countSentPerDay(db: DbClient, since: Date) {
+  return db.$queryRawUnsafe<Array<{ day: string; n: number }>>(FEEDBACK_SQL.countSentPerDay, since);
+}
+
+/** Bounces, complaints and unsubscribes per UTC day and kind since `since`. */
+export function countFeedbackPerDay(db: DbClient, since: Date) {
+  return db.$queryRawUnsafe<Array<{ day: string; kind: string; n: number }>>(FEEDBACK_SQL.countFeedbackPerDay, since);
+}
+
+/** Digests sent, complaints and hard bounces of the last 24 hours. */
+export async function countLastDay(db: DbClient): Promise<{ sent: number; complaints: number; bounces: number }> {
+  const rows = await db.$queryRawUnsafe<Array<{ sent: number; complaints: number; bounces: number }>>(FEEDBACK_SQL.countLastDay);
+  return rows[0]!;
 }

@@ -3,6 +3,7 @@
 // events of the day over digests sent that day (sentAt), 0 when none.
 import { Gauge, type Registry } from 'prom-client';
 import type { Db } from '../db.js';
+import { countFeedbackPerDay, countLastDay, countSentPerDay } from './feedback-repo.js';
 
 export interface FeedbackDay {
   day: string;
@@ -23,11 +24,8 @@ export async function collectFeedbackStats(db: Db, options: { days: number; now?
   const days = Array.from({ length: options.days }, (_, i) => new Date(today - (options.days - 1 - i) * 86_400_000).toISOString().slice(0, 10));
   const since = new Date(`${days[0]}T00:00:00Z`);
   const [sent, events] = await Promise.all([
-    db.$queryRaw<Array<{ day: string; n: number }>>`
-      SELECT to_char("sentAt", 'YYYY-MM-DD') AS day, count(*)::int AS n FROM "Delivery" WHERE "sentAt" >= ${since} GROUP BY 1`,
-    db.$queryRaw<Array<{ day: string; kind: string; n: number }>>`
-      SELECT to_char("createdAt", 'YYYY-MM-DD') AS day, kind, count(*)::int AS n FROM "MailEvent"
-      WHERE "createdAt" >= ${since} AND kind IN ('hard_bounce', 'soft_bounce', 'complaint', 'unsubscribe') GROUP BY 1, 2`,
+    countSentPerDay(db, since),
+    countFeedbackPerDay(db, since),
   ]);
   const count = (day: string, kind: string) => events.find((e) => e.day === day && e.kind === kind)?.n ?? 0;
   const perDay: FeedbackDay[] = days.map((day) => {
@@ -55,11 +53,7 @@ export async function collectFeedbackStats(db: Db, options: { days: number; now?
 
 /** Complaints (and hard bounces) over digests sent in the last 24 hours, read at scrape time. */
 export async function recentRates(db: Db): Promise<{ complaintRate: number; bounceRate: number }> {
-  const rows = await db.$queryRaw<Array<{ sent: number; complaints: number; bounces: number }>>`
-    SELECT (SELECT count(*)::int FROM "Delivery" WHERE "sentAt" >= now() - interval '1 day') AS sent,
-           (SELECT count(*)::int FROM "MailEvent" WHERE kind = 'complaint' AND "createdAt" >= now() - interval '1 day') AS complaints,
-           (SELECT count(*)::int FROM "MailEvent" WHERE kind = 'hard_bounce' AND "createdAt" >= now() - interval '1 day') AS bounces`;
-  const r = rows[0]!;
+  const r = await countLastDay(db);
   return { complaintRate: rate(r.complaints, r.sent), bounceRate: rate(r.bounces, r.sent) };
 }
 

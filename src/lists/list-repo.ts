@@ -18,6 +18,18 @@ export interface ListInput {
 
 export type ListPatch = Partial<ListInput>;
 
+export const LIST_SQL = {
+  countSubscribersOfLists: `
+    SELECT sub."listId", s.status::text AS status, count(*)::int AS n
+      FROM "Subscription" sub JOIN "Subscriber" s ON s.id = sub."subscriberId"
+     WHERE sub."listId" = ANY($1::int[]) GROUP BY 1, 2`,
+  lockList: `SELECT id FROM "List" WHERE id = $1 FOR UPDATE`,
+  countSubscribersByListAndStatus: `
+    SELECT sub."listId", s.status::text AS status, count(*) AS count
+      FROM "Subscription" sub JOIN "Subscriber" s ON s.id = sub."subscriberId"
+     GROUP BY sub."listId", s.status`,
+} as const;
+
 export const SUBSCRIBER_STATUSES = ['active', 'pending', 'unsubscribed', 'bounced', 'complained'] as const;
 export type SubscribersByStatus = Record<(typeof SUBSCRIBER_STATUSES)[number], number>;
 
@@ -28,10 +40,7 @@ export type ListWithCount = List & { subscriberCount: number; subscribersByStatu
 async function withCounts(db: Db, lists: List[]): Promise<ListWithCount[]> {
   const ids = lists.map((l) => l.id);
   const rows = ids.length
-    ? await db.$queryRaw<Array<{ listId: number; status: string; n: number }>>`
-        SELECT sub."listId", s.status::text AS status, count(*)::int AS n
-          FROM "Subscription" sub JOIN "Subscriber" s ON s.id = sub."subscriberId"
-         WHERE sub."listId" = ANY(${ids}) GROUP BY 1, 2`
+    ? await db.$queryRawUnsafe<Array<{ listId: number; status: string; n: number }>>(LIST_SQL.countSubscribersOfLists, ids)
     : [];
   return lists.map((list) => {
     const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as SubscribersByStatus;
@@ -82,7 +91,7 @@ export type DeleteListResult = { deleted: boolean; subscribers: number };
 export function deleteList(db: Db, id: number, force: boolean): Promise<DeleteListResult> {
   return db.$transaction(async (tx) => {
     // Lock the list row: a concurrent subscribe inserts a Subscription that references it.
-    await tx.$queryRaw`SELECT id FROM "List" WHERE id = ${id} FOR UPDATE`;
+    await tx.$queryRawUnsafe(LIST_SQL.lockList, id);
     const subscribers = await tx.subscription.count({ where: { listId: id } });
     if (subscribers > 0 && !force) return { deleted: false, subscribers };
     // deleteMany: a concurrent delete of the same list is a no-op, not an error.
@@ -99,10 +108,7 @@ export async function listIdsBySlug(db: Db): Promise<Map<string, number>> {
 
 /** listId → subscriber status → how many subscribe to it, for the console's list pages. */
 export async function countListSubscribersByStatus(db: Db): Promise<Map<number, Record<string, number>>> {
-  const rows = await db.$queryRaw<Array<{ listId: number; status: string; count: bigint }>>`
-    SELECT sub."listId", s.status::text AS status, count(*) AS count
-      FROM "Subscription" sub JOIN "Subscriber" s ON s.id = sub."subscriberId"
-     GROUP BY sub."listId", s.status`;
+  const rows = await db.$queryRawUnsafe<Array<{ listId: number; status: string; count: bigint }>>(LIST_SQL.countSubscribersByListAndStatus);
   const counts = new Map<number, Record<string, number>>();
   for (const row of rows) {
     const entry = counts.get(row.listId) ?? {};

@@ -47,9 +47,11 @@ UPDATE "Paper" p SET
 FROM jsonb_to_recordset($1::jsonb) AS x(id int, categories text[], authors text[])
 WHERE p.id = x.id`;
 
+export const ENRICHMENT_SQL = { saveEnrichment: SAVE_ENRICHMENT } as const;
+
 /** Stores one batch's answers; papers missing from `found` are only marked as asked. Returns the rows written. */
 export async function saveEnrichment(db: Db, asked: PendingPaper[], found: Map<string, ArxivMetadata>): Promise<number> {
   if (asked.length === 0) return 0;
   const rows = asked.map(({ id, arxivId }) => ({ id, categories: found.get(arxivId)?.categories ?? [], authors: found.get(arxivId)?.authors ?? [] }));
-  return db.$executeRawUnsafe(SAVE_ENRICHMENT, JSON.stringify(rows));
+  return db.$executeRawUnsafe(ENRICHMENT_SQL.saveEnrichment, JSON.stringify(rows));
 }

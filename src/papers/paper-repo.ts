@@ -2,7 +2,8 @@
 // thousand rows, update the ones that changed, and tell me which was which"
 // in a few statements: createMany has no ON CONFLICT UPDATE, and upsert is
 // one row a round trip (10,000 papers would be 10,000 round trips).
-import type { Db } from '../db.js';
+import { queryPrepared, type Db } from '../db.js';
+import type { List } from '../generated/prisma/client.js';
 import { titleKey, type PaperRecord, type PaperSource } from './paper.js';
 
 /** Rows per load statement: few round trips, each parameter a few MB at most. */
@@ -105,6 +106,42 @@ RETURNING key`;
 // orders, and no insert race. Runs take seconds, so waiting is cheap.
 const LOCK_INGEST = `SELECT 1 AS locked FROM pg_advisory_xact_lock(hashtext('paperboy:paper-ingest'))`;
 
+// Full-text search: see searchPapers. $1 the query text, $2 first seen since, $3 minimum upvotes, $4 limit.
+const SEARCH = `
+  SELECT p.id, p.key, p.title, p.upvotes, p."firstSeenAt", ts_rank(p.search, q) AS rank
+  FROM "Paper" p, websearch_to_tsquery('english', $1) AS q
+  WHERE p.search @@ q AND NOT p.hidden
+    AND p."firstSeenAt" >= $2 AND p.upvotes >= $3
+  ORDER BY rank DESC, p.upvotes DESC, p.id
+  LIMIT $4`;
+
+// What GET / shows besides the form, in ONE statement: the public lists
+// (those of findPublicLists) and the trending papers (the rule of
+// findTrendingPapers). Prisma took three queries (lists, the newest
+// firstSeenAt, the top papers) and most of the landing page's CPU. It lives
+// with the papers because the trending rule is the part that can drift.
+const TRENDING_AND_PUBLIC_LISTS = `
+  SELECT
+    (SELECT coalesce(json_agg(json_build_object('slug', slug, 'name', name, 'description', description) ORDER BY id), '[]')
+       FROM "List" WHERE public) AS lists,
+    (SELECT coalesce(json_agg(p ORDER BY p.upvotes DESC, p.id), '[]') FROM (
+       SELECT id, title, abstract, upvotes, organization, "arxivId", url, "authorCount" FROM "Paper"
+       WHERE NOT hidden AND "firstSeenAt" >= (SELECT max("firstSeenAt") FROM "Paper" WHERE NOT hidden) - interval '1 day'
+       ORDER BY upvotes DESC, id LIMIT $1::int) p) AS papers`;
+
+// In the order upsertPapers runs them: the temporary table first.
+export const PAPER_SQL = {
+  lockIngest: LOCK_INGEST,
+  createInput: CREATE_INPUT,
+  loadInput: LOAD_INPUT,
+  adoptArxivIds: ADOPT_ARXIV_IDS,
+  updateText: UPDATE_TEXT,
+  updateOther: UPDATE_OTHER,
+  insertNew: INSERT_NEW,
+  search: SEARCH,
+  trendingAndPublicLists: TRENDING_AND_PUBLIC_LISTS,
+} as const;
+
 /**
  * Inserts new papers and merges known ones, all in one transaction: either
  * every paper of the run is stored or none is. Keys must be unique in `papers`.
@@ -113,17 +150,17 @@ export async function upsertPapers(db: Db, papers: PaperRecord[], source: PaperS
   if (papers.length === 0) return { created: 0, updated: 0, unchanged: 0 };
   return db.$transaction(
     async (tx) => {
-      await tx.$queryRawUnsafe(LOCK_INGEST);
-      await tx.$executeRawUnsafe(CREATE_INPUT);
+      await tx.$queryRawUnsafe(PAPER_SQL.lockIngest);
+      await tx.$executeRawUnsafe(PAPER_SQL.createInput);
       for (let i = 0; i < papers.length; i += UPSERT_CHUNK) {
         const chunk = papers.slice(i, i + UPSERT_CHUNK).map((p) => ({ ...p, titleKey: p.arxivId ? titleKey(p.title) : null }));
-        await tx.$executeRawUnsafe(LOAD_INPUT, JSON.stringify(chunk));
+        await tx.$executeRawUnsafe(PAPER_SQL.loadInput, JSON.stringify(chunk));
       }
       const updated = new Set<string>();
-      for (const sql of [ADOPT_ARXIV_IDS, UPDATE_TEXT, UPDATE_OTHER]) {
+      for (const sql of [PAPER_SQL.adoptArxivIds, PAPER_SQL.updateText, PAPER_SQL.updateOther]) {
         for (const row of await keysOf(tx, sql)) updated.add(row);
       }
-      const created = (await keysOf(tx, INSERT_NEW, source)).length;
+      const created = (await keysOf(tx, PAPER_SQL.insertNew, source)).length;
       return { created, updated: updated.size, unchanged: papers.length - created - updated.size };
     },
     { timeout: 300_000, maxWait: 60_000 },
@@ -165,12 +202,38 @@ export async function searchPapers(db: Db, query: string, options: PaperSearchOp
   const limit = Math.min(Math.max(1, Math.trunc(options.limit ?? 50)), 1000);
   const since = options.since ?? new Date(0);
   const minUpvotes = Math.max(0, Math.trunc(options.minUpvotes ?? 0));
-  const rows = await db.$queryRaw<Array<Omit<PaperSearchHit, 'rank'> & { rank: number | string }>>`
-    SELECT p.id, p.key, p.title, p.upvotes, p."firstSeenAt", ts_rank(p.search, q) AS rank
-    FROM "Paper" p, websearch_to_tsquery('english', ${text}) AS q
-    WHERE p.search @@ q AND NOT p.hidden
-      AND p."firstSeenAt" >= ${since} AND p.upvotes >= ${minUpvotes}
-    ORDER BY rank DESC, p.upvotes DESC, p.id
-    LIMIT ${limit}`;
+  const rows = await db.$queryRawUnsafe<Array<Omit<PaperSearchHit, 'rank'> & { rank: number | string }>>(
+    PAPER_SQL.search,
+    text,
+    since,
+    minUpvotes,
+    limit,
+  );
   return rows.map((row) => ({ ...row, rank: Number(row.rank) }));
+}
+
+/** A card on the landing page: one of the top papers of the latest day of ingest. */
+export interface TrendingPaper {
+  title: string;
+  abstract: string;
+  upvotes: number;
+  organization: string | null;
+  arxivId: string | null;
+  url: string | null;
+  authorCount: number;
+}
+
+export interface TrendingAndPublicLists {
+  lists: Array<Pick<List, 'slug' | 'name' | 'description'>>;
+  papers: TrendingPaper[];
+}
+
+/**
+ * The public lists and the `limit` trending papers in one prepared statement
+ * (see TRENDING_AND_PUBLIC_LISTS): GET / runs it on every view.
+ */
+export async function findTrendingPapersAndPublicLists(db: Pick<Db, '$queryRawUnsafe'>, limit: number): Promise<TrendingAndPublicLists> {
+  type Row = { lists: TrendingAndPublicLists['lists']; papers: Array<TrendingPaper & { id: number }> };
+  const [row] = await queryPrepared<Row>(db, 'paperboy-landing-data', PAPER_SQL.trendingAndPublicLists, [limit]);
+  return { lists: row?.lists ?? [], papers: (row?.papers ?? []).map(({ id: _id, ...paper }) => paper) };
 }

@@ -8,7 +8,7 @@ import type pg from 'pg';
 import type { Interests } from '../digest/matcher.js';
 import { DEFAULT_PAPERS_PER_EMAIL } from '../digest/reader-digest.js';
 import { sqlPool } from '../db.js';
-import { MAX_USER_AGENT, type ConsentEvidence, type DbClient } from './subscriber-repo.js';
+import { insertNewSubscriberRows, MAX_USER_AGENT, type ConsentEvidence, type DbClient } from './subscriber-repo.js';
 
 export interface NewSubscriberRequest {
   email: string;
@@ -28,52 +28,6 @@ export interface NewSubscriberRequest {
 }
 
 export type NewSubscriberOutcome = { kind: 'created'; id: number } | { kind: 'exists' } | { kind: 'unknown_lists' };
-
-// $1: a JSON array of requests, emails distinct. Times travel as ISO strings
-// and are stored as UTC, like Prisma stores them, whatever the session's
-// time zone. Rows are inserted in email order, so two statements never wait
-// on each other's addresses in opposite orders (no deadlock).
-const INSERT_NEW_SUBSCRIBERS = `
-  WITH input AS (
-    SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-      i int, email text, status "SubscriberStatus", timezone text, "sendHour" int, frequency "Frequency", weekday int,
-      "papersPerEmail" int, "interestInclude" text[], "interestExclude" text[], "interestCategories" text[], "interestAuthors" text[],
-      slugs text[], "publicOnly" boolean, "requestedAt" timestamptz, "confirmedAt" timestamptz, now timestamptz,
-      action text, ip text, "userAgent" text, "formVersion" text)
-  ), wanted AS (
-    SELECT input.i, l.id AS "listId", l.slug
-    FROM input JOIN "List" l ON l.slug = ANY(input.slugs) AND (l.public OR NOT input."publicOnly")
-  ), found AS (
-    SELECT input.*, coalesce(w.n, 0) = cardinality(input.slugs) AS "allFound", coalesce(w.lists, '{}') AS lists
-    FROM input LEFT JOIN (SELECT i, count(*) AS n, array_agg(slug ORDER BY "listId") AS lists FROM wanted GROUP BY i) w USING (i)
-  ), created AS (
-    INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, weekday,
-      "papersPerEmail", "interestInclude", "interestExclude", "interestCategories", "interestAuthors",
-      "confirmRequestedAt", "confirmedAt", "createdAt", "updatedAt")
-    SELECT email, status, timezone, "sendHour", frequency, weekday,
-           "papersPerEmail", "interestInclude", "interestExclude", "interestCategories", "interestAuthors",
-           "requestedAt" AT TIME ZONE 'UTC', "confirmedAt" AT TIME ZONE 'UTC', now AT TIME ZONE 'UTC', now AT TIME ZONE 'UTC'
-    FROM found WHERE "allFound" ORDER BY email
-    ON CONFLICT (email) DO NOTHING
-    RETURNING id, email
-  ), made AS (
-    SELECT found.i, created.id FROM created JOIN found USING (email)
-  ), subscriptions AS (
-    INSERT INTO "Subscription" ("subscriberId", "listId", "createdAt", "confirmedAt")
-    SELECT made.id, wanted."listId", found.now AT TIME ZONE 'UTC', found."confirmedAt" AT TIME ZONE 'UTC'
-    FROM made JOIN wanted USING (i) JOIN found USING (i) ORDER BY made.id, wanted."listId"
-  ), consent AS (
-    INSERT INTO "ConsentRecord" ("subscriberId", action, ip, "userAgent", lists, "formVersion", "createdAt")
-    SELECT made.id, found.action, found.ip, found."userAgent", found.lists, found."formVersion", found.now AT TIME ZONE 'UTC'
-    FROM made JOIN found USING (i)
-  ), outbox AS (
-    INSERT INTO "ConfirmationOutbox" ("subscriberId", "requestedAt", "availableAt")
-    SELECT made.id, found."requestedAt" AT TIME ZONE 'UTC', found.now AT TIME ZONE 'UTC'
-    FROM made JOIN found USING (i) WHERE found."requestedAt" IS NOT NULL
-  )
-  SELECT found.i, made.id, found."allFound" FROM found LEFT JOIN made USING (i)`;
-
-type Row = { i: number; id: number | null; allFound: boolean };
 
 function asJson(requests: NewSubscriberRequest[]): string {
   return JSON.stringify(
@@ -107,17 +61,12 @@ function asJson(requests: NewSubscriberRequest[]): string {
 }
 
 /**
- * Inserts the requests (distinct emails) in one statement; an outcome per
- * request, in order. Sent to the pg pool as a named prepared statement when
- * there is one (Prisma's per-query work costs more than the inserts at
- * sign-up rates), through Prisma otherwise (a transaction client, say).
+ * Inserts the requests (distinct emails) in one statement
+ * (SUBSCRIBER_SQL.insertNewSubscribers, prepared on the pool); an outcome
+ * per request, in order.
  */
 export async function insertNewSubscribers(db: DbClient, requests: NewSubscriberRequest[]): Promise<NewSubscriberOutcome[]> {
-  const json = asJson(requests);
-  const pool = sqlPool(db);
-  const rows = pool
-    ? (await pool.query<Row>({ name: 'paperboy-insert-new-subscribers', text: INSERT_NEW_SUBSCRIBERS, values: [json] })).rows
-    : await db.$queryRawUnsafe<Row[]>(INSERT_NEW_SUBSCRIBERS, json);
+  const rows = await insertNewSubscriberRows(db, asJson(requests));
   const byIndex = new Map(rows.map((row) => [row.i, row]));
   return requests.map((_, i): NewSubscriberOutcome => {
     const row = byIndex.get(i);

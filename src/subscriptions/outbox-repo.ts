@@ -11,15 +11,8 @@ export interface ClaimedConfirmation {
 
 const NOW = `(now() AT TIME ZONE 'UTC')`;
 
-/**
- * Marks a confirmation email as wanted, at most once per `throttleMs`, and
- * puts it in the outbox, in one statement: the conditional UPDATE lets only
- * one of two concurrent requests win. Returns the new request time, or null
- * when an earlier request is recent enough.
- */
-export async function markConfirmationRequested(db: DbClient, subscriberId: number, now: Date, throttleMs: number): Promise<Date | null> {
-  const rows = await db.$queryRawUnsafe<Array<{ requestedAt: Date }>>(
-    `WITH marked AS (
+export const OUTBOX_SQL = {
+  markConfirmationRequested: `WITH marked AS (
        UPDATE "Subscriber" SET "confirmRequestedAt" = $2::timestamptz AT TIME ZONE 'UTC', "updatedAt" = $2::timestamptz AT TIME ZONE 'UTC'
        WHERE id = $1 AND ("confirmRequestedAt" IS NULL OR "confirmRequestedAt" < $3::timestamptz AT TIME ZONE 'UTC')
        RETURNING id, "confirmRequestedAt"
@@ -28,6 +21,26 @@ export async function markConfirmationRequested(db: DbClient, subscriberId: numb
      SELECT id, "confirmRequestedAt", ${NOW} FROM marked
      ON CONFLICT ("subscriberId") DO UPDATE SET "requestedAt" = excluded."requestedAt", "availableAt" = excluded."availableAt", attempts = 0
      RETURNING "requestedAt"`,
+  addToOutbox: `INSERT INTO "ConfirmationOutbox" ("subscriberId", "requestedAt", "availableAt")
+     SELECT unnest($1::int[]), $2::timestamptz AT TIME ZONE 'UTC', ${NOW}
+     ON CONFLICT ("subscriberId") DO UPDATE SET "requestedAt" = excluded."requestedAt", "availableAt" = excluded."availableAt", attempts = 0`,
+  claimConfirmations: `UPDATE "ConfirmationOutbox" o
+     SET "availableAt" = ${NOW} + make_interval(secs => $2), attempts = o.attempts + 1
+     FROM (SELECT "subscriberId" FROM "ConfirmationOutbox" WHERE "availableAt" <= ${NOW}
+           ORDER BY "availableAt" LIMIT $1 FOR UPDATE SKIP LOCKED) due
+     WHERE o."subscriberId" = due."subscriberId"
+     RETURNING o."subscriberId", o."requestedAt", o.attempts`,
+} as const;
+
+/**
+ * Marks a confirmation email as wanted, at most once per `throttleMs`, and
+ * puts it in the outbox, in one statement: the conditional UPDATE lets only
+ * one of two concurrent requests win. Returns the new request time, or null
+ * when an earlier request is recent enough.
+ */
+export async function markConfirmationRequested(db: DbClient, subscriberId: number, now: Date, throttleMs: number): Promise<Date | null> {
+  const rows = await db.$queryRawUnsafe<Array<{ requestedAt: Date }>>(
+    OUTBOX_SQL.markConfirmationRequested,
     subscriberId,
     now.toISOString(),
     new Date(now.getTime() - throttleMs).toISOString(),
@@ -38,9 +51,7 @@ export async function markConfirmationRequested(db: DbClient, subscriberId: numb
 /** Outbox rows for subscribers whose confirmRequestedAt was set by a bulk write (CSV import). */
 export async function addToOutbox(db: DbClient, subscriberIds: number[], requestedAt: Date): Promise<void> {
   await db.$executeRawUnsafe(
-    `INSERT INTO "ConfirmationOutbox" ("subscriberId", "requestedAt", "availableAt")
-     SELECT unnest($1::int[]), $2::timestamptz AT TIME ZONE 'UTC', ${NOW}
-     ON CONFLICT ("subscriberId") DO UPDATE SET "requestedAt" = excluded."requestedAt", "availableAt" = excluded."availableAt", attempts = 0`,
+    OUTBOX_SQL.addToOutbox,
     subscriberIds,
     requestedAt.toISOString(),
   );
@@ -54,12 +65,7 @@ export async function addToOutbox(db: DbClient, subscriberIds: number[], request
  */
 export async function claimConfirmations(db: DbClient, limit: number, leaseSeconds: number): Promise<ClaimedConfirmation[]> {
   return db.$queryRawUnsafe<ClaimedConfirmation[]>(
-    `UPDATE "ConfirmationOutbox" o
-     SET "availableAt" = ${NOW} + make_interval(secs => $2), attempts = o.attempts + 1
-     FROM (SELECT "subscriberId" FROM "ConfirmationOutbox" WHERE "availableAt" <= ${NOW}
-           ORDER BY "availableAt" LIMIT $1 FOR UPDATE SKIP LOCKED) due
-     WHERE o."subscriberId" = due."subscriberId"
-     RETURNING o."subscriberId", o."requestedAt", o.attempts`,
+    OUTBOX_SQL.claimConfirmations,
     limit,
     leaseSeconds,
   );

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { MIN_LIKES_FOR_RECOMMENDATIONS, recommend, type RecommendPaper } from '../../src/digest/recommender.js';
+import { createPaperTerms, fitVectorizer } from '../../src/digest/tfidf.js';
 
 interface SampleItem {
   paper: { id: string; title: string; summary: string; ai_keywords?: string[] };
@@ -98,6 +99,29 @@ describe('recommend', () => {
     const twoLikes = VIDEO_LIKES.slice(0, 2);
     expect(recommend({ candidates: candidatesWithout(twoLikes), liked: twoLikes, disliked: [paper('2509.09650')], limit: 10 })).toEqual([]);
     expect(recommend({ candidates: candidatesWithout(VIDEO_LIKES), liked: VIDEO_LIKES, disliked: [], limit: 10 })).toHaveLength(10);
+  });
+
+  it('recommends the same with a planning run’s shared terms as with each reader’s own fit', () => {
+    const terms = createPaperTerms();
+    // Readers of one run: different likes and dislikes, and different papers already sent, so different candidates.
+    const readers = [
+      { liked: VIDEO_LIKES, disliked: [], sent: [] },
+      { liked: BRAIN_LIKES, disliked: [paper('2509.09650')], sent: VIDEO.slice(0, 2) },
+      { liked: VIDEO_LIKES, disliked: [VIDEO[0]!], sent: papers.filter((p) => p.id % 3 === 0) },
+      { liked: [...BRAIN_LIKES, VIDEO[2]!], disliked: [], sent: papers.filter((p) => p.id % 4 === 1) },
+    ];
+    for (const reader of readers) {
+      const input = { candidates: candidatesWithout([...reader.liked, ...reader.disliked, ...reader.sent]), liked: reader.liked, disliked: reader.disliked, limit: papers.length };
+      const own = recommend(input);
+      expect(own.length).toBeGreaterThan(0);
+      expect(recommend(input, terms)).toEqual(own);
+    }
+    // The vectors agree to the bit, also for papers outside the fitted corpus (a liked paper).
+    const corpus = candidatesWithout(VIDEO_LIKES);
+    const shared = fitVectorizer(corpus, terms);
+    const fresh = fitVectorizer(corpus);
+    expect(shared.size).toBe(fresh.size);
+    for (const p of papers) expect(shared.vectorize(p)).toEqual(fresh.vectorize(p));
   });
 
   it('is deterministic, respects the limit and scores as probabilities, best first', () => {

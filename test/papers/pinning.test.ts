@@ -28,8 +28,9 @@ describe('pinning', () => {
 
   it('moves pinned items first and keeps the ranking within each group', () => {
     const ranked = [1, 2, 3, 4, 5].map((paperId) => ({ paperId }));
-    expect(pinFirst(ranked, new Set([4, 2])).map((c) => c.paperId)).toEqual([2, 4, 1, 3, 5]);
-    expect(pinFirst(ranked, new Set([9])).map((c) => c.paperId)).toEqual([1, 2, 3, 4, 5]);
-    expect(pinFirst(ranked, new Set())).toEqual(ranked);
+    const idOf = (c: { paperId: number }) => c.paperId;
+    expect(pinFirst(ranked, new Set([4, 2]), idOf).map(idOf)).toEqual([2, 4, 1, 3, 5]);
+    expect(pinFirst(ranked, new Set([9]), idOf).map(idOf)).toEqual([1, 2, 3, 4, 5]);
+    expect(pinFirst(ranked, new Set(), idOf)).toEqual(ranked);
   });
 });

@@ -37,6 +37,18 @@ describe('createSignupTiming', () => {
     for (let i = 0; i < 10; i += 1) timing.record(5000);
     expect(timing.targetMs()).toBe(100);
   });
+
+  it('forgets the oldest store times as new ones come: the quantile of the last `samples` only', () => {
+    const samples = 16;
+    const timing = createSignupTiming({ samples, minMs: 0, quantile: 0.75, jitterMs: 1, maxMs: 1e9, draw: () => 0 });
+    // A fixed pseudo-random walk with repeats, long enough to wrap the ring several times.
+    const times = Array.from({ length: 200 }, (_, i) => (i * 7919) % 53);
+    times.forEach((ms, i) => {
+      timing.record(ms);
+      const window = times.slice(Math.max(0, i + 1 - samples), i + 1).sort((a, b) => a - b);
+      expect(timing.targetMs()).toBe(window[Math.min(window.length - 1, Math.floor(0.75 * window.length))]);
+    });
+  });
 });
 
 describe('evenOutTiming', () => {

@@ -4,7 +4,7 @@
 // caller cannot tell a revoked token from a mistyped one; an IP that sends
 // too many wrong tokens gets 429 for a while. Scopes are checked per route.
 import type { RequestHandler, Response } from 'express';
-import { findActiveAdminToken, hasScope, tokensEqual, touchAdminToken, type Scope } from '../../admin/admin-tokens.js';
+import { findActiveAdminToken, hasScope, scopeFor, tokensEqual, touchAdminToken, type Access, type AdminArea, type Scope } from '../../admin/admin-tokens.js';
 import { checkRateLimit, hitRateLimit } from '../../subscriptions/rate-limit.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
@@ -47,6 +47,13 @@ export function requireScope(scope: Scope): RequestHandler {
     if (admin && hasScope(admin.scopes, scope)) return next();
     next(new AppError(ERROR_CODES.forbidden, 403, `This token lacks the "${scope}" scope`));
   };
+}
+
+/** After adminAuth: 403 unless the token may read or write this area, by the rule every route follows (scopeFor). */
+export function requireAccess(access: Access, area: AdminArea): RequestHandler {
+  const scope = scopeFor(access, area);
+  if (!scope) throw new Error(`nothing may ${access} ${area}`);
+  return requireScope(scope);
 }
 
 const BEARER = /^Bearer[ \t]+([\x21-\x7e]{1,512})[ \t]*$/i;

@@ -150,7 +150,7 @@ export function listRoutes(deps: AppDeps): AdminRoute[] {
       path: '/lists/matches',
       tag: 'lists',
       // A POST only because the draft rule is a body; it saves nothing.
-      scope: 'read',
+      access: 'read',
       summary: 'What a draft rule would match over recent papers (nothing is saved)',
       query: MatchQuery,
       body: MatchRuleSchema,

@@ -1,9 +1,10 @@
-// /api/admin/papers: list, search, add (through ingest), hide.
+// /api/admin/papers: list, search, add (through ingest), hide, pin.
 import { z } from 'zod';
-import { asArxivId, findPaper, findPaperByArxivId, findPapersInOrder, listPapers, setPaperHidden } from '../../admin/paper-admin.js';
+import { asArxivId, findPaper, findPaperByArxivId, findPapersInOrder, listPapers, setPaperHidden, setPaperPinned } from '../../admin/paper-admin.js';
 import { ingestPaperInput, paperInputBodySchema } from '../../papers/admin-input.js';
 import { IngestError } from '../../papers/ingest-error.js';
 import { searchPapers } from '../../papers/paper-repo.js';
+import { defaultPinEnd, DEFAULT_PIN_DAYS } from '../../papers/pinning.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 import { defineRoute, type AdminRoute } from './route.js';
@@ -28,6 +29,7 @@ export const PaperSchema = z
     source: z.string(),
     firstSeenAt: date,
     hidden: z.boolean(),
+    pinnedUntil: date.nullable().meta({ description: 'first in the digests planned before this instant (for readers whose lists take it)' }),
     rank: z.number().optional().meta({ description: 'full-text relevance, when searching with q' }),
   })
   .meta({ id: 'Paper' });
@@ -42,6 +44,14 @@ const IngestSummarySchema = z
     skipped: z.array(z.object({ index: z.number().int(), id: z.string().optional(), reason: z.string() })),
   })
   .meta({ id: 'IngestSummary' });
+
+const PinBody = z.object({
+  until: z.iso
+    .datetime({ offset: true })
+    .refine((value) => Date.parse(value) > Date.now(), 'must be in the future')
+    .optional()
+    .meta({ description: `when the pin ends; ${DEFAULT_PIN_DAYS} days from now when left out` }),
+});
 
 const PaperListQuery = z.object({
   q: z.string().trim().max(200).optional().meta({
@@ -127,5 +137,28 @@ export function paperRoutes(deps: AppDeps): AdminRoute[] {
     }),
     hideRoute(true),
     hideRoute(false),
+    defineRoute({
+      method: 'post',
+      path: '/papers/:id/pin',
+      tag: 'papers',
+      summary: 'Pin a paper: first in every digest planned until `until`',
+      description: 'A pin reorders: the paper leads each section whose rule takes it, and the email, for readers who have not had it. It adds the paper to no other reader\'s email. A hidden paper stays out whatever its pin.',
+      params: IdParams,
+      body: PinBody,
+      responses: { 200: { description: 'The paper', schema: PaperSchema } },
+      handle: async ({ params, body }) => {
+        const until = body.until ? new Date(body.until) : defaultPinEnd();
+        return { body: (await setPaperPinned(deps.db, params.id, until)) ?? paperNotFound() };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/papers/:id/unpin',
+      tag: 'papers',
+      summary: 'End a paper\'s pin',
+      params: IdParams,
+      responses: { 200: { description: 'The paper', schema: PaperSchema } },
+      handle: async ({ params }) => ({ body: (await setPaperPinned(deps.db, params.id, null)) ?? paperNotFound() }),
+    }),
   ];
 }

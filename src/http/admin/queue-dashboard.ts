@@ -6,10 +6,10 @@ import { Router, type RequestHandler } from 'express';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
+import { mayAccess } from '../../admin/admin-tokens.js';
 import type { AppDeps } from '../app.js';
-import { allows } from '../../admin/token-auth.js';
 import { readSession } from '../console/session.js';
-import { adminAuth, requireScope, type AdminPrincipal } from './auth.js';
+import { adminAuth, requireAccess, type AdminPrincipal } from './auth.js';
 
 export const QUEUE_DASHBOARD_PATH = '/admin/queues';
 
@@ -40,13 +40,13 @@ export function queueDashboard(deps: AppDeps): Router {
   });
   const router = Router();
   const tokenAuth = adminAuth(deps, { allowBasic: true });
-  // Retrying a failed send is digest work: the digests scope (or admin).
-  const digestsScope = requireScope('digests');
+  // Retrying a failed send is digest work: whoever may write digests.
+  const digestsScope = requireAccess('write', 'digests');
   // A console session first, so a signed-in admin never sees a Basic-auth prompt.
   const sessionOrToken: RequestHandler = async (req, res, next) => {
     try {
       const session = req.headers.authorization ? null : await readSession(req, deps.db);
-      if (!session || !allows(session.scopes, 'digests')) return tokenAuth(req, res, (error?: unknown) => (error ? next(error) : digestsScope(req, res, next)));
+      if (!session || !mayAccess(session.scopes, 'write', 'digests')) return tokenAuth(req, res, (error?: unknown) => (error ? next(error) : digestsScope(req, res, next)));
       res.locals.admin = { tokenId: session.tokenId, name: session.name, scopes: session.scopes } satisfies AdminPrincipal;
       next();
     } catch (error) {

@@ -3,7 +3,7 @@
 // document, and neither can list a route the other lacks.
 import type { Request, Response, Router } from 'express';
 import type { z, ZodObject, ZodType } from 'zod';
-import type { Scope } from '../../admin/admin-tokens.js';
+import { scopeFor, type Access, type AdminArea, type Scope } from '../../admin/admin-tokens.js';
 import { AppError, ERROR_CODES, fromZodError } from '../errors.js';
 import { requireScope } from './auth.js';
 
@@ -38,9 +38,10 @@ export interface RouteSpec<P extends ZodObject | undefined, Q extends ZodObject 
   method: Method;
   /** Express-style path relative to /api/admin, e.g. "/lists/:list". */
   path: string;
-  tag: string;
-  /** The token scope it needs; when left out, scopeOf derives it from the method and tag. */
-  scope?: Scope;
+  /** The area it belongs to: its OpenAPI tag, and with the method, the scope it needs. */
+  tag: AdminArea;
+  /** Whether it reads or writes its area; by default GET reads and every other method writes. */
+  access?: Access;
   summary: string;
   description?: string;
   params?: P;
@@ -107,32 +108,22 @@ function refuseNonJson(route: AdminRoute, req: Request): void {
   }
 }
 
-/** Writes need the scope of their area; tokens and the audit log need admin. */
-const WRITE_SCOPE_BY_TAG: Record<string, Scope> = {
-  lists: 'lists',
-  subscribers: 'subscribers',
-  privacy: 'subscribers',
-  suppressions: 'subscribers',
-  papers: 'papers',
-  digests: 'digests',
-  tokens: 'admin',
-  audit: 'admin',
-};
-/** Reads that hand out more than `read` should: managing tokens, the audit trail, one person's whole record. */
-const READ_SCOPE_BY_TAG: Record<string, Scope> = { tokens: 'admin', audit: 'admin', privacy: 'subscribers' };
-
-/** The scope a route needs. A write route in an area with no scope is a programming error: mounting fails. */
-export function scopeOf(route: Pick<AdminRoute, 'method' | 'path' | 'tag' | 'scope'>): Scope {
-  if (route.scope) return route.scope;
-  if (route.method === 'get') return READ_SCOPE_BY_TAG[route.tag] ?? 'read';
-  const scope = WRITE_SCOPE_BY_TAG[route.tag];
-  if (!scope) throw new Error(`admin route ${route.method} ${route.path} needs a scope`);
-  return scope;
-}
+type RouteAccess = Pick<AdminRoute, 'method' | 'path' | 'tag' | 'access'>;
 
 /** Changes something: any method but GET, unless the route says it only reads (a POST that previews). */
-export function isWrite(route: Pick<AdminRoute, 'method' | 'path' | 'tag' | 'scope'>): boolean {
-  return route.method !== 'get' && scopeOf(route) !== 'read';
+export function isWrite(route: RouteAccess): boolean {
+  return (route.access ?? (route.method === 'get' ? 'read' : 'write')) === 'write';
+}
+
+/**
+ * The scope a route needs, by the rule the console shares (scopeFor over
+ * its tag and access). A write route in an area with no write scope is a
+ * programming error: mounting fails.
+ */
+export function scopeOf(route: RouteAccess): Scope {
+  const scope = scopeFor(isWrite(route) ? 'write' : 'read', route.tag);
+  if (!scope) throw new Error(`admin route ${route.method} ${route.path} needs a scope`);
+  return scope;
 }
 
 export interface MountOptions {

@@ -29,7 +29,7 @@ export function apiDocsPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/api-docs',
-      scope: 'read',
+      area: 'meta',
       handle: ({ res, session }) => {
         const body = html`<h1>API docs</h1>
 <p>The admin JSON API under <code>/api/admin</code>. Send <code>Authorization: Bearer &lt;token&gt;</code>; the raw document is at <a href="/admin/api-docs/openapi.json">openapi.json</a> (also <code>GET /api/admin/openapi.json</code> with a token).</p>
@@ -46,7 +46,7 @@ export function apiDocsPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/api-docs/openapi.json',
-      scope: 'read',
+      area: 'meta',
       handle: ({ res }) => res.json(openApiDocument(deps)),
     },
   ];

@@ -18,7 +18,7 @@ export function dashboardPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/',
-      scope: 'read',
+      area: 'stats',
       handle: async ({ res, session }) => {
         const [stats, active, periods, digests] = await Promise.all([
           collectStats(deps.db, { days: DAYS }),

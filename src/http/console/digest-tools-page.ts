@@ -36,7 +36,7 @@ ${readerField(values.subscriber ?? '')}
     {
       method: 'get',
       path: '/digests/preview',
-      scope: 'read',
+      area: 'digests',
       handle: async ({ req, res, session }) => {
         const key = typeof req.query.subscriber === 'string' ? req.query.subscriber : '';
         const id = key ? await findSubscriberIdByKey(deps.db, key) : null;
@@ -58,7 +58,7 @@ ${readerField(values.subscriber ?? '')}
     {
       method: 'get',
       path: '/digests/preview/email',
-      scope: 'read',
+      area: 'digests',
       handle: async ({ req, res }) => {
         const id = await findSubscriberIdByKey(deps.db, typeof req.query.subscriber === 'string' ? req.query.subscriber : '');
         const preview = id ? await previewDigest(deps, id).catch((error: unknown) => {
@@ -74,13 +74,15 @@ ${readerField(values.subscriber ?? '')}
     {
       method: 'get',
       path: '/digests/test-send',
-      scope: 'digests',
+      area: 'digests',
+      // The form for a change: only who may send a test sees it.
+      access: 'write',
       handle: ({ req, res, session }) => res.type('html').send(testSendForm(session, { subscriber: typeof req.query.subscriber === 'string' ? req.query.subscriber : '' })),
     },
     {
       method: 'post',
       path: '/digests/test-send',
-      scope: 'digests',
+      area: 'digests',
       handle: async ({ req, res, session }) => {
         const form = req.body as Record<string, string | undefined>;
         const values = { subscriber: form.subscriber ?? '', to: form.to ?? '' };
@@ -95,7 +97,7 @@ ${readerField(values.subscriber ?? '')}
     {
       method: 'get',
       path: '/digests/test-sends/:id.json',
-      scope: 'digests',
+      area: 'digests',
       handle: async ({ req, res }) => {
         const row = await findTestSend(deps.db, positiveId(req.params.id));
         if (!row) return res.status(404).json({ error: { code: 'not_found', message: 'No such test send' } });
@@ -105,7 +107,7 @@ ${readerField(values.subscriber ?? '')}
     {
       method: 'get',
       path: '/digests/test-sends/:id',
-      scope: 'digests',
+      area: 'digests',
       handle: async ({ req, res, session }) => {
         const row = await findTestSend(deps.db, positiveId(req.params.id));
         if (!row) return res.status(404).type('html').send(testSendForm(session, {}, 'No such test send.'));

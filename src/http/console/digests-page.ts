@@ -4,7 +4,7 @@
 // digest-tools-page.ts.
 import type { Response } from 'express';
 import type { ConsoleSession } from '../../admin/console-sessions.js';
-import { allows } from '../../admin/token-auth.js';
+import { mayAccess } from '../../admin/admin-tokens.js';
 import { findFailedDeliveries } from '../../digest/digest-repo.js';
 import { DigestActionError, getDigestStatus, listDigests, resendDelivery, triggerDigest } from '../../digest/digest-service.js';
 import type { AppDeps } from '../app.js';
@@ -24,7 +24,7 @@ export function digestsPage(deps: AppDeps): ConsoleRoute[] {
   const listPage = async (session: ConsoleSession, done: unknown, error?: string) => {
     const digests = await listDigests(deps.db, { limit: 60 });
     const today = new Date().toISOString().slice(0, 10);
-    const canSend = allows(session.scopes, 'digests');
+    const canSend = mayAccess(session.scopes, 'write', 'digests');
     const body = html`<h1>Digests</h1>${notice(done)}${formError(error)}
 ${canSend ? html`<form class="toolbar card" method="post" action="/admin/digests">${csrfField(session)}
 <div class="field"><label for="date">Period</label><input id="date" name="date" type="date" value="${today}" required></div>
@@ -41,13 +41,13 @@ ${canSend ? html`<form class="toolbar card" method="post" action="/admin/digests
     {
       method: 'get',
       path: '/digests',
-      scope: 'read',
+      area: 'digests',
       handle: async ({ req, res, session }) => res.type('html').send(await listPage(session, req.query.done)),
     },
     {
       method: 'post',
       path: '/digests',
-      scope: 'digests',
+      area: 'digests',
       handle: async ({ req, res, session }) => {
         try {
           const { date } = req.body as Record<string, unknown>;
@@ -62,12 +62,12 @@ ${canSend ? html`<form class="toolbar card" method="post" action="/admin/digests
     {
       method: 'get',
       path: '/digests/:id',
-      scope: 'read',
+      area: 'digests',
       handle: async ({ req, res, session }) => {
         const digest = await getDigestStatus(deps.db, positiveId(req.params.id));
         if (!digest) return notFound(res, session);
         const failures = await findFailedDeliveries(deps.db, digest.id, FAILURES_SHOWN);
-        const canSend = allows(session.scopes, 'digests');
+        const canSend = mayAccess(session.scopes, 'write', 'digests');
         const final = digest.status === 'done' || digest.status === 'failed';
         const body = html`<p><a href="/admin/digests">← Digests</a></p><h1>Digest ${digest.period}</h1>${notice(req.query.done)}
 <section class="card" data-live-url="/admin/digests/${digest.id}/progress.json" data-live-final="${final ? 'yes' : 'no'}">
@@ -91,7 +91,7 @@ ${failures.length ? html`<div class="table-scroll"><table><thead><tr><th scope="
     {
       method: 'get',
       path: '/digests/:id/progress.json',
-      scope: 'read',
+      area: 'digests',
       handle: async ({ req, res }) => {
         const digest = await getDigestStatus(deps.db, positiveId(req.params.id));
         if (!digest) return res.status(404).json({ error: { code: 'not_found', message: 'No such digest' } });
@@ -111,7 +111,7 @@ ${failures.length ? html`<div class="table-scroll"><table><thead><tr><th scope="
     {
       method: 'post',
       path: '/deliveries/:id/resend',
-      scope: 'digests',
+      area: 'digests',
       handle: async ({ req, res, session }) => {
         try {
           const queued = await resendDelivery(deps, positiveId(req.params.id));

@@ -71,13 +71,14 @@ export function importPageRoutes(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/subscribers/import',
-      scope: 'subscribers',
+      area: 'subscribers',
+      access: 'write',
       handle: ({ res, session }) => res.type('html').send(importPage(session)),
     },
     {
       method: 'post',
       path: '/subscribers/import',
-      scope: 'subscribers',
+      area: 'subscribers',
       body: [importBody(IMPORT_MAX_BYTES)],
       handle: async ({ req, res, session }) => {
         const upload = uploadOf(req);

@@ -3,7 +3,7 @@
 // allows neither), a skip link, and a navigation that shows only what the
 // session's scopes allow.
 import type { ConsoleSession } from '../../admin/console-sessions.js';
-import { allows, type Scope } from '../../admin/token-auth.js';
+import { mayAccess, type Access, type AdminArea } from '../../admin/admin-tokens.js';
 import { html, type SafeHtml } from '../pages/html.js';
 import { assetUrl } from '../pages/static-assets.js';
 
@@ -16,16 +16,18 @@ export interface ConsolePageOptions {
   styles?: string[];
 }
 
-const NAV: Array<{ key: string; href: string; label: string; scope: Scope }> = [
-  { key: 'dashboard', href: '/admin', label: 'Dashboard', scope: 'read' },
-  { key: 'lists', href: '/admin/lists', label: 'Lists', scope: 'read' },
-  { key: 'subscribers', href: '/admin/subscribers', label: 'Subscribers', scope: 'subscribers' },
-  { key: 'digests', href: '/admin/digests', label: 'Digests', scope: 'read' },
-  { key: 'papers', href: '/admin/papers', label: 'Papers', scope: 'read' },
-  { key: 'tokens', href: '/admin/tokens', label: 'Tokens', scope: 'admin' },
-  { key: 'audit', href: '/admin/audit', label: 'Audit log', scope: 'admin' },
-  { key: 'api-docs', href: '/admin/api-docs', label: 'API docs', scope: 'read' },
-  { key: 'queues', href: '/admin/queues', label: 'Queues', scope: 'read' },
+/** Each entry is shown to the sessions its page lets in: the same area and access as the page's route. */
+const NAV: Array<{ key: string; href: string; label: string; area: AdminArea; access: Access }> = [
+  { key: 'dashboard', href: '/admin', label: 'Dashboard', area: 'stats', access: 'read' },
+  { key: 'lists', href: '/admin/lists', label: 'Lists', area: 'lists', access: 'read' },
+  { key: 'subscribers', href: '/admin/subscribers', label: 'Subscribers', area: 'subscribers', access: 'read' },
+  { key: 'digests', href: '/admin/digests', label: 'Digests', area: 'digests', access: 'read' },
+  { key: 'papers', href: '/admin/papers', label: 'Papers', area: 'papers', access: 'read' },
+  { key: 'tokens', href: '/admin/tokens', label: 'Tokens', area: 'tokens', access: 'read' },
+  { key: 'audit', href: '/admin/audit', label: 'Audit log', area: 'audit', access: 'read' },
+  { key: 'api-docs', href: '/admin/api-docs', label: 'API docs', area: 'meta', access: 'read' },
+  // The queue dashboard can retry jobs: it asks for digest work (queue-dashboard.ts).
+  { key: 'queues', href: '/admin/queues', label: 'Queues', area: 'digests', access: 'write' },
 ];
 
 /** The hidden field every console form carries. */
@@ -34,7 +36,7 @@ export function csrfField(session: ConsoleSession): SafeHtml {
 }
 
 function nav(session: ConsoleSession, current?: string): SafeHtml {
-  const items = NAV.filter((item) => allows(session.scopes, item.scope)).map(
+  const items = NAV.filter((item) => mayAccess(session.scopes, item.access, item.area)).map(
     (item) => html`<li><a href="${item.href}"${item.key === current ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
   );
   return html`<nav class="console-nav" aria-label="Console"><ul>${items}</ul></nav>

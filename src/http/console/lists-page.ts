@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import { uniqueViolation } from '../../db.js';
 import type { ConsoleSession } from '../../admin/console-sessions.js';
-import { allows } from '../../admin/token-auth.js';
+import { mayAccess, type Access } from '../../admin/admin-tokens.js';
 import { previewListRule } from '../../lists/list-preview.js';
 import { countListSubscribersByStatus, createList, findList, listLists, updateList } from '../../lists/list-repo.js';
 import { ListInputSchema } from '../admin/lists-routes.js';
@@ -18,6 +18,9 @@ const PREVIEW_DAYS = 7;
 const STATUSES = ['active', 'pending', 'unsubscribed', 'bounced', 'complained'];
 
 type Form = Record<string, string | undefined>;
+
+/** The list form's two buttons: "Save list" writes, "Preview the rule" (without JavaScript) only reads. */
+const saveOrPreview = (req: Request): Access => ((req.body as Form).intent === 'preview' ? 'read' : 'write');
 
 const words = (text: string | undefined, separator: RegExp) => (text ?? '').split(separator).map((w) => w.trim()).filter(Boolean);
 
@@ -69,7 +72,8 @@ function formOf(list: { slug: string; name: string; description: string; public:
 }
 
 function listForm(session: ConsoleSession, action: string, form: Form, preview: SafeHtml, error?: string): SafeHtml {
-  const canEdit = allows(session.scopes, 'lists');
+  const canEdit = mayAccess(session.scopes, 'write', 'lists');
+  const canRead = mayAccess(session.scopes, 'read', 'lists');
   return html`${formError(error)}
 <form method="post" action="${action}" id="list-form" data-preview-url="/admin/lists/preview">
 ${csrfField(session)}
@@ -87,7 +91,7 @@ ${csrfField(session)}
 <div class="field"><label><input type="checkbox" name="public"${attr('checked', form.public === 'on')}> Public (on the sign-up page and in the archive)</label></div>
 <div class="actions">
   ${canEdit ? html`<button class="button button-primary" type="submit" name="intent" value="save">Save list</button>` : ''}
-  <button class="button button-secondary" type="submit" name="intent" value="preview">Preview the rule</button>
+  ${canRead ? html`<button class="button button-secondary" type="submit" name="intent" value="preview">Preview the rule</button>` : ''}
 </div>
 </form>
 <section aria-labelledby="preview-h"><h2 id="preview-h">What this rule takes</h2>
@@ -95,14 +99,16 @@ ${csrfField(session)}
 }
 
 export function listsPage(deps: AppDeps): ConsoleRoute[] {
+  // The preview shows papers: a token that may only write lists sees none, as in the API.
+  const previewFor = async (session: ConsoleSession, form: Form) =>
+    mayAccess(session.scopes, 'read', 'lists') ? renderPreview(deps, form) : html`<p class="muted">Previewing a rule needs a token with the "read" scope.</p>`;
   const editPage = async (req: Request, session: ConsoleSession, title: string, action: string, form: Form, status: number, error?: string) =>
-    renderConsolePage(session, { title, section: 'lists', scripts: ['list-preview.js'] }, html`<p><a href="/admin/lists">← Lists</a></p><h1>${title}</h1>${notice(req.query.done)}${listForm(session, action, form, await renderPreview(deps, form), error)}`);
+    renderConsolePage(session, { title, section: 'lists', scripts: ['list-preview.js'] }, html`<p><a href="/admin/lists">← Lists</a></p><h1>${title}</h1>${notice(req.query.done)}${listForm(session, action, form, await previewFor(session, form), error)}`);
 
   /** Saves, or re-renders the form with the preview when asked (the no-JavaScript preview). */
   const save = async (req: Request, session: ConsoleSession, existing: { id: number } | null, title: string, action: string) => {
     const form = req.body as Form;
     if (form.intent === 'preview') return { status: 200, page: await editPage(req, session, title, action, form, 200) };
-    if (!allows(session.scopes, 'lists')) return { status: 403, page: renderConsoleMessage(session, 403, 'Not allowed', 'This needs a token with the "lists" scope.') };
     const parsed = listInputOf(form);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -111,7 +117,8 @@ export function listsPage(deps: AppDeps): ConsoleRoute[] {
     try {
       const input = parsed.data;
       const saved = existing ? await updateList(deps.db, existing.id, input) : await createList(deps.db, input);
-      return { redirect: `/admin/lists/${saved.id}?done=saved` };
+      // Back to the saved list, or, for a token that may not read lists, to a new form.
+      return { redirect: mayAccess(session.scopes, 'read', 'lists') ? `/admin/lists/${saved.id}?done=saved` : '/admin/lists/new?done=saved' };
     } catch (error) {
       if (!uniqueViolation(error)) throw error;
       return { status: 409, page: await editPage(req, session, title, action, form, 409, 'slug: a list with this slug already exists') };
@@ -122,7 +129,7 @@ export function listsPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/lists',
-      scope: 'read',
+      area: 'lists',
       handle: async ({ req, res, session }) => {
         const [lists, counts] = await Promise.all([listLists(deps.db), countListSubscribersByStatus(deps.db)]);
         const rows = lists.map((list) => {
@@ -130,7 +137,7 @@ export function listsPage(deps: AppDeps): ConsoleRoute[] {
           return html`<tr><th scope="row"><a href="/admin/lists/${list.id}">${list.name}</a> <span class="muted">${list.slug}</span></th>${STATUSES.map((s) => html`<td>${byStatus[s] ?? 0}</td>`)}<td>${list.public ? 'yes' : 'no'}</td></tr>`;
         });
         const body = html`<h1>Lists</h1>${notice(req.query.done)}
-${allows(session.scopes, 'lists') ? html`<p><a class="button button-primary" href="/admin/lists/new">New list</a></p>` : ''}
+${mayAccess(session.scopes, 'write', 'lists') ? html`<p><a class="button button-primary" href="/admin/lists/new">New list</a></p>` : ''}
 <div class="table-scroll"><table><caption>Subscribers of each list, by status</caption>
 <thead><tr><th scope="col">List</th>${STATUSES.map((s) => html`<th scope="col">${s}</th>`)}<th scope="col">Public</th></tr></thead>
 <tbody>${rows}</tbody></table></div>`;
@@ -140,7 +147,8 @@ ${allows(session.scopes, 'lists') ? html`<p><a class="button button-primary" hre
     {
       method: 'get',
       path: '/lists/new',
-      scope: 'lists',
+      area: 'lists',
+      access: 'write',
       handle: async ({ req, res, session }) => {
         res.type('html').send(await editPage(req, session, 'New list', '/admin/lists', { public: 'on', maxPapers: '10', minUpvotes: '0' }, 200));
       },
@@ -148,7 +156,8 @@ ${allows(session.scopes, 'lists') ? html`<p><a class="button button-primary" hre
     {
       method: 'post',
       path: '/lists',
-      scope: 'read',
+      area: 'lists',
+      access: saveOrPreview,
       handle: async ({ req, res, session }) => {
         const outcome = await save(req, session, null, 'New list', '/admin/lists');
         if ('redirect' in outcome) return res.redirect(303, outcome.redirect!);
@@ -158,7 +167,9 @@ ${allows(session.scopes, 'lists') ? html`<p><a class="button button-primary" hre
     {
       method: 'post',
       path: '/lists/preview',
-      scope: 'read',
+      area: 'lists',
+      // A POST only because the draft rule is a form; it saves nothing.
+      access: 'read',
       handle: async ({ req, res }) => {
         res.type('html').send((await renderPreview(deps, req.body as Form)).value);
       },
@@ -166,7 +177,7 @@ ${allows(session.scopes, 'lists') ? html`<p><a class="button button-primary" hre
     {
       method: 'get',
       path: '/lists/:id',
-      scope: 'read',
+      area: 'lists',
       handle: async ({ req, res, session }) => {
         const list = await findList(deps.db, String(req.params.id));
         if (!list) return res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such list.'));
@@ -176,7 +187,8 @@ ${allows(session.scopes, 'lists') ? html`<p><a class="button button-primary" hre
     {
       method: 'post',
       path: '/lists/:id',
-      scope: 'read',
+      area: 'lists',
+      access: saveOrPreview,
       handle: async ({ req, res, session }) => {
         const list = await findList(deps.db, String(req.params.id));
         if (!list) return res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such list.'));

@@ -3,8 +3,9 @@
 import type { Paper } from '../../generated/prisma/client.js';
 import type { ConsoleSession } from '../../admin/console-sessions.js';
 import { asArxivId, findPaperByArxivId, findPapersInOrder, listPapers, setPaperHidden, setPaperPinned } from '../../admin/paper-admin.js';
-import { allows } from '../../admin/token-auth.js';
+import { mayAccess } from '../../admin/admin-tokens.js';
 import { searchPapers } from '../../papers/paper-repo.js';
+import { defaultPinEnd, DEFAULT_PIN_DAYS } from '../../papers/pinning.js';
 import type { AppDeps } from '../app.js';
 import { attr, html } from '../pages/html.js';
 import { notice, positiveId, when } from './format.js';
@@ -12,10 +13,9 @@ import { csrfField, renderConsoleMessage, renderConsolePage } from './layout.js'
 import type { ConsoleRoute } from './route.js';
 
 const PAGE_SIZE = 50;
-export const PIN_DAYS = 7;
 
 function paperRow(session: ConsoleSession, paper: Paper, back: string) {
-  const canEdit = allows(session.scopes, 'papers');
+  const canEdit = mayAccess(session.scopes, 'write', 'papers');
   const pinned = paper.pinnedUntil !== null && paper.pinnedUntil > new Date();
   const action = (verb: string, label: string, tone = 'secondary') =>
     html`<form method="post" action="/admin/papers/${paper.id}/${verb}">${csrfField(session)}<input type="hidden" name="back" value="${back}"><button class="button button-${tone} button-small" type="submit">${label}<span class="visually-hidden">: ${paper.title}</span></button></form>`;
@@ -33,7 +33,7 @@ export function papersPage(deps: AppDeps): ConsoleRoute[] {
   const act = (verb: string, done: string, change: (id: number) => Promise<unknown>): ConsoleRoute => ({
     method: 'post',
     path: `/papers/:id/${verb}`,
-    scope: 'papers',
+    area: 'papers',
     handle: async ({ req, res, session }) => {
       const id = positiveId(req.params.id);
       const changed = id ? await change(id) : null;
@@ -46,7 +46,7 @@ export function papersPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/papers',
-      scope: 'read',
+      area: 'papers',
       handle: async ({ req, res, session }) => {
         const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
         const hidden = req.query.hidden === 'yes';
@@ -71,7 +71,7 @@ export function papersPage(deps: AppDeps): ConsoleRoute[] {
 <div class="field"><label for="q">Words or an arXiv id</label><input id="q" name="q" type="search" value="${q}"></div>
 <div class="field"><label><input type="checkbox" name="hidden" value="yes"${attr('checked', hidden)}> Hidden papers only (without words)</label></div>
 <button class="button button-primary" type="submit">Search</button></form>
-<p class="muted">Hidden papers are never sent again. A pinned paper goes first in every digest planned in the next ${PIN_DAYS} days, for the readers whose lists it matches.</p>
+<p class="muted">Hidden papers are never sent again. A pinned paper goes first in every digest planned in the next ${DEFAULT_PIN_DAYS} days, for the readers whose lists it matches.</p>
 <div class="table-scroll"><table><caption>${papers.length} paper(s)</caption><thead><tr><th scope="col">Paper</th><th scope="col">State</th><th scope="col">Actions</th></tr></thead>
 <tbody>${papers.map((p) => paperRow(session, p, back))}</tbody></table></div>
 ${nextAfter ? html`<nav class="pager" aria-label="Pages"><a href="/admin/papers?${new URLSearchParams({ ...(hidden ? { hidden: 'yes' } : {}), after: String(nextAfter) }).toString()}">Next page</a></nav>` : ''}`;
@@ -80,7 +80,7 @@ ${nextAfter ? html`<nav class="pager" aria-label="Pages"><a href="/admin/papers?
     },
     act('hide', 'hidden', (id) => setPaperHidden(deps.db, id, true)),
     act('unhide', 'unhidden', (id) => setPaperHidden(deps.db, id, false)),
-    act('pin', 'pinned', (id) => setPaperPinned(deps.db, id, new Date(Date.now() + PIN_DAYS * 86_400_000))),
+    act('pin', 'pinned', (id) => setPaperPinned(deps.db, id, defaultPinEnd())),
     act('unpin', 'unpinned', (id) => setPaperPinned(deps.db, id, null)),
   ];
 }

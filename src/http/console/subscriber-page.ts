@@ -2,6 +2,7 @@
 // deliveries (with the relay's replies); edit, erase after a confirmation
 // step, and a download of everything held about them.
 import type { Response } from 'express';
+import { mayAccess } from '../../admin/admin-tokens.js';
 import type { ConsoleSession } from '../../admin/console-sessions.js';
 import { UnknownListsError, findSubscriberDetail, updateSubscriber } from '../../admin/subscriber-admin.js';
 import { eraseSubscriberEverywhere, exportSubscriberData } from '../../admin/subscriber-privacy.js';
@@ -24,7 +25,8 @@ function notFound(res: Response, session: ConsoleSession) {
 
 async function detailPage(deps: AppDeps, session: ConsoleSession, s: Detail, done: unknown, error?: string): Promise<string> {
   const lists = await listLists(deps.db);
-  const edit = html`<form method="post" action="/admin/subscribers/${s.id}">
+  const may = (access: 'read' | 'write', area: 'subscribers' | 'privacy') => mayAccess(session.scopes, access, area);
+  const edit = may('write', 'subscribers') ? html`<form method="post" action="/admin/subscribers/${s.id}">
 ${csrfField(session)}
 <div class="form-grid">
   <div class="field"><label for="status">Status</label><select id="status" name="status">${STATUSES.map((st) => html`<option${attr('selected', s.status === st)}>${st}</option>`)}</select></div>
@@ -35,7 +37,8 @@ ${csrfField(session)}
 </div>
 <fieldset><legend>Lists</legend><div class="actions">${lists.map((l) => html`<label><input type="checkbox" name="lists" value="${l.slug}"${attr('checked', s.lists.includes(l.slug))}> ${l.name}</label>`)}</div></fieldset>
 <button class="button button-primary" type="submit">Save changes</button>
-</form>`;
+</form>` : html`<dl><dt>Time zone</dt><dd>${s.timezone}</dd><dt>Send hour</dt><dd>${s.sendHour}</dd><dt>Frequency</dt><dd>${s.frequency === 'weekly' ? `weekly, on ${WEEKDAYS[s.weekday] ?? s.weekday}` : 'daily'}</dd>
+<dt>Lists</dt><dd>${lists.filter((l) => s.lists.includes(l.slug)).map((l) => l.name).join(', ') || '—'}</dd></dl>`;
   const deliveries = s.deliveries.map(
     (d) => html`<tr><th scope="row"><a href="/admin/digests/${d.digestId}">${d.period}</a></th><td>${statusBadge(d.status)}</td><td>${d.attempts}</td><td>${when(d.sentAt)}</td><td>${d.smtpResponse ?? d.lastError ?? '—'}</td></tr>`,
   );
@@ -46,8 +49,8 @@ ${csrfField(session)}
 <h1>${s.email ?? '(erased)'}</h1>${notice(done)}${formError(error)}
 <p>${statusBadge(s.status)} <span class="muted">signed up ${when(s.createdAt)}, confirmed ${when(s.confirmedAt)}, ${s.bounceCount} bounce(s)</span></p>
 <p class="actions"><a class="button button-secondary button-small" href="/admin/digests/preview?subscriber=${s.id}">Preview their email</a>
-<a class="button button-secondary button-small" href="/admin/subscribers/${s.id}/data">Download their data (JSON)</a>
-<a class="button button-danger button-small" href="/admin/subscribers/${s.id}/erase">Erase…</a></p>
+${may('read', 'privacy') ? html`<a class="button button-secondary button-small" href="/admin/subscribers/${s.id}/data">Download their data (JSON)</a>` : ''}
+${may('write', 'privacy') ? html`<a class="button button-danger button-small" href="/admin/subscribers/${s.id}/erase">Erase…</a>` : ''}</p>
 <h2>Preferences</h2>${edit}
 <h2>Ratings</h2><p>${s.ratings.up} "more like this", ${s.ratings.down} "less like this" (their current votes).</p>
 <h2>Deliveries</h2>
@@ -62,7 +65,7 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/subscribers/:id',
-      scope: 'subscribers',
+      area: 'subscribers',
       handle: async ({ req, res, session }) => {
         const detail = await findSubscriberDetail(deps.db, positiveId(req.params.id));
         if (!detail) return notFound(res, session);
@@ -72,7 +75,7 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'post',
       path: '/subscribers/:id',
-      scope: 'subscribers',
+      area: 'subscribers',
       handle: async ({ req, res, session }) => {
         const id = positiveId(req.params.id);
         const form = req.body as Record<string, string | string[] | undefined>;
@@ -106,7 +109,7 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/subscribers/:id/data',
-      scope: 'subscribers',
+      area: 'privacy',
       handle: async ({ req, res, session }) => {
         const data = await exportSubscriberData(deps.db, positiveId(req.params.id));
         if (!data) return notFound(res, session);
@@ -117,7 +120,8 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/subscribers/:id/erase',
-      scope: 'subscribers',
+      area: 'privacy',
+      access: 'write',
       handle: async ({ req, res, session }) => {
         const detail = await findSubscriberDetail(deps.db, positiveId(req.params.id));
         if (!detail) return notFound(res, session);
@@ -132,7 +136,7 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'post',
       path: '/subscribers/:id/erase',
-      scope: 'subscribers',
+      area: 'privacy',
       handle: async ({ req, res, session }) => {
         const id = positiveId(req.params.id);
         if ((req.body as Record<string, unknown>).confirm !== 'yes') return res.redirect(303, `/admin/subscribers/${id}/erase`);

@@ -1,6 +1,7 @@
 // /admin/subscribers: search by address fragment, filter by status and list,
 // page by id; the CSV export streams the same filter.
 import { pipeline } from 'node:stream/promises';
+import { mayAccess } from '../../admin/admin-tokens.js';
 import { exportSubscribersCsv } from '../../admin/subscriber-export.js';
 import { searchSubscribers } from '../../admin/subscriber-search.js';
 import { listLists } from '../../lists/list-repo.js';
@@ -24,7 +25,7 @@ export function subscribersPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/subscribers',
-      scope: 'subscribers',
+      area: 'subscribers',
       handle: async ({ req, res, session }) => {
         const filter = filterOf(req.query);
         const after = Number(req.query.after);
@@ -34,7 +35,7 @@ export function subscribersPage(deps: AppDeps): ConsoleRoute[] {
         const params = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])));
         const nextLink = rows.length > PAGE_SIZE ? `/admin/subscribers?${new URLSearchParams([...params, ['after', String(page.at(-1)!.id)]]).toString()}` : null;
         const body = html`<h1>Subscribers</h1>${notice(req.query.done)}
-<p class="actions"><a class="button button-secondary button-small" href="/admin/subscribers/import">Import CSV</a>
+<p class="actions">${mayAccess(session.scopes, 'write', 'subscribers') ? html`<a class="button button-secondary button-small" href="/admin/subscribers/import">Import CSV</a>` : ''}
 <a class="button button-secondary button-small" href="/admin/subscribers/export.csv?${params.toString()}">Export these as CSV</a></p>
 <form class="toolbar" method="get" action="/admin/subscribers" role="search">
   <div class="field"><label for="q">Address contains</label><input id="q" name="q" type="search" value="${filter.q ?? ''}"></div>
@@ -53,7 +54,7 @@ export function subscribersPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/subscribers/export.csv',
-      scope: 'subscribers',
+      area: 'subscribers',
       handle: async ({ req, res }) => {
         res.status(200);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');

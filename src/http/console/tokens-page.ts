@@ -30,13 +30,13 @@ export function tokensPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/tokens',
-      scope: 'admin',
+      area: 'tokens',
       handle: async ({ req, res, session }) => send(res, await page(session, notice(req.query.done))),
     },
     {
       method: 'post',
       path: '/tokens',
-      scope: 'admin',
+      area: 'tokens',
       handle: async ({ req, res, session }) => {
         const name = TokenNameSchema.safeParse((req.body as Record<string, unknown>).name);
         if (!name.success) return send(res, await page(session, formError('name: one line of 1 to 100 characters'), 400));
@@ -54,7 +54,7 @@ export function tokensPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'post',
       path: '/tokens/:id/revoke',
-      scope: 'admin',
+      area: 'tokens',
       handle: async ({ req, res, session }) => {
         const id = positiveId(req.params.id);
         const revoked = id > 0 && (await revokeAdminToken(deps.db, id));
@@ -66,7 +66,7 @@ export function tokensPage(deps: AppDeps): ConsoleRoute[] {
     {
       method: 'get',
       path: '/audit',
-      scope: 'admin',
+      area: 'audit',
       handle: async ({ req, res, session }) => {
         const after = Number(req.query.after);
         const log = await readAuditLog(deps.db, { beforeId: Number.isSafeInteger(after) && after > 0 ? after : undefined, limit: 100 });

@@ -7,10 +7,11 @@ import type { PaperCard } from '../../digest/view-model.js';
 import { html, type SafeHtml } from './html.js';
 import { renderLayout } from './layout.js';
 
-function renderCard(card: PaperCard, reason: string, lead: boolean): SafeHtml {
+/** A digest card; `lead` is the eyebrow of the top card, which stands out. The archive draws the same cards. */
+export function renderDigestCard(card: PaperCard, reason: string, lead?: string): SafeHtml {
   const title = html`<a href="${card.url}" rel="noopener noreferrer">${card.title}</a>`;
   return html`<article class="paper-card digest-card${lead ? ' digest-lead' : ''}">
-  ${lead ? html`<p class="eyebrow">Top paper for you</p>` : ''}
+  ${lead ? html`<p class="eyebrow">${lead}</p>` : ''}
   ${lead ? html`<h2 class="paper-title">${title}</h2>` : html`<h3 class="paper-title">${title}</h3>`}
   <p class="paper-meta">${metaLine(card)}</p>
   <p class="paper-abstract">${card.summary}</p>
@@ -27,11 +28,11 @@ export function renderDigestPage(delivery: DeliveryView): string {
   <p class="muted digest-period">${view.periodLabel}</p>
   <h1 id="digest-title">${view.heading}</h1>
   <p class="lede">${view.intro}</p>
-  ${view.lead ? renderCard(view.lead.paper, view.lead.reason, true) : ''}
+  ${view.lead ? renderDigestCard(view.lead.paper, view.lead.reason, 'Top paper for you') : ''}
   ${view.sections.map(
     (section) => html`<section class="digest-section">
   <h2>${section.title}</h2>
-  <div class="digest-cards">${section.cards.map((c) => renderCard(c.paper, c.reason, false))}</div>
+  <div class="digest-cards">${section.cards.map((c) => renderDigestCard(c.paper, c.reason))}</div>
 </section>`,
   )}
   <p class="digest-manage muted"><a href="${links.preferences}">Change your lists or schedule</a> · <a href="${links.unsubscribe}">Unsubscribe</a></p>

@@ -7,6 +7,7 @@ import { attr, html, type SafeHtml } from './html.js';
 import { interestValues, renderInterestFields, type InterestValues } from './interest-fields.js';
 import { NO_INTERESTS } from '../../digest/matcher.js';
 import { DEFAULT_PAPERS_PER_EMAIL } from '../../subscriptions/interests.js';
+import { archivePaths, listFeeds, renderFeedLinks } from './archive-pages.js';
 import { renderLayout } from './layout.js';
 import { excerpt, paperLink, type TrendingPaper } from './trending-papers.js';
 
@@ -66,6 +67,20 @@ function renderPreview(papers: TrendingPaper[]): SafeHtml {
 </section>`;
 }
 
+/** Each public list's latest edition and feeds: the archive, for those who would rather not sign up. */
+function renderArchiveLinks(lists: LandingData['lists']): SafeHtml {
+  if (!lists.length) return html``;
+  return html`<section class="preview" aria-labelledby="archive-title">
+  <div class="section-head">
+    <h2 id="archive-title">Read it on the web, or follow a feed</h2>
+    <p class="muted">Every list's editions are public. <a href="/archive">Browse the archive</a>.</p>
+  </div>
+  <ul class="archive-links">${lists.map(
+    (list) => html`<li><strong>${list.name}</strong>: <a href="${archivePaths(list).latest}">latest edition<span class="visually-hidden"> of ${list.name}</span></a> · ${renderFeedLinks(list)}</li>`,
+  )}</ul>
+</section>`;
+}
+
 export function renderLandingPage(data: LandingData): string {
   const values = data.values ?? {};
   const errors = data.errors ?? {};
@@ -117,6 +132,7 @@ export function renderLandingPage(data: LandingData): string {
     <p class="fine-print">We will email you a link to confirm. Nothing is sent until you click it, and every digest has a one-click unsubscribe.</p>
   </form>
 </section>
-${renderPreview(data.papers)}`;
-  return renderLayout({ title: 'Get trending papers in your email inbox', withFormScript: true }, body);
+${renderPreview(data.papers)}
+${renderArchiveLinks(data.lists)}`;
+  return renderLayout({ title: 'Get trending papers in your email inbox', withFormScript: true, feeds: data.lists.flatMap(listFeeds) }, body);
 }

@@ -10,6 +10,14 @@ export interface LayoutOptions {
   withFormScript?: boolean;
   /** Pages reached through personal links must not be indexed. */
   noindex?: boolean;
+  /** Feed discovery: `<link rel="alternate">` per feed. */
+  feeds?: FeedLink[];
+}
+
+export interface FeedLink {
+  title: string;
+  href: string;
+  type: 'application/atom+xml' | 'application/feed+json';
 }
 
 export function renderLayout(options: LayoutOptions, body: SafeHtml): string {
@@ -24,6 +32,7 @@ ${options.noindex ? html`<meta name="robots" content="noindex">` : ''}
 <meta name="theme-color" content="#4f46e5">
 <link rel="icon" href="${assetUrl('favicon.svg')}" type="image/svg+xml">
 <link rel="stylesheet" href="${assetUrl('app.css')}">
+${(options.feeds ?? []).map((feed) => html`<link rel="alternate" type="${feed.type}" title="${feed.title}" href="${feed.href}">\n`)}
 ${options.withFormScript ? html`<script src="${assetUrl('signup-form.js')}" defer></script>` : ''}
 </head>
 <body>

@@ -2,16 +2,9 @@
 // upvotes. Anchored on the newest firstSeenAt rather than the clock, so the
 // landing page shows real cards also when ingest paused for a day.
 import type { Db } from '../../db.js';
+import type { TrendingPaper } from '../../papers/paper-repo.js';
 
-export interface TrendingPaper {
-  title: string;
-  abstract: string;
-  upvotes: number;
-  organization: string | null;
-  arxivId: string | null;
-  url: string | null;
-  authorCount: number;
-}
+export type { TrendingPaper };
 
 const DAY_MS = 24 * 3600 * 1000;
 

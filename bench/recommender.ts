@@ -1,0 +1,67 @@
+// `npm run bench -- recommender [--readers 300]`: what "Recommended for you"
+// costs per reader in one planning run. The papers are real: the labelled
+// set (data/relevance) and the shipped sample (data/sample), 123 distinct
+// texts. Each simulated reader casts a relevance profile's 5 ratings and has
+// already been sent a different fifth of the papers, so that, as in
+// planning, no two readers have the same candidates. The same readers are
+// served twice: with each reader's tf-idf fitted from the text (planning
+// did that before, tokenizing each paper twice per reader), and with the
+// papers tokenized once for the run (PaperTerms, as planning does now). Both
+// must recommend exactly the same.
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { recommend, type RecommendInput, type RecommendPaper } from '../src/digest/recommender.js';
+import { createPaperTerms } from '../src/digest/tfidf.js';
+import { flag } from './machine.js';
+import { loadLabelledSet, simulatedRatings } from './relevance/dataset.js';
+
+interface SampleItem {
+  paper?: { id?: string; title: string; summary: string; ai_keywords?: string[] };
+}
+
+const log = (message: string) => process.stderr.write(`${message}\n`);
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+function timed(inputs: RecommendInput[], serve: (input: RecommendInput) => unknown[]): { ms: number; results: unknown[][] } {
+  const started = performance.now();
+  const results = inputs.map(serve);
+  return { ms: performance.now() - started, results };
+}
+
+export async function run(args: string[]): Promise<Record<string, unknown>> {
+  const readers = flag(args, 'readers', 300);
+  const { papers: labelled, profiles } = await loadLabelledSet();
+  const sample = (JSON.parse(await readFile(new URL('../data/sample/daily-papers.json', import.meta.url), 'utf8')) as SampleItem[]).flatMap((item) =>
+    item.paper?.id ? [{ title: item.paper.title, abstract: item.paper.summary, keywords: item.paper.ai_keywords ?? [] }] : [],
+  );
+  const texts: RecommendPaper[] = [...labelled.map((p) => ({ title: p.title, abstract: p.abstract, keywords: [] })), ...sample].map((p, i) => ({ ...p, id: i + 1 }));
+  const byLabel = new Map(labelled.map((p, i) => [p.id, texts[i]!]));
+  const inputs: RecommendInput[] = Array.from({ length: readers }, (_, r) => {
+    const ratings = simulatedRatings(profiles[r % profiles.length]!, labelled);
+    const liked = ratings.liked.map((p) => byLabel.get(p.id)!);
+    const disliked = ratings.disliked.map((p) => byLabel.get(p.id)!);
+    const rated = new Set([...liked, ...disliked].map((p) => p.id));
+    const candidates = texts.filter((p) => !rated.has(p.id) && (p.id * 7 + r) % 5 !== 0);
+    return { candidates, liked, disliked, limit: 10 };
+  });
+  log(`${texts.length} papers, ${readers} readers, ${round(inputs.reduce((n, i) => n + i.candidates.length, 0) / readers, 1)} candidates each`);
+
+  // Warm both paths up (JIT, the stemmer's cache) before timing either.
+  timed(inputs.slice(0, 20), (input) => recommend(input));
+  timed(inputs.slice(0, 20), (input) => recommend(input, createPaperTerms()));
+  const perReader = timed(inputs, (input) => recommend(input));
+  const terms = createPaperTerms();
+  const shared = timed(inputs, (input) => recommend(input, terms));
+  const identical = JSON.stringify(perReader.results) === JSON.stringify(shared.results);
+  const figures = {
+    papers: texts.length,
+    readers,
+    perReaderFitMsPerReader: round(perReader.ms / readers),
+    sharedTermsMsPerReader: round(shared.ms / readers),
+    speedup: round(perReader.ms / shared.ms),
+    identical,
+  };
+  log(`fitted per reader from text: ${figures.perReaderFitMsPerReader} ms/reader; papers tokenized once per run: ${figures.sharedTermsMsPerReader} ms/reader (${figures.speedup}×); identical: ${identical}`);
+  if (!identical) throw new Error('the shared and per-reader paths recommended differently');
+  return figures;
+}

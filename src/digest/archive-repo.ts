@@ -1,0 +1,73 @@
+// The public archive's reads (archive.ts): public lists with their rules,
+// and the periods whose edition window holds papers. Which papers a list
+// takes is never decided here: the digest's matcher does that in the
+// process, so the archive can only agree with what readers were sent.
+import type { Db } from '../db.js';
+import type { MatchList } from './matcher.js';
+
+export type ArchiveList = MatchList & { slug: string; description: string; updatedAt: Date };
+
+const LIST_FIELDS = {
+  id: true,
+  slug: true,
+  name: true,
+  description: true,
+  keywords: true,
+  categories: true,
+  exclude: true,
+  authors: true,
+  minUpvotes: true,
+  maxPapers: true,
+  updatedAt: true,
+} as const;
+
+export async function findArchiveLists(db: Db): Promise<ArchiveList[]> {
+  return db.list.findMany({ where: { public: true }, select: LIST_FIELDS, orderBy: { id: 'asc' } });
+}
+
+/** A public list by slug; a private one is as unknown as a missing one. */
+export async function findArchiveList(db: Db, slug: string): Promise<ArchiveList | null> {
+  return db.list.findFirst({ where: { slug, public: true }, select: LIST_FIELDS });
+}
+
+export interface PeriodQuery {
+  /** Only periods before this one, newest first … */
+  before?: string;
+  /** … or only periods after this one, oldest first. */
+  after?: string;
+  /** The newest period that may be returned (today's: its window has closed). */
+  until: string;
+  limit: number;
+}
+
+export interface PaperPeriod {
+  period: string;
+  /** Changes whenever the period's visible papers do (one added, hidden, re-counted): a cache key. */
+  version: string;
+}
+
+// Periods (YYYY-MM-DD) whose window holds at least one visible paper: the
+// only days where an edition can exist, so the archive skips the gaps
+// without planning them. A period P's window is (P-1 00:00Z, P 00:00Z]
+// (archive.ts), hence "minus a millisecond, plus a day". firstSeenAt is a
+// UTC timestamp without zone, so the bounds are built from dates in SQL.
+// Ingest writes a paper only when it changed and sets updatedAt then, so
+// count and newest updatedAt tell whether a period's papers changed.
+const PERIODS = (bound: string, order: 'ASC' | 'DESC') => `
+  SELECT period::text AS period, count(*)::text || '/' || max("updatedAt")::text AS version
+    FROM (SELECT (("firstSeenAt" - interval '1 millisecond')::date + 1) AS period, "updatedAt"
+            FROM "Paper"
+           WHERE NOT hidden AND "firstSeenAt" <= $1::date::timestamp AND ${bound}) p
+   GROUP BY period ORDER BY period ${order} LIMIT $3`;
+
+export const ARCHIVE_SQL = {
+  // $1 the newest period allowed (today), $2 only periods before this one (null: any), $3 how many; newest first.
+  periodsBefore: PERIODS(`($2::date IS NULL OR "firstSeenAt" <= ($2::date - 1)::timestamp)`, 'DESC'),
+  // $2 only periods after this one; oldest first, for paging back towards today.
+  periodsAfter: PERIODS(`"firstSeenAt" > $2::date::timestamp`, 'ASC'),
+} as const;
+
+export async function findPaperPeriods(db: Db, query: PeriodQuery): Promise<PaperPeriod[]> {
+  if (query.after) return db.$queryRawUnsafe<PaperPeriod[]>(ARCHIVE_SQL.periodsAfter, query.until, query.after, query.limit);
+  return db.$queryRawUnsafe<PaperPeriod[]>(ARCHIVE_SQL.periodsBefore, query.until, query.before ?? null, query.limit);
+}
