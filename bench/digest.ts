@@ -32,7 +32,7 @@ import { createMatcher, NO_INTERESTS } from '../src/digest/matcher.js';
 import { PERSONAL_KEY, planReader, RECOMMENDED_KEY } from '../src/digest/reader-digest.js';
 import { createDigestRenderer, loadDigestTemplate } from '../src/digest/renderer.js';
 import { applyMigrations, dropDatabase, withDatabaseName } from '../src/migrations/apply-migrations.js';
-import { trackPeakRss } from './digest/peak-rss.js';
+import { trackPeakRssOf } from './digest/peak-rss.js';
 import { LISTS, seed } from './digest/seed.js';
 import { flag } from './machine.js';
 
@@ -76,7 +76,7 @@ function runChild(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = 
   const child = spawn(process.execPath, [...nodeFlags, ...TSX, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const rss = trackPeakRss(() => (child.pid ? [child.pid] : []));
+  const rss = trackPeakRssOf(() => (child.pid ? [child.pid] : []));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
       void rss.stop().then((peaks) => {

@@ -7,7 +7,7 @@ import { startWorkerPool } from '../../src/cli/worker-pool.js';
 import { loadConfig } from '../../src/config.js';
 import { createContext } from '../../src/context.js';
 import { runDigestPeriod } from '../../src/jobs/digest-run.js';
-import { trackPeakRss } from './peak-rss.js';
+import { trackPeakRssOf } from './peak-rss.js';
 
 const period = process.argv[2]!;
 const processes = Number(process.argv[3] ?? 1);
@@ -20,7 +20,7 @@ const ctx = createContext(config);
 const tsx = process.execArgv.indexOf('tsx');
 if (processes > 1 && tsx > 0 && process.execArgv[tsx - 1] === '--import') process.execArgv.splice(tsx - 1, 2);
 const pool = processes > 1 ? startWorkerPool({ processes, logger: ctx.logger }) : undefined;
-const children = pool ? trackPeakRss(() => pool.pids()) : undefined;
+const children = pool ? trackPeakRssOf(() => pool.pids()) : undefined;
 const started = process.hrtime.bigint();
 let lastLog = 0;
 // The first progress report comes once the period is planned and queued.
