@@ -12,6 +12,8 @@ COPY prisma.config.ts ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json ./
 COPY src ./src
+# src/cli/usage.ts lays out help with bin/help.js (plain JS, for the bin's fast path).
+COPY bin ./bin
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled build only.

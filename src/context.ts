@@ -1,22 +1,30 @@
 // The composition root: builds every long-lived object once and hands them
-// down. Entry points (serve, worker, CLI commands) start from here.
+// down. Entry points (serve, worker, CLI commands) start from here. It may
+// import any folder; no folder but the entry points (src/cli, src/demo)
+// imports it (see src/README.md, "Layers").
+import type { RequestHandler } from 'express';
 import type { Config } from './config.js';
 import { createDb, type Db } from './db.js';
 import { createLogger, logErrorsEvery, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRedis, type Redis } from './redis.js';
+import { createJobPorts, lazyQueueBoard, type JobPorts } from './jobs/ports.js';
 import { closeQueues, createQueues, type Queues } from './jobs/queues.js';
 import { createMailTransport, type MailTransport } from './mail/transport.js';
 import { createRelayRateLimiter } from './jobs/relay-rate-limit.js';
 import { createSignupTiming, type SignupTiming } from './subscriptions/signup-timing.js';
 
-export interface Context {
+/** Also the domains' queue ports (JobPorts): what they call instead of touching a queue. */
+export interface Context extends JobPorts {
   config: Config;
   logger: Logger;
   db: Db;
   /** Fails fast: for HTTP handlers and producers. */
   redis: Redis;
+  /** For src/jobs and the entry points only. */
   queues: Queues;
+  /** The queue dashboard, served under basePath. */
+  queueBoard(basePath: string): RequestHandler;
   metrics: Metrics;
   mailer: MailTransport;
   /** Per process: the recent sign-up times that new addresses' answers are matched to. */
@@ -48,11 +56,16 @@ export function createContext(config: Config, overrides: { logger?: Logger } = {
     db,
     redis,
     queues,
+    ...createJobPorts(queues, redis, config),
+    queueBoard: (basePath) => lazyQueueBoard(queues, basePath),
     metrics,
     mailer,
     signupTiming: createSignupTiming(),
     async close() {
-      await closeQueues(queues).catch(() => {});
+      // Closing goes on without Redis: the process is leaving anyway.
+      await closeQueues(queues).catch((error: unknown) =>
+        logger.warn({ event: 'queue_close_failed', err: error instanceof Error ? error.message : String(error) }, 'queues did not close cleanly'),
+      );
       mailer.close();
       redis.disconnect();
       await db.$disconnect();

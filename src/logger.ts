@@ -20,16 +20,17 @@ export function createLogger(level: string, destination?: pino.DestinationStream
 
 /**
  * An 'error' event listener for connections that reconnect by themselves
- * (pg pool, ioredis, BullMQ queues): an outage is logged once, then at most
- * once per interval with how many errors were not logged, instead of a line
- * per retry or, worse, nothing.
+ * (pg pool, ioredis, BullMQ queues), or a catch for background work that
+ * retries on a timer: an outage is logged once, then at most once per
+ * interval with how many errors were not logged, instead of a line per
+ * retry or, worse, nothing.
  */
 export function logErrorsEvery(
   logger: Logger,
   event: string,
   intervalMs = 60_000,
   clock: () => number = Date.now,
-): (error: Error) => void {
+): (error: unknown) => void {
   let lastLogged = -Infinity;
   let suppressed = 0;
   return (error) => {
@@ -38,7 +39,7 @@ export function logErrorsEvery(
       suppressed += 1;
       return;
     }
-    logger.warn({ event, err: error.message, suppressed }, 'connection error');
+    logger.warn({ event, err: error instanceof Error ? error.message : String(error), suppressed }, 'connection error');
     lastLogged = now;
     suppressed = 0;
   };

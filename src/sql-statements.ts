@@ -18,6 +18,7 @@ import { ENRICHMENT_SQL } from './papers/enrichment-repo.js';
 import { PAPER_SQL } from './papers/paper-repo.js';
 import { OUTBOX_SQL } from './subscriptions/outbox-repo.js';
 import { SUBSCRIBER_SQL } from './subscriptions/subscriber-repo.js';
+import { SUPPRESSION_SQL } from './subscriptions/suppression-repo.js';
 
 export const SQL_STATEMENTS: Record<string, Readonly<Record<string, string>>> = {
   'admin/import-repo': IMPORT_SQL,
@@ -34,6 +35,7 @@ export const SQL_STATEMENTS: Record<string, Readonly<Record<string, string>>> = 
   'papers/paper-repo': PAPER_SQL,
   'subscriptions/outbox-repo': OUTBOX_SQL,
   'subscriptions/subscriber-repo': SUBSCRIBER_SQL,
+  'subscriptions/suppression-repo': SUPPRESSION_SQL,
 };
 
 /** Every statement as `module.name` → SQL text, in module order (paper-repo's temporary table before the statements that read it). */

@@ -1,7 +1,7 @@
 // Writes one batch of validated import rows with a handful of set-based
 // statements (import-repo.ts), never one query per row.
 import type { Db } from '../db.js';
-import { findSuppressed } from '../inbound/feedback-repo.js';
+import { findSuppressed } from '../subscriptions/suppression-repo.js';
 import { addSubscriptionsAndConsent, findSubscribersByEmail, insertSubscribers, updateSubscribers, type Touched } from './import-repo.js';
 import type { ImportOptions } from './subscriber-import.js';
 import type { ImportRow } from './import-rows.js';

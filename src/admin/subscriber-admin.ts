@@ -3,8 +3,7 @@
 import type { Db } from '../db.js';
 import { countRatings } from '../digest/rating-repo.js';
 import type { Frequency, SubscriberStatus } from '../generated/prisma/client.js';
-import type { Interests } from '../digest/matcher.js';
-import { interestColumns } from '../subscriptions/interests.js';
+import { interestColumns, type Interests } from '../subscriptions/interests.js';
 import { resolveLists } from '../subscriptions/save-subscriber.js';
 import { confirmSubscriptions, recordConsent, replaceSubscriptions } from '../subscriptions/subscriber-repo.js';
 import { findSubscriberSummary, type SubscriberSummary } from './subscriber-search.js';

@@ -78,7 +78,7 @@ export async function importSubscribersCsv(deps: ImportDeps, input: Readable, op
   // below still sees the error, from the parser's errored state.
   const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
   input.on('error', (error) => parser.destroy(error));
-  parser.on('error', () => {});
+  parser.on('error', () => undefined); // the loop below rethrows it
   input.pipe(parser);
 
   const listIds = await listIdsBySlug(deps.db);

@@ -64,44 +64,13 @@ export function eraseSubscriber(db: Db, id: number): Promise<ErasureReceipt | nu
   });
 }
 
-/** The slice of a BullMQ queue that erasure uses; declared here so this folder does not import bullmq. */
-export interface SubscriberJobs {
-  /** The queue's Redis keys; `events` names its event stream. */
-  keys: Record<string, string>;
-  getJobs(types: Array<'completed' | 'failed' | 'waiting' | 'delayed' | 'prioritized'>, start?: number, end?: number): Promise<
-    Array<{ id?: string; data: unknown; remove(): Promise<unknown> } | undefined>
-  >;
-}
-
-/** The Redis stream commands erasure uses (an ioredis client has them). */
-export interface StreamClient {
-  xrange(key: string, start: string, end: string): Promise<Array<[string, string[]]>>;
-  xdel(key: string, ...ids: string[]): Promise<number>;
-}
-
 /**
- * Removes a subscriber's jobs from a queue (the 'mail' queue), and their
- * entries in the queue's event stream: a failed job keeps the SMTP reply,
- * which can quote the address, for days, and its "failed" event repeats it.
- * Jobs that are running are left alone; they find no subscriber and do
- * nothing. Retention keeps these sets to a few thousand jobs and the stream
- * to ~10,000 events, so one read of each is enough for a rare action.
+ * What erasure needs from the job queues, declared here by the consumer so
+ * this folder never imports bullmq: src/jobs implements it (job-privacy.ts).
  */
-export async function purgeSubscriberJobs(queue: SubscriberJobs, redis: StreamClient, subscriberId: number): Promise<number> {
-  const jobs = await queue.getJobs(['completed', 'failed', 'waiting', 'delayed', 'prioritized'], 0, -1);
-  const removed = new Set<string>();
-  for (const job of jobs) {
-    if ((job?.data as { subscriberId?: unknown } | undefined)?.subscriberId !== subscriberId) continue;
-    await job!.remove();
-    if (job!.id) removed.add(job!.id);
-  }
-  const stream = queue.keys.events;
-  if (removed.size && stream) {
-    const events = await redis.xrange(stream, '-', '+');
-    const mentioning = events.filter(([, fields]) => fields.some((value, i) => i % 2 === 1 && fields[i - 1] === 'jobId' && removed.has(value)));
-    if (mentioning.length) await redis.xdel(stream, ...mentioning.map(([id]) => id));
-  }
-  return removed.size;
+export interface QueuePrivacy {
+  /** Removes the subscriber's queued and finished jobs, and the queue events that name them; how many jobs went. */
+  eraseSubscriberJobs(subscriberId: number): Promise<number>;
 }
 
 /**
@@ -110,12 +79,12 @@ export async function purgeSubscriberJobs(queue: SubscriberJobs, redis: StreamCl
  * stands; the jobs expire with the queue's retention, and the log says so.
  */
 export async function eraseSubscriberEverywhere(
-  deps: { db: Db; queues: { mail: SubscriberJobs }; redis: StreamClient; logger: Logger },
+  deps: { db: Db; queuePrivacy: QueuePrivacy; logger: Logger },
   id: number,
 ): Promise<(ErasureReceipt & { jobsRemoved: number | null }) | null> {
   const receipt = await eraseSubscriber(deps.db, id);
   if (!receipt) return null;
-  const jobsRemoved = await purgeSubscriberJobs(deps.queues.mail, deps.redis, id).catch((error: unknown) => {
+  const jobsRemoved = await deps.queuePrivacy.eraseSubscriberJobs(id).catch((error: unknown) => {
     deps.logger.warn({ event: 'erase_jobs_purge_failed', subscriberId: id, err: (error as Error).message }, 'could not purge mail jobs');
     return null;
   });

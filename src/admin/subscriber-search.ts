@@ -5,7 +5,7 @@
 // and a 100,000-row export allocates one flat row per subscriber instead of
 // Prisma's nested relation objects.
 import type { Db } from '../db.js';
-import type { Interests } from '../digest/matcher.js';
+import type { Interests } from '../subscriptions/interests.js';
 import type { Frequency, SubscriberStatus } from '../generated/prisma/client.js';
 import { selectSummaries, type SummaryFilter } from './subscriber-admin-repo.js';
 

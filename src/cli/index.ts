@@ -2,7 +2,7 @@
 // runs, so `--help` and usage errors answer without compiling or loading the
 // rest of the app.
 import type { Config } from '../config.js';
-import { COMMAND_HELP, commandUsage, overallUsage, type CommandName } from './usage.js';
+import { helpText, overallUsage, type CommandName } from './usage.js';
 
 type Run = (args: string[], config: Config) => Promise<void>;
 
@@ -19,24 +19,19 @@ const COMMANDS: Record<CommandName, () => Promise<Run>> = {
   token: () => import('./token.js').then((m) => m.runTokenCommand),
 };
 
-const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h';
 const isCommand = (name: string): name is CommandName => Object.hasOwn(COMMANDS, name);
 
 export async function main(argv: string[]): Promise<void> {
-  const [name, ...args] = argv;
-  if (name === undefined || isHelp(name) || name === 'help') {
-    const topic = name === 'help' ? args[0] : undefined;
-    if (topic && isCommand(topic)) process.stdout.write(commandUsage(topic));
-    else process.stdout.write(overallUsage());
+  // bin/paperboy.js answers help itself; this is for running this file directly.
+  const help = helpText(argv);
+  if (help !== null) {
+    process.stdout.write(help);
     return;
   }
+  const [name = '', ...args] = argv;
   if (!isCommand(name)) {
     process.stderr.write(`paperboy: unknown command "${name}"\n\n${overallUsage()}`);
     process.exitCode = 2;
-    return;
-  }
-  if (args.some(isHelp)) {
-    process.stdout.write(`${COMMAND_HELP[name].summary}\n\n${commandUsage(name)}`);
     return;
   }
   // Loaded here, not at the top: zod is most of what `--help` would wait for.

@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { createDb } from '../db.js';
-import { createLogger } from '../logger.js';
+import { createLogger, logErrorsEvery } from '../logger.js';
 import { IngestError } from '../papers/ingest-error.js';
 import { ingestPapers, type IngestRequest } from '../papers/ingest.js';
 import { checkPostgres } from './preflight.js';
@@ -55,8 +55,8 @@ export async function runIngestCommand(args: string[], config: Config): Promise<
   await checkPostgres(config);
   // Only Postgres is needed: an offline file ingest works with Redis down.
   // Logs go to stderr so stdout holds nothing but the summary.
-  const db = createDb(config.databaseUrl, { max: 2 });
   const logger = createLogger(config.logLevel, pino.destination(2));
+  const db = createDb(config.databaseUrl, { max: 2, onError: logErrorsEvery(logger, 'postgres_error') });
   const progress = createProgress(`ingest ${request.source}`);
   progress.update(0, 2, 'reading');
   try {

@@ -73,6 +73,7 @@ export async function checkPostgres(config: Pick<Config, 'databaseUrl'>, check: 
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     } finally {
+      // A probe that fails to close has nothing left open to log about.
       await client.end().catch(() => undefined);
     }
   }

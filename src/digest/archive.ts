@@ -4,11 +4,12 @@
 // period's papers; nothing is stored, so an edition can never disagree with
 // the rules that planned the emails.
 import type { Db } from '../db.js';
+import { DEFAULT_PAPERS_PER_EMAIL } from '../subscriptions/interests.js';
 import { findPaperPeriods, type ArchiveList, type PaperPeriod } from './archive-repo.js';
 import { loadWindowPapers, type ContentPaper } from './content.js';
 import { createMatcher, NO_INTERESTS, type Matcher, type MatchList } from './matcher.js';
 import { currentPeriod, isPeriod } from './period.js';
-import { DEFAULT_PAPERS_PER_EMAIL, planReader, type Section } from './reader-digest.js';
+import { planReader, type Section } from './reader-digest.js';
 
 const DAY_MS = 86_400_000;
 /** Periods read per round trip while looking for editions, and papers of at most this many periods per query. */

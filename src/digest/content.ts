@@ -1,7 +1,8 @@
 // What a digest is made of, loaded once per planning run or send batch:
 // lists, papers, and the sections of an already planned delivery.
 import type { Db } from '../db.js';
-import { createMatcher, NO_INTERESTS, type Interests, type Matcher, type MatchList, type MatchPaper } from './matcher.js';
+import type { Interests } from '../subscriptions/interests.js';
+import { createMatcher, NO_INTERESTS, type Matcher, type MatchList, type MatchPaper } from './matcher.js';
 import type { Frequency } from './ranking.js';
 import { arrangeLayout, planReader, type DeliveryLayout, type Section } from './reader-digest.js';
 import type { DigestPaper } from './renderer.js';
@@ -46,13 +47,6 @@ export async function loadPapersById(db: Db, ids: number[]): Promise<ContentPape
   if (!ids.length) return [];
   return db.paper.findMany({ where: { id: { in: ids } }, select: PAPER_FIELDS });
 }
-
-/** A subscriber's interests from its four columns. */
-export function interestsOf(row: { interestInclude: string[]; interestExclude: string[]; interestCategories: string[]; interestAuthors: string[] }): Interests {
-  return { include: row.interestInclude, exclude: row.interestExclude, categories: row.interestCategories, authors: row.interestAuthors };
-}
-
-export const INTEREST_FIELDS = { interestInclude: true, interestExclude: true, interestCategories: true, interestAuthors: true } as const;
 
 export interface ContentReader {
   listIds: number[];

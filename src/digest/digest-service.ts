@@ -4,15 +4,15 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import { findPinnedPaperIds } from '../papers/pinning.js';
-import { enqueueDigestBatches, enqueueDigestPlan, type PlanRun } from '../jobs/digest-queue.js';
-import type { Queues } from '../jobs/queues.js';
 import { digestViewLink, feedbackUrl, subscriberLinks } from '../subscriptions/links.js';
-import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
+import { INTEREST_FIELDS, interestsOf } from '../subscriptions/interests.js';
+import { deliverySections, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
 import { requeueFailedDelivery } from './delivery-repo.js';
 import { ensureDigest, findDigest, findDigestsBefore, type DigestRow } from './digest-repo.js';
 import { createMatcher } from './matcher.js';
 import { currentPeriod, isPeriod } from './period.js';
 import { findSentPaperIds } from './plan-repo.js';
+import type { DigestQueue, PlanRun } from './queue-port.js';
 import { LOOKBACK_DAYS } from './ranking.js';
 import { MORE_KEY, planReader, type DeliveryLayout, type Section } from './reader-digest.js';
 import { createDigestRenderer, loadDigestTemplate, type DigestRenderer, type FeedbackVote } from './renderer.js';
@@ -51,15 +51,14 @@ export function getDigestRenderer(config: RendererConfig): Promise<DigestRendere
   return renderer;
 }
 
-/** 202-style: the Digest row now, planning and sending in the background. */
 /** The period's digest as it stands, and the planning run this trigger started (or joined). */
 export async function triggerDigest(
-  deps: { db: Db; queues: Pick<Queues, 'digestPlan'> },
+  deps: { db: Db; digestQueue: Pick<DigestQueue, 'enqueuePlan'> },
   period: string,
 ): Promise<DigestStatus & { run: PlanRun }> {
   if (!isPeriod(period)) throw new DigestActionError('invalid', 'period must be a real date as YYYY-MM-DD');
   const digest = await ensureDigest(deps.db, period);
-  const run = await enqueueDigestPlan(deps.queues, digest.id, period);
+  const run = await deps.digestQueue.enqueuePlan(digest.id, period);
   return { ...digest, run };
 }
 
@@ -217,7 +216,7 @@ function moreSection(ids: number[]): Section {
  * sent twice: that is a conflict, not a resend.
  */
 export async function resendDelivery(
-  deps: { db: Db; queues: Pick<Queues, 'digestSend'>; config: Pick<Config, 'digestRetryDelayMs'> },
+  deps: { db: Db; digestQueue: Pick<DigestQueue, 'resendBatch'> },
   deliveryId: number,
 ): Promise<{ id: number; digestId: number; batch: number; status: 'pending' }> {
   const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, digestId: true, batch: true, status: true, paperIds: true } });
@@ -226,7 +225,6 @@ export async function resendDelivery(
   if (!delivery.paperIds.length) throw new DigestActionError('conflict', 'delivery has no papers');
   const moved = await requeueFailedDelivery(deps.db, deliveryId);
   if (!moved) throw new DigestActionError('conflict', 'delivery changed meanwhile; try again');
-  // Its own job id: the batch's job may have completed long ago.
-  await enqueueDigestBatches(deps.queues, deps.config, delivery.digestId, [delivery.batch], `-resend-${deliveryId}-${Date.now()}`);
+  await deps.digestQueue.resendBatch(delivery.digestId, delivery.batch, deliveryId);
   return { id: delivery.id, digestId: delivery.digestId, batch: delivery.batch, status: 'pending' };
 }

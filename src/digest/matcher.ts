@@ -4,6 +4,7 @@
 // once per period (cached), so the per-reader work (reader-digest.ts) is set
 // unions and a ranked merge, never a text scan.
 import { nameWords, phraseNeedle, sameAuthor, stemmedText, stemmedTexts } from './match-text.js';
+import type { Interests } from '../subscriptions/interests.js';
 import { popularity, rankScore, WEIGHTS, type Frequency } from './ranking.js';
 
 export interface MatchPaper {
@@ -30,14 +31,6 @@ export interface MatchList {
   authors: string[];
   minUpvotes: number;
   maxPapers: number;
-}
-
-/** A reader's own rule: the "For you" section, and exclusions for the whole email. */
-export interface Interests {
-  include: string[];
-  exclude: string[];
-  categories: string[];
-  authors: string[];
 }
 
 export const NO_INTERESTS: Interests = { include: [], exclude: [], categories: [], authors: [] };

@@ -10,13 +10,13 @@ import {
   listRule,
   matchedLabels,
   type Hit,
-  type Interests,
   type MatchList,
   type Matcher,
   type MatchWhy,
   type Rule,
 } from './matcher.js';
 import { pinFirst } from '../papers/pinning.js';
+import type { Interests } from '../subscriptions/interests.js';
 import { placeCandidates } from './placement.js';
 import { LOOKBACK_DAYS, type Frequency } from './ranking.js';
 
@@ -84,8 +84,6 @@ export interface ReaderProfile {
 }
 
 export const MORE_IDS_KEPT = 100;
-export const PAPERS_PER_EMAIL = [5, 10, 15, 25] as const;
-export const DEFAULT_PAPERS_PER_EMAIL = 10;
 
 interface SectionPlan {
   key: number;

@@ -4,13 +4,14 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
-import { maskEmail } from '../logger.js';
+import { logErrorsEvery, maskEmail } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { verpAddress } from '../inbound/verp.js';
+import { verpAddress } from '../mail/verp.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
 import type { Schedule } from '../subscriptions/schedule-text.js';
-import { deliverySections, INTEREST_FIELDS, interestsOf, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
+import { INTEREST_FIELDS, interestsOf } from '../subscriptions/interests.js';
+import { deliverySections, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
 import { createMatcher, type Matcher, type MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
 import { claimBatch, countUnfinished, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
@@ -123,7 +124,9 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   const open = new Set<number>();
   const tried = new Set<number>();
   // Renew the lease while sending, so only a dead sender's rows are reclaimed.
-  const heartbeat = setInterval(() => void renewLease(deps.db, [...open]).catch(() => {}), Math.max(250, (leaseSeconds * 1000) / 3));
+  // A failed renewal is retried at the next beat; an outage is logged once a minute.
+  const renewFailed = logErrorsEvery(log, 'digest_lease_renew_failed');
+  const heartbeat = setInterval(() => void renewLease(deps.db, [...open]).catch(renewFailed), Math.max(250, (leaseSeconds * 1000) / 3));
   heartbeat.unref();
   const papers = new Map<number, ContentPaper>();
   // One matcher over the papers loaded so far, per planning instant: text is folded once per batch, not per email.

@@ -8,22 +8,17 @@ import type { Db } from '../db.js';
 import { headerValue, subjectLine } from '../mail/headers.js';
 import { classifySmtpError, type MailTransport } from '../mail/transport.js';
 import { DigestActionError, previewDigest } from './digest-service.js';
+import type { DigestQueue } from './queue-port.js';
 
-export const TEST_SEND_JOB = 'digest-test';
 export const TEST_SUBJECT_PREFIX = '[TEST] ';
 export const TEST_HEADER = 'X-Paperboy-Test';
 
-/** The slice of the 'mail' queue a test send uses (declared here: this folder does not import bullmq). */
-export interface TestSendQueue {
-  add(name: string, data: { testSendId: number }, opts?: { jobId?: string }): Promise<unknown>;
-}
-
 /** Stores the request, then queues it: HTTP never sends mail itself. `to` must already be a normalised address. */
-export async function requestTestSend(deps: { db: Db; queues: { mail: TestSendQueue } }, input: { subscriberId: number; to: string }) {
+export async function requestTestSend(deps: { db: Db; digestQueue: Pick<DigestQueue, 'enqueueTestSend'> }, input: { subscriberId: number; to: string }) {
   const subscriber = await deps.db.subscriber.findUnique({ where: { id: input.subscriberId }, select: { id: true } });
   if (!subscriber) throw new DigestActionError('not_found', 'subscriber not found');
   const row = await deps.db.testSend.create({ data: { subscriberId: input.subscriberId, to: input.to } });
-  await deps.queues.mail.add(TEST_SEND_JOB, { testSendId: row.id }, { jobId: `test-send-${row.id}` });
+  await deps.digestQueue.enqueueTestSend(row.id);
   return row;
 }
 

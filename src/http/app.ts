@@ -5,8 +5,15 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import { randomUUID } from 'node:crypto';
-import type { Context } from '../context.js';
+import type { QueuePrivacy } from '../admin/subscriber-privacy.js';
+import type { Config } from '../config.js';
+import type { Db } from '../db.js';
+import type { DigestQueue } from '../digest/queue-port.js';
 import type { Logger } from '../logger.js';
+import type { Metrics } from '../metrics.js';
+import type { Redis } from '../redis.js';
+import type { MailJobs } from '../subscriptions/deps.js';
+import type { SignupTiming } from '../subscriptions/signup-timing.js';
 import { errorHandler, notFoundHandler } from './errors.js';
 import { healthRoutes } from './health-routes.js';
 import { pageRoutes } from './pages/page-routes.js';
@@ -16,8 +23,26 @@ import { digestViewRoutes } from './digest-view-routes.js';
 import { webhookRoutes, type WebhookOptions } from './webhook-routes.js';
 import { consoleRouter } from './console/index.js';
 
-/** What HTTP handlers may use: the composition root minus the mailer (HTTP never sends mail itself; workers do). */
-export type AppDeps = Omit<Context, 'mailer' | 'close'>;
+/**
+ * What HTTP handlers may use. No mailer (HTTP never sends mail itself;
+ * workers do) and no queues: the domains' queue ports instead. Declared
+ * here so src/http never imports the composition root (src/context.ts),
+ * whose Context has all of these.
+ */
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  db: Db;
+  /** Fails fast: for readiness and rate limits. */
+  redis: Redis;
+  metrics: Metrics;
+  signupTiming: SignupTiming;
+  mailJobs: MailJobs;
+  digestQueue: DigestQueue;
+  queuePrivacy: QueuePrivacy;
+  /** The queue dashboard, served under basePath. */
+  queueBoard(basePath: string): RequestHandler;
+}
 
 export function createApp(deps: AppDeps, options: { webhooks?: WebhookOptions } = {}): express.Express {
   const app = express();

@@ -1,5 +1,6 @@
-// SQL for mail that came back: who a report is about, the event records,
-// the status changes it causes, and the suppression list.
+// SQL for mail that came back: who a report is about, the event records and
+// the status changes it causes. The suppression list's SQL is with the
+// subscriptions (suppression-repo.ts): who may be mailed at all.
 import type { Db } from '../db.js';
 import type { Prisma } from '../generated/prisma/client.js';
 
@@ -11,9 +12,6 @@ export const FEEDBACK_SQL = {
     UPDATE "Subscriber" SET "bounceCount" = "bounceCount" + 1, "lastBounceAt" = $1, "updatedAt" = $1,
       status = CASE WHEN status IN ('active', 'pending') THEN 'bounced'::"SubscriberStatus" ELSE status END
     WHERE id = $2 AND status IN ('active', 'pending')`,
-  suppressAddress: `
-    INSERT INTO "Suppression" (email, reason, source, "createdAt", "updatedAt") VALUES ($1, $2, $3, now(), now())
-    ON CONFLICT (email) DO UPDATE SET reason = EXCLUDED.reason, source = EXCLUDED.source, "liftedAt" = NULL, "liftedBy" = NULL, "updatedAt" = now()`,
   claimWebhookReceipt: `INSERT INTO "WebhookReceipt" (provider, key) VALUES ($1, $2) ON CONFLICT DO NOTHING`,
   // Days are UTC calendar days: timestamps are stored as UTC wall time.
   countSentPerDay: `
@@ -104,42 +102,6 @@ export async function listSlugsOf(db: DbClient, subscriberId: number): Promise<s
 
 export async function recordComplaintConsent(db: DbClient, subscriberId: number, lists: string[], source: string): Promise<void> {
   await db.consentRecord.create({ data: { subscriberId, action: 'complaint', lists, formVersion: source } });
-}
-
-/** Adds the address, or puts a lifted suppression back in force. */
-export async function suppressAddress(db: DbClient, email: string, reason: 'hard_bounce' | 'complaint', source: string): Promise<void> {
-  await db.$executeRawUnsafe(FEEDBACK_SQL.suppressAddress, email, reason, source);
-}
-
-export async function isSuppressed(db: DbClient, email: string): Promise<boolean> {
-  const row = await db.suppression.findFirst({ where: { email: email.trim().toLowerCase(), liftedAt: null }, select: { id: true } });
-  return row !== null;
-}
-
-/** Of these addresses, the suppressed ones (for CSV import). */
-export async function findSuppressed(db: DbClient, emails: string[]): Promise<Map<string, string>> {
-  if (!emails.length) return new Map();
-  const rows = await db.suppression.findMany({ where: { email: { in: emails }, liftedAt: null }, select: { email: true, reason: true } });
-  return new Map(rows.map((r) => [r.email, r.reason]));
-}
-
-/** Suppressions in force, newest first, paged by id; one row more than `limit` when there is a next page. */
-export async function findSuppressions(db: DbClient, options: { beforeId?: number; limit: number; q?: string }) {
-  return db.suppression.findMany({
-    where: {
-      liftedAt: null,
-      ...(options.beforeId ? { id: { lt: options.beforeId } } : {}),
-      ...(options.q ? { email: { contains: options.q.trim().toLowerCase() } } : {}),
-    },
-    select: { id: true, email: true, reason: true, source: true, createdAt: true, updatedAt: true },
-    orderBy: { id: 'desc' },
-    take: options.limit + 1,
-  });
-}
-
-export async function liftSuppression(db: DbClient, email: string, liftedBy: string, now: Date): Promise<boolean> {
-  const { count } = await db.suppression.updateMany({ where: { email: email.trim().toLowerCase(), liftedAt: null }, data: { liftedAt: now, liftedBy } });
-  return count > 0;
 }
 
 /** True the first time a provider's delivery key is seen; false for a replay. */

@@ -8,6 +8,7 @@
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
+import { suppressAddress } from '../subscriptions/suppression-repo.js';
 import { unsubscribe } from '../subscriptions/unsubscribe.js';
 import {
   countSoftBounces,
@@ -21,7 +22,6 @@ import {
   markSubscriberComplained,
   recordComplaintConsent,
   recordMailEvent,
-  suppressAddress,
   type FeedbackRecipient,
 } from './feedback-repo.js';
 

@@ -9,7 +9,7 @@ import { applyFeedback, type Feedback, type FeedbackDeps, type FeedbackKind, typ
 import { recordMailEvent } from './feedback-repo.js';
 import { header, MalformedReportError, parseHeaderBlock } from './mime-report.js';
 import { parseReport, pickRecipient, type BounceClass } from './reports.js';
-import { bounceMailbox, findVerpTarget, parseVerpAddress, type VerpTarget } from './verp.js';
+import { bounceMailbox, findVerpTarget, parseVerpAddress, type VerpTarget } from '../mail/verp.js';
 
 export type InboundRecipient = { kind: 'bounce'; target: VerpTarget | null } | { kind: 'unsubscribe' };
 

@@ -3,7 +3,8 @@
 // subscriber's status is left alone; they sign up and confirm again.
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
-import { liftSuppression, recordMailEvent } from './feedback-repo.js';
+import { liftSuppression } from '../subscriptions/suppression-repo.js';
+import { recordMailEvent } from './feedback-repo.js';
 
 export async function liftSuppressionFor(
   deps: { db: Db; logger: Logger },

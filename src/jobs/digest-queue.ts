@@ -4,7 +4,8 @@
 // that does get through harmless anyway.
 import type { JobsOptions } from 'bullmq';
 import type { Config } from '../config.js';
-import type { Queues } from './queues.js';
+import type { DigestQueue, PlanRun } from '../digest/queue-port.js';
+import { MAIL_JOBS, type Queues } from './queues.js';
 
 export const DIGEST_JOBS = { tick: 'tick', plan: 'plan', repair: 'repair', send: 'send' } as const;
 
@@ -36,19 +37,11 @@ export async function enqueueDigestBatches(
   }
 }
 
-/** Plans a whole period in the background (POST /api/admin/digests). */
-/** The planning run a trigger started, or joined when one for the period was already waiting or running. */
-export interface PlanRun {
-  id: string;
-  /** BullMQ's state: waiting, delayed, active, … */
-  state: string;
-}
-
+/** Removed when finished, so a later trigger of the same period plans again (idempotently). */
 export async function enqueueDigestPlan(queues: Pick<Queues, 'digestPlan'>, digestId: number, period: string): Promise<PlanRun> {
   const job = await queues.digestPlan.add(
     DIGEST_JOBS.plan,
     { digestId, period },
-    // Removed when finished, so a later trigger of the same period plans again (idempotently).
     { jobId: `digest-plan-${period}`, attempts: 5, removeOnComplete: true, removeOnFail: true },
   );
   return { id: job.id ?? `digest-plan-${period}`, state: await job.getState() };
@@ -60,4 +53,31 @@ export async function isJobLive(queues: Pick<Queues, 'digestSend'>, jobId: strin
   if (!job) return false;
   const state = await job.getState();
   return ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'].includes(state);
+}
+
+/**
+ * The digest folder's queue port on BullMQ. Repair job ids carry a
+ * 10-minute bucket, so sweeps that run often add at most one job per batch
+ * per bucket; a resend gets an id of its own, as the batch's job may have
+ * completed long ago.
+ */
+export function createDigestQueue(
+  queues: Pick<Queues, 'digestPlan' | 'digestSend' | 'mail'>,
+  config: Pick<Config, 'digestRetryDelayMs'>,
+): DigestQueue {
+  return {
+    enqueuePlan: (digestId, period) => enqueueDigestPlan(queues, digestId, period),
+    enqueueBatches: (digestId, batches) => enqueueDigestBatches(queues, config, digestId, batches),
+    resendBatch: (digestId, batch, deliveryId) => enqueueDigestBatches(queues, config, digestId, [batch], `-resend-${deliveryId}-${Date.now()}`),
+    async requeueStranded(digestId, batch) {
+      const bucket = Math.floor(Date.now() / 600_000);
+      if (await isJobLive(queues, sendJobId(digestId, batch))) return false;
+      if (await isJobLive(queues, `${sendJobId(digestId, batch)}-r${bucket}`)) return false;
+      await enqueueDigestBatches(queues, config, digestId, [batch], `-r${bucket}`);
+      return true;
+    },
+    async enqueueTestSend(testSendId) {
+      await queues.mail.add(MAIL_JOBS.testSend, { testSendId }, { jobId: `test-send-${testSendId}` });
+    },
+  };
 }

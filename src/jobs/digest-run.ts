@@ -2,13 +2,12 @@
 // demo do. Sending goes through the digest-send queue like any other run, so
 // `paperboy worker` processes that are up share the work; a local worker in
 // this process makes sure it gets done even when none is.
-import type { Context } from '../context.js';
 import { runCounts } from '../digest/delivery-repo.js';
 import { findDigest } from '../digest/digest-repo.js';
 import { learnedRecommender } from '../digest/learned-recommender.js';
 import { planPeriod } from '../digest/planner.js';
+import type { JobContext } from './deps.js';
 import { createDigestSendProcessor } from './digest-jobs.js';
-import { enqueueDigestBatches } from './digest-queue.js';
 import { startWorkers } from './workers.js';
 
 export interface DigestRunProgress {
@@ -43,11 +42,11 @@ export interface DigestRunOptions {
   batchSize?: number;
 }
 
-export async function runDigestPeriod(ctx: Context, period: string, options: DigestRunOptions = {}): Promise<DigestRunSummary> {
+export async function runDigestPeriod(ctx: JobContext, period: string, options: DigestRunOptions = {}): Promise<DigestRunSummary> {
   const started = Date.now();
   const plan = await planPeriod({ ...ctx, recommender: learnedRecommender }, period, { due: { kind: 'all' }, batchSize: options.batchSize });
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
-  await enqueueDigestBatches(ctx.queues, ctx.config, plan.digestId, plan.batches);
+  await ctx.digestQueue.enqueueBatches(plan.digestId, plan.batches);
   const local = options.localWorker !== false && plan.pending > 0 ? startWorkers(ctx, { digestSend: (c) => createDigestSendProcessor(c) }) : null;
   let counts = await runCounts(ctx.db, plan.digestId, plan.asOf);
   try {
@@ -84,7 +83,7 @@ export interface DigestDryRunSummary extends Omit<DigestRunSummary, 'digestId'> 
 }
 
 /** What `runDigestPeriod` would plan, computed and rolled back: nothing is written or sent. */
-export async function dryRunDigestPeriod(ctx: Context, period: string, options: { batchSize?: number } = {}): Promise<DigestDryRunSummary> {
+export async function dryRunDigestPeriod(ctx: JobContext, period: string, options: { batchSize?: number } = {}): Promise<DigestDryRunSummary> {
   const started = Date.now();
   const plan = await planPeriod({ ...ctx, recommender: learnedRecommender }, period, { due: { kind: 'all' }, dryRun: true, batchSize: options.batchSize });
   const digest = await findDigest(ctx.db, plan.digestId);

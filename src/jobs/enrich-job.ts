@@ -3,10 +3,10 @@
 // so across all workers at most one run is active (the 3 s gap between arXiv
 // requests holds cluster-wide) and one more waits for papers stored meanwhile.
 import { UnrecoverableError, type Job, type Queue } from 'bullmq';
-import type { Context } from '../context.js';
 import { enrichPapers, type EnrichDeps } from '../papers/arxiv-enrichment.js';
 import type { EnrichmentQueue } from '../papers/enrichment-request.js';
 import { IngestError } from '../papers/ingest-error.js';
+import type { JobContext } from './deps.js';
 import type { Processor } from './workers.js';
 
 export const ENRICH_JOB = 'enrich-arxiv';
@@ -21,7 +21,7 @@ export function enrichmentQueue(queue: Queue): EnrichmentQueue {
   };
 }
 
-export function createEnrichProcessor(ctx: Context, overrides: Partial<EnrichDeps> = {}): Processor {
+export function createEnrichProcessor(ctx: JobContext, overrides: Partial<EnrichDeps> = {}): Processor {
   return async (_job: Job) => {
     try {
       return await enrichPapers({ db: ctx.db, config: ctx.config, logger: ctx.logger, ...overrides });

@@ -4,10 +4,10 @@
 // late-published page is never missed; the upsert makes repeats harmless.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
-import type { Context } from '../context.js';
 import { IngestError } from '../papers/ingest-error.js';
 import { ingestPapers, utcDate, type IngestDeps, type IngestSummary } from '../papers/ingest.js';
 import { requestEnrichment } from '../papers/enrichment-request.js';
+import type { JobContext } from './deps.js';
 import { enrichmentQueue } from './enrich-job.js';
 import type { SchedulerDefinition } from './schedulers.js';
 import type { Processor } from './workers.js';
@@ -34,7 +34,7 @@ export function ingestDates(data: { date?: string }, now: Date): string[] {
   return [utcDate(new Date(now.getTime() - 24 * 3600 * 1000)), utcDate(now)];
 }
 
-export function createIngestProcessor(ctx: Context, overrides: Partial<IngestDeps> = {}): Processor {
+export function createIngestProcessor(ctx: JobContext, overrides: Partial<IngestDeps> = {}): Processor {
   return async (job: Job) => {
     const parsed = ingestJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError(`bad ingest job data: ${parsed.error.message}`);

@@ -3,24 +3,24 @@
 // re-reads Postgres, so a retry or a duplicate sends nothing twice.
 import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
-import type { Context } from '../context.js';
-import { sendTestDigest, TEST_SEND_JOB } from '../digest/test-send.js';
+import { sendTestDigest } from '../digest/test-send.js';
 import { MailSendError } from '../mail/transport.js';
-import { MAIL_JOBS } from '../subscriptions/confirmation-mail.js';
 import { sendWelcome } from '../subscriptions/welcome-mail.js';
+import type { JobContext } from './deps.js';
+import { MAIL_JOBS } from './queues.js';
 import type { Processor } from './workers.js';
 
 const mailJobSchema = z.object({ subscriberId: z.number().int().positive() });
 const testSendJobSchema = z.object({ testSendId: z.number().int().positive() });
 
-type MailHandler = (ctx: Context, subscriberId: number) => Promise<string>;
+type MailHandler = (ctx: JobContext, subscriberId: number) => Promise<string>;
 
 /** One entry per job name; other transactional emails add theirs here. */
 export const MAIL_HANDLERS: Record<string, MailHandler> = {
   [MAIL_JOBS.welcome]: (ctx, id) => sendWelcome(ctx, id),
 };
 
-export function createMailProcessor(ctx: Context): Processor {
+export function createMailProcessor(ctx: JobContext): Processor {
   return async (job: Job) => {
     const run = mailJobRunner(job);
     try {
@@ -39,8 +39,8 @@ export function createMailProcessor(ctx: Context): Processor {
 }
 
 /** A test send (console) is addressed by its own row, not a subscriber. */
-function mailJobRunner(job: Job): (ctx: Context) => Promise<string> {
-  if (job.name === TEST_SEND_JOB) {
+function mailJobRunner(job: Job): (ctx: JobContext) => Promise<string> {
+  if (job.name === MAIL_JOBS.testSend) {
     const parsed = testSendJobSchema.safeParse(job.data);
     if (!parsed.success) throw new UnrecoverableError('bad test send job data');
     return (ctx) => sendTestDigest(ctx, parsed.data.testSendId);

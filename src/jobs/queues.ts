@@ -18,6 +18,9 @@ export const QUEUE_NAMES = {
 } as const;
 
 export type QueueKey = keyof typeof QUEUE_NAMES;
+
+/** Job names on the 'mail' queue: best-effort transactional emails and test sends. */
+export const MAIL_JOBS = { welcome: 'welcome', testSend: 'digest-test' } as const;
 export type Queues = Record<QueueKey, Queue>;
 
 /** Retries with exponential backoff; bounded history so Redis stays small. */

@@ -27,6 +27,8 @@ async function readRunId(redis: Redis): Promise<string | undefined> {
 /** Starts watching; returns the function that stops. The first check only learns the run_id. */
 export async function watchRedisLoss(watch: RedisLossWatch): Promise<() => void> {
   const { redis, logger } = watch;
+  // Unknown while Redis is down at start: the first check that reaches it
+  // learns the run_id, and logs its own failures.
   let runId = await readRunId(redis).catch(() => undefined);
   let checking = false;
 

@@ -1,13 +1,13 @@
 // Starts one BullMQ worker per queue that has a processor. Workers hold no
 // state between jobs: any number of processes on any machines can run them.
 import { Worker, type Job } from 'bullmq';
-import type { Context } from '../context.js';
 import { logErrorsEvery } from '../logger.js';
 import { createRedis } from '../redis.js';
+import type { JobContext } from './deps.js';
 import { QUEUE_NAMES, type QueueKey } from './queues.js';
 
 export type Processor = (job: Job) => Promise<unknown>;
-export type ProcessorFactory = (ctx: Context) => Processor;
+export type ProcessorFactory = (ctx: JobContext) => Processor;
 
 export interface RunningWorkers {
   workers: Worker[];
@@ -15,7 +15,7 @@ export interface RunningWorkers {
 }
 
 export function startWorkers(
-  ctx: Context,
+  ctx: JobContext,
   processors: Partial<Record<QueueKey, ProcessorFactory>>,
   options: { concurrency?: Partial<Record<QueueKey, number>> } = {},
 ): RunningWorkers {

@@ -50,6 +50,14 @@ export async function fetchDocument(label: string, url: string, options: FetchOp
 const MAX_REDIRECTS = 5;
 
 /**
+ * Drops a body we will not read. Cancelling fails only on a stream that
+ * already broke, which leaves nothing to release: that failure is no news.
+ */
+async function discard(stream: { cancel(): Promise<void> } | null): Promise<void> {
+  await stream?.cancel().catch(() => undefined);
+}
+
+/**
  * Redirects are followed by hand, and only within the host asked for: a
  * source that sends us elsewhere (an open redirect, a hijacked DNS name
  * pointing at an internal service) fails the run instead.
@@ -60,7 +68,7 @@ async function fetchSameHost(where: string, url: string, init: RequestInit): Pro
     const response = await fetch(current, { ...init, redirect: 'manual' });
     const location = response.status >= 300 && response.status < 400 ? response.headers.get('location') : null;
     if (!location) return response;
-    await response.body?.cancel().catch(() => {});
+    await discard(response.body);
     const next = new URL(location, current);
     if (next.host !== current.host || next.protocol !== current.protocol) {
       throw new IngestError('redirect', `${where} redirected to another host (${next.protocol}//${next.host}); not followed`);
@@ -82,13 +90,13 @@ async function fetchOnce(label: string, url: string, options: FetchOptions, acce
   }
   const contentType = response.headers.get('content-type') ?? '';
   if (!response.ok) {
-    await response.body?.cancel().catch(() => {});
+    await discard(response.body);
     const transient = response.status >= 500 || response.status === 429;
     throw new IngestError('http_status', `${where} answered HTTP ${response.status}`, transient);
   }
   const declared = Number(response.headers.get('content-length') ?? NaN);
   if (declared > options.maxBytes) {
-    await response.body?.cancel().catch(() => {});
+    await discard(response.body);
     throw tooLarge(where, options.maxBytes);
   }
   try {
@@ -111,7 +119,7 @@ async function readCapped(response: Response, maxBytes: number, onTooLarge: () =
     if (done) break;
     total += value.byteLength;
     if (total > maxBytes) {
-      await reader.cancel().catch(() => {});
+      await discard(reader);
       throw onTooLarge();
     }
     chunks.push(value);

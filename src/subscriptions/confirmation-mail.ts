@@ -6,8 +6,7 @@
 //   sign-up always gets its email.
 import { maskEmail } from '../logger.js';
 import { AUTO_SUBMITTED, feedbackId, subjectLine } from '../mail/headers.js';
-import { isSuppressed } from '../inbound/feedback-repo.js';
-import { verpAddress } from '../inbound/verp.js';
+import { verpAddress } from '../mail/verp.js';
 import { MailSendError, type SendResult } from '../mail/transport.js';
 import type { Config } from '../config.js';
 import type { MailerDeps, SubscriptionDeps } from './deps.js';
@@ -16,9 +15,8 @@ import { subscriberLinks } from './links.js';
 import { describeSchedule } from './schedule-text.js';
 import { markConfirmationRequested } from './outbox-repo.js';
 import { findSubscriptions } from './subscriber-repo.js';
+import { isSuppressed } from './suppression-repo.js';
 import { renderSubscriptionEmail, transactionalMessageId } from './subscription-emails.js';
-
-export const MAIL_JOBS = { welcome: 'welcome' } as const;
 
 /** A pending subscriber gets a fresh confirmation at most this often. */
 export const CONFIRM_THROTTLE_MS = 10 * 60 * 1000;
@@ -36,19 +34,21 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * Puts a job on the 'mail' queue without ever failing the caller: the email
- * it stands for is best effort (the welcome), or Postgres holds it too.
+ * Queues a mail job (`enqueue`, through the MailJobs port) without ever
+ * failing the caller: the email it stands for is best effort (the welcome),
+ * or Postgres holds it too.
  */
-export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subscriberId: number, jobId: string): Promise<boolean> {
+export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subscriberId: number, enqueue: () => Promise<void>): Promise<boolean> {
   // Only the failure paths log: no child logger per sign-up.
   const log = () => deps.logger.child({ module: 'subscriptions' });
   if (deps.redis && deps.redis.status !== 'ready') {
     log().warn({ event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status }, 'Redis not ready; mail job skipped');
     return false;
   }
-  const adding = deps.queues.mail.add(name, { subscriberId }, { jobId });
-  // If the timeout wins, a late failure must not become an unhandled rejection.
-  adding.catch(() => {});
+  const adding = enqueue();
+  // If the timeout wins, a late failure must not become an unhandled
+  // rejection; the race below logs whichever failure comes in time.
+  adding.catch(() => undefined);
   try {
     await withTimeout(adding, ENQUEUE_TIMEOUT_MS);
     return true;

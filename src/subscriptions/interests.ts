@@ -1,9 +1,29 @@
-// A reader's interests and papers per email, validated once with zod for the
-// admin API (JSON arrays) and the forms (one phrase per line, checkboxes).
+// A reader's interests and papers per email: their shape and columns, owned
+// here with the rest of a subscriber's preferences (src/digest reads them),
+// and validated once with zod for the admin API (JSON arrays) and the forms
+// (one phrase per line, checkboxes).
 import { z } from 'zod';
 import { canonicalCategory } from '../papers/arxiv-taxonomy.js';
-import { DEFAULT_PAPERS_PER_EMAIL, PAPERS_PER_EMAIL } from '../digest/reader-digest.js';
 import { plainText } from './plain-text.js';
+
+/** A reader's own rule: the "For you" section, and exclusions for the whole email. */
+export interface Interests {
+  include: string[];
+  exclude: string[];
+  categories: string[];
+  authors: string[];
+}
+
+export const PAPERS_PER_EMAIL = [5, 10, 15, 25] as const;
+export const DEFAULT_PAPERS_PER_EMAIL = 10;
+
+/** The four Subscriber columns that hold interests, for a Prisma select. */
+export const INTEREST_FIELDS = { interestInclude: true, interestExclude: true, interestCategories: true, interestAuthors: true } as const;
+
+/** A subscriber's interests from its four columns. */
+export function interestsOf(row: { interestInclude: string[]; interestExclude: string[]; interestCategories: string[]; interestAuthors: string[] }): Interests {
+  return { include: row.interestInclude, exclude: row.interestExclude, categories: row.interestCategories, authors: row.interestAuthors };
+}
 
 export const MAX_INTEREST_ENTRIES = 50;
 export const MAX_INTEREST_CHARS = 100;
@@ -63,8 +83,6 @@ export const papersPerEmailSchema = z.preprocess(
     error: `Choose ${PAPERS_PER_EMAIL.join(', ')} papers per email`,
   }),
 );
-
-export { DEFAULT_PAPERS_PER_EMAIL, PAPERS_PER_EMAIL };
 
 /** The four Subscriber columns that hold interests. */
 export function interestColumns(interests: InterestsInput | undefined) {

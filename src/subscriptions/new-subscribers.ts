@@ -5,9 +5,8 @@
 // together in the next (group commit), so under load one round trip, one
 // plan and one commit serve many sign-ups; alone, a request goes at once.
 import type pg from 'pg';
-import type { Interests } from '../digest/matcher.js';
-import { DEFAULT_PAPERS_PER_EMAIL } from '../digest/reader-digest.js';
 import { sqlPool } from '../db.js';
+import { DEFAULT_PAPERS_PER_EMAIL, type Interests } from './interests.js';
 import { insertNewSubscriberRows, MAX_USER_AGENT, type ConsentEvidence, type DbClient } from './subscriber-repo.js';
 
 export interface NewSubscriberRequest {

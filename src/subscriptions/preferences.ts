@@ -2,10 +2,8 @@
 // every email is the reader's proof of owning the address, so changes here
 // apply at once (lists added by an active reader count as confirmed).
 import type { SubscriberStatus } from '../generated/prisma/client.js';
-import { interestsOf } from '../digest/content.js';
-import type { Interests } from '../digest/matcher.js';
 import type { SubscriptionDeps } from './deps.js';
-import { interestColumns } from './interests.js';
+import { interestColumns, interestsOf, type Interests } from './interests.js';
 import { UnknownListsError } from './save-subscriber.js';
 import type { PreferencesFormInput } from './subscriber-input.js';
 import { findPublicLists, findSubscriptions, lockSubscriberById, recordConsent, replaceSubscriptions } from './subscriber-repo.js';

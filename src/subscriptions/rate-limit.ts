@@ -67,7 +67,9 @@ export async function hitRateLimits(deps: RateLimitDeps, limits: RateLimit[], wi
   let timer: NodeJS.Timeout | undefined;
   try {
     const running = runScript(deps.redis, keys, [windowSeconds, ...limits.map((l) => l.limit)]);
-    running.catch(() => {});
+    // If the timeout wins, a late failure must not become an unhandled
+    // rejection; the race below logs whichever failure comes in time.
+    running.catch(() => undefined);
     const reply = await Promise.race([
       running,
       new Promise<never>((_, reject) => {

@@ -3,17 +3,17 @@
 // welcome is skipped (the confirmed page shows the same links).
 import { maskEmail } from '../logger.js';
 import { AUTO_SUBMITTED, BULK, feedbackId, listHeaders, listIdFor } from '../mail/headers.js';
-import { isSuppressed } from '../inbound/feedback-repo.js';
-import { verpAddress } from '../inbound/verp.js';
-import { enqueueMailJob, MAIL_JOBS } from './confirmation-mail.js';
+import { verpAddress } from '../mail/verp.js';
+import { enqueueMailJob } from './confirmation-mail.js';
 import type { MailerDeps, SubscriptionDeps } from './deps.js';
 import { subscriberLinks } from './links.js';
 import { describeSchedule } from './schedule-text.js';
 import { findSubscriptions } from './subscriber-repo.js';
+import { isSuppressed } from './suppression-repo.js';
 import { renderSubscriptionEmail, transactionalMessageId } from './subscription-emails.js';
 
 export function enqueueWelcome(deps: SubscriptionDeps, subscriberId: number, confirmedAt: Date): Promise<boolean> {
-  return enqueueMailJob(deps, MAIL_JOBS.welcome, subscriberId, `welcome-${subscriberId}-${confirmedAt.getTime()}`);
+  return enqueueMailJob(deps, 'welcome', subscriberId, () => deps.mailJobs.enqueueWelcome(subscriberId, confirmedAt));
 }
 
 export async function sendWelcome(deps: MailerDeps, subscriberId: number): Promise<'sent' | 'skipped'> {

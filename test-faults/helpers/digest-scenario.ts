@@ -41,7 +41,7 @@ export async function seedReaders(db: Db, count: number, domain: string): Promis
 }
 
 /** POST /api/admin/digests does the same: the Digest row now, planning on the digest-plan queue. */
-export async function startDigest(ctx: Pick<Context, 'db' | 'queues'>, period = PERIOD): Promise<number> {
+export async function startDigest(ctx: Pick<Context, 'db' | 'digestQueue'>, period = PERIOD): Promise<number> {
   const digest = await triggerDigest(ctx, period);
   return digest.id;
 }

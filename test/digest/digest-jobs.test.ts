@@ -1,7 +1,8 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentPeriod } from '../../src/digest/period.js';
-import { createDigestPlanProcessor, repairDigests } from '../../src/jobs/digest-jobs.js';
+import { repairDigests } from '../../src/digest/repair.js';
+import { createDigestPlanProcessor } from '../../src/jobs/digest-jobs.js';
 import { sendJobId } from '../../src/jobs/digest-queue.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { createList, createPaper, createSubscriber } from './fixtures.js';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createMatcher, listRule, NO_INTERESTS, type Interests, type MatchList, type MatchPaper } from '../../src/digest/matcher.js';
+import { createMatcher, listRule, NO_INTERESTS, type MatchList, type MatchPaper } from '../../src/digest/matcher.js';
+import type { Interests } from '../../src/subscriptions/interests.js';
 import { sameAuthor, stemmedText, words } from '../../src/digest/match-text.js';
 import { popularity, rankScore } from '../../src/digest/ranking.js';
 import { planReader, rankForReader, sectionPaperIds, type ReaderProfile } from '../../src/digest/reader-digest.js';

@@ -3,7 +3,7 @@
 // (real report formats) filled with a reader's VERP address and Message-ID.
 import { readFileSync } from 'node:fs';
 import type { Db } from '../../src/db.js';
-import { verpAddress } from '../../src/inbound/verp.js';
+import { verpAddress } from '../../src/mail/verp.js';
 import type { Config } from '../../src/config.js';
 
 export const INBOUND_SETTINGS = {

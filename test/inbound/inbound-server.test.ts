@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collectFeedbackStats, registerFeedbackGauges } from '../../src/inbound/feedback-stats.js';
 import { startInboundServer, type InboundServer } from '../../src/inbound/inbound-server.js';
-import { verpAddress } from '../../src/inbound/verp.js';
+import { verpAddress } from '../../src/mail/verp.js';
 import { createLogger } from '../../src/logger.js';
 import { createMailTransport, MailSendError, type MailTransport } from '../../src/mail/transport.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';

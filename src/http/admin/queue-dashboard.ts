@@ -1,11 +1,8 @@
-// The BullMQ dashboard at /admin/queues, behind the admin tokens. A browser
-// signed in to the console (/admin) gets in with its session; scripts send a
-// bearer token, and the token may also come as the password of HTTP Basic
-// auth.
+// The queue dashboard at /admin/queues (src/jobs builds it), behind the
+// admin tokens. A browser signed in to the console (/admin) gets in with its
+// session; scripts send a bearer token, and the token may also come as the
+// password of HTTP Basic auth.
 import { Router, type RequestHandler } from 'express';
-import { createBullBoard } from '@bull-board/api';
-import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
-import { ExpressAdapter } from '@bull-board/express';
 import { mayAccess } from '../../admin/admin-tokens.js';
 import type { AppDeps } from '../app.js';
 import { readSession } from '../console/session.js';
@@ -27,17 +24,6 @@ const DASHBOARD_CSP = [
 ].join('; ');
 
 export function queueDashboard(deps: AppDeps): Router {
-  const serverAdapter = new ExpressAdapter();
-  serverAdapter.setBasePath(QUEUE_DASHBOARD_PATH);
-  createBullBoard({
-    // Read-only but for retrying failed jobs: adding or editing a job from a
-    // browser could, for one, point the ingest job at any file on a worker.
-    queues: Object.values(deps.queues).map((queue) => new BullMQAdapter(queue, { readOnlyMode: true, allowRetries: true })),
-    // @bull-board/express pins its own copy of @bull-board/api one patch
-    // release apart: the same interface under two type identities.
-    serverAdapter: serverAdapter as unknown as Parameters<typeof createBullBoard>[0]['serverAdapter'],
-    options: { uiConfig: { boardTitle: 'Paperboy queues' } },
-  });
   const router = Router();
   const tokenAuth = adminAuth(deps, { allowBasic: true });
   // Retrying a failed send is digest work: whoever may write digests.
@@ -58,6 +44,6 @@ export function queueDashboard(deps: AppDeps): Router {
     res.setHeader('Cache-Control', 'no-store');
     next();
   });
-  router.use(serverAdapter.getRouter() as Router);
+  router.use(deps.queueBoard(QUEUE_DASHBOARD_PATH));
   return router;
 }

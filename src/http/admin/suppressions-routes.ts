@@ -1,7 +1,7 @@
 // /api/admin/suppressions: addresses nothing is sent to (hard bounces,
 // complaints), and lifting one on purpose.
 import { z } from 'zod';
-import { findSuppressions } from '../../inbound/feedback-repo.js';
+import { findSuppressions } from '../../subscriptions/suppression-repo.js';
 import { liftSuppressionFor } from '../../inbound/suppressions.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';

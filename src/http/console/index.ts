@@ -4,6 +4,7 @@
 // session, scope and CSRF checks. The queue dashboard (/admin/queues) is
 // mounted before this router and accepts the same session.
 import express, { Router, type ErrorRequestHandler } from 'express';
+import { logErrorsEvery } from '../../logger.js';
 import type { AppDeps } from '../app.js';
 import { toAppError } from '../errors.js';
 import { apiDocsAssets, apiDocsPage, API_DOCS_ASSETS } from './api-docs-page.js';
@@ -43,7 +44,14 @@ export function consoleRouter(deps: AppDeps): Router {
   ];
   mountConsole(router, deps, routes, [parseForm]);
 
-  const withSession = async (req: express.Request) => readSession(req, deps.db).catch(() => null);
+  // Error and not-found pages still render when the session cannot be read
+  // (Postgres down), just without the signed-in navigation.
+  const sessionFailed = logErrorsEvery(deps.logger, 'console_session_failed');
+  const withSession = async (req: express.Request) =>
+    readSession(req, deps.db).catch((error: unknown) => {
+      sessionFailed(error);
+      return null;
+    });
   router.use(async (req, res) => {
     res.status(404).type('html').send(renderConsoleMessage(await withSession(req), 404, 'Not found', 'There is no console page at this address.'));
   });

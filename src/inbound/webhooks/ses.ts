@@ -3,7 +3,7 @@
 // and "eventType" (configuration-set event publishing).
 import type { Config } from '../../config.js';
 import type { Feedback } from '../feedback.js';
-import { findVerpTarget } from '../verp.js';
+import { findVerpTarget } from '../../mail/verp.js';
 import { parseSnsMessage, type FetchText, type SnsMessage } from './sns.js';
 import { bracketed, checkFreshness, parseJson, WebhookError, type VerifiedBatch } from './webhook-intake.js';
 

@@ -46,7 +46,12 @@ export async function applyWebhookBatch(deps: FeedbackDeps, provider: WebhookPro
   try {
     for (const feedback of batch.feedback) if ((await applyFeedback(deps, feedback)).applied) applied += 1;
   } catch (error) {
-    await releaseWebhookReceipt(deps.db, provider, batch.replayKey).catch(() => {});
+    // Released so the provider's retry is applied, not refused as a replay.
+    await releaseWebhookReceipt(deps.db, provider, batch.replayKey).catch((release: unknown) =>
+      deps.logger
+        .child({ module: 'webhooks' })
+        .warn({ event: 'webhook_release_failed', provider, err: release instanceof Error ? release.message : String(release) }, 'webhook receipt kept: a retry will be refused'),
+    );
     throw error;
   }
   return { applied, ignored: batch.feedback.length - applied };
