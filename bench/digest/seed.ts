@@ -9,7 +9,7 @@
 import { readFileSync } from 'node:fs';
 import type { Db } from '../../src/db.js';
 import { words } from '../../src/digest/match-text.js';
-import { PAPERS_PER_EMAIL } from '../../src/digest/reader-digest.js';
+import { PAPERS_PER_EMAIL } from '../../src/subscriptions/interests.js';
 import { ARXIV_ARCHIVES } from '../../src/papers/arxiv-taxonomy.js';
 
 export const LISTS = [

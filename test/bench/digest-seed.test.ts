@@ -3,12 +3,12 @@
 // one reader in ten, and a plan in which nearly every email differs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LISTS, seed } from '../../bench/digest/seed.js';
-import { interestsOf, loadWindowPapers, parseLayout } from '../../src/digest/content.js';
+import { loadWindowPapers, parseLayout } from '../../src/digest/content.js';
 import { learnedRecommender } from '../../src/digest/learned-recommender.js';
 import { createMatcher, type Rule } from '../../src/digest/matcher.js';
 import { planPeriod } from '../../src/digest/planner.js';
 import { PERSONAL_KEY, RECOMMENDED_KEY } from '../../src/digest/reader-digest.js';
-import { interestsSchema } from '../../src/subscriptions/interests.js';
+import { interestsOf, interestsSchema } from '../../src/subscriptions/interests.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 
 const READERS = 400;
