@@ -176,10 +176,24 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
     return parts;
   }
 
-  const sectionParts = (title: string) => measured(splitSlots(template.section({ title }), prefix), splitSlots(textSection(title), prefix));
+  // Headings and "N more papers" lines recur in nearly every email: encoded once each
+  // (bounded against a long-lived process that sees many list renames).
+  const memo = <K>(build: (key: K) => Measured) => {
+    const known = new Map<K, Measured>();
+    return (key: K) => {
+      let parts = known.get(key);
+      if (!parts) {
+        if (known.size >= 1000) known.clear();
+        known.set(key, (parts = build(key)));
+      }
+      return parts;
+    };
+  };
+  const sectionParts = memo((title: string) => measured(splitSlots(template.section({ title }), prefix), splitSlots(textSection(title), prefix)));
   const moreText = (n: number) => `${plural(n, 'more paper')} matched your lists.`;
-  const moreParts = (n: number) =>
-    measured(splitSlots(template.more({ moreText: moreText(n), links: markers }), prefix), splitSlots(textMore(moreText(n), markers.view), prefix));
+  const moreParts = memo((n: number) =>
+    measured(splitSlots(template.more({ moreText: moreText(n), links: markers }), prefix), splitSlots(textMore(moreText(n), markers.view), prefix)),
+  );
   const scheduleMarker = `${prefix}schedule`;
   const endParts = measured(
     splitSlots(template.end({ links: markers, schedule: scheduleMarker }), prefix),
@@ -200,8 +214,10 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
 
     renderGroup(input) {
       const full = view(input);
+      const fullSubject = subjectFor(input.period, full);
+      const fullStart = startParts(full, fullSubject);
       // Fixed costs first, the "more" line at its widest, then cards in order until the budget is spent.
-      const fixed = [startParts(full, subjectFor(input.period, full)), endParts, moreParts(99_999)];
+      const fixed = [fullStart, endParts, moreParts(99_999)];
       // The intro's count and the subject may change by a few characters after the cut.
       const total = { qp: 512, raw: 512, slots: 0 };
       const add = (m: Measured) => {
@@ -248,9 +264,11 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
       }
       const paperCount = (full.lead ? 1 : 0) + kept.sections.reduce((n, s) => n + s.cards.length, 0);
       const moreCount = full.moreCount + (full.paperCount - paperCount);
-      const final = view({ ...input, moreCount, sections: keptSectionsInput(input, kept) });
-      const subject = subjectFor(input.period, final);
-      const parts = [startParts(final, subject), ...body, ...(moreCount > 0 ? [moreParts(moreCount)] : []), endParts];
+      // Nearly always every card fits: then the email's start is the one already built.
+      const cut = paperCount !== full.paperCount;
+      const final = cut ? view({ ...input, moreCount, sections: keptSectionsInput(input, kept) }) : full;
+      const subject = cut ? subjectFor(input.period, final) : fullSubject;
+      const parts = [cut ? startParts(final, subject) : fullStart, ...body, ...(moreCount > 0 ? [moreParts(moreCount)] : []), endParts];
       const html = parts.flatMap((p) => p.html);
       const text = parts.flatMap((p) => p.text);
       const mime = compileMime({
