@@ -13,14 +13,17 @@ import {
   compileMime,
   encodeAddress,
   encodeHeaderText,
+  fragment,
   isSlot,
   joinBody,
   splitSlots,
   type BodyPiece,
+  type Fragment,
   type MimeTemplate,
 } from '../mail/mime.js';
 import type { DigestTemplate } from './digest-template.js';
-import { metaLine, textCard, textEnd, textMore, textSection, textStart } from './digest-text.js';
+import { metaLine, textCard, textEnd, textMore, textReason, textSection, textStart } from './digest-text.js';
+import { escapeHtml } from '../mail/templates.js';
 import { buildDigestView, paperCard, type DigestPaper, type DigestView, type PaperCard, type SectionInput } from './view-model.js';
 
 export type { DigestPaper } from './view-model.js';
@@ -82,6 +85,8 @@ export type RendererConfig = Pick<Config, 'publicUrl' | 'mailFrom' | 'unsubscrib
 
 /** Gmail clips a message whose HTML passes ~102 KB; this leaves room for headers and long links. */
 export const HTML_BUDGET = 90 * 1024;
+/** The hole a cached card leaves for the reason it is shown with. */
+const REASON_SLOT = 'reason';
 /** What one filled link is assumed to take as sent: signed links are ~150 characters. */
 const SLOT_BYTES = 300;
 
@@ -150,8 +155,24 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
   const listId = listIdFor(config.publicUrl);
   const feedbackUrl = deps.feedbackUrl;
 
+  // Reasons, headings and "N more papers" lines recur across emails: encoded
+  // once each (bounded: a long-lived process sees many of them).
+  const memo = <K, V>(build: (key: K) => V) => {
+    const known = new Map<K, V>();
+    return (key: K) => {
+      let value = known.get(key);
+      if (value === undefined) {
+        if (known.size >= 10_000) known.clear();
+        known.set(key, (value = build(key)));
+      }
+      return value;
+    };
+  };
+
   // Per paper object: the sender loads papers once per batch, so a card is
-  // rendered once per batch and dropped with the batch's papers.
+  // rendered once per batch and dropped with the batch's papers. Its reason
+  // ("For you: matches …, also in …") differs from reader to reader: it is a
+  // hole in the cached card, filled from fragments encoded once per reason.
   const cards = new WeakMap<DigestPaper, { card: PaperCard; parts: Map<string, Measured> }>();
   const entryFor = (paper: DigestPaper) => {
     let entry = cards.get(paper);
@@ -161,34 +182,38 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
     }
     return entry;
   };
+  const reasonMarker = `${prefix}${REASON_SLOT}`;
 
-  function cardParts(paper: DigestPaper, reason: string, lead: boolean): Measured {
+  function cardBody(paper: DigestPaper, withReason: boolean, lead: boolean): Measured {
     const entry = entryFor(paper);
-    const key = `${lead ? 'lead' : 'card'}|${reason}`;
+    const key = `${lead ? 'lead' : 'card'}${withReason ? '+reason' : ''}`;
     let parts = entry.parts.get(key);
     if (!parts) {
       const card = entry.card;
       const feedback = feedbackUrl ? { up: `${prefix}up-${paper.id}`, down: `${prefix}down-${paper.id}` } : undefined;
+      const reason = withReason ? reasonMarker : '';
       const html = template[lead ? 'lead' : 'card']({ paper: card, meta: metaLine(card), reason, feedback });
-      parts = measured(splitSlots(html, prefix), splitSlots(textCard(card, reason, { lead, feedback }), prefix));
+      // The whole "Why:" paragraph is the hole: how it wraps depends on the reason.
+      const text = textCard(card, reason, { lead, feedback }).replace(textReason(reasonMarker), reasonMarker);
+      parts = measured(splitSlots(html, prefix), splitSlots(text, prefix));
       entry.parts.set(key, parts);
     }
     return parts;
   }
 
-  // Headings and "N more papers" lines recur in nearly every email: encoded once each
-  // (bounded against a long-lived process that sees many list renames).
-  const memo = <K>(build: (key: K) => Measured) => {
-    const known = new Map<K, Measured>();
-    return (key: K) => {
-      let parts = known.get(key);
-      if (!parts) {
-        if (known.size >= 1000) known.clear();
-        known.set(key, (parts = build(key)));
-      }
-      return parts;
-    };
-  };
+  const reasonParts = memo((reason: string) => ({ html: fragment(escapeHtml(reason)), text: fragment(textReason(reason)) }));
+
+  function cardParts(paper: DigestPaper, reason: string, lead: boolean): Measured {
+    const body = cardBody(paper, reason !== '', lead);
+    if (!reason) return body;
+    const fill = reasonParts(reason);
+    const at = (piece: BodyPiece, by: Fragment) => (isSlot(piece) && piece.slot === REASON_SLOT ? by : piece);
+    return measured(
+      body.html.map((p) => at(p, fill.html)),
+      body.text.map((p) => at(p, fill.text)),
+    );
+  }
+
   const sectionParts = memo((title: string) => measured(splitSlots(template.section({ title }), prefix), splitSlots(textSection(title), prefix)));
   const moreText = (n: number) => `${plural(n, 'more paper')} matched your lists.`;
   const moreParts = memo((n: number) =>
