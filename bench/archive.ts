@@ -12,7 +12,9 @@ import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { loadConfig } from '../src/config.js';
 import { createContext } from '../src/context.js';
-import { latestPeriod, shiftPeriod } from '../src/digest/archive.js';
+import { editionPlans } from '../src/digest/archive-memo.js';
+import { createArchive, latestPeriod, shiftPeriod } from '../src/digest/archive.js';
+import { findArchiveList } from '../src/digest/archive-repo.js';
 import { createApp } from '../src/http/app.js';
 import { deleteQueueKeys } from '../src/jobs/queues.js';
 import { createLogger } from '../src/logger.js';
@@ -111,7 +113,21 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       await time(`feed ${kind} zebrafish`, `/lists/zebrafish/feed.${kind}`);
     }
     const values = Object.values(timings);
-    return { days, papersPerDay: perDay, papers: days * perDay, lists: LISTS.length, slowestMs: Math.max(...values), totalMs: Math.round(values.reduce((a, b) => a + b, 0)), timingsMs: timings };
+    // What one remembered plan holds (its sections), as JSON: the process keeps up to PLAN_LIMIT of them.
+    const trending = (await findArchiveList(ctx.db, 'trending'))!;
+    const { editions } = await createArchive({ db: ctx.db, now: new Date() }).editions(trending, { limit: 30 });
+    const planJsonBytes = Math.round(editions.reduce((sum, e) => sum + JSON.stringify(e.sections).length, 0) / editions.length);
+    return {
+      days,
+      papersPerDay: perDay,
+      papers: days * perDay,
+      lists: LISTS.length,
+      slowestMs: Math.max(...values),
+      totalMs: Math.round(values.reduce((a, b) => a + b, 0)),
+      rememberedPlans: editionPlans.size,
+      planJsonBytes,
+      timingsMs: timings,
+    };
   } finally {
     await ctx.close();
     await dropDatabase(databaseUrl).catch(() => {});

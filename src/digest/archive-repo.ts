@@ -44,6 +44,8 @@ export interface PaperPeriod {
   period: string;
   /** Changes whenever the period's visible papers do (one added, hidden, re-counted): a cache key. */
   version: string;
+  /** The most upvotes of any of its visible papers: a list whose minUpvotes is above it takes nothing that period. */
+  topUpvotes: number;
 }
 
 // Periods (YYYY-MM-DD) whose window holds at least one visible paper: the
@@ -54,8 +56,9 @@ export interface PaperPeriod {
 // Ingest writes a paper only when it changed and sets updatedAt then, so
 // count and newest updatedAt tell whether a period's papers changed.
 const PERIODS = (bound: string, order: 'ASC' | 'DESC') => `
-  SELECT period::text AS period, count(*)::text || '/' || max("updatedAt")::text AS version
-    FROM (SELECT (("firstSeenAt" - interval '1 millisecond')::date + 1) AS period, "updatedAt"
+  SELECT period::text AS period, count(*)::text || '/' || max("updatedAt")::text AS version,
+         max(upvotes) AS "topUpvotes"
+    FROM (SELECT (("firstSeenAt" - interval '1 millisecond')::date + 1) AS period, "updatedAt", upvotes
             FROM "Paper"
            WHERE NOT hidden AND "firstSeenAt" <= $1::date::timestamp AND ${bound}) p
    GROUP BY period ORDER BY period ${order} LIMIT $3`;
