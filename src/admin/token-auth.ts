@@ -28,21 +28,19 @@ export interface TokenAuthDeps {
 /**
  * The identity behind a raw secret, or null. The bootstrap ADMIN_TOKEN
  * (compared in constant time) holds the admin scope; a stored token is looked
- * up by its sha256. With recordUse, a stored token's lastUsedAt is written
- * (throttled) in the background: the API records every request this way,
- * while a console sign-in has not counted as use.
+ * up by its sha256. A stored token's lastUsedAt is written (throttled) in
+ * the background, for an API request and a console sign-in alike, so the
+ * tokens page never calls a token unused that signed someone in.
  */
-export async function authenticateToken(deps: TokenAuthDeps, secret: string, options: { recordUse?: boolean } = {}): Promise<TokenIdentity | null> {
+export async function authenticateToken(deps: TokenAuthDeps, secret: string): Promise<TokenIdentity | null> {
   if (!secret || secret.length > MAX_TOKEN_LENGTH) return null;
   if (tokensEqual(secret, deps.config.adminToken)) return { tokenId: null, name: 'bootstrap', scopes: ['admin'] };
   const token = await findActiveAdminToken(deps.db, secret);
   if (!token) return null;
-  if (options.recordUse) {
-    // Bookkeeping must never fail or slow the request it is about.
-    touchAdminToken(deps.db, token).catch((error: unknown) =>
-      deps.logger.child({ module: 'admin-auth' }).warn({ event: 'admin_token_touch_failed', err: error }, 'could not record token use'),
-    );
-  }
+  // Bookkeeping must never fail or slow the request it is about.
+  touchAdminToken(deps.db, token).catch((error: unknown) =>
+    deps.logger.child({ module: 'admin-auth' }).warn({ event: 'admin_token_touch_failed', err: error }, 'could not record token use'),
+  );
   // A scope dropped from SCOPES since the token was made grants nothing.
   return { tokenId: token.id, name: token.name, scopes: token.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)) };
 }

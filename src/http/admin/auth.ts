@@ -74,7 +74,7 @@ export function adminAuth(deps: Pick<AppDeps, 'config' | 'db' | 'logger' | 'redi
       const ip = req.ip ?? 'unknown';
       const throttled = await checkRateLimit(limiter, AUTH_FAILURE_SCOPE, ip, limit);
       if (!throttled.allowed) return next(tooManyFailures(res, throttled.retryAfterSeconds));
-      const principal = await authenticateToken(deps, secret, { recordUse: true });
+      const principal = await authenticateToken(deps, secret);
       if (!principal) {
         log.info({ event: 'admin_auth_failed', ip }, 'admin token rejected');
         await hitRateLimit(limiter, AUTH_FAILURE_SCOPE, ip, Number.MAX_SAFE_INTEGER, AUTH_FAILURE_WINDOW_SECONDS);
