@@ -1,20 +1,27 @@
-// `npm run bench -- digest [--subscribers 100000] [--lists 8] [--papers 200]`
+// `npm run bench -- digest [--subscribers 100000] [--lists 8] [--papers 200] [--personal] [--processes N] [--cpu-prof]`
 // One period for N subscribers over 8 lists and 200 papers, sent to an SMTP
-// sink in a separate process on loopback. In the same run it measures the
-// raw handoff rate: pooled nodemailer (same pool size) sending one
-// pre-rendered identical message, in its own process like the worker. The
-// worker (planning + sending, the code `paperboy digest` runs) is a child
-// process too; its peak RSS is what it reports (getrusage maxRSS) and what
-// /proc says (VmHWM), whichever is higher. The worker runs with
+// sink in a separate process on loopback. Two modes (seed: digest/seed.ts):
+// - lists (default): readers follow lists only, so a few hundred contents
+//   are shared by everyone; figures stay comparable with earlier runs.
+// - --personal: every reader also has interests (phrases, exclusions, arXiv
+//   categories, followed authors) and 5/10/15/25 papers per email, and one
+//   in ten has ratings (the "Recommended for you" path), so nearly every
+//   email differs and each is rendered on its own (issue 11, "Speed stays").
+// In the same run it measures the raw handoff rate: pooled nodemailer (same
+// pool size) sending one pre-rendered identical message, in its own process
+// like the worker; and the pre-built raw rate (sendRaw of one finished
+// message). The worker (planning + sending, the code `paperboy digest` runs)
+// is a child process too; its peak RSS is what it reports (getrusage maxRSS)
+// and what /proc says (VmHWM), whichever is higher. The worker runs with
 // --max-old-space-size=160 (--heap N to change, --heap 0 for V8's default).
-// --processes N (default: the number of cores) then sends the period again,
-// from scratch, through a pool of N `paperboy worker` processes, as
-// WORKER_PROCESSES=N does, and reports it next to the single worker.
-// Own database, dropped after.
+// --processes N (default: the number of cores; 1 skips it) then sends the
+// period again, from scratch, through a pool of N `paperboy worker`
+// processes, as WORKER_PROCESSES=N does, and reports it next to the single
+// worker, with each child's peak RSS (issue 17). Floors and targets are
+// checked in `met`. Own database, dropped after.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,65 +29,16 @@ import { loadConfig } from '../src/config.js';
 import { createDb, type Db } from '../src/db.js';
 import { loadLists, loadWindowPapers } from '../src/digest/content.js';
 import { createMatcher, NO_INTERESTS } from '../src/digest/matcher.js';
-import { planReader } from '../src/digest/reader-digest.js';
+import { PERSONAL_KEY, planReader, RECOMMENDED_KEY } from '../src/digest/reader-digest.js';
 import { createDigestRenderer, loadDigestTemplate } from '../src/digest/renderer.js';
 import { applyMigrations, dropDatabase, withDatabaseName } from '../src/migrations/apply-migrations.js';
+import { trackPeakRssOf } from './digest/peak-rss.js';
+import { LISTS, seed } from './digest/seed.js';
 import { flag } from './machine.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const here = (file: string) => fileURLToPath(new URL(`./digest/${file}`, import.meta.url));
 const TSX = ['--import', 'tsx'];
-
-const LISTS = [
-  { slug: 'trending', name: 'Trending', keywords: [] },
-  { slug: 'attention', name: 'Attention and transformers', keywords: ['attention', 'transformer'] },
-  { slug: 'video', name: 'Video understanding', keywords: ['video'] },
-  { slug: 'language-models', name: 'Language models', keywords: ['language model', 'LLM'] },
-  { slug: 'memory-time', name: 'Memory and time', keywords: ['memory', 'temporal'] },
-  { slug: 'brain', name: 'Brain-inspired AI', keywords: ['brain', 'neural'] },
-  { slug: 'diffusion', name: 'Diffusion and generation', keywords: ['diffusion', 'generation'] },
-  { slug: 'agents', name: 'Agents and reasoning', keywords: ['agent', 'reasoning'] },
-];
-
-async function seed(db: Db, subscribers: number, lists: number, papers: number): Promise<void> {
-  const sample = JSON.parse(readFileSync(new URL('../data/sample/daily-papers.json', import.meta.url), 'utf8')) as Array<{
-    paper: { id?: string | null; title: string; summary: string; upvotes: number };
-  }>;
-  for (const list of LISTS.slice(0, lists)) await db.list.create({ data: { ...list, maxPapers: 5 } });
-  const now = Date.now();
-  await db.paper.createMany({
-    data: Array.from({ length: papers }, (_, i) => {
-      const base = sample[i % sample.length]!.paper;
-      const round = Math.floor(i / sample.length);
-      const id = base.id ?? `no-arxiv-${i % sample.length}`;
-      const arxivId = round ? `${id}v${round + 1}` : id;
-      return {
-        key: arxivId,
-        arxivId,
-        title: round ? `${base.title} (revisited ${round})` : base.title,
-        abstract: base.summary,
-        authorCount: 1 + (i % 9),
-        upvotes: (i * 37) % 120,
-        source: 'file',
-        firstSeenAt: new Date(now - ((i * 7919) % (20 * 3600)) * 1000),
-      };
-    }),
-  });
-  // Each subscriber follows a pseudo-random non-empty subset of the lists.
-  await db.$executeRawUnsafe(
-    `INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, "confirmedAt", "createdAt", "updatedAt")
-     SELECT 'r' || g || '@bench.test', 'active', 'UTC', 7, 'daily', now(), now(), now() FROM generate_series(1, $1) g`,
-    subscribers,
-  );
-  await db.$executeRawUnsafe(
-    `INSERT INTO "Subscription" ("subscriberId", "listId", "confirmedAt")
-     SELECT s.id, l.id, now()
-     FROM "Subscriber" s
-     JOIN (SELECT id, (row_number() OVER (ORDER BY id) - 1)::int AS idx FROM "List") l
-       ON ((((s.id::bigint * 2654435761) % $1) + 1) >> l.idx) & 1 = 1`,
-    2 ** lists - 1,
-  );
-}
 
 /** One rendered digest, for the baseline to send again and again. */
 async function sampleMessage(db: Db, config: ReturnType<typeof loadConfig>) {
@@ -113,35 +71,68 @@ function startSink(): Promise<{ child: ChildProcess; port: number; ask(cmd: stri
   });
 }
 
-/** Runs a child to completion; its last stdout line is JSON. Tracks VmHWM meanwhile. */
+/** Runs a child to completion; its last stdout line is JSON. Tracks its peak RSS meanwhile. */
 function runChild(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<{ result: Record<string, unknown>; vmHwmMB: number }> {
   const child = spawn(process.execPath, [...nodeFlags, ...TSX, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
-  let vmHwmMB = 0;
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const timer = setInterval(() => {
-    readFile(`/proc/${child.pid}/status`, 'utf8').then(
-      (status) => {
-        const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-        vmHwmMB = Math.max(vmHwmMB, kb / 1024);
-      },
-      () => undefined, // exited, or not Linux
-    );
-  }, 100);
+  const rss = trackPeakRssOf(() => (child.pid ? [child.pid] : []));
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
-      clearInterval(timer);
-      const last = out.trim().split('\n').pop() ?? '';
-      if (code !== 0) return reject(new Error(`${args[0]} exited with ${code}: ${out.slice(-1000)}`));
-      resolve({ result: JSON.parse(last) as Record<string, unknown>, vmHwmMB });
+      void rss.stop().then((peaks) => {
+        const last = out.trim().split('\n').pop() ?? '';
+        if (code !== 0) return reject(new Error(`${args[0]} exited with ${code}: ${out.slice(-1000)}`));
+        resolve({ result: JSON.parse(last) as Record<string, unknown>, vmHwmMB: Math.max(0, ...peaks.values()) });
+      });
     });
   });
 }
+
+/**
+ * What the sent emails are made of: distinct contents (layout, lists,
+ * interests, frequency: what the sender's group key holds, so each is
+ * rendered on its own), and how many have a "For you" and a "Recommended
+ * for you" section.
+ */
+async function sentContents(db: Db): Promise<{ distinctContents: number; withForYou: number; withRecommended: number }> {
+  const [row] = await db.$queryRawUnsafe<Array<{ distinctContents: number; withForYou: number; withRecommended: number }>>(
+    `SELECT count(DISTINCT md5(concat_ws('|', d.layout::text, s.frequency::text, s."interestInclude"::text, s."interestExclude"::text,
+              s."interestCategories"::text, s."interestAuthors"::text, l.lists::text)))::int AS "distinctContents",
+            count(*) FILTER (WHERE d.layout->'sections' @> $1::jsonb)::int AS "withForYou",
+            count(*) FILTER (WHERE d.layout->'sections' @> $2::jsonb)::int AS "withRecommended"
+     FROM "Delivery" d
+     JOIN "Subscriber" s ON s.id = d."subscriberId"
+     LEFT JOIN LATERAL (SELECT array_agg("listId" ORDER BY "listId") AS lists FROM "Subscription" x
+                        WHERE x."subscriberId" = s.id AND x."confirmedAt" IS NOT NULL) l ON true
+     WHERE d.status = 'sent'`,
+    JSON.stringify([{ key: PERSONAL_KEY }]),
+    JSON.stringify([{ key: RECOMMENDED_KEY }]),
+  );
+  return row ?? { distinctContents: 0, withForYou: 0, withRecommended: 0 };
+}
+
+interface PooledFigures {
+  processes: number;
+  emails: number;
+  failed: number;
+  sinkReceived: number;
+  seconds: number;
+  planSeconds: number;
+  emailsPerSecond: number;
+  ratioToOneProcessRaw: number;
+  ratioToOneProcess: number;
+  childPeakRssMB: number[];
+  maxProcessPeakRssMB: number;
+  plannerPeakRssMB: number;
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const subscribers = flag(args, 'subscribers', 100_000);
   const lists = Math.min(flag(args, 'lists', 8), LISTS.length);
   const papers = flag(args, 'papers', 200);
+  const personal = args.includes('--personal');
   const base = loadConfig();
   const poolSize = flag(args, 'pool', base.smtp.poolSize);
   // --heap 0 runs the worker with V8's default heap sizing.
@@ -154,20 +145,25 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const sink = await startSink();
   const smtpUrl = `smtp://127.0.0.1:${sink.port}`;
   const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, SMTP_URL: smtpUrl, QUEUE_PREFIX: prefix, PUBLIC_URL: 'https://paperboy.example.org' });
+  const mode = personal ? 'personal' : 'lists';
   let db: Db | undefined;
   try {
-    log(`digest bench: ${subscribers} subscribers, ${lists} lists, ${papers} papers, SMTP pool ${poolSize}`);
+    log(`digest bench (${mode}): ${subscribers} subscribers, ${lists} lists, ${papers} papers, SMTP pool ${poolSize}`);
     await applyMigrations({ databaseUrl });
     db = createDb(databaseUrl, { max: 4 });
-    await seed(db, subscribers, lists, papers);
+    const seedStarted = Date.now();
+    const seeded = await seed(db, { subscribers, lists, papers, personal });
+    const seedSeconds = round((Date.now() - seedStarted) / 1000);
     const message = await sampleMessage(db, config);
     const file = join(dir, 'message.json');
     await writeFile(file, JSON.stringify(message));
-    log(`seeded; sample digest ${message.papers} papers, ${Math.round(message.htmlBytes / 1024)} KB HTML`);
+    log(`seeded in ${seedSeconds} s; sample digest ${message.papers} papers, ${Math.round(message.htmlBytes / 1024)} KB HTML`);
 
     const rawMail = await runChild([here('raw-sender.ts'), 'mail', file, String(rawCount), String(poolSize), smtpUrl], process.env);
     const rawPrebuilt = await runChild([here('raw-sender.ts'), 'raw', file, String(rawCount), String(poolSize), smtpUrl], process.env);
-    log(`raw handoff: ${Math.round(Number(rawMail.result.perSecond))}/s (nodemailer builds MIME), ${Math.round(Number(rawPrebuilt.result.perSecond))}/s (pre-built)`);
+    const rawHandoffPerSecond = Number(rawMail.result.perSecond);
+    const rawPrebuiltPerSecond = Number(rawPrebuilt.result.perSecond);
+    log(`raw handoff: ${Math.round(rawHandoffPerSecond)}/s (nodemailer builds MIME), ${Math.round(rawPrebuiltPerSecond)}/s (pre-built)`);
 
     await sink.ask('reset');
     const env = {
@@ -184,47 +180,93 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     };
     // The V8 old-space cap recommended for worker processes (README): without
     // it V8 lets the heap grow to ~3x the live set before collecting.
-    const worker = await runChild([here('worker.ts'), '2026-11-12'], env, heapMB ? [`--max-old-space-size=${heapMB}`] : []);
+    const nodeFlags = heapMB ? [`--max-old-space-size=${heapMB}`] : [];
+    // --cpu-prof: the single worker writes a V8 CPU profile there (bench/profile/summarize.ts reads it).
+    const profileDir = args.includes('--cpu-prof') ? join(tmpdir(), `paperboy-digest-prof-${prefix}`) : undefined;
+    const profileFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const worker = await runChild([here('worker.ts'), '2026-11-12'], env, [...nodeFlags, ...profileFlags]);
     const received = await sink.ask('count');
-    // The same period again through the pool, from scratch: a later period
-    // would find every paper already sent and plan nothing.
-    let pooled: { processes: number; emails: number; seconds: number; emailsPerSecond: number; ratioToRaw: number } | null = null;
-    if (processes > 1) {
-      await db.$executeRawUnsafe('TRUNCATE "Delivery", "Digest" CASCADE');
-      await sink.ask('reset');
-      const run = await runChild([here('worker.ts'), '2026-11-12', String(processes)], env, heapMB ? [`--max-old-space-size=${heapMB}`] : []);
-      const sent = (run.result.summary as { sent: number }).sent;
-      const s = Number(run.result.seconds);
-      pooled = { processes, emails: sent, seconds: Math.round(s * 10) / 10, emailsPerSecond: Math.round(sent / s), ratioToRaw: Math.round((sent / s / Number(rawMail.result.perSecond)) * 100) / 100 };
-      log(`pool of ${processes}: ${pooled.emailsPerSecond}/s`);
-    }
+    const contents = await sentContents(db);
     const summary = worker.result.summary as { sent: number; planned: number; failed: number; skipped: number; groups: number };
     const seconds = Number(worker.result.seconds);
     const emailsPerSecond = summary.sent / seconds;
-    const rawHandoffPerSecond = Number(rawMail.result.perSecond);
-    const peakRssMB = Math.round(Math.max(Number(worker.result.maxRssMB), worker.vmHwmMB) * 10) / 10;
+    const peakRssMB = round(Math.max(Number(worker.result.maxRssMB), worker.vmHwmMB));
+    log(`1 process: ${Math.round(emailsPerSecond)}/s, ${contents.distinctContents} distinct contents, peak RSS ${peakRssMB} MB`);
+
+    // The same period again through the pool, from scratch: a later period
+    // would find every paper already sent and plan nothing.
+    let pooled: PooledFigures | null = null;
+    if (processes > 1) {
+      await db.$executeRawUnsafe('TRUNCATE "Delivery", "Digest" CASCADE');
+      await sink.ask('reset');
+      const run = await runChild([here('worker.ts'), '2026-11-12', String(processes)], env, nodeFlags);
+      const { sent, failed } = run.result.summary as { sent: number; failed: number };
+      const s = Number(run.result.seconds);
+      const childPeakRssMB = (run.result.childPeakRssMB as number[]).map((mb) => round(mb));
+      pooled = {
+        processes,
+        emails: sent,
+        failed,
+        sinkReceived: (await sink.ask('count')).count,
+        seconds: round(s),
+        planSeconds: round(Number(run.result.planSeconds)),
+        emailsPerSecond: Math.round(sent / s),
+        // Issue 17's floor: N processes against what one process hands over raw.
+        ratioToOneProcessRaw: round(sent / s / rawHandoffPerSecond, 2),
+        ratioToOneProcess: round(sent / s / emailsPerSecond, 2),
+        // One entry per `paperboy worker` child seen (more than `processes` means restarts).
+        childPeakRssMB,
+        maxProcessPeakRssMB: Math.max(0, ...childPeakRssMB),
+        // The process that planned and waited; the children did the sending.
+        plannerPeakRssMB: round(Math.max(Number(run.result.maxRssMB), run.vmHwmMB)),
+      };
+      log(`pool of ${processes}: ${pooled.emailsPerSecond}/s, ${pooled.ratioToOneProcessRaw}x one process's raw handoff, child peak RSS ${childPeakRssMB.join(', ')} MB`);
+    }
+    const ratioToRaw = round(emailsPerSecond / rawHandoffPerSecond, 2);
+    const ratioToRawPrebuilt = round(emailsPerSecond / rawPrebuiltPerSecond, 2);
     return {
+      mode,
       subscribers,
       lists,
       papers,
+      readersWithRatings: seeded.readersWithRatings,
+      seedSeconds,
       emails: summary.sent,
       planned: summary.planned,
       skipped: summary.skipped,
       failed: summary.failed,
-      contentGroups: summary.groups,
       sinkReceived: received.count,
-      seconds: Math.round(seconds * 10) / 10,
+      // Distinct layouts the planner made; distinctContents also tells apart equal layouts with different reasons.
+      contentGroups: summary.groups,
+      ...contents,
+      seconds: round(seconds),
+      // Of which planning (every reader's email chosen and queued) before the first send.
+      planSeconds: round(Number(worker.result.planSeconds)),
       emailsPerSecond: Math.round(emailsPerSecond),
       rawHandoffPerSecond: Math.round(rawHandoffPerSecond),
-      rawPrebuiltHandoffPerSecond: Math.round(Number(rawPrebuilt.result.perSecond)),
-      ratioToRaw: Math.round((emailsPerSecond / rawHandoffPerSecond) * 100) / 100,
+      ratioToRaw,
+      rawPrebuiltHandoffPerSecond: Math.round(rawPrebuiltPerSecond),
+      ratioToRawPrebuilt,
       peakRssMB,
       workerHeapLimitMB: heapMB || null,
-      sampleHtmlKB: Math.round(message.htmlBytes / 102.4) / 10,
+      sampleHtmlKB: round(message.htmlBytes / 1024),
       smtpPoolSize: poolSize,
       batchSize: config.digestBatchSize,
       workerConcurrency: config.workerConcurrency,
       pooled,
+      // The single worker's CPU (all its threads, from getrusage), planning apart: per email it is the figure a loaded machine distorts least.
+      workerCpu: worker.result.cpuSeconds,
+      workerSendCpuMsPerEmail: Math.round(((worker.result.cpuSeconds as { sending: number }).sending / summary.sent) * 1e6) / 1e3,
+      ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+      floors: { ratioToRaw: '>= 1.0', peakRssMB: '< 300', 'pooled.ratioToOneProcessRaw': '>= 1.5', 'pooled.maxProcessPeakRssMB': '< 300' },
+      targets: { ratioToRawPrebuilt: '>= 0.6' },
+      met: {
+        ratioToRaw: ratioToRaw >= 1,
+        peakRssMB: peakRssMB < 300,
+        ratioToRawPrebuilt: ratioToRawPrebuilt >= 0.6,
+        'pooled.ratioToOneProcessRaw': pooled ? pooled.ratioToOneProcessRaw >= 1.5 : null,
+        'pooled.maxProcessPeakRssMB': pooled ? pooled.maxProcessPeakRssMB < 300 : null,
+      },
     };
   } finally {
     await db?.$disconnect();

@@ -1,5 +1,6 @@
 // The send side's SQL: status locks on Delivery rows and the Digest
 // counters that move with them. See digest-repo.ts for planning.
+import { queryPrepared } from '../db.js';
 import type { Sql } from './digest-repo.js';
 
 export interface ClaimedDelivery {
@@ -24,7 +25,13 @@ export const DELIVERY_SQL = {
        ORDER BY id LIMIT $4
        FOR UPDATE SKIP LOCKED)
      AND (status = 'pending' OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $3)))
-     RETURNING id, "subscriberId", "messageId", "paperIds", layout, attempts, "createdAt"`,
+     RETURNING id, "subscriberId", "messageId", "paperIds", layout, attempts, "createdAt" AT TIME ZONE 'UTC' AS "createdAt"`,
+  findRecipients: `SELECT s.id, s.email, s.status::text AS status, s.frequency::text AS frequency, s.weekday, s."sendHour", s.timezone,
+       s."interestInclude", s."interestExclude", s."interestCategories", s."interestAuthors",
+       ARRAY(SELECT sub."listId" FROM "Subscription" sub
+             WHERE sub."subscriberId" = s.id AND sub."confirmedAt" IS NOT NULL ORDER BY sub."listId") AS "listIds",
+       NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."subscriberId" = s.id AND d.status = 'sent') AS first
+     FROM "Subscriber" s WHERE s.id = ANY($1::int[])`,
   renewLease: `UPDATE "Delivery" SET "updatedAt" = now() WHERE id = ANY($1::int[]) AND status = 'sending'`,
   countUnfinished: `SELECT count(*)::int AS n FROM "Delivery" WHERE "digestId" = $1 AND batch = $2 AND status IN ('pending', 'sending')`,
   markSent: `WITH moved AS (
@@ -101,14 +108,44 @@ export async function claimBatch(
   leaseSeconds: number,
   options: { limit?: number; exclude?: number[] } = {},
 ): Promise<ClaimedDelivery[]> {
-  return sql.$queryRawUnsafe<ClaimedDelivery[]>(
-    DELIVERY_SQL.claimBatch,
+  // createdAt is a timestamp without time zone that Prisma writes in UTC: the statement reads it as such, since pg would parse it in local time.
+  return queryPrepared<ClaimedDelivery>(sql, 'paperboy-claim-batch', DELIVERY_SQL.claimBatch, [
     digestId,
     batch,
     leaseSeconds,
     options.limit ?? 1_000_000,
     options.exclude ?? [],
-  );
+  ]);
+}
+
+export interface RecipientRow {
+  id: number;
+  email: string | null;
+  status: string;
+  frequency: 'daily' | 'weekly';
+  weekday: number;
+  sendHour: number;
+  timezone: string;
+  interestInclude: string[];
+  interestExclude: string[];
+  interestCategories: string[];
+  interestAuthors: string[];
+  /** Confirmed subscriptions, ascending. */
+  listIds: number[];
+  /** No digest was sent to them yet. */
+  first: boolean;
+}
+
+/**
+ * The readers of a window of claimed rows in one statement, where Prisma's
+ * findMany with the two relations took three and stitched them in the
+ * client. EXISTS stops at the first sent delivery, however long the history.
+ * Like the claim and markSent, run every few emails: a prepared statement on
+ * the pool, not Prisma's ~0.3 ms of client CPU per raw query.
+ */
+export async function findRecipients(sql: Sql, ids: number[]): Promise<RecipientRow[]> {
+  if (!ids.length) return [];
+  return queryPrepared<RecipientRow>(sql, 'paperboy-find-recipients', DELIVERY_SQL.findRecipients, [ids]);
 }
 
 export async function renewLease(sql: Sql, ids: number[]): Promise<void> {
@@ -138,12 +175,7 @@ export interface SentMark {
  */
 export async function markSent(sql: Sql, digestId: number, marks: SentMark[]): Promise<void> {
   if (!marks.length) return;
-  await sql.$executeRawUnsafe(
-    DELIVERY_SQL.markSent,
-    digestId,
-    marks.map((m) => m.id),
-    marks.map((m) => m.response),
-  );
+  await queryPrepared(sql, 'paperboy-mark-sent', DELIVERY_SQL.markSent, [digestId, marks.map((m) => m.id), marks.map((m) => m.response)]);
 }
 
 export interface FailMark {

@@ -8,13 +8,13 @@ import { logErrorsEvery, maskEmail } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import { verpAddress } from '../mail/verp.js';
 import { MailSendError, type MailTransport } from '../mail/transport.js';
-import { digestViewLink, subscriberLinks } from '../subscriptions/links.js';
+import { digestViewLink, manageLinks } from '../subscriptions/links.js';
 import type { Schedule } from '../subscriptions/schedule-text.js';
-import { INTEREST_FIELDS, interestsOf } from '../subscriptions/interests.js';
+import { interestsOf } from '../subscriptions/interests.js';
 import { deliverySections, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
 import { createMatcher, type Matcher, type MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
-import { claimBatch, countUnfinished, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
+import { claimBatch, countUnfinished, findRecipients, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
 import { createGroupCache, type GroupCache } from './group-cache.js';
 import type { DigestRenderer } from './renderer.js';
 import { createRecorder } from './recorder.js';
@@ -72,21 +72,7 @@ interface Recipient extends ContentReader {
 }
 
 async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipient>> {
-  const rows = await db.subscriber.findMany({
-    where: { id: { in: ids } },
-    select: {
-      id: true,
-      email: true,
-      status: true,
-      frequency: true,
-      weekday: true,
-      sendHour: true,
-      timezone: true,
-      ...INTEREST_FIELDS,
-      subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
-      deliveries: { where: { status: 'sent' }, select: { id: true }, take: 1 },
-    },
-  });
+  const rows = await findRecipients(db, ids);
   return new Map(
     rows.map((r) => [
       r.id,
@@ -96,8 +82,8 @@ async function loadRecipients(db: Db, ids: number[]): Promise<Map<number, Recipi
         frequency: r.frequency,
         interests: interestsOf(r),
         schedule: { frequency: r.frequency, weekday: r.weekday, sendHour: r.sendHour, timezone: r.timezone },
-        listIds: r.subscriptions.map((s) => s.listId).sort((a, b) => a - b),
-        first: r.deliveries.length === 0,
+        listIds: r.listIds,
+        first: r.first,
       },
     ]),
   );
@@ -171,11 +157,10 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     const email = recipient.email;
     try {
       const result = await limiter.run(() => {
-        const links = { ...subscriberLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
+        const links = { ...manageLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
         const raw = deps.renderer.personalize(group, { to: email, subscriberId: row.subscriberId!, schedule: recipient.schedule, messageId: row.messageId, links });
-        // The chunks as they are: the shared group parts are never copied per email.
         // The envelope sender is the delivery's VERP address, so a late bounce finds its row.
-        return deps.mailer.sendRaw({ from: verpAddress(deps.config, { kind: 'delivery', id: row.id }), to: email }, raw);
+        return deps.mailer.sendRaw({ from: verpAddress(deps.config, { kind: 'delivery', id: row.id }), to: email }, raw, row.messageId);
       });
       recorder.sent(row.id, result.response);
       outcome.sent++;

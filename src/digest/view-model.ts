@@ -135,15 +135,12 @@ export function paperCard(paper: DigestPaper, publicUrl: string): PaperCard {
   };
 }
 
+// One formatter per process: toLocaleDateString builds a new one per call (~60 µs), and every group render asks twice.
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
 /** "Thursday 12 November 2026" */
 export function longDate(period: string): string {
-  return new Date(`${period}T12:00:00Z`).toLocaleDateString('en-GB', {
-    weekday: 'long',
-    day: 'numeric',
-    month: 'long',
-    year: 'numeric',
-    timeZone: 'UTC',
-  });
+  return LONG_DATE.format(new Date(`${period}T12:00:00Z`));
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -18,6 +18,8 @@ const MAX_LINE = 76;
 const UNSAFE = /[^\t\n\x20-\x3c\x3e-\x7e]/g;
 /** Printable ASCII without "=" or spaces (a trailing space would need escaping), short enough for one line. */
 const SHORT_PLAIN = /^[\x21-\x3c\x3e-\x7e]{0,75}$/;
+/** One line of printable ASCII: only "=" needs escaping, no UTF-8 round trip. */
+const PRINTABLE_LINE = /^[\x20-\x7e]*$/;
 
 /**
  * Cuts one encoded line into pieces of at most 75 characters plus "=", never
@@ -43,10 +45,13 @@ function wrapLine(line: string, out: string[], limit: number): void {
  */
 export function encodeQuotedPrintable(input: string, softBreakAtEnd = false): string {
   // Links filled per email are short printable ASCII: nothing to escape or wrap.
-  if (SHORT_PLAIN.test(input)) return softBreakAtEnd && input ? `${input}=\r\n` : input;
-  const escaped = Buffer.from(input.replace(/\r\n?/g, '\n'), 'utf8')
-    .toString('latin1')
-    .replace(UNSAFE, (c) => HEX[c.charCodeAt(0)]!);
+  if (input.length <= MAX_LINE - 1 && SHORT_PLAIN.test(input)) return softBreakAtEnd && input ? `${input}=\r\n` : input;
+  // Signed links are longer than a line but still printable ASCII: they only need "=" escaped and wrapping.
+  const escaped = PRINTABLE_LINE.test(input)
+    ? input.replaceAll('=', HEX[0x3d]!)
+    : Buffer.from(input.replace(/\r\n?/g, '\n'), 'utf8')
+        .toString('latin1')
+        .replace(UNSAFE, (c) => HEX[c.charCodeAt(0)]!);
   const lines = escaped.split('\n');
   const out: string[] = [];
   lines.forEach((line, i) => {
@@ -248,6 +253,13 @@ export function compileMime(input: MimeInput): MimeTemplate {
   return {
     encodings: { text: text.encoding, html: html.encoding },
     fill(headers, slots) {
+      // Each link shows in both parts, some twice in one: a value is encoded once per message.
+      const encoded = new Map<string, Buffer>();
+      const quotedPrintable = (value: string) => {
+        let bytes = encoded.get(value);
+        if (!bytes) encoded.set(value, (bytes = Buffer.from(encodeQuotedPrintable(value, true), 'latin1')));
+        return bytes;
+      };
       return chunks.map((chunk) => {
         if (Buffer.isBuffer(chunk)) return chunk;
         if ('header' in chunk) {
@@ -260,7 +272,7 @@ export function compileMime(input: MimeInput): MimeTemplate {
         const { part } = chunk;
         if (part.encoding === 'quoted-printable') {
           const slot = part.pieces[0] as Slot;
-          return Buffer.from(encodeQuotedPrintable(slotValue(part, slots, slot.slot), true), 'latin1');
+          return quotedPrintable(slotValue(part, slots, slot.slot));
         }
         return Buffer.from(wrapBase64(Buffer.concat(part.pieces.map((p) => (isSlot(p) ? Buffer.from(slotValue(part, slots, p.slot), 'utf8') : p.raw)))), 'latin1');
       });

@@ -12,8 +12,12 @@ type VerpConfig = Pick<Config, 'secretKey'> & { deliverability: Pick<Config['del
 
 const PREFIX = 'bounces';
 
+// Derived once per secret: every digest email signs its envelope sender.
+const derivedKeys = new Map<string, Buffer>();
+
 function tag(secret: string, body: string): string {
-  const key = createHmac('sha256', secret).update('paperboy-verp').digest();
+  let key = derivedKeys.get(secret);
+  if (!key) derivedKeys.set(secret, (key = createHmac('sha256', secret).update('paperboy-verp').digest()));
   return createHmac('sha256', key).update(body).digest('hex').slice(0, 16);
 }
 

@@ -9,9 +9,13 @@ export interface SubscriberLinks {
 }
 
 export function subscriberLinks(config: Pick<Config, 'publicUrl' | 'secretKey'>, subscriberId: number, now = Date.now()): SubscriberLinks {
+  return { confirm: `${config.publicUrl}/confirm/${createToken(config.secretKey, 'confirm', { sub: subscriberId }, now)}`, ...manageLinks(config, subscriberId, now) };
+}
+
+/** The preferences and unsubscribe links alone: a digest carries no confirmation link, and signing one per email is wasted. */
+export function manageLinks(config: Pick<Config, 'publicUrl' | 'secretKey'>, subscriberId: number, now = Date.now()): Omit<SubscriberLinks, 'confirm'> {
   const base = config.publicUrl;
   return {
-    confirm: `${base}/confirm/${createToken(config.secretKey, 'confirm', { sub: subscriberId }, now)}`,
     preferences: `${base}/preferences/${createToken(config.secretKey, 'manage', { sub: subscriberId }, now)}`,
     unsubscribe: `${base}/unsubscribe/${createToken(config.secretKey, 'unsubscribe', { sub: subscriberId }, now)}`,
   };

@@ -42,15 +42,18 @@ export class TokenError extends Error {
 const MAX_TOKEN_LENGTH = 512;
 
 // Derived once per secret and purpose: a digest signs two feedback links per
-// card for every reader, and the derivation would double that cost.
-const derivedKeys = new Map<string, Buffer>();
+// card for every reader, and the derivation would double that cost. Keyed
+// by the secret, then the purpose: joining them into one key string per
+// token cost more than the lookup saved.
+const derivedKeys = new Map<string, Map<TokenPurpose, Buffer>>();
 
 function keyFor(secret: string, purpose: TokenPurpose): Buffer {
-  const id = `${purpose}:${secret}`;
-  let key = derivedKeys.get(id);
+  let keys = derivedKeys.get(secret);
+  if (!keys) derivedKeys.set(secret, (keys = new Map<TokenPurpose, Buffer>()));
+  let key = keys.get(purpose);
   if (!key) {
     key = createHmac('sha256', secret).update(`paperboy-token:${purpose}`).digest();
-    derivedKeys.set(id, key);
+    keys.set(purpose, key);
   }
   return key;
 }
