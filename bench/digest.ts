@@ -34,6 +34,7 @@ import { createDigestRenderer, loadDigestTemplate } from '../src/digest/renderer
 import { applyMigrations, dropDatabase, withDatabaseName } from '../src/migrations/apply-migrations.js';
 import { trackPeakRssOf } from './digest/peak-rss.js';
 import { LISTS, seed } from './digest/seed.js';
+import { startCpuMeter } from './digest/cpu.js';
 import { flag } from './machine.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -124,6 +125,8 @@ interface PooledFigures {
   childPeakRssMB: number[];
   maxProcessPeakRssMB: number;
   plannerPeakRssMB: number;
+  sinkCpuMsPerEmail: number;
+  postgresCpuMsPerEmail: number;
 }
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
@@ -184,10 +187,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     // --cpu-prof: the single worker writes a V8 CPU profile there (bench/profile/summarize.ts reads it).
     const profileDir = args.includes('--cpu-prof') ? join(tmpdir(), `paperboy-digest-prof-${prefix}`) : undefined;
     const profileFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
+    const meter = startCpuMeter(sink.child.pid);
     const worker = await runChild([here('worker.ts'), '2026-11-12'], env, [...nodeFlags, ...profileFlags]);
     const received = await sink.ask('count');
     const contents = await sentContents(db);
     const summary = worker.result.summary as { sent: number; planned: number; failed: number; skipped: number; groups: number };
+    const others = meter(summary.sent);
     const seconds = Number(worker.result.seconds);
     const emailsPerSecond = summary.sent / seconds;
     const peakRssMB = round(Math.max(Number(worker.result.maxRssMB), worker.vmHwmMB));
@@ -199,8 +204,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     if (processes > 1) {
       await db.$executeRawUnsafe('TRUNCATE "Delivery", "Digest" CASCADE');
       await sink.ask('reset');
+      const poolMeter = startCpuMeter(sink.child.pid);
       const run = await runChild([here('worker.ts'), '2026-11-12', String(processes)], env, nodeFlags);
       const { sent, failed } = run.result.summary as { sent: number; failed: number };
+      const poolOthers = poolMeter(sent);
       const s = Number(run.result.seconds);
       const childPeakRssMB = (run.result.childPeakRssMB as number[]).map((mb) => round(mb));
       pooled = {
@@ -219,6 +226,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
         maxProcessPeakRssMB: Math.max(0, ...childPeakRssMB),
         // The process that planned and waited; the children did the sending.
         plannerPeakRssMB: round(Math.max(Number(run.result.maxRssMB), run.vmHwmMB)),
+        ...poolOthers,
       };
       log(`pool of ${processes}: ${pooled.emailsPerSecond}/s, ${pooled.ratioToOneProcessRaw}x one process's raw handoff, child peak RSS ${childPeakRssMB.join(', ')} MB`);
     }
@@ -257,6 +265,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       // The single worker's CPU (all its threads, from getrusage), planning apart: per email it is the figure a loaded machine distorts least.
       workerCpu: worker.result.cpuSeconds,
       workerSendCpuMsPerEmail: Math.round(((worker.result.cpuSeconds as { sending: number }).sending / summary.sent) * 1e6) / 1e3,
+      // The rest of the machine during the single worker's run (planning included).
+      ...others,
       ...(profileDir ? { cpuProfileDir: profileDir } : {}),
       floors: { ratioToRaw: '>= 1.0', peakRssMB: '< 300', 'pooled.ratioToOneProcessRaw': '>= 1.5', 'pooled.maxProcessPeakRssMB': '< 300' },
       targets: { ratioToRawPrebuilt: '>= 0.6' },

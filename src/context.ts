@@ -1,7 +1,7 @@
 // The composition root: builds every long-lived object once and hands them
 // down. Entry points (serve, worker, CLI commands) start from here. It may
-// import any folder; no folder but the entry points (src/cli, src/demo)
-// imports it (see src/README.md, "Layers").
+// import any folder but src/cli; no folder but src/cli imports it (see
+// README.md, "Layers").
 import type { RequestHandler } from 'express';
 import type { Config } from './config.js';
 import { createDb, type Db } from './db.js';

@@ -4,13 +4,13 @@
 // A period is required: a bare `paperboy digest` once sent today's digest
 // to everyone at once, ignoring their send hours. Progress and logs go to
 // stderr, so stdout is only JSON.
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { createContext } from '../context.js';
 import { isPeriod } from '../digest/period.js';
 import { dryRunDigestPeriod, runDigestPeriod } from '../jobs/digest-run.js';
 import { createLogger } from '../logger.js';
+import { parseFlags } from './flags.js';
 import { checkPostgres, checkRedis } from './preflight.js';
 import { createProgress } from './progress.js';
 import { usageError } from './usage.js';
@@ -22,22 +22,14 @@ export interface DigestArgs {
 }
 
 export function parseDigestArgs(args: string[], today: string): DigestArgs | string {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        period: { type: 'string' },
-        date: { type: 'string' },
-        today: { type: 'boolean' },
-        'dry-run': { type: 'boolean' },
-        timeout: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const values = parseFlags(args, {
+    period: { type: 'string' },
+    date: { type: 'string' },
+    today: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    timeout: { type: 'string' },
+  });
+  if (typeof values === 'string') return values;
   if (values.period !== undefined && values.date !== undefined) return '--date is an alias of --period: give one';
   const named = values.period ?? values.date;
   if (named !== undefined && values.today) return '--today and --period exclude each other';

@@ -3,7 +3,6 @@
 // over the bytes read; prints the JSON report (exit 1 if any row failed).
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { importSubscribersCsv } from '../admin/subscriber-import.js';
 import type { Config } from '../config.js';
@@ -11,6 +10,7 @@ import { createContext } from '../context.js';
 import { importRules } from '../http/admin/subscriber-csv-routes.js';
 import { createLogger } from '../logger.js';
 import { addToOutbox } from '../subscriptions/outbox-repo.js';
+import { parseFlags } from './flags.js';
 import { CliError, checkPostgres, checkRedis } from './preflight.js';
 import { createProgress } from './progress.js';
 import { usageError } from './usage.js';
@@ -22,16 +22,8 @@ export interface ImportArgs {
 }
 
 export function parseImportArgs(args: string[]): ImportArgs | string {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: { file: { type: 'string' }, status: { type: 'string' }, existing: { type: 'string' } },
-    }));
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const values = parseFlags(args, { file: { type: 'string' }, status: { type: 'string' }, existing: { type: 'string' } });
+  if (typeof values === 'string') return values;
   if (!values.file) return '--file PATH is required';
   const status = values.status ?? 'pending';
   if (status !== 'active' && status !== 'pending') return '--status must be pending or active';

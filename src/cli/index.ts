@@ -15,7 +15,7 @@ const COMMANDS: Record<CommandName, () => Promise<Run>> = {
   ingest: () => import('./ingest.js').then((m) => m.runIngestCommand),
   digest: () => import('./digest.js').then((m) => m.runDigestCommand),
   import: () => import('./import.js').then((m) => m.runImportCommand),
-  demo: () => import('../demo/run-demo.js').then((m) => m.runDemo),
+  demo: () => import('./demo/run-demo.js').then((m) => m.runDemo),
   token: () => import('./token.js').then((m) => m.runTokenCommand),
 };
 

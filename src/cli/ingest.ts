@@ -2,36 +2,28 @@
 // PATH] [--limit N]`: one ingest run; prints its JSON summary on stdout, logs
 // and the progress bar on stderr, and exits 1 when the run failed (2 for a
 // usage error).
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import type { Config } from '../config.js';
 import { createDb } from '../db.js';
 import { createLogger, logErrorsEvery } from '../logger.js';
 import { IngestError } from '../papers/ingest-error.js';
 import { ingestPapers, type IngestRequest } from '../papers/ingest.js';
+import { parseFlags } from './flags.js';
 import { checkPostgres } from './preflight.js';
 import { createProgress } from './progress.js';
 import { usageError } from './usage.js';
 
 /** The request the flags describe, or a usage error message. */
 export function parseIngestArgs(args: string[]): IngestRequest | string {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args,
-      strict: true,
-      options: {
-        source: { type: 'string' },
-        period: { type: 'string' },
-        date: { type: 'string' },
-        query: { type: 'string' },
-        file: { type: 'string' },
-        limit: { type: 'string' },
-      },
-    }));
-  } catch (error) {
-    return (error as Error).message;
-  }
+  const values = parseFlags(args, {
+    source: { type: 'string' },
+    period: { type: 'string' },
+    date: { type: 'string' },
+    query: { type: 'string' },
+    file: { type: 'string' },
+    limit: { type: 'string' },
+  });
+  if (typeof values === 'string') return values;
   if (values.period !== undefined && values.date !== undefined) return '--date is an alias of --period: give one';
   const period = values.period ?? values.date;
   const limit = values.limit === undefined ? undefined : Number(values.limit);

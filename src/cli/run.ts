@@ -1,6 +1,5 @@
 // serve, worker and start: the long-running entry points.
 import type { Server } from 'node:http';
-import { parseArgs } from 'node:util';
 import type { Config } from '../config.js';
 import { createContext, type Context } from '../context.js';
 import { createApp } from '../http/app.js';
@@ -14,6 +13,7 @@ import { startOutboxPoller } from '../subscriptions/confirmation-outbox.js';
 import { startInboundServer } from '../inbound/inbound-server.js';
 import { onShutdown } from './lifecycle.js';
 import { startWorkerPool } from './worker-pool.js';
+import { parseFlags } from './flags.js';
 import { checkPostgres } from './preflight.js';
 import { usageError, type CommandName } from './usage.js';
 
@@ -80,11 +80,8 @@ export async function runUntilSignal(ctx: Context, parts: Array<(ctx: Context) =
  * with a message naming it, instead of listening while every job fails.
  */
 async function runLongLived(name: CommandName, args: string[], config: Config, parts: Array<(ctx: Context) => Promise<Stoppable>>): Promise<void> {
-  try {
-    parseArgs({ args, strict: true, options: {} });
-  } catch (error) {
-    return usageError(name, (error as Error).message);
-  }
+  const flags = parseFlags(args, {});
+  if (typeof flags === 'string') return usageError(name, flags);
   await checkPostgres(config, { waitMs: config.startupWaitSeconds * 1000 });
   await runUntilSignal(createContext(config), parts);
 }

@@ -2,11 +2,11 @@
 // (and nothing else, so `TOKEN=$(paperboy token create --name ci)` works);
 // `token list` prints JSON; `token revoke --id N` stops one at once.
 // The secret is shown only here: Postgres keeps its sha256.
-import { parseArgs } from 'node:util';
 import { SCOPES, ScopesSchema, TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } from '../admin/admin-tokens.js';
 import { recordAudit } from '../admin/audit-log.js';
 import type { Config } from '../config.js';
 import { createDb } from '../db.js';
+import { parseFlags } from './flags.js';
 import { checkPostgres } from './preflight.js';
 
 const USAGE = `Usage: paperboy token create --name NAME --scopes ${SCOPES.join(',')} | token list [--all] | token revoke --id N`;
@@ -18,12 +18,8 @@ function fail(message: string): void {
 
 export async function runTokenCommand(args: string[], config: Config): Promise<void> {
   const [action, ...rest] = args;
-  let values: { name?: string; scopes?: string; id?: string; all?: boolean };
-  try {
-    ({ values } = parseArgs({ args: rest, strict: true, options: { name: { type: 'string' }, scopes: { type: 'string' }, id: { type: 'string' }, all: { type: 'boolean' } } }));
-  } catch (error) {
-    return fail((error as Error).message);
-  }
+  const values = parseFlags(rest, { name: { type: 'string' }, scopes: { type: 'string' }, id: { type: 'string' }, all: { type: 'boolean' } });
+  if (typeof values === 'string') return fail(values);
   if (action === 'create') {
     const name = TokenNameSchema.safeParse(values.name ?? '');
     if (!name.success) return fail('--name is required (one line, up to 100 characters)');

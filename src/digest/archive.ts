@@ -1,12 +1,15 @@
 // The public archive: a public list's editions, one per period, each the
 // papers a reader of only that list got (README.md, "The public archive").
 // Planned on request with the digest's own matcher and planReader over the
-// period's papers; nothing is stored, so an edition can never disagree with
-// the rules that planned the emails.
+// period's papers; nothing is stored in the database, so an edition can
+// never disagree with the rules that planned the emails. Plans are
+// remembered per process (archive-memo.ts) under keys that change with the
+// rule and the papers.
 import type { Db } from '../db.js';
 import { DEFAULT_PAPERS_PER_EMAIL } from '../subscriptions/interests.js';
-import { findPaperPeriods, type ArchiveList, type PaperPeriod } from './archive-repo.js';
-import { loadWindowPapers, type ContentPaper } from './content.js';
+import { editionPlans, planKey, type EditionPlan } from './archive-memo.js';
+import { findPaperPeriods, type ArchiveList } from './archive-repo.js';
+import { loadPapersById, loadWindowPapers, type ContentPaper } from './content.js';
 import { createMatcher, NO_INTERESTS, type Matcher, type MatchList } from './matcher.js';
 import { currentPeriod, isPeriod } from './period.js';
 import { planReader, type Section } from './reader-digest.js';
@@ -15,22 +18,8 @@ const DAY_MS = 86_400_000;
 /** Periods read per round trip while looking for editions, and papers of at most this many periods per query. */
 const SCAN_PERIODS = 31;
 
-/**
- * Per process: (list rule, period's papers) pairs known to make no edition.
- * A list that rarely matches would otherwise have every period of its gaps
- * read and matched on each request (about 60 µs a paper); keyed by the
- * list's updatedAt and the period's version, so any change is seen at once.
- */
-const noEdition = new Set<string>();
-const NO_EDITION_LIMIT = 100_000;
-const noEditionKey = (list: ArchiveList, day: PaperPeriod) => `${list.id}:${list.updatedAt.getTime()}:${day.period}:${day.version}`;
 /** Periods asked for at most per round trip (a year), however long the gap. */
 const MAX_SCAN_PERIODS = 366;
-
-function remember(list: ArchiveList, day: PaperPeriod): void {
-  if (noEdition.size >= NO_EDITION_LIMIT) noEdition.clear();
-  noEdition.add(noEditionKey(list, day));
-}
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
   let made: Promise<T> | undefined;
@@ -87,18 +76,32 @@ export function shiftPeriod(period: string, days: number): string {
 }
 
 /**
- * One list's edition from its period's matcher: the email of a daily reader
- * of only this list, with the default papers per email and no interests,
+ * One list's plan from its period's matcher: the email of a daily reader of
+ * only this list, with the default papers per email and no interests,
  * planned when the window closed. Null when the list took nothing.
  */
-export function planEdition(list: ArchiveList, period: string, day: PeriodPapers): Edition | null {
+function planOf(list: ArchiveList, day: PeriodPapers): EditionPlan | null {
   const profile = { listIds: [list.id], interests: NO_INTERESTS, frequency: 'daily' as const, papersPerEmail: DEFAULT_PAPERS_PER_EMAIL };
   const lists = new Map<number, MatchList>([[list.id, list]]);
   const { sections } = planReader(day.matcher, lists, profile);
   if (!sections.length) return null;
-  const papers = new Map<number, ContentPaper>();
-  for (const card of sections.flatMap((s) => s.cards)) papers.set(card.paperId, day.papers.get(card.paperId)!);
-  return { list, period, published: editionWindow(period).end, sections, papers, paperCount: papers.size };
+  return { sections, paperIds: [...new Set(sections.flatMap((s) => s.cards.map((c) => c.paperId)))] };
+}
+
+/** The edition of a plan, its papers taken from `papers` (which holds them all). */
+function editionOf(list: ArchiveList, period: string, plan: EditionPlan, papers: ReadonlyMap<number, ContentPaper>): Edition {
+  const own = new Map(plan.paperIds.map((id) => [id, papers.get(id)!]));
+  return { list, period, published: editionWindow(period).end, sections: plan.sections, papers: own, paperCount: own.size };
+}
+
+function planEdition(list: ArchiveList, period: string, day: PeriodPapers): Edition | null {
+  const plan = planOf(list, day);
+  return plan && editionOf(list, period, plan, day.papers);
+}
+
+interface Planned {
+  period: string;
+  plan: EditionPlan;
 }
 
 export interface EditionPage {
@@ -141,37 +144,49 @@ export function createArchive(deps: { db: Db; now: Date }): Archive {
     return day;
   }
 
-  // Editions from a cursor in one direction, until `limit` are found or the papers run out.
-  async function scan(list: ArchiveList, from: { before?: string; after?: string }, limit: number): Promise<Edition[]> {
-    const found: Edition[] = [];
+  // Plans from a cursor in one direction, until `limit` are found or the papers run out.
+  // Only periods this process has not planned for this rule and these papers are read and matched.
+  async function scan(list: ArchiveList, from: { before?: string; after?: string }, limit: number): Promise<Planned[]> {
+    const found: Planned[] = [];
     let cursor = from;
-    // Grows while nothing is found: a long gap of remembered empty periods costs a few queries, not one per week.
+    // Grows while nothing is found: a long gap of remembered periods costs a few queries, not one per week.
     let batch = Math.min(SCAN_PERIODS, Math.max(limit, 7));
     while (found.length < limit) {
       const periods = await findPaperPeriods(deps.db, { ...cursor, until, limit: batch });
       if (!periods.length) break;
-      const open = periods.filter((day) => !noEdition.has(noEditionKey(list, day)));
-      // A query per run of open neighbours: never across a remembered empty period's papers.
+      // The matcher never takes a paper under minUpvotes, so such a period needs no planning.
+      const known = periods.map((day) => (day.topUpvotes < list.minUpvotes ? null : editionPlans.get(planKey(list, day))));
+      // A query per run of unknown neighbours: never across a remembered period's papers.
       let run: string[] = [];
-      for (const day of periods) {
-        const known = !open.includes(day);
-        if (!known) run.push(day.period);
-        if ((known || run.length === SCAN_PERIODS) && run.length) {
+      periods.forEach((day, i) => {
+        if (known[i] === undefined) run.push(day.period);
+        if ((known[i] !== undefined || run.length === SCAN_PERIODS) && run.length) {
           prepare(run);
           run = [];
         }
-      }
+      });
       if (run.length) prepare(run);
-      for (let i = 0; i < open.length && found.length < limit; i++) {
-        const edition = planEdition(list, open[i]!.period, await dayOf(open[i]!.period));
-        if (edition) found.push(edition);
-        else remember(list, open[i]!);
+      for (let i = 0; i < periods.length && found.length < limit; i++) {
+        const day = periods[i]!;
+        let plan = known[i];
+        if (plan === undefined) {
+          plan = planOf(list, await dayOf(day.period));
+          editionPlans.set(planKey(list, day), plan);
+        }
+        if (plan) found.push({ period: day.period, plan });
       }
       const last = periods[periods.length - 1]!.period;
       cursor = cursor.after ? { after: last } : { before: last };
       batch = Math.min(batch * 2, MAX_SCAN_PERIODS);
     }
     return found;
+  }
+
+  // The editions of plans, their papers read by id in one query.
+  async function editionsOf(list: ArchiveList, planned: Planned[]): Promise<Edition[]> {
+    const papers = await loadPapersById(deps.db, [...new Set(planned.flatMap((p) => p.plan.paperIds))]);
+    const byId = new Map(papers.map((p) => [p.id, p]));
+    return planned.map((p) => editionOf(list, p.period, p.plan, byId));
   }
 
   return {
@@ -182,17 +197,18 @@ export function createArchive(deps: { db: Db; now: Date }): Archive {
     async editions(list, page) {
       if (page.after) {
         const found = await scan(list, { after: page.after }, page.limit + 1);
-        const editions = found.slice(0, page.limit).reverse();
-        const older = (await scan(list, { before: editions[editions.length - 1]?.period ?? shiftPeriod(page.after, 1) }, 1)).length > 0;
-        return { editions, newer: found.length > page.limit, older };
+        const shown = found.slice(0, page.limit).reverse();
+        const older = (await scan(list, { before: shown[shown.length - 1]?.period ?? shiftPeriod(page.after, 1) }, 1)).length > 0;
+        return { editions: await editionsOf(list, shown), newer: found.length > page.limit, older };
       }
       const found = await scan(list, page.before ? { before: page.before } : {}, page.limit + 1);
-      const editions = found.slice(0, page.limit);
-      const newer = page.before ? (await scan(list, { after: editions[0]?.period ?? shiftPeriod(page.before, -1) }, 1)).length > 0 : false;
-      return { editions, newer, older: found.length > page.limit };
+      const shown = found.slice(0, page.limit);
+      const newer = page.before ? (await scan(list, { after: shown[0]?.period ?? shiftPeriod(page.before, -1) }, 1)).length > 0 : false;
+      return { editions: await editionsOf(list, shown), newer, older: found.length > page.limit };
     },
     async latest(list) {
-      return (await scan(list, {}, 1))[0] ?? null;
+      const [edition] = await editionsOf(list, await scan(list, {}, 1));
+      return edition ?? null;
     },
   };
 }

@@ -100,6 +100,8 @@ describe('the public archive over Postgres', () => {
     expect(await periods({ limit: 100 })).toEqual([today, day(1), day(2), ...Array.from({ length: 9 }, (_, i) => day(12 + i))]);
     expect(await periods({ before: day(1), limit: 2 })).toEqual([day(2), day(12)]);
     expect(await periods({ after: day(12), limit: 3 })).toEqual([day(2), day(1), today]);
+    // The hidden paper (99 upvotes) counts for nothing.
+    expect((await findPaperPeriods(env.ctx.db, { until: today, after: day(3), limit: 1 }))[0]).toMatchObject({ period: day(2), topUpvotes: 90 });
   });
 
   it('pages editions newest first by cursor, with newer and older flags', async () => {
@@ -134,5 +136,55 @@ describe('the public archive over Postgres', () => {
     expect(await periods()).toEqual(before);
     await db.list.update({ where: { slug: 'diffusion' }, data: { keywords: ['diffusion', 'cross attention'] } });
     expect(await periods()).toEqual([day(1), ...before]);
+  });
+
+  it('remembers planned editions, yet shows a changed upvote, hidden paper or rule at once', async () => {
+    const db = env.ctx.db;
+    // Each page from a new archive (a new request), compared with an edition planned afresh from the papers.
+    const page = async () => {
+      const list = (await findArchiveList(db, 'attention'))!;
+      const archive = createArchive({ db, now });
+      const { editions } = await archive.editions(list, { limit: 10 });
+      for (const edition of editions) expect(edition.sections, edition.period).toEqual((await archive.edition(list, edition.period))!.sections);
+      return new Map(editions.map((e) => [e.period, sectionPaperIds(e.sections).map((id) => e.papers.get(id)!.title)]));
+    };
+    const before = await page();
+    expect(before.get(day(2))).toEqual(['Sparse attention at scale', 'Attention is cheap']);
+    try {
+      await db.paper.updateMany({ where: { title: 'Attention is cheap' }, data: { upvotes: 500 } });
+      expect((await page()).get(day(2))).toEqual(['Attention is cheap', 'Sparse attention at scale']);
+      await db.paper.updateMany({ where: { title: 'Attention is cheap' }, data: { hidden: true } });
+      expect((await page()).get(day(2))).toEqual(['Sparse attention at scale']);
+      await db.list.update({ where: { slug: 'attention' }, data: { maxPapers: 1 } });
+      expect([...(await page()).values()].map((titles) => titles.length)).toEqual([1, 1, 1]);
+    } finally {
+      await db.paper.updateMany({ where: { title: 'Attention is cheap' }, data: { upvotes: 5, hidden: false } });
+      await db.list.update({ where: { slug: 'attention' }, data: { maxPapers: 4 } });
+    }
+    expect(await page()).toEqual(before);
+  });
+
+  it('skips periods whose papers all have fewer upvotes than the list asks, and sees one rise at once', async () => {
+    const db = env.ctx.db;
+    await createList(db, { slug: 'upvoted', name: 'Upvoted attention', keywords: ['attention'], minUpvotes: 40 });
+    const periods = async () => {
+      const list = (await findArchiveList(db, 'upvoted'))!;
+      const archive = createArchive({ db, now });
+      const { editions } = await archive.editions(list, { limit: 10 });
+      for (const edition of editions) expect(edition.sections, edition.period).toEqual((await archive.edition(list, edition.period))!.sections);
+      expect(await archive.edition(list, day(1))).toEqual(editions.find((e) => e.period === day(1)) ?? null);
+      return editions.map((e) => [e.period, sectionPaperIds(e.sections).map((id) => e.papers.get(id)!.title)]);
+    };
+    try {
+      expect(await periods()).toEqual([[day(2), ['A survey of attention', 'Sparse attention at scale']]]);
+      await db.paper.updateMany({ where: { title: 'Linear attention' }, data: { upvotes: 60 } });
+      expect(await periods()).toEqual([
+        [day(1), ['Linear attention']],
+        [day(2), ['A survey of attention', 'Sparse attention at scale']],
+      ]);
+    } finally {
+      await db.paper.updateMany({ where: { title: 'Linear attention' }, data: { upvotes: 2 } });
+      await db.list.delete({ where: { slug: 'upvoted' } });
+    }
   });
 });

@@ -4,7 +4,8 @@
 // caller cannot tell a revoked token from a mistyped one; an IP that sends
 // too many wrong tokens gets 429 for a while. Scopes are checked per route.
 import type { RequestHandler, Response } from 'express';
-import { findActiveAdminToken, hasScope, scopeFor, tokensEqual, touchAdminToken, type Access, type AdminArea, type Scope } from '../../admin/admin-tokens.js';
+import { hasScope, scopeFor, type Access, type AdminArea, type Scope } from '../../admin/admin-tokens.js';
+import { authenticateToken } from '../../admin/token-auth.js';
 import { checkRateLimit, hitRateLimit } from '../../subscriptions/rate-limit.js';
 import type { AppDeps } from '../app.js';
 import { AppError, ERROR_CODES } from '../errors.js';
@@ -20,25 +21,6 @@ export interface AdminPrincipal {
 /** Wrong tokens count per IP over this window; past the limit the IP gets 429 until it ends. */
 export const AUTH_FAILURE_WINDOW_SECONDS = 15 * 60;
 const AUTH_FAILURE_SCOPE = 'admin-auth-failed';
-
-type AuthDeps = Pick<AppDeps, 'config' | 'db' | 'logger'>;
-
-/**
- * The identity behind a raw token string, or null. The bootstrap ADMIN_TOKEN
- * (compared in constant time) holds the admin scope; a stored token is looked
- * up by its sha256 and its use recorded. Shared by the bearer middleware and
- * the admin console's session.
- */
-export async function authenticateAdminSecret(deps: AuthDeps, secret: string): Promise<AdminPrincipal | null> {
-  if (tokensEqual(secret, deps.config.adminToken)) return { tokenId: null, name: 'bootstrap', scopes: ['admin'] };
-  const token = await findActiveAdminToken(deps.db, secret);
-  if (!token) return null;
-  // Bookkeeping must never fail or slow the request it is about.
-  touchAdminToken(deps.db, token).catch((error: unknown) =>
-    deps.logger.child({ module: 'admin-auth' }).warn({ event: 'admin_token_touch_failed', err: error }, 'could not record token use'),
-  );
-  return { tokenId: token.id, name: token.name, scopes: token.scopes };
-}
 
 /** After adminAuth: a token without `scope` (or admin) gets 403. */
 export function requireScope(scope: Scope): RequestHandler {
@@ -92,7 +74,7 @@ export function adminAuth(deps: Pick<AppDeps, 'config' | 'db' | 'logger' | 'redi
       const ip = req.ip ?? 'unknown';
       const throttled = await checkRateLimit(limiter, AUTH_FAILURE_SCOPE, ip, limit);
       if (!throttled.allowed) return next(tooManyFailures(res, throttled.retryAfterSeconds));
-      const principal = await authenticateAdminSecret(deps, secret);
+      const principal = await authenticateToken(deps, secret);
       if (!principal) {
         log.info({ event: 'admin_auth_failed', ip }, 'admin token rejected');
         await hitRateLimit(limiter, AUTH_FAILURE_SCOPE, ip, Number.MAX_SAFE_INTEGER, AUTH_FAILURE_WINDOW_SECONDS);

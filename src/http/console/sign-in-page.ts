@@ -3,7 +3,7 @@
 // double-submit CSRF token; afterwards by the session's own.
 import type { Router, RequestHandler } from 'express';
 import { closeConsoleSession, openConsoleSession } from '../../admin/console-sessions.js';
-import { authenticateToken } from '../../admin/token-auth.js';
+import { authenticateToken, MAX_TOKEN_LENGTH } from '../../admin/token-auth.js';
 import type { AppDeps } from '../app.js';
 import { CSRF_FIELD, issueCsrfToken, verifyCsrfToken } from '../csrf.js';
 import { html } from '../pages/html.js';
@@ -24,7 +24,7 @@ ${error ? html`<p class="notice notice-warn" role="alert">${error}</p>` : ''}
   <input type="hidden" name="next" value="${next}">
   <div class="field">
     <label for="token">Admin token</label>
-    <input id="token" name="token" type="password" autocomplete="off" required maxlength="512" spellcheck="false">
+    <input id="token" name="token" type="password" autocomplete="off" required maxlength="${MAX_TOKEN_LENGTH}" spellcheck="false">
   </div>
   <button class="button button-primary" type="submit">Sign in</button>
 </form>
@@ -48,7 +48,8 @@ export function signInRoutes(router: Router, deps: AppDeps, parseForm: RequestHa
       if (!verifyCsrfToken(req, deps.config.secretKey)) {
         return res.status(403).type('html').send(signInPage(issueCsrfToken(req, res, csrfOptions(req)), target, 'The form expired. Please paste the token again.'));
       }
-      const identity = typeof body.token === 'string' ? await authenticateToken(deps, body.token) : null;
+      // A pasted token often brings a space or a line break with it.
+      const identity = typeof body.token === 'string' ? await authenticateToken(deps, body.token.trim()) : null;
       if (!identity) {
         deps.logger.info({ event: 'console_sign_in_failed', ip: req.ip }, 'console sign-in refused');
         return res.status(401).type('html').send(signInPage(issueCsrfToken(req, res, csrfOptions(req)), target, 'That token is not valid, or it was revoked.'));

@@ -131,6 +131,8 @@ describe('console guards', () => {
     const { token, info } = await createAdminToken(env.ctx.db, 'short-lived', ['admin']);
     const second = await signIn(token);
     expect((await request(env.app).get('/admin').set('Cookie', second.cookie)).status).toBe(200);
+    // Signing in is a use of the token: the tokens page must not call it unused.
+    await expect.poll(async () => (await env.ctx.db.adminToken.findUniqueOrThrow({ where: { id: info.id } })).lastUsedAt).not.toBeNull();
     await revokeAdminToken(env.ctx.db, info.id);
     expect((await request(env.app).get('/admin').set('Cookie', second.cookie)).status).toBe(303);
 

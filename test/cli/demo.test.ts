@@ -4,8 +4,8 @@
 // mailed link must follow PORT.
 import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_READER } from '../../src/demo/run-demo.js';
-import { DEFAULT_LISTS } from '../../src/demo/default-lists.js';
+import { DEMO_READER } from '../../src/cli/demo/run-demo.js';
+import { DEFAULT_LISTS } from '../../src/cli/demo/default-lists.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 
 const PORT = 3401;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
-import { escapeHtml } from '../http/pages/html.js';
+import { escapeHtml } from '../../http/pages/html.js';
 
 export interface InboxMessage {
   id: number;

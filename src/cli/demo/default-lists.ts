@@ -1,6 +1,6 @@
 // The lists a fresh Paperboy starts with: Trending takes every paper; the
 // topics are drawn from the sample data set's themes.
-import type { Db } from '../db.js';
+import type { Db } from '../../db.js';
 
 export interface DefaultList {
   slug: string;

@@ -3,25 +3,25 @@
 // it, then keep serving (or exit with --once). It speaks in plain lines on
 // stdout; log lines (stderr) are shown only with --verbose.
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { pino } from 'pino';
-import type { Config } from '../config.js';
-import { createContext, type Context } from '../context.js';
-import { currentPeriod } from '../digest/period.js';
-import { runDigestPeriod } from '../jobs/digest-run.js';
-import { createLogger } from '../logger.js';
-import { createMailTransport } from '../mail/transport.js';
-import { applyMigrations } from '../migrations/apply-migrations.js';
-import { ingestPapers } from '../papers/ingest.js';
-import { digestViewLink } from '../subscriptions/links.js';
-import { saveSubscriber } from '../subscriptions/save-subscriber.js';
-import { checkPostgres, maskUrl } from '../cli/preflight.js';
-import { runUntilSignal, startServer, startWorker } from '../cli/run.js';
-import { usageError } from '../cli/usage.js';
+import type { Config } from '../../config.js';
+import { createContext, type Context } from '../../context.js';
+import { currentPeriod } from '../../digest/period.js';
+import { runDigestPeriod } from '../../jobs/digest-run.js';
+import { createLogger } from '../../logger.js';
+import { createMailTransport } from '../../mail/transport.js';
+import { applyMigrations } from '../../migrations/apply-migrations.js';
+import { ingestPapers } from '../../papers/ingest.js';
+import { digestViewLink } from '../../subscriptions/links.js';
+import { saveSubscriber } from '../../subscriptions/save-subscriber.js';
+import { parseFlags } from '../flags.js';
+import { checkPostgres, maskUrl } from '../preflight.js';
+import { runUntilSignal, startServer, startWorker } from '../run.js';
+import { usageError } from '../usage.js';
 import { ensureDefaultLists } from './default-lists.js';
 import { startInbox, type Inbox } from './inbox.js';
 
-export const SAMPLE_PAPERS = fileURLToPath(new URL('../../data/sample/daily-papers.json', import.meta.url));
+export const SAMPLE_PAPERS = fileURLToPath(new URL('../../../data/sample/daily-papers.json', import.meta.url));
 export const DEMO_READER = 'reader@example.com';
 const INBOX_FOLDER = 'demo-output';
 
@@ -84,12 +84,8 @@ async function sendDemoDigest(ctx: Context): Promise<void> {
 }
 
 export async function runDemo(args: string[], config: Config): Promise<void> {
-  let flags;
-  try {
-    ({ values: flags } = parseArgs({ args, strict: true, options: { once: { type: 'boolean' }, verbose: { type: 'boolean' } } }));
-  } catch (error) {
-    return usageError('demo', (error as Error).message);
-  }
+  const flags = parseFlags(args, { once: { type: 'boolean' }, verbose: { type: 'boolean' } });
+  if (typeof flags === 'string') return usageError('demo', flags);
   const once = flags.once ?? false;
   await checkPostgres(config, { allowMissingDatabase: true, requireMigrated: false });
   const { applied } = await applyMigrations({ databaseUrl: config.databaseUrl });
