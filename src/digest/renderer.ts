@@ -1,8 +1,8 @@
 // Digest rendering. MJML is compiled once per process (digest-template.ts);
-// each paper's card is filled and MIME-encoded once (per reason it is shown
-// with) and kept while its paper object lives; an email is assembled from
-// those cached fragments, and per subscriber only link holes and a few
-// headers are filled. The HTML as sent stays within HTML_BUDGET: cards past
+// each paper's card is filled and MIME-encoded once and kept while its paper
+// object lives, with a hole for the reader's reason (email-parts.ts); an
+// email is assembled from those cached fragments, and per subscriber only
+// link holes and a few headers are filled. The HTML as sent stays within HTML_BUDGET: cards past
 // it move to the "N more papers" line, which links to the web view.
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
@@ -13,18 +13,15 @@ import {
   compileMime,
   encodeAddress,
   encodeHeaderText,
-  fragment,
-  isSlot,
   joinBody,
   splitSlots,
   type BodyPiece,
-  type Fragment,
   type MimeTemplate,
 } from '../mail/mime.js';
 import type { DigestTemplate } from './digest-template.js';
-import { metaLine, textCard, textEnd, textMore, textReason, textSection, textStart } from './digest-text.js';
-import { escapeHtml } from '../mail/templates.js';
-import { buildDigestView, paperCard, type DigestPaper, type DigestView, type PaperCard, type SectionInput } from './view-model.js';
+import { textEnd, textMore, textSection, textStart } from './digest-text.js';
+import { createCardCache, measured, memo, type Measured } from './email-parts.js';
+import { buildDigestView, type DigestPaper, type DigestView, type SectionInput } from './view-model.js';
 
 export type { DigestPaper } from './view-model.js';
 export { loadDigestTemplate } from './digest-template.js';
@@ -85,8 +82,6 @@ export type RendererConfig = Pick<Config, 'publicUrl' | 'mailFrom' | 'unsubscrib
 
 /** Gmail clips a message whose HTML passes ~102 KB; this leaves room for headers and long links. */
 export const HTML_BUDGET = 90 * 1024;
-/** The hole a cached card leaves for the reason it is shown with. */
-const REASON_SLOT = 'reason';
 /** What one filled link is assumed to take as sent: signed links are ~150 characters. */
 const SLOT_BYTES = 300;
 
@@ -117,28 +112,6 @@ export interface DigestRenderer {
   view(input: GroupInput): DigestView;
 }
 
-interface Measured {
-  html: BodyPiece[];
-  text: BodyPiece[];
-  qp: number;
-  raw: number;
-  slots: number;
-}
-
-function measured(html: BodyPiece[], text: BodyPiece[]): Measured {
-  let qp = 0;
-  let raw = 0;
-  let slots = 0;
-  for (const piece of html) {
-    if (isSlot(piece)) slots++;
-    else {
-      qp += piece.qp.length;
-      raw += piece.raw.length;
-    }
-  }
-  return { html, text, qp, raw, slots };
-}
-
 /** Bytes of HTML as sent, in the cheaper of the two encodings. */
 function sentBytes(total: { qp: number; raw: number; slots: number }): number {
   const slotBytes = total.slots * SLOT_BYTES;
@@ -155,65 +128,8 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
   const listId = listIdFor(config.publicUrl);
   const feedbackUrl = deps.feedbackUrl;
 
-  // Reasons, headings and "N more papers" lines recur across emails: encoded
-  // once each (bounded: a long-lived process sees many of them).
-  const memo = <K, V>(build: (key: K) => V) => {
-    const known = new Map<K, V>();
-    return (key: K) => {
-      let value = known.get(key);
-      if (value === undefined) {
-        if (known.size >= 10_000) known.clear();
-        known.set(key, (value = build(key)));
-      }
-      return value;
-    };
-  };
-
-  // Per paper object: the sender loads papers once per batch, so a card is
-  // rendered once per batch and dropped with the batch's papers. Its reason
-  // ("For you: matches …, also in …") differs from reader to reader: it is a
-  // hole in the cached card, filled from fragments encoded once per reason.
-  const cards = new WeakMap<DigestPaper, { card: PaperCard; parts: Map<string, Measured> }>();
-  const entryFor = (paper: DigestPaper) => {
-    let entry = cards.get(paper);
-    if (!entry) {
-      entry = { card: paperCard(paper, config.publicUrl), parts: new Map() };
-      cards.set(paper, entry);
-    }
-    return entry;
-  };
-  const reasonMarker = `${prefix}${REASON_SLOT}`;
-
-  function cardBody(paper: DigestPaper, withReason: boolean, lead: boolean): Measured {
-    const entry = entryFor(paper);
-    const key = `${lead ? 'lead' : 'card'}${withReason ? '+reason' : ''}`;
-    let parts = entry.parts.get(key);
-    if (!parts) {
-      const card = entry.card;
-      const feedback = feedbackUrl ? { up: `${prefix}up-${paper.id}`, down: `${prefix}down-${paper.id}` } : undefined;
-      const reason = withReason ? reasonMarker : '';
-      const html = template[lead ? 'lead' : 'card']({ paper: card, meta: metaLine(card), reason, feedback });
-      // The whole "Why:" paragraph is the hole: how it wraps depends on the reason.
-      const text = textCard(card, reason, { lead, feedback }).replace(textReason(reasonMarker), reasonMarker);
-      parts = measured(splitSlots(html, prefix), splitSlots(text, prefix));
-      entry.parts.set(key, parts);
-    }
-    return parts;
-  }
-
-  const reasonParts = memo((reason: string) => ({ html: fragment(escapeHtml(reason)), text: fragment(textReason(reason)) }));
-
-  function cardParts(paper: DigestPaper, reason: string, lead: boolean): Measured {
-    const body = cardBody(paper, reason !== '', lead);
-    if (!reason) return body;
-    const fill = reasonParts(reason);
-    const at = (piece: BodyPiece, by: Fragment) => (isSlot(piece) && piece.slot === REASON_SLOT ? by : piece);
-    return measured(
-      body.html.map((p) => at(p, fill.html)),
-      body.text.map((p) => at(p, fill.text)),
-    );
-  }
-
+  const cards = createCardCache(template, { publicUrl: config.publicUrl, prefix, feedback: Boolean(feedbackUrl) });
+  // Headings and "N more papers" lines recur in nearly every email: encoded once each.
   const sectionParts = memo((title: string) => measured(splitSlots(template.section({ title }), prefix), splitSlots(textSection(title), prefix)));
   const moreText = (n: number) => `${plural(n, 'more paper')} matched your lists.`;
   const moreParts = memo((n: number) =>
@@ -231,7 +147,7 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
   }
 
   function view(input: GroupInput): DigestView {
-    return buildDigestView({ ...input, first: input.first ?? false, publicUrl: config.publicUrl, card: (paper) => entryFor(paper).card });
+    return buildDigestView({ ...input, first: input.first ?? false, publicUrl: config.publicUrl, card: cards.card });
   }
 
   return {
@@ -258,7 +174,7 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
       const kept: DigestView = { ...full, sections: [] };
       let room = true;
       if (full.lead) {
-        const parts = cardParts(input.papers.get(full.lead.paper.paperId)!, full.lead.reason, true);
+        const parts = cards.parts(input.papers.get(full.lead.paper.paperId)!, full.lead.reason, true);
         // The lead always goes in: paperCard caps every field, so one card is a few KB.
         add(parts);
         body.push(parts);
@@ -269,7 +185,7 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
         const keptCards: typeof section.cards = [];
         const sectionBody: Measured[] = [];
         for (const c of section.cards) {
-          const parts = cardParts(input.papers.get(c.paper.paperId)!, c.reason, false);
+          const parts = cards.parts(input.papers.get(c.paper.paperId)!, c.reason, false);
           if (!(keptCards.length ? fits(parts) : fits(heading, parts))) {
             room = false;
             break;
