@@ -33,6 +33,8 @@ export const DELIVERY_SQL = {
        NOT EXISTS (SELECT 1 FROM "Delivery" d WHERE d."subscriberId" = s.id AND d.status = 'sent') AS first
      FROM "Subscriber" s WHERE s.id = ANY($1::int[])`,
   renewLease: `UPDATE "Delivery" SET "updatedAt" = now() WHERE id = ANY($1::int[]) AND status = 'sending'`,
+  batchPaperIds: `SELECT DISTINCT p.id FROM "Delivery" d, unnest(d."paperIds") AS p(id)
+     WHERE d."digestId" = $1 AND d.batch = $2 AND d.status IN ('pending', 'sending')`,
   countUnfinished: `SELECT count(*)::int AS n FROM "Delivery" WHERE "digestId" = $1 AND batch = $2 AND status IN ('pending', 'sending')`,
   markSent: `WITH moved AS (
        UPDATE "Delivery" d SET status = 'sent', "smtpResponse" = m.response, "sentAt" = now(), "updatedAt" = now(), "lastError" = NULL
@@ -146,6 +148,12 @@ export interface RecipientRow {
 export async function findRecipients(sql: Sql, ids: number[]): Promise<RecipientRow[]> {
   if (!ids.length) return [];
   return queryPrepared<RecipientRow>(sql, 'paperboy-find-recipients', DELIVERY_SQL.findRecipients, [ids]);
+}
+
+/** Every paper the batch's open rows carry: a sender loads them (and folds their text) once per batch, not per window. */
+export async function findBatchPaperIds(sql: Sql, digestId: number, batch: number): Promise<number[]> {
+  const rows = await sql.$queryRawUnsafe<Array<{ id: number }>>(DELIVERY_SQL.batchPaperIds, digestId, batch);
+  return rows.map((r) => r.id);
 }
 
 export async function renewLease(sql: Sql, ids: number[]): Promise<void> {

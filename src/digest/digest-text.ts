@@ -42,6 +42,11 @@ export function metaLine(card: PaperCard): string {
   return [card.authors, card.organization ?? '', `▲ ${card.upvotes}`].filter(Boolean).join(' · ');
 }
 
+/** A card's "Why:" lines: the renderer fills them in per email, the rest of the card is per paper. */
+export function textReason(reason: string): string {
+  return wrap(`Why: ${reason}`, '  ');
+}
+
 export function textCard(
   card: PaperCard,
   reason: string,
@@ -53,7 +58,7 @@ export function textCard(
     '',
     wrap(card.summary, '  '),
   ];
-  if (reason) lines.push('', wrap(`Why: ${reason}`, '  '));
+  if (reason) lines.push('', textReason(reason));
   lines.push('');
   for (const link of card.links) lines.push(`  ${link.label}: ${link.url}`);
   if (options.feedback) lines.push(`  More like this: ${options.feedback.up}`, `  Less like this: ${options.feedback.down}`);

@@ -137,6 +137,27 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
     return entry;
   }
 
+  // Stem → papers whose text has it, ascending. A phrase is looked for only in
+  // the papers that have its rarest word (a superset of those that have the
+  // phrase), not in every paper: the sender matches each reader's phrases
+  // again per batch. Built on first use.
+  let postings: Map<string, number[]> | undefined;
+  function mayContain(words: string[]): readonly number[] {
+    if (!postings) {
+      const index = new Map<string, number[]>();
+      folded.forEach((f, i) => {
+        for (const word of `${f.title}${f.keywords}${f.abstract}`.split(' ')) {
+          const at = index.get(word);
+          if (!at) index.set(word, [i]);
+          else if (at[at.length - 1] !== i) at.push(i);
+        }
+      });
+      postings = index;
+    }
+    const lists = words.map((w) => postings!.get(w) ?? []);
+    return lists.reduce((rarest, l) => (l.length < rarest.length ? l : rarest));
+  }
+
   // Each distinct phrase is looked for once per period, however many rules use it.
   function phraseHits(phrase: string): Map<number, MatchWhy & { kind: 'phrase' }> {
     const term = phrase.trim();
@@ -145,13 +166,14 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
     hits = new Map();
     const needle = phraseNeedle(term);
     if (needle) {
-      folded.forEach((f, i) => {
+      for (const i of mayContain(needle.trim().split(' '))) {
+        const f = folded[i]!;
         const fields: Array<'title' | 'keywords' | 'abstract'> = [];
         if (f.title.includes(needle)) fields.push('title');
         if (f.keywords.includes(needle)) fields.push('keywords');
         if (f.abstract.includes(needle)) fields.push('abstract');
         if (fields.length) hits.set(i, { kind: 'phrase', term, fields });
-      });
+      }
     }
     phraseCache.set(term, hits);
     return hits;

@@ -1,8 +1,8 @@
 // Digest rendering. MJML is compiled once per process (digest-template.ts);
-// each paper's card is filled and MIME-encoded once (per reason it is shown
-// with) and kept while its paper object lives; an email is assembled from
-// those cached fragments, and per subscriber only link holes and a few
-// headers are filled. The HTML as sent stays within HTML_BUDGET: cards past
+// each paper's card is filled and MIME-encoded once and kept while its paper
+// object lives, with a hole for the reader's reason (email-parts.ts); an
+// email is assembled from those cached fragments, and per subscriber only
+// link holes and a few headers are filled. The HTML as sent stays within HTML_BUDGET: cards past
 // it move to the "N more papers" line, which links to the web view.
 import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
@@ -13,15 +13,15 @@ import {
   compileMime,
   encodeAddress,
   encodeHeaderText,
-  isSlot,
   joinBody,
   splitSlots,
   type BodyPiece,
   type MimeTemplate,
 } from '../mail/mime.js';
 import type { DigestTemplate } from './digest-template.js';
-import { metaLine, textCard, textEnd, textMore, textSection, textStart } from './digest-text.js';
-import { buildDigestView, paperCard, type DigestPaper, type DigestView, type PaperCard, type SectionInput } from './view-model.js';
+import { textEnd, textMore, textSection, textStart } from './digest-text.js';
+import { createCardCache, measured, memo, type Measured } from './email-parts.js';
+import { buildDigestView, type DigestPaper, type DigestView, type SectionInput } from './view-model.js';
 
 export type { DigestPaper } from './view-model.js';
 export { loadDigestTemplate } from './digest-template.js';
@@ -112,28 +112,6 @@ export interface DigestRenderer {
   view(input: GroupInput): DigestView;
 }
 
-interface Measured {
-  html: BodyPiece[];
-  text: BodyPiece[];
-  qp: number;
-  raw: number;
-  slots: number;
-}
-
-function measured(html: BodyPiece[], text: BodyPiece[]): Measured {
-  let qp = 0;
-  let raw = 0;
-  let slots = 0;
-  for (const piece of html) {
-    if (isSlot(piece)) slots++;
-    else {
-      qp += piece.qp.length;
-      raw += piece.raw.length;
-    }
-  }
-  return { html, text, qp, raw, slots };
-}
-
 /** Bytes of HTML as sent, in the cheaper of the two encodings. */
 function sentBytes(total: { qp: number; raw: number; slots: number }): number {
   const slotBytes = total.slots * SLOT_BYTES;
@@ -150,36 +128,13 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
   const listId = listIdFor(config.publicUrl);
   const feedbackUrl = deps.feedbackUrl;
 
-  // Per paper object: the sender loads papers once per batch, so a card is
-  // rendered once per batch and dropped with the batch's papers.
-  const cards = new WeakMap<DigestPaper, { card: PaperCard; parts: Map<string, Measured> }>();
-  const entryFor = (paper: DigestPaper) => {
-    let entry = cards.get(paper);
-    if (!entry) {
-      entry = { card: paperCard(paper, config.publicUrl), parts: new Map() };
-      cards.set(paper, entry);
-    }
-    return entry;
-  };
-
-  function cardParts(paper: DigestPaper, reason: string, lead: boolean): Measured {
-    const entry = entryFor(paper);
-    const key = `${lead ? 'lead' : 'card'}|${reason}`;
-    let parts = entry.parts.get(key);
-    if (!parts) {
-      const card = entry.card;
-      const feedback = feedbackUrl ? { up: `${prefix}up-${paper.id}`, down: `${prefix}down-${paper.id}` } : undefined;
-      const html = template[lead ? 'lead' : 'card']({ paper: card, meta: metaLine(card), reason, feedback });
-      parts = measured(splitSlots(html, prefix), splitSlots(textCard(card, reason, { lead, feedback }), prefix));
-      entry.parts.set(key, parts);
-    }
-    return parts;
-  }
-
-  const sectionParts = (title: string) => measured(splitSlots(template.section({ title }), prefix), splitSlots(textSection(title), prefix));
+  const cards = createCardCache(template, { publicUrl: config.publicUrl, prefix, feedback: Boolean(feedbackUrl) });
+  // Headings and "N more papers" lines recur in nearly every email: encoded once each.
+  const sectionParts = memo((title: string) => measured(splitSlots(template.section({ title }), prefix), splitSlots(textSection(title), prefix)));
   const moreText = (n: number) => `${plural(n, 'more paper')} matched your lists.`;
-  const moreParts = (n: number) =>
-    measured(splitSlots(template.more({ moreText: moreText(n), links: markers }), prefix), splitSlots(textMore(moreText(n), markers.view), prefix));
+  const moreParts = memo((n: number) =>
+    measured(splitSlots(template.more({ moreText: moreText(n), links: markers }), prefix), splitSlots(textMore(moreText(n), markers.view), prefix)),
+  );
   const scheduleMarker = `${prefix}schedule`;
   const endParts = measured(
     splitSlots(template.end({ links: markers, schedule: scheduleMarker }), prefix),
@@ -192,7 +147,7 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
   }
 
   function view(input: GroupInput): DigestView {
-    return buildDigestView({ ...input, first: input.first ?? false, publicUrl: config.publicUrl, card: (paper) => entryFor(paper).card });
+    return buildDigestView({ ...input, first: input.first ?? false, publicUrl: config.publicUrl, card: cards.card });
   }
 
   return {
@@ -200,8 +155,10 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
 
     renderGroup(input) {
       const full = view(input);
+      const fullSubject = subjectFor(input.period, full);
+      const fullStart = startParts(full, fullSubject);
       // Fixed costs first, the "more" line at its widest, then cards in order until the budget is spent.
-      const fixed = [startParts(full, subjectFor(input.period, full)), endParts, moreParts(99_999)];
+      const fixed = [fullStart, endParts, moreParts(99_999)];
       // The intro's count and the subject may change by a few characters after the cut.
       const total = { qp: 512, raw: 512, slots: 0 };
       const add = (m: Measured) => {
@@ -217,7 +174,7 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
       const kept: DigestView = { ...full, sections: [] };
       let room = true;
       if (full.lead) {
-        const parts = cardParts(input.papers.get(full.lead.paper.paperId)!, full.lead.reason, true);
+        const parts = cards.parts(input.papers.get(full.lead.paper.paperId)!, full.lead.reason, true);
         // The lead always goes in: paperCard caps every field, so one card is a few KB.
         add(parts);
         body.push(parts);
@@ -228,7 +185,7 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
         const keptCards: typeof section.cards = [];
         const sectionBody: Measured[] = [];
         for (const c of section.cards) {
-          const parts = cardParts(input.papers.get(c.paper.paperId)!, c.reason, false);
+          const parts = cards.parts(input.papers.get(c.paper.paperId)!, c.reason, false);
           if (!(keptCards.length ? fits(parts) : fits(heading, parts))) {
             room = false;
             break;
@@ -248,9 +205,11 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
       }
       const paperCount = (full.lead ? 1 : 0) + kept.sections.reduce((n, s) => n + s.cards.length, 0);
       const moreCount = full.moreCount + (full.paperCount - paperCount);
-      const final = view({ ...input, moreCount, sections: keptSectionsInput(input, kept) });
-      const subject = subjectFor(input.period, final);
-      const parts = [startParts(final, subject), ...body, ...(moreCount > 0 ? [moreParts(moreCount)] : []), endParts];
+      // Nearly always every card fits: then the email's start is the one already built.
+      const cut = paperCount !== full.paperCount;
+      const final = cut ? view({ ...input, moreCount, sections: keptSectionsInput(input, kept) }) : full;
+      const subject = cut ? subjectFor(input.period, final) : fullSubject;
+      const parts = [cut ? startParts(final, subject) : fullStart, ...body, ...(moreCount > 0 ? [moreParts(moreCount)] : []), endParts];
       const html = parts.flatMap((p) => p.html);
       const text = parts.flatMap((p) => p.text);
       const mime = compileMime({

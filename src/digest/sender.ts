@@ -14,7 +14,7 @@ import { interestsOf } from '../subscriptions/interests.js';
 import { deliverySections, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
 import { createMatcher, type Matcher, type MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
-import { claimBatch, countUnfinished, findRecipients, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
+import { claimBatch, countUnfinished, findBatchPaperIds, findRecipients, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
 import { createGroupCache, type GroupCache } from './group-cache.js';
 import type { DigestRenderer } from './renderer.js';
 import { createRecorder } from './recorder.js';
@@ -115,11 +115,19 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   const heartbeat = setInterval(() => void renewLease(deps.db, [...open]).catch(renewFailed), Math.max(250, (leaseSeconds * 1000) / 3));
   heartbeat.unref();
   const papers = new Map<number, ContentPaper>();
-  // One matcher over the papers loaded so far, per planning instant: text is folded once per batch, not per email.
-  let matchers = new Map<number, Matcher>();
-  const matcherAt = (asOf: Date) => {
+  // One matcher per planning instant over the batch's papers (loaded with the
+  // first window): text is folded and each phrase matched once per batch, not
+  // per window, where personal digests bring in new papers nearly every time.
+  // A matcher over a superset of an email's papers ranks them the same, so it
+  // is rebuilt only for an email that carries a paper loaded after it.
+  const matchers = new Map<number, Matcher>();
+  const matcherFor = (asOf: Date, paperIds: number[]) => {
     let matcher = matchers.get(asOf.getTime());
-    if (!matcher) {
+    const lacks = (id: number) => {
+      const paper = papers.get(id);
+      return paper !== undefined && !paper.hidden && !matcher!.paper(id);
+    };
+    if (!matcher || paperIds.some(lacks)) {
       matcher = createMatcher({ papers: [...papers.values()], now: asOf });
       matchers.set(asOf.getTime(), matcher);
     }
@@ -149,7 +157,7 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     // What decides the content, as a key: sections are rebuilt only for a content not rendered yet.
     const source = `${digestId}|${recipient.first ? 'first|' : ''}${row.createdAt.getTime()}|${recipient.listIds.join(',')}|${recipient.frequency}|${JSON.stringify(recipient.interests)}|${layout ? JSON.stringify(row.layout) : row.paperIds.join(',')}`;
     const group = cache.get(source, () => {
-      const matcher = matcherAt(row.createdAt);
+      const matcher = matcherFor(row.createdAt, row.paperIds);
       const sections = deliverySections({ matcher, papers, lists, reader: recipient, paperIds: row.paperIds, layout, asOf: row.createdAt });
       return sections.length ? deps.renderer.renderGroup({ period, sections, papers, moreCount, first: recipient.first }) : null;
     });
@@ -193,9 +201,14 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
         tried.add(row.id);
       }
       if (!context) {
-        const [digest, lists] = await Promise.all([findDigest(deps.db, digestId), loadLists(deps.db)]);
+        const [digest, lists, batchPapers] = await Promise.all([
+          findDigest(deps.db, digestId),
+          loadLists(deps.db),
+          findBatchPaperIds(deps.db, digestId, batch).then((ids) => loadPapersById(deps.db, ids)),
+        ]);
         if (!digest) throw new Error(`digest ${digestId} not found`);
         context = { period: digest.period, lists };
+        for (const p of batchPapers) papers.set(p.id, p);
       }
       const liked = claimed.flatMap((c) => parseLayout(c.layout)?.sections.flatMap((s) => s.liked ?? []) ?? []);
       const missing = [...new Set([...claimed.flatMap((c) => c.paperIds), ...liked])].filter((id) => id && !papers.has(id));
@@ -204,7 +217,6 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
         loadPapersById(deps.db, missing),
       ]);
       for (const p of loaded) papers.set(p.id, p);
-      if (loaded.length) matchers = new Map();
       const { period, lists } = context;
       await forEachLimited(claimed, window, (row) => sendOne(row, row.subscriberId ? recipients.get(row.subscriberId) : undefined, period, lists));
     }

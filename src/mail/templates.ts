@@ -34,6 +34,9 @@ export async function compileMjml(name: string, mjml: string): Promise<string> {
   return html;
 }
 
+/** HTML-escapes text exactly as `{{value}}` does, for text filled into a template's output later. */
+export const escapeHtml = (text: string): string => handlebars.escapeExpression(text);
+
 /** A handlebars fill over compiled HTML; `{{…}}` escapes, strict mode refuses a missing field. */
 export function compileFill(html: string): (data: TemplateData) => string {
   const fill = handlebars.compile(html, { strict: true });

@@ -1,7 +1,7 @@
 // The sender's hot statements run on the pg pool under Prisma, or through
 // Prisma inside a transaction: both must read the same rows the same way.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { claimBatch, findRecipients, markSent } from '../../src/digest/delivery-repo.js';
+import { claimBatch, findBatchPaperIds, findRecipients, markSent } from '../../src/digest/delivery-repo.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { createList, createSubscriber } from './fixtures.js';
 
@@ -78,5 +78,21 @@ describe('claimBatch', () => {
     await markSent(db, digest.id, [{ id: first.id, response: '250 OK' }]);
     expect(await db.delivery.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: 'sent', smtpResponse: '250 OK' });
     expect(await db.digest.findUniqueOrThrow({ where: { id: digest.id } })).toMatchObject({ sent: 1 });
+  });
+});
+
+describe('findBatchPaperIds', () => {
+  it('gives each paper the batch still has to send once, and none of other batches or finished rows', async () => {
+    const db = env.ctx.db;
+    const reader = await createSubscriber(db, 'papers@recipients.test', []);
+    const digest = await db.digest.create({ data: { period: '2026-03-01', status: 'sending' } });
+    const row = (n: number, batch: number, paperIds: number[], status: 'pending' | 'sending' | 'sent' = 'pending') =>
+      db.delivery.create({ data: { digestId: digest.id, subscriberId: n === 1 ? reader.id : null, batch, paperIds, status, messageId: `<papers-${n}@recipients.test>` } });
+    await row(1, 1, [3, 1]);
+    await row(2, 1, [1, 2], 'sending');
+    await row(3, 1, [9], 'sent');
+    await row(4, 2, [5]);
+    expect((await findBatchPaperIds(db, digest.id, 1)).sort((a, b) => a - b)).toEqual([1, 2, 3]);
+    expect(await findBatchPaperIds(db, digest.id, 3)).toEqual([]);
   });
 });

@@ -71,6 +71,33 @@ describe('digest rendering and MIME', () => {
     expect(bytes).toBeGreaterThan(10 * 1024);
   });
 
+  it('a reason filled into a cached card reads as if the card were rendered with it, in both parts', async () => {
+    const papers = papersOf(4);
+    const card = (paperId: number, reason: string) => ({ paperId, reason });
+    const long = `For you: matches “attention”, “long contexts”, “what you need” · also in ${'Tom & Jerry <Lab>, '.repeat(4)}Trending`;
+    const sections = [
+      { name: 'For you', kind: 'personal', cards: [card(1, 'For you: matches “attention”'), card(2, long)] },
+      { name: 'Attention & Transformers', cards: [card(3, long), card(4, '')] },
+    ];
+    const input = { period: '2026-11-12', sections, papers: new Map(papers.map((p) => [p.id, p])) };
+    const group = renderer.renderGroup(input);
+    // Another reason for the same (cached) cards must not leak into this email.
+    renderer.renderGroup({ ...input, sections: sections.map((s) => ({ ...s, cards: s.cards.map((c) => ({ ...c, reason: 'Other' })) })) });
+    const filled = renderer.fillLinks(group, links);
+    const mail = await simpleParser(rawOf(renderer.personalize(group, { subscriberId: 2, to: 'r@example.org', messageId: '<r@x>', links, date: now })));
+    expect(mail.html).toBe(filled.html);
+    expect(mail.text).toBe(filled.text);
+    expect(filled.html).toContain(`">${long.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</p>`);
+    // Wrapped as one paragraph, as textCard wraps it: how the lines fall depends on the reason.
+    expect(filled.text).toContain(
+      '\n\n  Why: For you: matches “attention”, “long contexts”, “what you need” · also\n  in Tom & Jerry <Lab>, Tom & Jerry <Lab>, Tom & Jerry <Lab>, Tom & Jerry\n  <Lab>, Trending\n\n',
+    );
+    expect(filled.html).not.toContain('Other');
+    expect(filled.html.match(/color: #1a7f37;">/g)).toHaveLength(3);
+    expect(filled.html).not.toContain('slot.invalid');
+    expect(filled.text).not.toContain('slot.invalid');
+  });
+
   it('fills one pre-built group for many subscribers: only links and headers differ', async () => {
     const group = render(papersOf(5));
     const a = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'a@example.org', messageId: '<a@x>', links, date: now }));
