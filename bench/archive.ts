@@ -39,7 +39,9 @@ const LISTS = [
 ];
 
 async function seed(ctx: ReturnType<typeof createContext>, days: number, perDay: number, today: string): Promise<void> {
-  const sample = JSON.parse(readFileSync(new URL('../data/sample/daily-papers.json', import.meta.url), 'utf8')) as Array<{
+  const sample = JSON.parse(
+    readFileSync(new URL('../data/sample/daily-papers.json', import.meta.url), 'utf8'),
+  ) as Array<{
     paper: { title: string; summary: string };
   }>;
   await ctx.db.list.createMany({ data: LISTS.map((l) => ({ ...l, public: true })) });
@@ -73,7 +75,13 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const base = loadConfig();
   const databaseUrl = withDatabaseName(base.databaseUrl, `paperboy_bench_archive_${randomBytes(4).toString('hex')}`);
   const queuePrefix = `bench-archive-${randomBytes(4).toString('hex')}`;
-  const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, QUEUE_PREFIX: queuePrefix, LOG_LEVEL: 'warn', PUBLIC_URL: 'https://paperboy.example.org' });
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    QUEUE_PREFIX: queuePrefix,
+    LOG_LEVEL: 'warn',
+    PUBLIC_URL: 'https://paperboy.example.org',
+  });
   await applyMigrations({ databaseUrl });
   const ctx = createContext(config, { logger: createLogger('warn') });
   const timings: Record<string, number> = {};
@@ -116,7 +124,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     // What one remembered plan holds (its sections), as JSON: the process keeps up to PLAN_LIMIT of them.
     const trending = (await findArchiveList(ctx.db, 'trending'))!;
     const { editions } = await createArchive({ db: ctx.db, now: new Date() }).editions(trending, { limit: 30 });
-    const planJsonBytes = Math.round(editions.reduce((sum, e) => sum + JSON.stringify(e.sections).length, 0) / editions.length);
+    const planJsonBytes = Math.round(
+      editions.reduce((sum, e) => sum + JSON.stringify(e.sections).length, 0) / editions.length,
+    );
     return {
       days,
       papersPerDay: perDay,

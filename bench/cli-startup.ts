@@ -20,7 +20,8 @@ function medianMs(argv: string[], runs: number, expectedStatus = 0): number {
   for (let i = 0; i < runs; i++) {
     const started = process.hrtime.bigint();
     const result = spawnSync(process.execPath, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    if (result.status !== expectedStatus) throw new Error(`${argv.join(' ')} exited ${result.status}: ${String(result.stderr)}`);
+    if (result.status !== expectedStatus)
+      throw new Error(`${argv.join(' ')} exited ${result.status}: ${String(result.stderr)}`);
     times.push(Number(process.hrtime.bigint() - started) / 1e6);
   }
   times.sort((a, b) => a - b);

@@ -44,7 +44,10 @@ const TSX = ['--import', 'tsx'];
 /** One rendered digest, for the baseline to send again and again. */
 async function sampleMessage(db: Db, config: ReturnType<typeof loadConfig>) {
   const now = new Date();
-  const [lists, papers] = await Promise.all([loadLists(db), loadWindowPapers(db, new Date(now.getTime() - 86_400_000), now)]);
+  const [lists, papers] = await Promise.all([
+    loadLists(db),
+    loadWindowPapers(db, new Date(now.getTime() - 86_400_000), now),
+  ]);
   const { sections } = planReader(createMatcher({ papers, now }), new Map(lists.map((l) => [l.id, l])), {
     listIds: lists.slice(0, 3).map((l) => l.id),
     interests: NO_INTERESTS,
@@ -53,13 +56,23 @@ async function sampleMessage(db: Db, config: ReturnType<typeof loadConfig>) {
   });
   const renderer = createDigestRenderer(await loadDigestTemplate(), config);
   const group = renderer.renderGroup({ period: '2026-11-12', sections, papers: new Map(papers.map((p) => [p.id, p])) });
-  const links = { view: `${config.publicUrl}/digests/1?t=x`, preferences: `${config.publicUrl}/preferences/x`, unsubscribe: `${config.publicUrl}/unsubscribe/x` };
+  const links = {
+    view: `${config.publicUrl}/digests/1?t=x`,
+    preferences: `${config.publicUrl}/preferences/x`,
+    unsubscribe: `${config.publicUrl}/unsubscribe/x`,
+  };
   const filled = renderer.fillLinks(group, links);
-  const raw = Buffer.concat(renderer.personalize(group, { to: 'r0@bench.test', subscriberId: 1, messageId: '<raw@bench.test>', links })).toString('latin1');
+  const raw = Buffer.concat(
+    renderer.personalize(group, { to: 'r0@bench.test', subscriberId: 1, messageId: '<raw@bench.test>', links }),
+  ).toString('latin1');
   return { ...filled, raw, htmlBytes: Buffer.byteLength(filled.html), papers: group.paperCount };
 }
 
-function startSink(): Promise<{ child: ChildProcess; port: number; ask(cmd: string): Promise<{ count: number; bytes?: number }> }> {
+function startSink(): Promise<{
+  child: ChildProcess;
+  port: number;
+  ask(cmd: string): Promise<{ count: number; bytes?: number }>;
+}> {
   const child = fork(here('sink.ts'), [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = (cmd: string) =>
     new Promise<{ count: number }>((resolve) => {
@@ -73,7 +86,11 @@ function startSink(): Promise<{ child: ChildProcess; port: number; ask(cmd: stri
 }
 
 /** Runs a child to completion; its last stdout line is JSON. Tracks its peak RSS meanwhile. */
-function runChild(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = []): Promise<{ result: Record<string, unknown>; vmHwmMB: number }> {
+function runChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  nodeFlags: string[] = [],
+): Promise<{ result: Record<string, unknown>; vmHwmMB: number }> {
   const child = spawn(process.execPath, [...nodeFlags, ...TSX, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -95,8 +112,12 @@ function runChild(args: string[], env: NodeJS.ProcessEnv, nodeFlags: string[] = 
  * rendered on its own), and how many have a "For you" and a "Recommended
  * for you" section.
  */
-async function sentContents(db: Db): Promise<{ distinctContents: number; withForYou: number; withRecommended: number }> {
-  const [row] = await db.$queryRawUnsafe<Array<{ distinctContents: number; withForYou: number; withRecommended: number }>>(
+async function sentContents(
+  db: Db,
+): Promise<{ distinctContents: number; withForYou: number; withRecommended: number }> {
+  const [row] = await db.$queryRawUnsafe<
+    Array<{ distinctContents: number; withForYou: number; withRecommended: number }>
+  >(
     `SELECT count(DISTINCT md5(concat_ws('|', d.layout::text, s.frequency::text, s."interestInclude"::text, s."interestExclude"::text,
               s."interestCategories"::text, s."interestAuthors"::text, l.lists::text)))::int AS "distinctContents",
             count(*) FILTER (WHERE d.layout->'sections' @> $1::jsonb)::int AS "withForYou",
@@ -147,7 +168,13 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   const dir = await mkdtemp(join(tmpdir(), 'paperboy-bench-'));
   const sink = await startSink();
   const smtpUrl = `smtp://127.0.0.1:${sink.port}`;
-  const config = loadConfig({ ...process.env, DATABASE_URL: databaseUrl, SMTP_URL: smtpUrl, QUEUE_PREFIX: prefix, PUBLIC_URL: 'https://paperboy.example.org' });
+  const config = loadConfig({
+    ...process.env,
+    DATABASE_URL: databaseUrl,
+    SMTP_URL: smtpUrl,
+    QUEUE_PREFIX: prefix,
+    PUBLIC_URL: 'https://paperboy.example.org',
+  });
   const mode = personal ? 'personal' : 'lists';
   let db: Db | undefined;
   try {
@@ -160,13 +187,23 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const message = await sampleMessage(db, config);
     const file = join(dir, 'message.json');
     await writeFile(file, JSON.stringify(message));
-    log(`seeded in ${seedSeconds} s; sample digest ${message.papers} papers, ${Math.round(message.htmlBytes / 1024)} KB HTML`);
+    log(
+      `seeded in ${seedSeconds} s; sample digest ${message.papers} papers, ${Math.round(message.htmlBytes / 1024)} KB HTML`,
+    );
 
-    const rawMail = await runChild([here('raw-sender.ts'), 'mail', file, String(rawCount), String(poolSize), smtpUrl], process.env);
-    const rawPrebuilt = await runChild([here('raw-sender.ts'), 'raw', file, String(rawCount), String(poolSize), smtpUrl], process.env);
+    const rawMail = await runChild(
+      [here('raw-sender.ts'), 'mail', file, String(rawCount), String(poolSize), smtpUrl],
+      process.env,
+    );
+    const rawPrebuilt = await runChild(
+      [here('raw-sender.ts'), 'raw', file, String(rawCount), String(poolSize), smtpUrl],
+      process.env,
+    );
     const rawHandoffPerSecond = Number(rawMail.result.perSecond);
     const rawPrebuiltPerSecond = Number(rawPrebuilt.result.perSecond);
-    log(`raw handoff: ${Math.round(rawHandoffPerSecond)}/s (nodemailer builds MIME), ${Math.round(rawPrebuiltPerSecond)}/s (pre-built)`);
+    log(
+      `raw handoff: ${Math.round(rawHandoffPerSecond)}/s (nodemailer builds MIME), ${Math.round(rawPrebuiltPerSecond)}/s (pre-built)`,
+    );
 
     await sink.ask('reset');
     const env = {
@@ -191,12 +228,20 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const worker = await runChild([here('worker.ts'), '2026-11-12'], env, [...nodeFlags, ...profileFlags]);
     const received = await sink.ask('count');
     const contents = await sentContents(db);
-    const summary = worker.result.summary as { sent: number; planned: number; failed: number; skipped: number; groups: number };
+    const summary = worker.result.summary as {
+      sent: number;
+      planned: number;
+      failed: number;
+      skipped: number;
+      groups: number;
+    };
     const others = meter(summary.sent);
     const seconds = Number(worker.result.seconds);
     const emailsPerSecond = summary.sent / seconds;
     const peakRssMB = round(Math.max(Number(worker.result.maxRssMB), worker.vmHwmMB));
-    log(`1 process: ${Math.round(emailsPerSecond)}/s, ${contents.distinctContents} distinct contents, peak RSS ${peakRssMB} MB`);
+    log(
+      `1 process: ${Math.round(emailsPerSecond)}/s, ${contents.distinctContents} distinct contents, peak RSS ${peakRssMB} MB`,
+    );
 
     // The same period again through the pool, from scratch: a later period
     // would find every paper already sent and plan nothing.
@@ -228,7 +273,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
         plannerPeakRssMB: round(Math.max(Number(run.result.maxRssMB), run.vmHwmMB)),
         ...poolOthers,
       };
-      log(`pool of ${processes}: ${pooled.emailsPerSecond}/s, ${pooled.ratioToOneProcessRaw}x one process's raw handoff, child peak RSS ${childPeakRssMB.join(', ')} MB`);
+      log(
+        `pool of ${processes}: ${pooled.emailsPerSecond}/s, ${pooled.ratioToOneProcessRaw}x one process's raw handoff, child peak RSS ${childPeakRssMB.join(', ')} MB`,
+      );
     }
     const ratioToRaw = round(emailsPerSecond / rawHandoffPerSecond, 2);
     const ratioToRawPrebuilt = round(emailsPerSecond / rawPrebuiltPerSecond, 2);
@@ -264,11 +311,17 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       pooled,
       // The single worker's CPU (all its threads, from getrusage), planning apart: per email it is the figure a loaded machine distorts least.
       workerCpu: worker.result.cpuSeconds,
-      workerSendCpuMsPerEmail: Math.round(((worker.result.cpuSeconds as { sending: number }).sending / summary.sent) * 1e6) / 1e3,
+      workerSendCpuMsPerEmail:
+        Math.round(((worker.result.cpuSeconds as { sending: number }).sending / summary.sent) * 1e6) / 1e3,
       // The rest of the machine during the single worker's run (planning included).
       ...others,
       ...(profileDir ? { cpuProfileDir: profileDir } : {}),
-      floors: { ratioToRaw: '>= 1.0', peakRssMB: '< 300', 'pooled.ratioToOneProcessRaw': '>= 1.5', 'pooled.maxProcessPeakRssMB': '< 300' },
+      floors: {
+        ratioToRaw: '>= 1.0',
+        peakRssMB: '< 300',
+        'pooled.ratioToOneProcessRaw': '>= 1.5',
+        'pooled.maxProcessPeakRssMB': '< 300',
+      },
       targets: { ratioToRawPrebuilt: '>= 0.6' },
       met: {
         ratioToRaw: ratioToRaw >= 1,

@@ -4,7 +4,15 @@
 // server in its own process, reading the stream as it comes (counting rows,
 // never holding the file), and reports the time and the server's peak RSS.
 import { request } from 'node:http';
-import { createBenchEnv, log, resetPeak, round, serverMemory, type BenchEnv, COMPOSE_APP_HEAP_MB } from './admin/bench-env.js';
+import {
+  createBenchEnv,
+  log,
+  resetPeak,
+  round,
+  serverMemory,
+  type BenchEnv,
+  COMPOSE_APP_HEAP_MB,
+} from './admin/bench-env.js';
 import { flag } from './machine.js';
 
 /** Set-based seeding: generate_series, not N inserts. */
@@ -22,20 +30,27 @@ async function seed(env: BenchEnv, rows: number): Promise<void> {
 }
 
 /** Streams the export, counting lines and bytes as they arrive. */
-function download(env: BenchEnv, query: string): Promise<{ statusCode: number; lines: number; bytes: number; neutralised: number }> {
+function download(
+  env: BenchEnv,
+  query: string,
+): Promise<{ statusCode: number; lines: number; bytes: number; neutralised: number }> {
   return new Promise((resolve, reject) => {
-    const req = request(`${env.baseUrl}/api/admin/subscribers/export${query}`, { headers: { Authorization: env.authorization } }, (res) => {
-      let lines = 0;
-      let bytes = 0;
-      let neutralised = 0;
-      res.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-        for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
-        neutralised += chunk.toString('latin1').split(",'-reader").length - 1;
-      });
-      res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, lines, bytes, neutralised }));
-      res.on('error', reject);
-    });
+    const req = request(
+      `${env.baseUrl}/api/admin/subscribers/export${query}`,
+      { headers: { Authorization: env.authorization } },
+      (res) => {
+        let lines = 0;
+        let bytes = 0;
+        let neutralised = 0;
+        res.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines += 1;
+          neutralised += chunk.toString('latin1').split(",'-reader").length - 1;
+        });
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, lines, bytes, neutralised }));
+        res.on('error', reject);
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -62,8 +77,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const memory = await serverMemory(pid);
     if (result.statusCode !== 200) throw new Error(`export answered ${result.statusCode}`);
     if (result.lines !== rows + 1) throw new Error(`expected ${rows + 1} lines (header + rows), got ${result.lines}`);
-    if (result.neutralised !== Math.floor(rows / 100)) throw new Error(`expected ${Math.floor(rows / 100)} neutralised cells, got ${result.neutralised}`);
-    log(`  ${round(seconds)} s, ${result.lines - 1} rows, ${round(result.bytes / 2 ** 20, 1)} MB, server peak RSS ${memory.peakMB} MB`);
+    if (result.neutralised !== Math.floor(rows / 100))
+      throw new Error(`expected ${Math.floor(rows / 100)} neutralised cells, got ${result.neutralised}`);
+    log(
+      `  ${round(seconds)} s, ${result.lines - 1} rows, ${round(result.bytes / 2 ** 20, 1)} MB, server peak RSS ${memory.peakMB} MB`,
+    );
     return {
       rows,
       seconds: round(seconds, 3),

@@ -9,7 +9,16 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Queue } from 'bullmq';
 import { QUEUE_NAMES } from '../src/jobs/queues.js';
-import { createBenchEnv, log, option, resetPeak, round, serverMemory, type BenchEnv, COMPOSE_APP_HEAP_MB } from './admin/bench-env.js';
+import {
+  createBenchEnv,
+  log,
+  option,
+  resetPeak,
+  round,
+  serverMemory,
+  type BenchEnv,
+  COMPOSE_APP_HEAP_MB,
+} from './admin/bench-env.js';
 import { flag } from './machine.js';
 
 const ZONES = ['UTC', 'Europe/Paris', 'America/New_York', 'Asia/Tokyo', 'Australia/Sydney'];
@@ -38,7 +47,9 @@ function upload(env: BenchEnv, query: string, body: Iterable<string>): Promise<{
       (res) => {
         let text = '';
         res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c)).on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: text }));
+        res
+          .on('data', (c: string) => (text += c))
+          .on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: text }));
       },
     );
     req.on('error', reject);
@@ -52,7 +63,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   if (status !== 'pending' && status !== 'active') throw new Error('--status must be pending or active');
   const heapMB = args.includes('--heap-mb') ? flag(args, 'heap-mb', 0) : COMPOSE_APP_HEAP_MB;
   const env = await createBenchEnv('import', { heapMB });
-  const mail = new Queue(QUEUE_NAMES.mail, { connection: { url: env.config.redisUrl }, prefix: env.config.queuePrefix });
+  const mail = new Queue(QUEUE_NAMES.mail, {
+    connection: { url: env.config.redisUrl },
+    prefix: env.config.queuePrefix,
+  });
   try {
     // Warm-up: code paths compiled, pools open, templates loaded; then the peak is reset.
     await upload(env, `?status=${status}`, csvChunks(10, 'warmup'));
@@ -75,7 +89,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     }
     const stored = await env.db.subscriber.count({ where: { email: { startsWith: 'reader' } } });
     const confirmationJobs = status === 'pending' ? ((await mail.getJobCounts('waiting')).waiting ?? 0) - 10 : 0;
-    log(`  ${round(seconds)} s, ${stored} stored, ${report.errorCount} rows rejected, server peak RSS ${memory.peakMB} MB`);
+    log(
+      `  ${round(seconds)} s, ${stored} stored, ${report.errorCount} rows rejected, server peak RSS ${memory.peakMB} MB`,
+    );
     return {
       rows,
       status,

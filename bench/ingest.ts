@@ -35,7 +35,11 @@ function generateItem(i: number, upvoteBase: number) {
       id,
       title: `${sentence(i, 9)} ${i}`,
       summary,
-      authors: Array.from({ length: 1 + (i % 9) }, (_, a) => ({ _id: `${i}-${a}`, name: `Author ${a} of ${i}`, hidden: false })),
+      authors: Array.from({ length: 1 + (i % 9) }, (_, a) => ({
+        _id: `${i}-${a}`,
+        name: `Author ${a} of ${i}`,
+        hidden: false,
+      })),
       upvotes: upvoteBase + (i % 500),
       publishedAt: new Date(Date.UTC(2026, 0, 1 + (i % 300))).toISOString(),
       ai_keywords: [WORDS[i % WORDS.length], WORDS[(i + 7) % WORDS.length], WORDS[(i + 13) % WORDS.length]],
@@ -55,7 +59,8 @@ function generateItem(i: number, upvoteBase: number) {
 async function writeDocument(file: string, papers: number, upvoteBase: number): Promise<void> {
   const handle = await open(file, 'w');
   try {
-    for (let i = 0; i < papers; i++) await handle.write(`${i === 0 ? '[' : ','}${JSON.stringify(generateItem(i, upvoteBase))}`);
+    for (let i = 0; i < papers; i++)
+      await handle.write(`${i === 0 ? '[' : ','}${JSON.stringify(generateItem(i, upvoteBase))}`);
     await handle.write(']');
   } finally {
     await handle.close();
@@ -64,14 +69,19 @@ async function writeDocument(file: string, papers: number, upvoteBase: number): 
 
 async function timedRun(file: string, db: ReturnType<typeof createDb>, config: ReturnType<typeof loadConfig>) {
   const started = process.hrtime.bigint();
-  const summary = await ingestPapers({ db, config, fetch: { maxBytes: 512 * 1024 * 1024 } }, { source: 'file', path: file });
+  const summary = await ingestPapers(
+    { db, config, fetch: { maxBytes: 512 * 1024 * 1024 } },
+    { source: 'file', path: file },
+  );
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { summary, seconds: Math.round(seconds * 1000) / 1000 };
 }
 
 function check(summary: IngestSummary, field: 'created' | 'updated', papers: number): void {
   if (summary[field] !== papers || summary.skipped.length > 0) {
-    throw new Error(`expected ${papers} ${field}, got ${JSON.stringify({ ...summary, skipped: summary.skipped.slice(0, 3) })}`);
+    throw new Error(
+      `expected ${papers} ${field}, got ${JSON.stringify({ ...summary, skipped: summary.skipped.slice(0, 3) })}`,
+    );
   }
 }
 

@@ -22,7 +22,10 @@ interface SampleItem {
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-function timed(inputs: RecommendInput[], serve: (input: RecommendInput) => unknown[]): { ms: number; results: unknown[][] } {
+function timed(
+  inputs: RecommendInput[],
+  serve: (input: RecommendInput) => unknown[],
+): { ms: number; results: unknown[][] } {
   const started = performance.now();
   const results = inputs.map(serve);
   return { ms: performance.now() - started, results };
@@ -31,10 +34,17 @@ function timed(inputs: RecommendInput[], serve: (input: RecommendInput) => unkno
 export async function run(args: string[]): Promise<Record<string, unknown>> {
   const readers = flag(args, 'readers', 300);
   const { papers: labelled, profiles } = await loadLabelledSet();
-  const sample = (JSON.parse(await readFile(new URL('../data/sample/daily-papers.json', import.meta.url), 'utf8')) as SampleItem[]).flatMap((item) =>
-    item.paper?.id ? [{ title: item.paper.title, abstract: item.paper.summary, keywords: item.paper.ai_keywords ?? [] }] : [],
+  const sample = (
+    JSON.parse(await readFile(new URL('../data/sample/daily-papers.json', import.meta.url), 'utf8')) as SampleItem[]
+  ).flatMap((item) =>
+    item.paper?.id
+      ? [{ title: item.paper.title, abstract: item.paper.summary, keywords: item.paper.ai_keywords ?? [] }]
+      : [],
   );
-  const texts: RecommendPaper[] = [...labelled.map((p) => ({ title: p.title, abstract: p.abstract, keywords: [] })), ...sample].map((p, i) => ({ ...p, id: i + 1 }));
+  const texts: RecommendPaper[] = [
+    ...labelled.map((p) => ({ title: p.title, abstract: p.abstract, keywords: [] })),
+    ...sample,
+  ].map((p, i) => ({ ...p, id: i + 1 }));
   const byLabel = new Map(labelled.map((p, i) => [p.id, texts[i]!]));
   const inputs: RecommendInput[] = Array.from({ length: readers }, (_, r) => {
     const ratings = simulatedRatings(profiles[r % profiles.length]!, labelled);
@@ -44,7 +54,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const candidates = texts.filter((p) => !rated.has(p.id) && (p.id * 7 + r) % 5 !== 0);
     return { candidates, liked, disliked, limit: 10 };
   });
-  log(`${texts.length} papers, ${readers} readers, ${round(inputs.reduce((n, i) => n + i.candidates.length, 0) / readers, 1)} candidates each`);
+  log(
+    `${texts.length} papers, ${readers} readers, ${round(inputs.reduce((n, i) => n + i.candidates.length, 0) / readers, 1)} candidates each`,
+  );
 
   // Warm both paths up (JIT, the stemmer's cache) before timing either.
   timed(inputs.slice(0, 20), (input) => recommend(input));
@@ -61,7 +73,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     speedup: round(perReader.ms / shared.ms),
     identical,
   };
-  log(`fitted per reader from text: ${figures.perReaderFitMsPerReader} ms/reader; papers tokenized once per run: ${figures.sharedTermsMsPerReader} ms/reader (${figures.speedup}×); identical: ${identical}`);
+  log(
+    `fitted per reader from text: ${figures.perReaderFitMsPerReader} ms/reader; papers tokenized once per run: ${figures.sharedTermsMsPerReader} ms/reader (${figures.speedup}×); identical: ${identical}`,
+  );
   if (!identical) throw new Error('the shared and per-reader paths recommended differently');
   return figures;
 }

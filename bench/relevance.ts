@@ -16,7 +16,9 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 
 export async function run(): Promise<Record<string, unknown>> {
   const { papers, profiles } = await loadLabelledSet();
-  log(`labelled set: ${papers.length} papers, ${profiles.length} profiles (floor ${FLOOR.papers} papers, ${FLOOR.profiles} profiles)`);
+  log(
+    `labelled set: ${papers.length} papers, ${profiles.length} profiles (floor ${FLOOR.papers} papers, ${FLOOR.profiles} profiles)`,
+  );
   const cases = profiles.map((profile) => {
     const ratings = simulatedRatings(profile, papers);
     const rated = new Set([...ratings.liked, ...ratings.disliked].map((p) => p.id));
@@ -30,14 +32,18 @@ export async function run(): Promise<Record<string, unknown>> {
     const perProfile: Record<string, { precisionAt10: number; ndcgAt10: number }> = {};
     for (const { profile, ratings, candidates, relevant } of cases) {
       const ranked = await ranker.rank({ profile, candidates, ...ratings });
-      perProfile[profile.id] = { precisionAt10: round(precisionAtK(ranked, relevant, K)), ndcgAt10: round(ndcgAtK(ranked, relevant, K)) };
+      perProfile[profile.id] = {
+        precisionAt10: round(precisionAtK(ranked, relevant, K)),
+        ndcgAt10: round(ndcgAtK(ranked, relevant, K)),
+      };
     }
     const figures = {
       precisionAt10: round(mean(Object.values(perProfile).map((f) => f.precisionAt10))),
       ndcgAt10: round(mean(Object.values(perProfile).map((f) => f.ndcgAt10))),
     };
     log(`${ranker.name}: precision@10 ${figures.precisionAt10}, nDCG@10 ${figures.ndcgAt10}`);
-    for (const [id, f] of Object.entries(perProfile)) log(`  ${id.padEnd(22)} P@10 ${f.precisionAt10.toFixed(3)}  nDCG@10 ${f.ndcgAt10.toFixed(3)}`);
+    for (const [id, f] of Object.entries(perProfile))
+      log(`  ${id.padEnd(22)} P@10 ${f.precisionAt10.toFixed(3)}  nDCG@10 ${f.ndcgAt10.toFixed(3)}`);
     rankers[ranker.name] = { ...figures, perProfile };
   }
 

@@ -22,7 +22,7 @@ export function mannWhitney(a: number[], b: number[]) {
   const all = [...a.map((v) => ({ v, g: 0 })), ...b.map((v) => ({ v, g: 1 }))].sort((x, y) => x.v - y.v);
   const ranks = new Array<number>(all.length);
   let tieTerm = 0;
-  for (let i = 0; i < all.length; ) {
+  for (let i = 0; i < all.length;) {
     let j = i;
     while (j + 1 < all.length && all[j + 1]!.v === all[i]!.v) j += 1;
     const t = j - i + 1;
@@ -44,7 +44,11 @@ export function mannWhitney(a: number[], b: number[]) {
 /** Abramowitz-Stegun 7.1.26 erf: ample for a p-value. */
 function normalCdf(x: number): number {
   const t = 1 / (1 + 0.3275911 * (x / Math.SQRT2));
-  const erf = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-(x * x) / 2);
+  const erf =
+    1 -
+    ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) *
+      t *
+      Math.exp(-(x * x) / 2);
   return 0.5 * (1 + erf);
 }
 
@@ -70,7 +74,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const existing = Array.from({ length: pairs + warmup }, (_, i) => `known-${suffix}-${i}@bench.example.org`);
     for (const email of existing) {
       await db.subscriber.create({
-        data: { email, status: 'active', confirmedAt: new Date(), subscriptions: { create: [{ listId: trending.id, confirmedAt: new Date() }] } },
+        data: {
+          email,
+          status: 'active',
+          confirmedAt: new Date(),
+          subscriptions: { create: [{ listId: trending.id, confirmedAt: new Date() }] },
+        },
       });
     }
     app = await startChild({
@@ -82,7 +91,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const url = `${app.url}/subscribe`;
     const signup = async (email: string) => {
       const started = performance.now();
-      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, lists: ['trending'] }) });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, lists: ['trending'] }),
+      });
       await res.arrayBuffer();
       if (res.status !== 202) throw new Error(`sign-up answered ${res.status}`);
       return performance.now() - started;
@@ -104,10 +117,21 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     log(`measured ${times.new.length} new and ${times.existing.length} existing sign-ups`);
     const test = mannWhitney(times.new, times.existing);
     return {
-      server: 'node bin/paperboy.js serve, NODE_ENV=production (the compiled dist/), LOG_LEVEL=warn, in its own process; requests one at a time',
+      server:
+        'node bin/paperboy.js serve, NODE_ENV=production (the compiled dist/), LOG_LEVEL=warn, in its own process; requests one at a time',
       signups: times.new.length + times.existing.length,
-      newAddresses: { count: times.new.length, p50Ms: quantile(times.new, 0.5), p90Ms: quantile(times.new, 0.9), p99Ms: quantile(times.new, 0.99) },
-      existingAddresses: { count: times.existing.length, p50Ms: quantile(times.existing, 0.5), p90Ms: quantile(times.existing, 0.9), p99Ms: quantile(times.existing, 0.99) },
+      newAddresses: {
+        count: times.new.length,
+        p50Ms: quantile(times.new, 0.5),
+        p90Ms: quantile(times.new, 0.9),
+        p99Ms: quantile(times.new, 0.99),
+      },
+      existingAddresses: {
+        count: times.existing.length,
+        p50Ms: quantile(times.existing, 0.5),
+        p90Ms: quantile(times.existing, 0.9),
+        p99Ms: quantile(times.existing, 0.99),
+      },
       mannWhitney: test,
       noDetectableDifference: test.p > 0.01,
       loadAverage: { before: loadBefore, after: os.loadavg().map((v) => round(v, 2)) },
@@ -115,7 +139,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
   } finally {
     await app?.stop().catch(() => {});
     await db.$disconnect();
-    await dropDatabase(databaseUrl).catch((error: unknown) => log(`could not drop the bench database: ${(error as Error).message}`));
+    await dropDatabase(databaseUrl).catch((error: unknown) =>
+      log(`could not drop the bench database: ${(error as Error).message}`),
+    );
     await deleteRedisKeys(base.redisUrl, queuePrefix).catch(() => 0);
   }
 }

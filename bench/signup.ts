@@ -36,7 +36,13 @@ function signupRequests(runId: string, acknowledged: string[]): autocannon.Reque
         const i = n++;
         const email = `reader-${runId}-${i}@bench.example.org`;
         (context as { email?: string }).email = email;
-        const body = { email, lists: LIST_CHOICES[i % LIST_CHOICES.length], timezone: ZONES[i % ZONES.length], sendHour: i % 24, frequency: 'daily' };
+        const body = {
+          email,
+          lists: LIST_CHOICES[i % LIST_CHOICES.length],
+          timezone: ZONES[i % ZONES.length],
+          sendHour: i % 24,
+          frequency: 'daily',
+        };
         return { ...request, body: JSON.stringify(body) };
       },
       // One request in flight per connection, so the context still names the address this answer is for.
@@ -77,14 +83,25 @@ async function measure(
   log(`${target}: ${options.connections} connections for ${options.seconds} s…`);
   const before = await cpuSnapshot(probe);
   const ownBefore = process.cpuUsage();
-  const figures = await runLoad({ url, target, connections: options.connections, seconds: options.seconds, requests: requests?.() });
+  const figures = await runLoad({
+    url,
+    target,
+    connections: options.connections,
+    seconds: options.seconds,
+    requests: requests?.(),
+  });
   const own = process.cpuUsage(ownBefore);
   const after = await cpuSnapshot(probe);
   const perRequest = (ms: number) => round(ms / Math.max(figures.requests, 1));
   const cpu = {
-    serverCpuMsPerRequest: before.server !== null && after.server !== null ? perRequest(after.server - before.server) : null,
+    serverCpuMsPerRequest:
+      before.server !== null && after.server !== null ? perRequest(after.server - before.server) : null,
     ...(probe.postgres
-      ? { postgresCpuMsPerRequest: perRequest([...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres.get(pid) ?? 0), 0)) }
+      ? {
+          postgresCpuMsPerRequest: perRequest(
+            [...after.postgres].reduce((sum, [pid, ms]) => sum + ms - (before.postgres.get(pid) ?? 0), 0),
+          ),
+        }
       : {}),
     loadGeneratorCpuMsPerRequest: perRequest((own.user + own.system) / 1000),
   };
@@ -128,11 +145,17 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     });
 
     const backends = async () =>
-      (await db.$queryRaw<Array<{ pid: number }>>`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).map((r) => r.pid);
+      (
+        await db.$queryRaw<
+          Array<{ pid: number }>
+        >`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`
+      ).map((r) => r.pid);
     const appProbe: CpuProbe = { server: app.child.pid, postgres: backends };
     const acknowledged: string[] = [];
     let runs = 0; // warm-up and measured run: each its own addresses
-    const signup = await measure(app.url, 'POST /subscribe', options, appProbe, () => signupRequests(`${suffix}r${runs++}`, acknowledged));
+    const signup = await measure(app.url, 'POST /subscribe', options, appProbe, () =>
+      signupRequests(`${suffix}r${runs++}`, acknowledged),
+    );
     // Let answers cut off by the end of the run finish before counting rows.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const check = await checkSignups(db, acknowledged);
@@ -141,7 +164,12 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     await app.stop();
     app = undefined;
 
-    bare = await startChild({ script: 'bench/signup/bare-server.ts', nodeArgs: ['--import', 'tsx'], readyPath: '/bare', env: { NODE_ENV: 'production' } });
+    bare = await startChild({
+      script: 'bench/signup/bare-server.ts',
+      nodeArgs: ['--import', 'tsx'],
+      readyPath: '/bare',
+      env: { NODE_ENV: 'production' },
+    });
     const ceiling = await measure(`${bare.url}/bare`, 'GET /bare (express)', options, { server: bare.child.pid });
     await bare.stop();
     bare = undefined;
@@ -149,12 +177,15 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const signupsPerSecond = signup.okPerSecond;
     const share = ceiling.requestsPerSecond ? round(signupsPerSecond / ceiling.requestsPerSecond) : 0;
     return {
-      server: 'node bin/paperboy.js serve, NODE_ENV=production (the compiled dist/, which the bench runner builds first), LOG_LEVEL=warn, in its own process',
-      signupBody: 'JSON (Content-Type: application/json), the documented API way; the HTML form needs a CSRF cookie and token',
+      server:
+        'node bin/paperboy.js serve, NODE_ENV=production (the compiled dist/, which the bench runner builds first), LOG_LEVEL=warn, in its own process',
+      signupBody:
+        'JSON (Content-Type: application/json), the documented API way; the HTML form needs a CSRF cookie and token',
       connections,
       durationSeconds: seconds,
       targets: { signup, landing, bare: ceiling } satisfies Record<string, LoadFigures>,
-      cpuNote: 'CPU ms per request (user+system, from /proc): the server process, the Postgres backends of the bench database, and autocannon (this process); less distorted than requests/s when other work shares the machine',
+      cpuNote:
+        'CPU ms per request (user+system, from /proc): the server process, the Postgres backends of the bench database, and autocannon (this process); less distorted than requests/s when other work shares the machine',
       signupsPerSecond,
       signupP99Ms: signup.p99Ms,
       bareRequestsPerSecond: ceiling.requestsPerSecond,
@@ -173,7 +204,9 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     await app?.stop().catch(() => {});
     await bare?.stop().catch(() => {});
     await db.$disconnect();
-    await dropDatabase(databaseUrl).catch((error: unknown) => log(`could not drop the bench database: ${(error as Error).message}`));
+    await dropDatabase(databaseUrl).catch((error: unknown) =>
+      log(`could not drop the bench database: ${(error as Error).message}`),
+    );
     const deleted = await deleteRedisKeys(base.redisUrl, queuePrefix).catch(() => 0);
     log(`cleaned up: database dropped, ${deleted} Redis keys deleted`);
   }

@@ -7,7 +7,11 @@ import { readPaperFile } from '../src/papers/file-source.js';
 import type { PaperRecord } from '../src/papers/paper.js';
 
 const ROOT = new URL('../', import.meta.url);
-const SOURCES = ['data/sample/daily-papers.json', 'test/fixtures/hf/daily-papers-2025-09-08.json', 'test/fixtures/arxiv/query-cs-lg.xml'];
+const SOURCES = [
+  'data/sample/daily-papers.json',
+  'test/fixtures/hf/daily-papers-2025-09-08.json',
+  'test/fixtures/arxiv/query-cs-lg.xml',
+];
 // The third entry of the arXiv fixture was made up to carry XML entities: not a real paper.
 const NOT_REAL = new Set(['2409.01234']);
 

@@ -22,7 +22,10 @@ function folderName(name: string, now = new Date()): string {
 
 async function main(): Promise<void> {
   const raw = process.argv[2] ?? '';
-  const name = raw.trim().replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const name = raw
+    .trim()
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (!name) {
     console.error('usage: tsx scripts/migration-new.ts <name>   (letters, digits and _)');
     process.exit(2);

@@ -14,13 +14,16 @@ const url = (protocols: string[]) =>
   z
     .string()
     .trim()
-    .refine((value) => {
-      try {
-        return protocols.includes(new URL(value).protocol);
-      } catch {
-        return false;
-      }
-    }, `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`);
+    .refine(
+      (value) => {
+        try {
+          return protocols.includes(new URL(value).protocol);
+        } catch {
+          return false;
+        }
+      },
+      `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}`,
+    );
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 
@@ -30,7 +33,13 @@ const schema = z.object({
   DATABASE_URL: url(['postgresql:', 'postgres:']).default('postgresql://postgres@127.0.0.1:5432/paperboy'),
   REDIS_URL: url(['redis:', 'rediss:']).default('redis://127.0.0.1:6379'),
   SMTP_URL: url(['smtp:', 'smtps:']).default('smtp://127.0.0.1:1025'),
-  MAIL_FROM: z.string().trim().min(3).max(200).regex(/^[^\r\n]+$/, 'must be one line').default('Paperboy <digest@localhost>'),
+  MAIL_FROM: z
+    .string()
+    .trim()
+    .min(3)
+    .max(200)
+    .regex(/^[^\r\n]+$/, 'must be one line')
+    .default('Paperboy <digest@localhost>'),
   /// Address the List-Unsubscribe mailto points at.
   UNSUBSCRIBE_MAILTO: z.string().trim().email().default('unsubscribe@localhost'),
   /// Defaults to http://localhost:$PORT, so links follow the port the server listens on.
@@ -50,8 +59,12 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, _ or -')
     .default('paperboy'),
-  HF_BASE_URL: url(['http:', 'https:']).default('https://huggingface.co').transform((v) => v.replace(/\/+$/, '')),
-  ARXIV_BASE_URL: url(['http:', 'https:']).default('https://export.arxiv.org').transform((v) => v.replace(/\/+$/, '')),
+  HF_BASE_URL: url(['http:', 'https:'])
+    .default('https://huggingface.co')
+    .transform((v) => v.replace(/\/+$/, '')),
+  ARXIV_BASE_URL: url(['http:', 'https:'])
+    .default('https://export.arxiv.org')
+    .transform((v) => v.replace(/\/+$/, '')),
   /// Milliseconds between two arXiv API requests; arXiv's terms ask for at least 3 s.
   ARXIV_REQUEST_GAP_MS: int(3000, 60_000).default(3000),
   /// Cron (UTC) for the daily Hugging Face ingest.
@@ -93,7 +106,11 @@ const schema = z.object({
   /// A relay that fails this many times in a row (connection or 4xx) is set aside for SMTP_RELAY_COOLDOWN_SECONDS.
   SMTP_RELAY_FAILURES: int(1, 100).default(3),
   SMTP_RELAY_COOLDOWN_SECONDS: int(1, 86400).default(60),
-  BOUNCE_DOMAIN: z.string().trim().regex(/^[a-z0-9.-]+$/i, 'must be a domain name').optional(),
+  BOUNCE_DOMAIN: z
+    .string()
+    .trim()
+    .regex(/^[a-z0-9.-]+$/i, 'must be a domain name')
+    .optional(),
   INBOUND_SMTP_PORT: int(1, 65535).default(2525),
   INBOUND_MAX_MESSAGE_BYTES: int(1024, 50 * 1024 * 1024).default(2 * 1024 * 1024),
   INBOUND_MAX_CONNECTIONS: int(1, 10_000).default(20),
@@ -177,7 +194,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   requireHttpsSources(e);
   const dkimParts = [e.DKIM_DOMAIN, e.DKIM_SELECTOR, e.DKIM_PRIVATE_KEY];
   if (dkimParts.some(Boolean) && !dkimParts.every(Boolean)) {
-    throw new ConfigError('Invalid configuration:\n  DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none');
+    throw new ConfigError(
+      'Invalid configuration:\n  DKIM_DOMAIN, DKIM_SELECTOR, DKIM_PRIVATE_KEY: set all three or none',
+    );
   }
   const smtpUrls = parseSmtpUrls(e.SMTP_URLS) ?? [e.SMTP_URL];
   const fromDomain = domainOf(e.MAIL_FROM);
@@ -221,7 +240,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     consoleSessionMinutes: e.CONSOLE_SESSION_MINUTES,
     dkim:
       e.DKIM_DOMAIN && e.DKIM_SELECTOR && e.DKIM_PRIVATE_KEY
-        ? { domainName: e.DKIM_DOMAIN, keySelector: e.DKIM_SELECTOR, privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n') }
+        ? {
+            domainName: e.DKIM_DOMAIN,
+            keySelector: e.DKIM_SELECTOR,
+            privateKey: e.DKIM_PRIVATE_KEY.replace(/\\n/g, '\n'),
+          }
         : undefined,
     deliverability: {
       smtpUrls,
@@ -237,7 +260,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       },
       softBounces: { limit: e.SOFT_BOUNCE_LIMIT, windowDays: e.SOFT_BOUNCE_WINDOW_DAYS },
       webhooks: {
-        sesTopicArns: (e.SES_TOPIC_ARNS ?? '').split(',').map((a) => a.trim()).filter(Boolean),
+        sesTopicArns: (e.SES_TOPIC_ARNS ?? '')
+          .split(',')
+          .map((a) => a.trim())
+          .filter(Boolean),
         sendgridPublicKey: e.SENDGRID_WEBHOOK_PUBLIC_KEY,
         mailgunSigningKey: e.MAILGUN_WEBHOOK_SIGNING_KEY,
         postmarkSecret: e.POSTMARK_WEBHOOK_SECRET,
@@ -252,10 +278,14 @@ function refuse(problem: string): never {
 }
 
 function parseSmtpUrls(value: string | undefined): string[] | undefined {
-  const urls = (value ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+  const urls = (value ?? '')
+    .split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
   if (!urls.length) return undefined;
   for (const u of urls) {
-    if (!url(['smtp:', 'smtps:']).safeParse(u).success) refuse('SMTP_URLS: each entry must be a URL starting with smtp:// or smtps://');
+    if (!url(['smtp:', 'smtps:']).safeParse(u).success)
+      refuse('SMTP_URLS: each entry must be a URL starting with smtp:// or smtps://');
   }
   return urls;
 }
@@ -282,20 +312,28 @@ const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 function productionChecks(e: Parsed): string[] {
   const publicUrl = new URL(e.PUBLIC_URL ?? `http://localhost:${e.PORT}`);
   if (publicUrl.protocol === 'http:' && !LOOPBACK.test(publicUrl.hostname)) {
-    refuse('PUBLIC_URL: must be https in production (http only for a loopback host); set PUBLIC_URL=https://<your domain>');
+    refuse(
+      'PUBLIC_URL: must be https in production (http only for a loopback host); set PUBLIC_URL=https://<your domain>',
+    );
   }
   for (const name of ['MAIL_FROM', 'UNSUBSCRIBE_MAILTO'] as const) {
     const domain = domainOf(e[name]);
     if (domain === 'localhost' || !domain) {
-      refuse(`${name}: an address @${domain || 'nothing'} cannot receive mail; set ${name} to an address at your sending domain`);
+      refuse(
+        `${name}: an address @${domain || 'nothing'} cannot receive mail; set ${name} to an address at your sending domain`,
+      );
     }
   }
   if (e.DKIM_DOMAIN && !alignedDomains(e.DKIM_DOMAIN, domainOf(e.MAIL_FROM))) {
-    refuse(`DKIM_DOMAIN: ${e.DKIM_DOMAIN} is not aligned with the MAIL_FROM domain ${domainOf(e.MAIL_FROM)}; set DKIM_DOMAIN to that domain or a parent of it`);
+    refuse(
+      `DKIM_DOMAIN: ${e.DKIM_DOMAIN} is not aligned with the MAIL_FROM domain ${domainOf(e.MAIL_FROM)}; set DKIM_DOMAIN to that domain or a parent of it`,
+    );
   }
   return e.DKIM_DOMAIN
     ? []
-    : ['DKIM is OFF: Gmail and Yahoo junk or refuse unsigned bulk mail. Set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY.'];
+    : [
+        'DKIM is OFF: Gmail and Yahoo junk or refuse unsigned bulk mail. Set DKIM_DOMAIN, DKIM_SELECTOR and DKIM_PRIVATE_KEY.',
+      ];
 }
 
 /** The secrets, falling back to the public defaults only in development and test. */
@@ -306,11 +344,15 @@ function resolveSecrets(e: Parsed, envLabel: string): Record<keyof typeof DEV_SE
   const missing = local ? [] : names.filter((name) => !e[name] || e[name] === DEV_SECRETS[name]);
   if (missing.length > 0) {
     const problems = missing.map(
-      (name) => `${name}: must be set to a private value (${envLabel}; the public default works only with NODE_ENV=development or test)`,
+      (name) =>
+        `${name}: must be set to a private value (${envLabel}; the public default works only with NODE_ENV=development or test)`,
     );
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
-  return Object.fromEntries(names.map((name) => [name, e[name] ?? DEV_SECRETS[name]])) as Record<keyof typeof DEV_SECRETS, string>;
+  return Object.fromEntries(names.map((name) => [name, e[name] ?? DEV_SECRETS[name]])) as Record<
+    keyof typeof DEV_SECRETS,
+    string
+  >;
 }
 
 /** In production, paper sources are fetched over https; plain http only from this machine (a local mirror or proxy). */

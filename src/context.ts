@@ -46,9 +46,15 @@ export function createContext(config: Config, overrides: { logger?: Logger } = {
     dkim: config.dkim,
     failover: { failures: relays.relayFailures, cooldownMs: relays.relayCooldownSeconds * 1000 },
     rateLimiter: relays.relayRate.limit
-      ? createRelayRateLimiter({ redis, keyPrefix: config.queuePrefix, limit: relays.relayRate.limit, windowMs: relays.relayRate.windowSeconds * 1000 })
+      ? createRelayRateLimiter({
+          redis,
+          keyPrefix: config.queuePrefix,
+          limit: relays.relayRate.limit,
+          windowMs: relays.relayRate.windowSeconds * 1000,
+        })
       : undefined,
-    onRelayEvent: ({ event, relay, reason }) => logger.warn({ module: 'mail', event, relay, reason }, event.replace(/_/g, ' ')),
+    onRelayEvent: ({ event, relay, reason }) =>
+      logger.warn({ module: 'mail', event, relay, reason }, event.replace(/_/g, ' ')),
   });
   return {
     config,
@@ -64,7 +70,10 @@ export function createContext(config: Config, overrides: { logger?: Logger } = {
     async close() {
       // Closing goes on without Redis: the process is leaving anyway.
       await closeQueues(queues).catch((error: unknown) =>
-        logger.warn({ event: 'queue_close_failed', err: error instanceof Error ? error.message : String(error) }, 'queues did not close cleanly'),
+        logger.warn(
+          { event: 'queue_close_failed', err: error instanceof Error ? error.message : String(error) },
+          'queues did not close cleanly',
+        ),
       );
       mailer.close();
       redis.disconnect();

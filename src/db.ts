@@ -51,10 +51,13 @@ export async function pingDatabase(db: Pick<Db, '$queryRawUnsafe'>): Promise<voi
 /** The constraint a P2002 unique violation hit, for callers that treat "already exists" as success. */
 export function uniqueViolation(error: unknown): string | undefined {
   if (typeof error !== 'object' || error === null) return undefined;
-  const e = error as { code?: string; meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: unknown } } } };
+  const e = error as {
+    code?: string;
+    meta?: { target?: unknown; driverAdapterError?: { cause?: { constraint?: unknown } } };
+  };
   if (e.code !== 'P2002') return undefined;
   const constraint = e.meta?.driverAdapterError?.cause?.constraint;
-  if (constraint && typeof constraint === 'object' && 'index' in constraint) return String((constraint).index);
+  if (constraint && typeof constraint === 'object' && 'index' in constraint) return String(constraint.index);
   if (typeof constraint === 'string') return constraint;
   return JSON.stringify(constraint ?? e.meta?.target ?? 'unique');
 }

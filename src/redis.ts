@@ -10,7 +10,11 @@ export type { Redis };
  * - "worker": BullMQ workers block on Redis and must wait out outages, so
  *   requests retry forever (BullMQ requires maxRetriesPerRequest: null).
  */
-export function createRedis(url: string, role: 'command' | 'worker', onError: (error: Error) => void = () => undefined): Redis {
+export function createRedis(
+  url: string,
+  role: 'command' | 'worker',
+  onError: (error: Error) => void = () => undefined,
+): Redis {
   const common = {
     lazyConnect: false,
     connectTimeout: 2000,

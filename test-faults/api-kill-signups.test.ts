@@ -25,7 +25,14 @@ async function signUp(port: number, email: string): Promise<number | 'no answer'
     const res = await fetch(`http://127.0.0.1:${port}/subscribe`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ email, lists: ['trending'], frequency: 'daily', sendHour: 7, weekday: 1, timezone: 'UTC' }),
+      body: JSON.stringify({
+        email,
+        lists: ['trending'],
+        frequency: 'daily',
+        sendHour: 7,
+        weekday: 1,
+        timezone: 'UTC',
+      }),
       signal: AbortSignal.timeout(15_000),
     });
     await res.arrayBuffer();
@@ -77,7 +84,8 @@ describe('fault: the API process killed during a burst of sign-ups', () => {
     const emails = Array.from({ length: BURST }, (_, i) => `burst${i}@signup-kill.test`);
 
     const answers = await burst(port, emails, (so) => {
-      if (so.filter(ok).length >= KILL_AFTER && api.child.exitCode === null && api.child.signalCode === null) api.child.kill('SIGKILL');
+      if (so.filter(ok).length >= KILL_AFTER && api.child.exitCode === null && api.child.signalCode === null)
+        api.child.kill('SIGKILL');
     });
     const accepted = answers.filter(ok).map((a) => a.email);
     const unanswered = answers.filter((a) => !ok(a));
@@ -91,11 +99,21 @@ describe('fault: the API process killed during a burst of sign-ups', () => {
     // Every answered sign-up is in Postgres, pending, with its consent and a confirmation request.
     const stored = await env.ctx.db.subscriber.findMany({
       where: { email: { in: accepted } },
-      select: { email: true, status: true, confirmRequestedAt: true, consents: { select: { action: true } }, subscriptions: { select: { confirmedAt: true } } },
+      select: {
+        email: true,
+        status: true,
+        confirmRequestedAt: true,
+        consents: { select: { action: true } },
+        subscriptions: { select: { confirmedAt: true } },
+      },
     });
     expect(stored.map((s) => s.email).sort()).toEqual([...accepted].sort());
     for (const s of stored) {
-      expect(s).toMatchObject({ status: 'pending', consents: [{ action: 'signup' }], subscriptions: [{ confirmedAt: null }] });
+      expect(s).toMatchObject({
+        status: 'pending',
+        consents: [{ action: 'signup' }],
+        subscriptions: [{ confirmedAt: null }],
+      });
       expect(s.confirmRequestedAt).toBeInstanceOf(Date);
     }
     expect(waitingAtKill).toBe(storedAtKill);
@@ -107,14 +125,21 @@ describe('fault: the API process killed during a burst of sign-ups', () => {
     // Clients that got no answer try again, against a new API process.
     const again = await spawnPaperboy('serve', env.config, { ...LIMITS, PORT: String(port) });
     processes.push(again);
-    const retried = await burst(port, unanswered.map((a) => a.email), () => {});
+    const retried = await burst(
+      port,
+      unanswered.map((a) => a.email),
+      () => {},
+    );
     expect(retried.every(ok)).toBe(true);
 
     // Every stored subscriber - answered, cut off, retried - has exactly one confirmation email.
-    const everyone = await env.ctx.db.subscriber.findMany({ select: { id: true, email: true, confirmRequestedAt: true } });
+    const everyone = await env.ctx.db.subscriber.findMany({
+      select: { id: true, email: true, confirmRequestedAt: true },
+    });
     expect(everyone).toHaveLength(BURST);
     await waitUntil(
-      async () => (await env.ctx.db.subscriber.count({ where: { confirmSentAt: null } })) === 0 && sink.messages.length >= BURST,
+      async () =>
+        (await env.ctx.db.subscriber.count({ where: { confirmSentAt: null } })) === 0 && sink.messages.length >= BURST,
       'every confirmation to be sent',
       90_000,
     );

@@ -11,7 +11,14 @@ import { createLogger } from '../src/logger.js';
 import { applyMigrations } from '../src/migrations/apply-migrations.js';
 import { deleteQueueKeys, testConfig } from '../test/helpers/context.js';
 import { spawnWorker, type WorkerProcess } from '../test/digest/worker-process.js';
-import { elapsed, FAULT_SETTINGS, seedReaders, startDigest, waitForDigestDone, withWorkerFrozen } from './helpers/digest-scenario.js';
+import {
+  elapsed,
+  FAULT_SETTINGS,
+  seedReaders,
+  startDigest,
+  waitForDigestDone,
+  withWorkerFrozen,
+} from './helpers/digest-scenario.js';
 import { FaultSink } from './helpers/fault-sink.js';
 import { expectNothingLostNothingDoubled, snapshotInFlight } from './helpers/outcome.js';
 import { PostgresCluster } from './helpers/postgres-cluster.js';
@@ -62,7 +69,14 @@ describe('fault: Postgres restarted mid-digest', () => {
     expect(inFlight.size).toBeGreaterThan(0);
     const receivedAtCrash = sink.messages.length;
     // Meanwhile a sign-up cannot be stored, so it is not answered "check your inbox".
-    const signup = { email: 'during-outage@pg-restart.test', lists: ['trending'], frequency: 'daily', sendHour: 7, weekday: 1, timezone: 'UTC' };
+    const signup = {
+      email: 'during-outage@pg-restart.test',
+      lists: ['trending'],
+      frequency: 'daily',
+      sendHour: 7,
+      weekday: 1,
+      timezone: 'UTC',
+    };
     const refused = await request(createApp(ctx!)).post('/subscribe').set('accept', 'application/json').send(signup);
     expect(refused.status).toBeGreaterThanOrEqual(500);
     await new Promise((r) => setTimeout(r, 3000)); // the worker lives through a Postgres outage
@@ -70,7 +84,13 @@ describe('fault: Postgres restarted mid-digest', () => {
     const restartedAt = Date.now();
 
     await waitForDigestDone(db, digestId, 120_000);
-    const outcome = await expectNothingLostNothingDoubled({ db, digestId, subscriberIds: readers, messages: sink.messages, inFlight });
+    const outcome = await expectNothingLostNothingDoubled({
+      db,
+      digestId,
+      subscriberIds: readers,
+      messages: sink.messages,
+      inFlight,
+    });
     expect(outcome.sent).toBe(READERS);
     expect(worker.child.exitCode).toBeNull(); // the same worker recovered; nobody restarted it
     expect(await db.subscriber.count({ where: { email: signup.email } })).toBe(0);

@@ -8,7 +8,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestEnv, type TestEnv } from '../test/helpers/context.js';
 import { spawnWorker, type WorkerProcess } from '../test/digest/worker-process.js';
-import { elapsed, FAULT_SETTINGS, seedReaders, startDigest, waitForDigestDone, withWorkerFrozen } from './helpers/digest-scenario.js';
+import {
+  elapsed,
+  FAULT_SETTINGS,
+  seedReaders,
+  startDigest,
+  waitForDigestDone,
+  withWorkerFrozen,
+} from './helpers/digest-scenario.js';
 import { FaultSink } from './helpers/fault-sink.js';
 import { expectNothingLostNothingDoubled, snapshotInFlight } from './helpers/outcome.js';
 import { RedisServer } from './helpers/redis-server.js';
@@ -59,7 +66,13 @@ function describeRestart(title: string, persistent: boolean, recoveryMs: number)
       const restartedAt = Date.now();
 
       await waitForDigestDone(env.ctx.db, digestId, recoveryMs);
-      const outcome = await expectNothingLostNothingDoubled({ db: env.ctx.db, digestId, subscriberIds: readers, messages: sink.messages, inFlight });
+      const outcome = await expectNothingLostNothingDoubled({
+        db: env.ctx.db,
+        digestId,
+        subscriberIds: readers,
+        messages: sink.messages,
+        inFlight,
+      });
       expect(outcome.sent).toBe(READERS);
       expect(worker.child.exitCode).toBeNull(); // the same worker recovered; nobody restarted it
 

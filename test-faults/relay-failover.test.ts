@@ -4,7 +4,14 @@
 // relay is set aside and the rest of the period goes straight to the
 // second. Nothing lost, nothing doubled beyond what was in flight.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { elapsed, FAULT_SETTINGS, startDigest, useDigestScenario, waitForDigestDone, withWorkerFrozen } from './helpers/digest-scenario.js';
+import {
+  elapsed,
+  FAULT_SETTINGS,
+  startDigest,
+  useDigestScenario,
+  waitForDigestDone,
+  withWorkerFrozen,
+} from './helpers/digest-scenario.js';
 import { FaultSink } from './helpers/fault-sink.js';
 import { expectNothingLostNothingDoubled, snapshotInFlight } from './helpers/outcome.js';
 
@@ -42,7 +49,13 @@ describe('fault: one of two relays down mid-digest', () => {
 
     await waitForDigestDone(env.ctx.db, digestId, 120_000);
     const messages = [...primary.messages, ...backup.messages];
-    const outcome = await expectNothingLostNothingDoubled({ db: env.ctx.db, digestId, subscriberIds: readers, messages, inFlight });
+    const outcome = await expectNothingLostNothingDoubled({
+      db: env.ctx.db,
+      digestId,
+      subscriberIds: readers,
+      messages,
+      inFlight,
+    });
     expect(outcome.sent).toBe(READERS);
     // The primary took nothing after it died; the backup took the rest.
     expect(primary.messages.length).toBe(sentByPrimary);

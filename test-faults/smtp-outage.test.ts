@@ -6,7 +6,14 @@
 // the connection error as its reason - none is left open or lost.
 import { describe, expect, it } from 'vitest';
 import { createPaper } from '../test/digest/fixtures.js';
-import { elapsed, FAULT_SETTINGS, startDigest, useDigestScenario, waitForDigestDone, withWorkerFrozen } from './helpers/digest-scenario.js';
+import {
+  elapsed,
+  FAULT_SETTINGS,
+  startDigest,
+  useDigestScenario,
+  waitForDigestDone,
+  withWorkerFrozen,
+} from './helpers/digest-scenario.js';
 import { expectNothingLostNothingDoubled, snapshotInFlight } from './helpers/outcome.js';
 
 const READERS = 200;
@@ -46,18 +53,33 @@ describe('fault: the SMTP relay down mid-digest', () => {
   it('down for 30 s: retried with backoff, then every reader has one sent delivery and got one Message-ID', async () => {
     const { env, sink, readers } = scenario;
     const started = Date.now();
-    const { worker, digestId, inFlight, downAt, sentAtFault } = await outageMidDigest(BRIDGING, '2026-11-12', OUTAGE_MS);
+    const { worker, digestId, inFlight, downAt, sentAtFault } = await outageMidDigest(
+      BRIDGING,
+      '2026-11-12',
+      OUTAGE_MS,
+    );
     const upAt = Date.now();
     expect(upAt - downAt).toBeGreaterThanOrEqual(OUTAGE_MS);
     // The outage was felt: deliveries went back to pending with the connection error.
-    const waiting = await env.ctx.db.delivery.count({ where: { digestId, status: 'pending', lastError: { not: null } } });
+    const waiting = await env.ctx.db.delivery.count({
+      where: { digestId, status: 'pending', lastError: { not: null } },
+    });
     expect(waiting).toBeGreaterThan(0);
 
     await waitForDigestDone(env.ctx.db, digestId, 120_000);
-    const outcome = await expectNothingLostNothingDoubled({ db: env.ctx.db, digestId, subscriberIds: readers, messages: sink.messages, inFlight });
+    const outcome = await expectNothingLostNothingDoubled({
+      db: env.ctx.db,
+      digestId,
+      subscriberIds: readers,
+      messages: sink.messages,
+      inFlight,
+    });
     expect(outcome.sent).toBe(READERS);
     // Rows caught by the outage were claimed several times (backed off), and end clean.
-    const retried = await env.ctx.db.delivery.findMany({ where: { digestId, attempts: { gt: 1 } }, select: { status: true, lastError: true } });
+    const retried = await env.ctx.db.delivery.findMany({
+      where: { digestId, attempts: { gt: 1 } },
+      select: { status: true, lastError: true },
+    });
     expect(retried.length).toBeGreaterThanOrEqual(READERS - sentAtFault - inFlight.size);
     expect(retried.every((r) => r.status === 'sent' && r.lastError === null)).toBe(true);
     await worker.kill('SIGTERM');
@@ -84,9 +106,14 @@ describe('fault: the SMTP relay down mid-digest', () => {
     });
     expect(outcome.failed).toBeGreaterThan(0);
     expect(outcome.sent + outcome.failed).toBe(READERS);
-    const failed = await env.ctx.db.delivery.findMany({ where: { digestId, status: 'failed' }, select: { attempts: true, lastError: true, subscriber: { select: { bounceCount: true } } } });
+    const failed = await env.ctx.db.delivery.findMany({
+      where: { digestId, status: 'failed' },
+      select: { attempts: true, lastError: true, subscriber: { select: { bounceCount: true } } },
+    });
     // A relay that is not there is no bounce: the reason is the connection error, the address is not blamed.
-    expect(failed.every((r) => r.attempts === 8 && /ECONNREFUSED|connect|closed|Connection/i.test(r.lastError ?? ''))).toBe(true);
+    expect(
+      failed.every((r) => r.attempts === 8 && /ECONNREFUSED|connect|closed|Connection/i.test(r.lastError ?? '')),
+    ).toBe(true);
     expect(failed.every((r) => r.subscriber?.bounceCount === 0)).toBe(true);
     console.info(
       `SMTP down past the retry budget: ${sentAtFault} sent before, ${outcome.sent} sent, ${outcome.failed} failed with a reason ` +

@@ -28,7 +28,13 @@ describe('fault: a worker killed with SIGKILL mid-digest', () => {
 
     await scenario.startWorker();
     await waitForDigestDone(env.ctx.db, digestId, 120_000);
-    const outcome = await expectNothingLostNothingDoubled({ db: env.ctx.db, digestId, subscriberIds: readers, messages: sink.messages, inFlight });
+    const outcome = await expectNothingLostNothingDoubled({
+      db: env.ctx.db,
+      digestId,
+      subscriberIds: readers,
+      messages: sink.messages,
+      inFlight,
+    });
     expect(outcome.sent).toBe(READERS);
     console.info(
       `worker SIGKILL: ${sentBefore} sent before the kill, ${inFlight.size} in flight, ${outcome.repeats} repeated; ` +

@@ -30,16 +30,26 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ NODE_ENV: 'development', [name]: value })).toThrow(name);
   });
 
-  it.each([{}, { NODE_ENV: 'production' }, { NODE_ENV: '' }])('refuses the public secrets with %o, naming both', (env) => {
-    expect(() => loadConfig(env)).toThrow(/SECRET_KEY[^]*ADMIN_TOKEN/);
-  });
+  it.each([{}, { NODE_ENV: 'production' }, { NODE_ENV: '' }])(
+    'refuses the public secrets with %o, naming both',
+    (env) => {
+      expect(() => loadConfig(env)).toThrow(/SECRET_KEY[^]*ADMIN_TOKEN/);
+    },
+  );
 
   it('refuses the public admin token in production even when SECRET_KEY is set', () => {
     const secretKey = 'a-private-secret-key-a-private-secret-key';
     expect(() => loadConfig({ NODE_ENV: 'production', SECRET_KEY: secretKey })).toThrow('ADMIN_TOKEN');
-    expect(() => loadConfig({ SECRET_KEY: secretKey, ADMIN_TOKEN: 'dev-admin-token-change-me' })).toThrow('ADMIN_TOKEN');
+    expect(() => loadConfig({ SECRET_KEY: secretKey, ADMIN_TOKEN: 'dev-admin-token-change-me' })).toThrow(
+      'ADMIN_TOKEN',
+    );
     // Production also wants real addresses (src/config.ts productionChecks).
-    const config = loadConfig({ SECRET_KEY: secretKey, ADMIN_TOKEN: 'a-private-admin-token', MAIL_FROM: 'digest@papers.example.org', UNSUBSCRIBE_MAILTO: 'unsubscribe@papers.example.org' });
+    const config = loadConfig({
+      SECRET_KEY: secretKey,
+      ADMIN_TOKEN: 'a-private-admin-token',
+      MAIL_FROM: 'digest@papers.example.org',
+      UNSUBSCRIBE_MAILTO: 'unsubscribe@papers.example.org',
+    });
     expect(config.env).toBe('production');
     expect(config.adminToken).toBe('a-private-admin-token');
   });
@@ -62,7 +72,11 @@ describe('loadConfig', () => {
       [{ PUBLIC_URL: 'http://papers.example.org' }, 'PUBLIC_URL', 'https://'],
       [{ MAIL_FROM: 'Paperboy <digest@localhost>' }, 'MAIL_FROM', 'set MAIL_FROM'],
       [{ UNSUBSCRIBE_MAILTO: undefined }, 'UNSUBSCRIBE_MAILTO', 'set UNSUBSCRIBE_MAILTO'],
-      [{ DKIM_DOMAIN: 'other.example.net', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'k' }, 'DKIM_DOMAIN', 'set DKIM_DOMAIN'],
+      [
+        { DKIM_DOMAIN: 'other.example.net', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'k' },
+        'DKIM_DOMAIN',
+        'set DKIM_DOMAIN',
+      ],
     ])('refuses %j, naming %s and what to set', (override, name, advice) => {
       expect(() => loadConfig({ ...PROD, ...override })).toThrow(name);
       expect(() => loadConfig({ ...PROD, ...override })).toThrow(advice);
@@ -71,7 +85,9 @@ describe('loadConfig', () => {
     it('allows http for a loopback host and a DKIM domain aligned with From (relaxed: a parent or a subdomain)', () => {
       expect(loadConfig({ ...PROD, PUBLIC_URL: 'http://127.0.0.1:3000' }).publicUrl).toBe('http://127.0.0.1:3000');
       expect(loadConfig({ ...PROD, PUBLIC_URL: 'http://localhost:3000' }).publicUrl).toBe('http://localhost:3000');
-      expect(loadConfig({ ...PROD, DKIM_DOMAIN: 'example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'k' }).warnings).toEqual([]);
+      expect(
+        loadConfig({ ...PROD, DKIM_DOMAIN: 'example.org', DKIM_SELECTOR: 's1', DKIM_PRIVATE_KEY: 'k' }).warnings,
+      ).toEqual([]);
     });
 
     it('warns loudly when DKIM is off', () => {
@@ -84,17 +100,23 @@ describe('loadConfig', () => {
       expect(config.deliverability.smtpUrls).toEqual(['smtp://a.example:587', 'smtps://b.example:465']);
       expect(config.deliverability.bounceDomain).toBe('papers.example.org');
       expect(loadConfig({ NODE_ENV: 'development' }).deliverability.smtpUrls).toEqual(['smtp://127.0.0.1:1025']);
-      expect(() => loadConfig({ NODE_ENV: 'development', SMTP_URLS: 'smtp://a.example, http://b.example' })).toThrow('SMTP_URLS');
+      expect(() => loadConfig({ NODE_ENV: 'development', SMTP_URLS: 'smtp://a.example, http://b.example' })).toThrow(
+        'SMTP_URLS',
+      );
     });
   });
 
   it('strips a trailing slash from PUBLIC_URL so links are built one way', () => {
-    expect(loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'https://papers.example.org/' }).publicUrl).toBe('https://papers.example.org');
+    expect(loadConfig({ NODE_ENV: 'development', PUBLIC_URL: 'https://papers.example.org/' }).publicUrl).toBe(
+      'https://papers.example.org',
+    );
   });
 
   it('points PUBLIC_URL at PORT when it is not set, so links follow the port', () => {
     expect(loadConfig({ NODE_ENV: 'development', PORT: '3401' }).publicUrl).toBe('http://localhost:3401');
-    expect(loadConfig({ NODE_ENV: 'development', PORT: '3401', PUBLIC_URL: 'https://papers.example.org' }).publicUrl).toBe('https://papers.example.org');
+    expect(
+      loadConfig({ NODE_ENV: 'development', PORT: '3401', PUBLIC_URL: 'https://papers.example.org' }).publicUrl,
+    ).toBe('https://papers.example.org');
   });
 });
 
@@ -114,7 +136,11 @@ describe('paperboy start with bad configuration', () => {
 
   it('refuses to start with NODE_ENV unset and no secrets, naming both', () => {
     const { NODE_ENV: _unset, SECRET_KEY: _s, ADMIN_TOKEN: _a, ...rest } = process.env;
-    const result = spawnSync(process.execPath, ['bin/paperboy.js', 'start'], { env: rest, encoding: 'utf8', timeout: 20_000 });
+    const result = spawnSync(process.execPath, ['bin/paperboy.js', 'start'], {
+      env: rest,
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(result.status).toBe(78);
     expect(result.stderr).toContain('SECRET_KEY');
     expect(result.stderr).toContain('ADMIN_TOKEN');

@@ -38,8 +38,21 @@ export async function createBenchEnv(name: string, options: { heapMB?: number } 
   const base = loadConfig();
   const suffix = randomBytes(4).toString('hex');
   const databaseUrl = withDatabaseName(base.databaseUrl, `paperboy_bench_${name}_${suffix}`);
-  const config: Config = { ...base, databaseUrl, queuePrefix: `bench-${name}-${suffix}`, secretKey: randomBytes(32).toString('hex'), adminToken: randomBytes(24).toString('hex') };
-  const childEnv = { PATH: process.env.PATH, NODE_ENV: 'development', DATABASE_URL: databaseUrl, QUEUE_PREFIX: config.queuePrefix, REDIS_URL: config.redisUrl, LOG_LEVEL: 'warn' };
+  const config: Config = {
+    ...base,
+    databaseUrl,
+    queuePrefix: `bench-${name}-${suffix}`,
+    secretKey: randomBytes(32).toString('hex'),
+    adminToken: randomBytes(24).toString('hex'),
+  };
+  const childEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'development',
+    DATABASE_URL: databaseUrl,
+    QUEUE_PREFIX: config.queuePrefix,
+    REDIS_URL: config.redisUrl,
+    LOG_LEVEL: 'warn',
+  };
   log('migrating a fresh database…');
   await promisify(execFile)('node', ['bin/paperboy.js', 'migrate'], { cwd: ROOT, env: childEnv });
   const db = createDb(databaseUrl, { max: 4 });
@@ -52,11 +65,21 @@ export async function createBenchEnv(name: string, options: { heapMB?: number } 
   });
   const port = await freePort();
   // The real `paperboy serve`, as production runs it (compiled build).
-  const server = spawn('node', [...(options.heapMB ? [`--max-old-space-size=${options.heapMB}`] : []), 'bin/paperboy.js', 'serve'], {
-    cwd: ROOT,
-    env: { ...childEnv, NODE_ENV: 'production', PORT: String(port), SECRET_KEY: config.secretKey, ADMIN_TOKEN: config.adminToken },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const server = spawn(
+    'node',
+    [...(options.heapMB ? [`--max-old-space-size=${options.heapMB}`] : []), 'bin/paperboy.js', 'serve'],
+    {
+      cwd: ROOT,
+      env: {
+        ...childEnv,
+        NODE_ENV: 'production',
+        PORT: String(port),
+        SECRET_KEY: config.secretKey,
+        ADMIN_TOKEN: config.adminToken,
+      },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   await waitForHealth(`http://127.0.0.1:${port}`, server);
   return {
     config,
@@ -109,7 +132,10 @@ async function waitForHealth(baseUrl: string, server: ChildProcess): Promise<voi
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (server.exitCode !== null) throw new Error(`bench server exited with ${server.exitCode}`);
-    const ok = await fetch(`${baseUrl}/healthz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${baseUrl}/healthz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((resolve) => setTimeout(resolve, 200));
   }

@@ -42,6 +42,9 @@ export function startCpuMeter(sinkPid: number | undefined, intervalMs = 200) {
     let postgres = 0;
     for (const [pid, ms] of last) postgres += ms - (first.get(pid) ?? 0);
     const perEmail = (ms: number) => Math.round((ms / Math.max(1, emails)) * 1000) / 1000;
-    return { sinkCpuMsPerEmail: perEmail((cpuMsOf(sinkPid) ?? 0) - sinkStart), postgresCpuMsPerEmail: perEmail(postgres) };
+    return {
+      sinkCpuMsPerEmail: perEmail((cpuMsOf(sinkPid) ?? 0) - sinkStart),
+      postgresCpuMsPerEmail: perEmail(postgres),
+    };
   };
 }

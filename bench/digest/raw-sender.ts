@@ -6,7 +6,12 @@ import { readFile } from 'node:fs/promises';
 import { createMailTransport } from '../../src/mail/transport.js';
 
 const [mode, file, countArg, poolArg, smtpUrl] = process.argv.slice(2);
-const message = JSON.parse(await readFile(file!, 'utf8')) as { subject: string; html: string; text: string; raw: string };
+const message = JSON.parse(await readFile(file!, 'utf8')) as {
+  subject: string;
+  html: string;
+  text: string;
+  raw: string;
+};
 const count = Number(countArg);
 const poolSize = Number(poolArg);
 const mailer = createMailTransport({ smtpUrl: smtpUrl!, poolSize, ratePerSecond: 0 });

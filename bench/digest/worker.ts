@@ -37,7 +37,9 @@ const summary = await runDigestPeriod(ctx, period, {
     lastLog = Date.now();
     const mb = (n: number) => Math.round(n / 1048576);
     const m = process.memoryUsage();
-    process.stderr.write(`  worker: ${p.sent}/${p.planned} sent · rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB\n`);
+    process.stderr.write(
+      `  worker: ${p.sent}/${p.planned} sent · rss ${mb(m.rss)} MB, heap ${mb(m.heapUsed)}/${mb(m.heapTotal)} MB, external ${mb(m.external)} MB\n`,
+    );
   },
 });
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
@@ -52,5 +54,7 @@ if (process.env.BENCH_HEAP_SNAPSHOT) {
   writeHeapSnapshot(process.env.BENCH_HEAP_SNAPSHOT);
 }
 await ctx.close();
-process.stdout.write(`${JSON.stringify({ summary, seconds, planSeconds, cpuSeconds: cpu, maxRssMB: process.resourceUsage().maxRSS / 1024, childPeakRssMB })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ summary, seconds, planSeconds, cpuSeconds: cpu, maxRssMB: process.resourceUsage().maxRSS / 1024, childPeakRssMB })}\n`,
+);
 process.exit(0);

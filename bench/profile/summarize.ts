@@ -74,18 +74,30 @@ function summarize(profiles: CpuProfile[]): Summary {
       busyUs += us;
       const category = categoryOf(url, functionName);
       add(categories, category, us);
-      add(functions, url ? `${functionName || '(anonymous)'} · ${category}:${lineNumber + 1}` : functionName || '(anonymous)', us);
+      add(
+        functions,
+        url ? `${functionName || '(anonymous)'} · ${category}:${lineNumber + 1}` : functionName || '(anonymous)',
+        us,
+      );
     }
   }
   const sorted = (map: Map<string, number>) => [...map].sort((a, b) => b[1] - a[1]);
   return { busyUs, idleUs, functions: sorted(functions), categories: sorted(categories) };
 }
 
-function table(title: string, rows: Array<[string, number]>, busyUs: number, top: number, per: number | undefined): string {
+function table(
+  title: string,
+  rows: Array<[string, number]>,
+  busyUs: number,
+  top: number,
+  per: number | undefined,
+): string {
   const head = per ? `| ${title} | self | µs per unit |\n| --- | ---: | ---: |` : `| ${title} | self |\n| --- | ---: |`;
   const lines = rows.slice(0, top).map(([name, us]) => {
     const share = `${((us / busyUs) * 100).toFixed(1)} %`;
-    return per ? `| ${name.replace(/\|/g, '\\|')} | ${share} | ${(us / per).toFixed(1)} |` : `| ${name.replace(/\|/g, '\\|')} | ${share} |`;
+    return per
+      ? `| ${name.replace(/\|/g, '\\|')} | ${share} | ${(us / per).toFixed(1)} |`
+      : `| ${name.replace(/\|/g, '\\|')} | ${share} |`;
   });
   return [head, ...lines].join('\n');
 }
@@ -101,7 +113,8 @@ async function profileFiles(paths: string[]): Promise<string[]> {
 }
 
 async function main(args: string[]): Promise<void> {
-  const option = (name: string) => (args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : undefined);
+  const option = (name: string) =>
+    args.includes(`--${name}`) ? Number(args[args.indexOf(`--${name}`) + 1]) : undefined;
   const top = option('top') ?? 25;
   const per = option('per');
   const paths = args.filter((a, i) => !a.startsWith('--') && !['--top', '--per'].includes(args[i - 1] ?? ''));

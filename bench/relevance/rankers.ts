@@ -22,14 +22,16 @@ export interface Ranker {
 
 export const substringRanker: Ranker = {
   name: 'substring',
-  description: "today's rule: include phrases as list keywords (substring test after plural folding) OR categories; ranked by upvotes, relevance only breaks ties; exclusions and authors ignored",
+  description:
+    "today's rule: include phrases as list keywords (substring test after plural folding) OR categories; ranked by upvotes, relevance only breaks ties; exclusions and authors ignored",
   rank: ({ profile, candidates }) => Promise.resolve(rankBySubstringRule(profile.interests, candidates)),
 };
 
 /** The digest's own matcher and ranking (src/digest/reader-digest.ts rankForReader) over the reader's interests. */
 export const matcherRanker: Ranker = {
   name: 'matcher',
-  description: 'the new stemmed, phrase-aware matcher over reader interests (include, exclude, categories, authors), ranked by relevance × log2(2 + upvotes)',
+  description:
+    'the new stemmed, phrase-aware matcher over reader interests (include, exclude, categories, authors), ranked by relevance × log2(2 + upvotes)',
   rank: ({ profile, candidates }) => {
     // One instant for every paper: the data set has no first-seen times, so popularity is plain upvotes.
     const now = new Date();
@@ -50,7 +52,12 @@ export const learnedRanker: Ranker = {
     // recommend() takes numeric ids: every paper gets its index in one shared numbering.
     const all = [...candidates, ...liked, ...disliked];
     const toPaper = (p: BenchPaper) => ({ id: all.indexOf(p) + 1, title: p.title, abstract: p.abstract, keywords: [] });
-    const picks = recommend({ candidates: candidates.map(toPaper), liked: liked.map(toPaper), disliked: disliked.map(toPaper), limit: 10 });
+    const picks = recommend({
+      candidates: candidates.map(toPaper),
+      liked: liked.map(toPaper),
+      disliked: disliked.map(toPaper),
+      limit: 10,
+    });
     return Promise.resolve(picks.map((r) => all[r.paperId - 1]!.id));
   },
 };

@@ -8,7 +8,11 @@ import type { BenchPaper, Interests } from './dataset.js';
 
 /** Lower-case, split on anything but letters and digits, singular: " attention mechanism ". */
 function normalizeText(text: string): string {
-  const tokens = text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean).map(singularize);
+  const tokens = text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .map(singularize);
   return tokens.length ? ` ${tokens.join(' ')} ` : ' ';
 }
 
@@ -71,6 +75,8 @@ export function rankBySubstringRule(interests: Interests, papers: BenchPaper[]):
     const relevance = relevanceOf(interests, paper);
     if (relevance !== null) hits.push({ index, paper, relevance, score: Math.max(0, paper.upvotes) + 1 });
   });
-  hits.sort((a, b) => b.score - a.score || b.relevance - a.relevance || b.paper.upvotes - a.paper.upvotes || a.index - b.index);
+  hits.sort(
+    (a, b) => b.score - a.score || b.relevance - a.relevance || b.paper.upvotes - a.paper.upvotes || a.index - b.index,
+  );
   return hits.map((hit) => hit.paper.id);
 }

@@ -43,13 +43,15 @@ export interface SignupCheck {
 }
 
 export async function checkSignups(db: Db, acknowledged: string[]): Promise<SignupCheck> {
-  const [{ stored }] = await db.$queryRaw<Array<{ stored: number }>>`
+  const [{ stored }] = (await db.$queryRaw<Array<{ stored: number }>>`
     SELECT count(*)::int AS stored FROM "Subscriber" s
     WHERE s.email = ANY(${acknowledged}::text[])
       AND s."confirmRequestedAt" IS NOT NULL
       AND EXISTS (SELECT 1 FROM "ConfirmationOutbox" o WHERE o."subscriberId" = s.id AND o."requestedAt" = s."confirmRequestedAt")
       AND EXISTS (SELECT 1 FROM "Subscription" x WHERE x."subscriberId" = s.id)
-      AND EXISTS (SELECT 1 FROM "ConsentRecord" c WHERE c."subscriberId" = s.id AND c.action = 'signup')` as [{ stored: number }];
+      AND EXISTS (SELECT 1 FROM "ConsentRecord" c WHERE c."subscriberId" = s.id AND c.action = 'signup')`) as [
+    { stored: number },
+  ];
   const rows = await db.subscriber.count();
   const outbox = await db.confirmationOutbox.count();
   return { acknowledged: acknowledged.length, stored, rows, outbox, nothingLost: stored === acknowledged.length };

@@ -62,7 +62,11 @@ async function waitUntilServing(url: string, child: ChildProcess, timeoutMs = 60
  * (compiled dist/, production checks), quiet logs, fresh secrets, and addresses at
  * a domain that could receive mail, since production refuses @localhost.
  */
-export function productionServerEnv(target: { databaseUrl: string; redisUrl: string; queuePrefix: string }): Record<string, string> {
+export function productionServerEnv(target: {
+  databaseUrl: string;
+  redisUrl: string;
+  queuePrefix: string;
+}): Record<string, string> {
   return {
     NODE_ENV: 'production',
     LOG_LEVEL: 'warn',

@@ -37,7 +37,18 @@ export function hasScope(granted: readonly string[], needed: Scope): boolean {
 }
 
 /** The areas of the admin surface: the API's tags, which the console's pages share. */
-export const ADMIN_AREAS = ['lists', 'subscribers', 'privacy', 'suppressions', 'papers', 'digests', 'stats', 'tokens', 'audit', 'meta'] as const;
+export const ADMIN_AREAS = [
+  'lists',
+  'subscribers',
+  'privacy',
+  'suppressions',
+  'papers',
+  'digests',
+  'stats',
+  'tokens',
+  'audit',
+  'meta',
+] as const;
 export type AdminArea = (typeof ADMIN_AREAS)[number];
 export type Access = 'read' | 'write';
 
@@ -88,11 +99,25 @@ export function tokensEqual(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
-const PUBLIC_FIELDS = { id: true, name: true, scopes: true, createdAt: true, lastUsedAt: true, revokedAt: true } as const;
+const PUBLIC_FIELDS = {
+  id: true,
+  name: true,
+  scopes: true,
+  createdAt: true,
+  lastUsedAt: true,
+  revokedAt: true,
+} as const;
 
-export async function createAdminToken(db: Db, name: string, scopes: Scope[]): Promise<{ token: string; info: AdminTokenInfo }> {
+export async function createAdminToken(
+  db: Db,
+  name: string,
+  scopes: Scope[],
+): Promise<{ token: string; info: AdminTokenInfo }> {
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const info = await db.adminToken.create({ data: { name, scopes, tokenHash: hashToken(token) }, select: PUBLIC_FIELDS });
+  const info = await db.adminToken.create({
+    data: { name, scopes, tokenHash: hashToken(token) },
+    select: PUBLIC_FIELDS,
+  });
   return { token, info };
 }
 

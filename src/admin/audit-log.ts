@@ -21,7 +21,12 @@ export interface AuditEntryInfo extends AuditInput {
 
 export async function recordAudit(db: Db, entry: AuditInput): Promise<void> {
   await db.auditEntry.create({
-    data: { ...entry, tokenName: entry.tokenName.slice(0, 100), action: entry.action.slice(0, 100), target: entry.target.slice(0, 500) },
+    data: {
+      ...entry,
+      tokenName: entry.tokenName.slice(0, 100),
+      action: entry.action.slice(0, 100),
+      target: entry.target.slice(0, 500),
+    },
   });
 }
 

@@ -18,7 +18,12 @@ export interface ConsoleSession {
 const keyOf = (secret: string) => createHash('sha256').update(secret, 'utf8').digest('hex');
 
 /** Opens a session; returns the secret for the cookie (shown once, never stored). */
-export async function openConsoleSession(db: Db, identity: TokenIdentity, ttlMinutes: number, now = new Date()): Promise<{ secret: string; session: ConsoleSession }> {
+export async function openConsoleSession(
+  db: Db,
+  identity: TokenIdentity,
+  ttlMinutes: number,
+  now = new Date(),
+): Promise<{ secret: string; session: ConsoleSession }> {
   const secret = randomBytes(32).toString('base64url');
   const session = {
     tokenId: identity.tokenId,
@@ -42,7 +47,13 @@ export async function findConsoleSession(db: Db, secret: string, now = new Date(
     const token = await db.adminToken.findUnique({ where: { id: row.tokenId }, select: { revokedAt: true } });
     if (!token || token.revokedAt) return null;
   }
-  return { tokenId: row.tokenId, name: row.name, scopes: row.scopes, csrfToken: row.csrfToken, expiresAt: row.expiresAt };
+  return {
+    tokenId: row.tokenId,
+    name: row.name,
+    scopes: row.scopes,
+    csrfToken: row.csrfToken,
+    expiresAt: row.expiresAt,
+  };
 }
 
 export async function closeConsoleSession(db: Db, secret: string): Promise<void> {

@@ -2,7 +2,13 @@
 // statements (import-repo.ts), never one query per row.
 import type { Db } from '../db.js';
 import { findSuppressed } from '../subscriptions/suppression-repo.js';
-import { addSubscriptionsAndConsent, findSubscribersByEmail, insertSubscribers, updateSubscribers, type Touched } from './import-repo.js';
+import {
+  addSubscriptionsAndConsent,
+  findSubscribersByEmail,
+  insertSubscribers,
+  updateSubscribers,
+  type Touched,
+} from './import-repo.js';
 import type { ImportOptions } from './subscriber-import.js';
 import type { ImportRow } from './import-rows.js';
 
@@ -24,9 +30,15 @@ export interface BatchContext {
   baselineId: number;
 }
 
-
 export async function writeImportBatch(context: BatchContext, rows: ImportRow[]): Promise<BatchOutcome> {
-  const outcome: BatchOutcome = { created: 0, updated: 0, skipped: 0, errors: [], pendingIds: [], requestedAt: new Date() };
+  const outcome: BatchOutcome = {
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    errors: [],
+    pendingIds: [],
+    requestedAt: new Date(),
+  };
   // Duplicates inside the batch: one statement cannot touch a row twice.
   const firstRow = new Map<string, number>();
   const unique: ImportRow[] = [];
@@ -39,7 +51,10 @@ export async function writeImportBatch(context: BatchContext, rows: ImportRow[])
     }
   }
   // Hard-bounced or complained addresses are never imported; each skip is reported with its reason.
-  const suppressed = await findSuppressed(context.db, unique.map((r) => r.email));
+  const suppressed = await findSuppressed(
+    context.db,
+    unique.map((r) => r.email),
+  );
   for (const row of unique.filter((r) => suppressed.has(r.email))) {
     outcome.skipped += 1;
     outcome.errors.push({ row: row.row, message: `email: suppressed (${suppressed.get(row.email)}), skipped` });
@@ -55,7 +70,8 @@ export async function writeImportBatch(context: BatchContext, rows: ImportRow[])
     for (const row of importable) {
       const found = existingByEmail.get(row.email);
       if (!found) fresh.push(row);
-      else if (found.id > context.baselineId) outcome.errors.push({ row: row.row, message: 'email: duplicate of an earlier row' });
+      else if (found.id > context.baselineId)
+        outcome.errors.push({ row: row.row, message: 'email: duplicate of an earlier row' });
       else if (context.options.existing === 'skip') outcome.skipped += 1;
       else toUpdate.push({ ...row, id: found.id, status: found.status });
     }

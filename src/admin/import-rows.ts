@@ -46,7 +46,8 @@ export function mapHeader(header: string[]): Map<ImportColumn, number> {
     const name = canonical.get(cell.trim().toLowerCase().replace(/[\s_]/g, ''));
     if (name && !columns.has(name)) columns.set(name, index);
   });
-  if (!columns.has('email')) throw new ImportFileError('the header row must name an "email" column (email,lists,timezone,sendHour,frequency)');
+  if (!columns.has('email'))
+    throw new ImportFileError('the header row must name an "email" column (email,lists,timezone,sendHour,frequency)');
   return columns;
 }
 
@@ -84,7 +85,14 @@ export function parseImportRow(
   }
   if (!email) return fail('email: not a valid address');
 
-  const listSlugs = [...new Set(cell('lists').split('|').map((s) => s.trim().toLowerCase()).filter(Boolean))];
+  const listSlugs = [
+    ...new Set(
+      cell('lists')
+        .split('|')
+        .map((s) => s.trim().toLowerCase())
+        .filter(Boolean),
+    ),
+  ];
   if (listSlugs.length === 0) return fail('lists: name at least one list');
   const unknown = listSlugs.filter((slug) => !listIds.has(slug));
   if (unknown.length) return fail(`lists: unknown list ${unknown.map((s) => `"${s.slice(0, 64)}"`).join(', ')}`);

@@ -5,7 +5,12 @@
 // filled in so scripts and charts need no gap handling.
 import type { Db } from '../db.js';
 import { countRatingsByList } from '../digest/rating-repo.js';
-import { countConfirmationsPerDay, countDeliveriesPerDay, countSignupsPerDay, countSubscriptionsByListAndStatus } from './stats-repo.js';
+import {
+  countConfirmationsPerDay,
+  countDeliveriesPerDay,
+  countSignupsPerDay,
+  countSubscriptionsByListAndStatus,
+} from './stats-repo.js';
 
 export interface DayCount {
   day: string;
@@ -45,7 +50,10 @@ export async function collectStats(db: Db, options: { days: number; now?: Date }
   }
   const deliveryStatuses = ['pending', 'sending', 'sent', 'skipped', 'failed'] as const;
   const deliveriesPerDay = days.map((day) => {
-    const counts = Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Record<(typeof deliveryStatuses)[number], number>;
+    const counts = Object.fromEntries(deliveryStatuses.map((s) => [s, 0])) as Record<
+      (typeof deliveryStatuses)[number],
+      number
+    >;
     for (const row of deliveries) if (row.day === day) counts[row.status as keyof typeof counts] = Number(row.count);
     return { day, ...counts };
   });

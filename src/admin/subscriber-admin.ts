@@ -65,7 +65,12 @@ export async function findSubscriberDetail(db: Db, id: number) {
   ]);
   return {
     ...summary,
-    subscriptions: subscriptions.map((s) => ({ list: s.list.slug, name: s.list.name, createdAt: s.createdAt, confirmedAt: s.confirmedAt })),
+    subscriptions: subscriptions.map((s) => ({
+      list: s.list.slug,
+      name: s.list.name,
+      createdAt: s.createdAt,
+      confirmedAt: s.confirmedAt,
+    })),
     deliveries: deliveries.map(({ digest, ...d }) => ({ ...d, period: digest.period })),
     consents,
     ratings,
@@ -78,7 +83,12 @@ export async function findSubscriberDetail(db: Db, id: number) {
  * confirmed from now. Every change of status or lists is recorded as
  * consent evidence (action "admin").
  */
-export async function updateSubscriber(db: Db, id: number, patch: SubscriberPatch, actor: AdminActor): Promise<SubscriberSummary | null> {
+export async function updateSubscriber(
+  db: Db,
+  id: number,
+  patch: SubscriberPatch,
+  actor: AdminActor,
+): Promise<SubscriberSummary | null> {
   const exists = await db.subscriber.findUnique({ where: { id }, select: { status: true } });
   if (!exists) return null;
   const lists = patch.lists ? await resolveLists({ db }, patch.lists, false) : undefined;
@@ -100,11 +110,21 @@ export async function updateSubscriber(db: Db, id: number, patch: SubscriberPatc
         ...(changesStatus && status === 'unsubscribed' ? { unsubscribedAt: now } : {}),
       },
     });
-    if (status === 'active') await tx.subscriber.updateMany({ where: { id, confirmedAt: null }, data: { confirmedAt: now } });
-    if (lists) await replaceSubscriptions(tx, id, lists.map((list) => list.id), status === 'active' ? now : null);
+    if (status === 'active')
+      await tx.subscriber.updateMany({ where: { id, confirmedAt: null }, data: { confirmedAt: now } });
+    if (lists)
+      await replaceSubscriptions(
+        tx,
+        id,
+        lists.map((list) => list.id),
+        status === 'active' ? now : null,
+      );
     if (status === 'active') await confirmSubscriptions(tx, id, now);
     if (patch.status || lists) {
-      const current = await tx.subscription.findMany({ where: { subscriberId: id }, select: { list: { select: { slug: true } } } });
+      const current = await tx.subscription.findMany({
+        where: { subscriberId: id },
+        select: { list: { select: { slug: true } } },
+      });
       await recordConsent(
         tx,
         id,

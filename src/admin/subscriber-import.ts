@@ -7,7 +7,14 @@ import { CsvError, parse } from 'csv-parse';
 import type { Db } from '../db.js';
 import { listIdsBySlug } from '../lists/list-repo.js';
 import type { AdminActor } from './subscriber-admin.js';
-import { ImportFileError, mapHeader, parseImportRow, type ImportColumn, type ImportRow, type RowRules } from './import-rows.js';
+import {
+  ImportFileError,
+  mapHeader,
+  parseImportRow,
+  type ImportColumn,
+  type ImportRow,
+  type RowRules,
+} from './import-rows.js';
 import { writeImportBatch, type BatchOutcome } from './import-batch.js';
 import { findMaxSubscriberId } from './import-repo.js';
 
@@ -57,10 +64,22 @@ export interface ImportReport {
 
 const MAX_RECORD_BYTES = 64 * 1024;
 
-export async function importSubscribersCsv(deps: ImportDeps, input: Readable, options: ImportOptions): Promise<ImportReport> {
+export async function importSubscribersCsv(
+  deps: ImportDeps,
+  input: Readable,
+  options: ImportOptions,
+): Promise<ImportReport> {
   const batchSize = options.batchSize ?? 1000;
   const maxErrors = options.maxReportedErrors ?? 1000;
-  const report: ImportReport = { rows: 0, created: 0, updated: 0, skipped: 0, errors: [], errorCount: 0, errorsTruncated: false };
+  const report: ImportReport = {
+    rows: 0,
+    created: 0,
+    updated: 0,
+    skipped: 0,
+    errors: [],
+    errorCount: 0,
+    errorsTruncated: false,
+  };
   const addError = (row: number, message: string) => {
     report.errorCount += 1;
     if (report.errors.length < maxErrors) report.errors.push({ row, message });
@@ -76,7 +95,12 @@ export async function importSubscribersCsv(deps: ImportDeps, input: Readable, op
   // Wired before the first await: an upload that fails (too large, aborted)
   // while we prepare must not become an unhandled 'error' event. The loop
   // below still sees the error, from the parser's errored state.
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, max_record_size: MAX_RECORD_BYTES });
+  const parser = parse({
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: MAX_RECORD_BYTES,
+  });
   input.on('error', (error) => parser.destroy(error));
   parser.on('error', () => undefined); // the loop below rethrows it
   input.pipe(parser);
@@ -86,7 +110,6 @@ export async function importSubscribersCsv(deps: ImportDeps, input: Readable, op
   // already exists above it was earlier in the same file (a duplicate),
   // without keeping every address of the file in memory.
   const context = { db: deps.db, options, baselineId: await findMaxSubscriberId(deps.db) };
-
 
   let columns: Map<ImportColumn, number> | undefined;
   let batch: ImportRow[] = [];
@@ -111,14 +134,16 @@ export async function importSubscribersCsv(deps: ImportDeps, input: Readable, op
       else batch.push(result.value);
       if (batch.length >= batchSize) await flush();
     }
-    if (!columns) throw new ImportFileError('the file is empty: expected a header row email,lists,timezone,sendHour,frequency');
+    if (!columns)
+      throw new ImportFileError('the file is empty: expected a header row email,lists,timezone,sendHour,frequency');
     await flush();
     // Reported in file order; a batch reports its duplicates when it is written.
     report.errors.sort((a, b) => a.row - b.row);
   } catch (error) {
     input.unpipe(parser);
     parser.destroy();
-    if (isCsvError(error)) throw new ImportFileError(`not valid CSV: ${error.message}`, report.rows ? report : undefined);
+    if (isCsvError(error))
+      throw new ImportFileError(`not valid CSV: ${error.message}`, report.rows ? report : undefined);
     if (report.created || report.updated) throw new ImportInterruptedError(error, report);
     throw error;
   }

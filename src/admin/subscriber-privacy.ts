@@ -28,7 +28,12 @@ export async function exportSubscriberData(db: Db, id: number) {
   return {
     exportedAt: new Date(),
     subscriber: profile,
-    subscriptions: subscriptions.map((s) => ({ list: s.list.slug, name: s.list.name, createdAt: s.createdAt, confirmedAt: s.confirmedAt })),
+    subscriptions: subscriptions.map((s) => ({
+      list: s.list.slug,
+      name: s.list.name,
+      createdAt: s.createdAt,
+      confirmedAt: s.confirmedAt,
+    })),
     consents: consents.map(({ subscriberId: _omit, ...c }) => c),
     deliveries: deliveries.map((d) => ({
       id: d.id,
@@ -85,7 +90,10 @@ export async function eraseSubscriberEverywhere(
   const receipt = await eraseSubscriber(deps.db, id);
   if (!receipt) return null;
   const jobsRemoved = await deps.queuePrivacy.eraseSubscriberJobs(id).catch((error: unknown) => {
-    deps.logger.warn({ event: 'erase_jobs_purge_failed', subscriberId: id, err: (error as Error).message }, 'could not purge mail jobs');
+    deps.logger.warn(
+      { event: 'erase_jobs_purge_failed', subscriberId: id, err: (error as Error).message },
+      'could not purge mail jobs',
+    );
     return null;
   });
   deps.logger.info({ event: 'subscriber_erased', subscriberId: id, jobsRemoved }, 'subscriber erased');

@@ -46,7 +46,11 @@ function summaryFilter(filter: SubscriberFilter): SummaryFilter {
 }
 
 /** One page in id order; asks for one row more than `limit` so the caller knows whether another page exists. */
-export function searchSubscribers(db: Db, filter: SubscriberFilter, page: { afterId?: number; limit: number }): Promise<SubscriberSummary[]> {
+export function searchSubscribers(
+  db: Db,
+  filter: SubscriberFilter,
+  page: { afterId?: number; limit: number },
+): Promise<SubscriberSummary[]> {
   return selectSummaries(db, { ...summaryFilter(filter), afterId: page.afterId }, page.limit + 1);
 }
 
@@ -55,7 +59,11 @@ export async function findSubscriberSummary(db: Db, id: number): Promise<Subscri
 }
 
 /** Pages through every match, `pageSize` rows at a time; memory stays at one page. */
-export async function* iterateSubscribers(db: Db, filter: SubscriberFilter, pageSize = 2000): AsyncGenerator<SubscriberSummary> {
+export async function* iterateSubscribers(
+  db: Db,
+  filter: SubscriberFilter,
+  pageSize = 2000,
+): AsyncGenerator<SubscriberSummary> {
   let afterId: number | undefined;
   for (;;) {
     const rows = await selectSummaries(db, { ...summaryFilter(filter), afterId }, pageSize);

@@ -39,8 +39,14 @@ export async function authenticateToken(deps: TokenAuthDeps, secret: string): Pr
   if (!token) return null;
   // Bookkeeping must never fail or slow the request it is about.
   touchAdminToken(deps.db, token).catch((error: unknown) =>
-    deps.logger.child({ module: 'admin-auth' }).warn({ event: 'admin_token_touch_failed', err: error }, 'could not record token use'),
+    deps.logger
+      .child({ module: 'admin-auth' })
+      .warn({ event: 'admin_token_touch_failed', err: error }, 'could not record token use'),
   );
   // A scope dropped from SCOPES since the token was made grants nothing.
-  return { tokenId: token.id, name: token.name, scopes: token.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)) };
+  return {
+    tokenId: token.id,
+    name: token.name,
+    scopes: token.scopes.filter((s): s is Scope => (SCOPES as readonly string[]).includes(s)),
+  };
 }

@@ -35,7 +35,19 @@ const rate = (part: number, whole: number) => (whole ? Math.round((part / whole)
 export async function deliveryFiguresByPeriod(db: Db, limit: number): Promise<PeriodFigures[]> {
   const rows = await countDeliveriesByPeriod(db, limit);
   return rows.map((row) => {
-    const [sent, failed, skipped, complained] = [row.sent, row.failed, row.skipped, row.complained].map(Number) as [number, number, number, number];
-    return { period: row.period, sent, failed, skipped, bounceRate: rate(failed, sent + failed), complaintRate: rate(complained, sent) };
+    const [sent, failed, skipped, complained] = [row.sent, row.failed, row.skipped, row.complained].map(Number) as [
+      number,
+      number,
+      number,
+      number,
+    ];
+    return {
+      period: row.period,
+      sent,
+      failed,
+      skipped,
+      bounceRate: rate(failed, sent + failed),
+      complaintRate: rate(complained, sent),
+    };
   });
 }

@@ -55,7 +55,11 @@ export async function runDigestCommand(args: string[], config: Config): Promise<
       : await runDigestPeriod(ctx, parsed.period, {
           timeoutMs: parsed.timeoutMs,
           onProgress: (p) =>
-            progress.update(p.sent + p.skipped + p.failed, p.planned, `sent ${p.sent} · skipped ${p.skipped} · failed ${p.failed}`),
+            progress.update(
+              p.sent + p.skipped + p.failed,
+              p.planned,
+              `sent ${p.sent} · skipped ${p.skipped} · failed ${p.failed}`,
+            ),
         });
     progress.stop();
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

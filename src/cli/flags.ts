@@ -13,7 +13,8 @@ export function parseFlags<const O extends Options>(args: string[], options: O):
     return parseArgs({ args, strict: true, options }).values;
   } catch (error) {
     // Only the user's flags end up here: a mistake in `options` is a bug, not a usage error.
-    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS_')) return error.message;
+    if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS_'))
+      return error.message;
     throw error;
   }
 }

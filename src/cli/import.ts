@@ -22,7 +22,11 @@ export interface ImportArgs {
 }
 
 export function parseImportArgs(args: string[]): ImportArgs | string {
-  const values = parseFlags(args, { file: { type: 'string' }, status: { type: 'string' }, existing: { type: 'string' } });
+  const values = parseFlags(args, {
+    file: { type: 'string' },
+    status: { type: 'string' },
+    existing: { type: 'string' },
+  });
   if (typeof values === 'string') return values;
   if (!values.file) return '--file PATH is required';
   const status = values.status ?? 'pending';

@@ -52,13 +52,18 @@ export async function runIngestCommand(args: string[], config: Config): Promise<
   const progress = createProgress(`ingest ${request.source}`);
   progress.update(0, 2, 'reading');
   try {
-    const summary = await ingestPapers({ db, config, logger, onRead: (n) => progress.update(1, 2, `storing ${n} papers`) }, request);
+    const summary = await ingestPapers(
+      { db, config, logger, onRead: (n) => progress.update(1, 2, `storing ${n} papers`) },
+      request,
+    );
     progress.update(2, 2, 'done');
     progress.stop();
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } catch (error) {
     if (!(error instanceof IngestError)) throw error;
-    process.stdout.write(`${JSON.stringify({ source: request.source, error: { code: error.code, message: error.message } }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ source: request.source, error: { code: error.code, message: error.message } }, null, 2)}\n`,
+    );
     process.stderr.write(`paperboy ingest: ${error.message}\n`);
     process.exitCode = 1;
   } finally {

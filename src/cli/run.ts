@@ -45,8 +45,11 @@ export async function startServer(ctx: Context, port = ctx.config.port): Promise
 }
 
 export async function startWorker(ctx: Context): Promise<Stoppable> {
-  if (ctx.config.workerProcesses > 1) return startWorkerPool({ processes: ctx.config.workerProcesses, logger: ctx.logger });
-  const stopSchedulers = await keepSchedulers(ctx.redis, ctx.queues, ctx.config, ctx.logger, { afterLoss: () => repairAfterRedisLoss(ctx) });
+  if (ctx.config.workerProcesses > 1)
+    return startWorkerPool({ processes: ctx.config.workerProcesses, logger: ctx.logger });
+  const stopSchedulers = await keepSchedulers(ctx.redis, ctx.queues, ctx.config, ctx.logger, {
+    afterLoss: () => repairAfterRedisLoss(ctx),
+  });
   const running = startWorkers(ctx, PROCESSORS);
   const outbox = startOutboxPoller({ ...ctx, confirmationLimit: addressConfirmationLimit(ctx) });
   ctx.logger.info({ event: 'worker_started', pid: process.pid, queues: Object.keys(PROCESSORS) }, 'worker started');
@@ -79,14 +82,21 @@ export async function runUntilSignal(ctx: Context, parts: Array<(ctx: Context) =
  * (containers often start before their database), or the process exits 1
  * with a message naming it, instead of listening while every job fails.
  */
-async function runLongLived(name: CommandName, args: string[], config: Config, parts: Array<(ctx: Context) => Promise<Stoppable>>): Promise<void> {
+async function runLongLived(
+  name: CommandName,
+  args: string[],
+  config: Config,
+  parts: Array<(ctx: Context) => Promise<Stoppable>>,
+): Promise<void> {
   const flags = parseFlags(args, {});
   if (typeof flags === 'string') return usageError(name, flags);
   await checkPostgres(config, { waitMs: config.startupWaitSeconds * 1000 });
   await runUntilSignal(createContext(config), parts);
 }
 
-export const runStartCommand = (args: string[], config: Config) => runLongLived('start', args, config, [startServer, startWorker, startInbound]);
+export const runStartCommand = (args: string[], config: Config) =>
+  runLongLived('start', args, config, [startServer, startWorker, startInbound]);
 export const runServeCommand = (args: string[], config: Config) => runLongLived('serve', args, config, [startServer]);
 export const runWorkerCommand = (args: string[], config: Config) => runLongLived('worker', args, config, [startWorker]);
-export const runInboundCommand = (args: string[], config: Config) => runLongLived('inbound', args, config, [startInbound]);
+export const runInboundCommand = (args: string[], config: Config) =>
+  runLongLived('inbound', args, config, [startInbound]);

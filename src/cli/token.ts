@@ -2,7 +2,14 @@
 // (and nothing else, so `TOKEN=$(paperboy token create --name ci)` works);
 // `token list` prints JSON; `token revoke --id N` stops one at once.
 // The secret is shown only here: Postgres keeps its sha256.
-import { SCOPES, ScopesSchema, TokenNameSchema, createAdminToken, listAdminTokens, revokeAdminToken } from '../admin/admin-tokens.js';
+import {
+  SCOPES,
+  ScopesSchema,
+  TokenNameSchema,
+  createAdminToken,
+  listAdminTokens,
+  revokeAdminToken,
+} from '../admin/admin-tokens.js';
 import { recordAudit } from '../admin/audit-log.js';
 import type { Config } from '../config.js';
 import { createDb } from '../db.js';
@@ -18,17 +25,29 @@ function fail(message: string): void {
 
 export async function runTokenCommand(args: string[], config: Config): Promise<void> {
   const [action, ...rest] = args;
-  const values = parseFlags(rest, { name: { type: 'string' }, scopes: { type: 'string' }, id: { type: 'string' }, all: { type: 'boolean' } });
+  const values = parseFlags(rest, {
+    name: { type: 'string' },
+    scopes: { type: 'string' },
+    id: { type: 'string' },
+    all: { type: 'boolean' },
+  });
   if (typeof values === 'string') return fail(values);
   if (action === 'create') {
     const name = TokenNameSchema.safeParse(values.name ?? '');
     if (!name.success) return fail('--name is required (one line, up to 100 characters)');
-    const scopes = ScopesSchema.safeParse((values.scopes ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+    const scopes = ScopesSchema.safeParse(
+      (values.scopes ?? '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
     if (!scopes.success) return fail(`--scopes is required: a comma-separated list of ${SCOPES.join(', ')}`);
     return withDb(config, async (db) => {
       const { token, info } = await createAdminToken(db, name.data, scopes.data);
       await recordAudit(db, cliAudit('createToken', `/api/admin/tokens/${info.id}`));
-      process.stderr.write(`Created admin token #${info.id} "${info.name}" (${info.scopes.join(', ')}). It is shown once; store it now.\n`);
+      process.stderr.write(
+        `Created admin token #${info.id} "${info.name}" (${info.scopes.join(', ')}). It is shown once; store it now.\n`,
+      );
       process.stdout.write(`${token}\n`);
     });
   }

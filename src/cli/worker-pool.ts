@@ -45,7 +45,10 @@ export function startWorkerPool(options: WorkerPoolOptions): WorkerPool {
       if (stopping) return;
       // `delay` is for a child that crashes soon after starting; one that ran for a while starts over.
       const restartInMs = Date.now() - startedAt >= healthyAfter ? firstDelay : delay;
-      log.error({ event: 'worker_process_exited', slot, pid: child.pid, code, signal, restartInMs }, 'worker process exited; restarting');
+      log.error(
+        { event: 'worker_process_exited', slot, pid: child.pid, code, signal, restartInMs },
+        'worker process exited; restarting',
+      );
       const timer = setTimeout(() => {
         timers.delete(timer);
         if (!stopping) start(slot, Math.min(restartInMs * 2, 30_000));

@@ -53,4 +53,5 @@ export const PLAN_LIMIT = 10_000;
 /** null: the pair makes no edition. */
 export const editionPlans = createLru<EditionPlan | null>(PLAN_LIMIT);
 
-export const planKey = (list: Pick<ArchiveList, 'id' | 'updatedAt'>, day: PaperPeriod) => `${list.id}:${list.updatedAt.getTime()}:${day.period}:${day.version}`;
+export const planKey = (list: Pick<ArchiveList, 'id' | 'updatedAt'>, day: PaperPeriod) =>
+  `${list.id}:${list.updatedAt.getTime()}:${day.period}:${day.version}`;

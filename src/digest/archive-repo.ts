@@ -72,7 +72,10 @@ export const ARCHIVE_SQL = {
     'DESC',
   ),
   // $2 only periods after this one, $4 within this many days of it (null: any); oldest first, for paging back towards today.
-  periodsAfter: PERIODS(`"firstSeenAt" > $2::date::timestamp AND ($4::int IS NULL OR "firstSeenAt" <= ($2::date + $4::int)::timestamp)`, 'ASC'),
+  periodsAfter: PERIODS(
+    `"firstSeenAt" > $2::date::timestamp AND ($4::int IS NULL OR "firstSeenAt" <= ($2::date + $4::int)::timestamp)`,
+    'ASC',
+  ),
 } as const;
 
 /** Bounded spans tried before the whole history: `limit`, then 4 and 16 times as many days. */
@@ -88,7 +91,13 @@ export async function findPaperPeriods(db: Db, query: PeriodQuery): Promise<Pape
   const read = (span: number | null) =>
     query.after
       ? db.$queryRawUnsafe<PaperPeriod[]>(ARCHIVE_SQL.periodsAfter, query.until, query.after, query.limit, span)
-      : db.$queryRawUnsafe<PaperPeriod[]>(ARCHIVE_SQL.periodsBefore, query.until, query.before ?? null, query.limit, span);
+      : db.$queryRawUnsafe<PaperPeriod[]>(
+          ARCHIVE_SQL.periodsBefore,
+          query.until,
+          query.before ?? null,
+          query.limit,
+          span,
+        );
   for (const factor of SPANS) {
     const periods = await read(query.limit * factor);
     if (periods.length >= query.limit) return periods;

@@ -81,7 +81,12 @@ export function shiftPeriod(period: string, days: number): string {
  * planned when the window closed. Null when the list took nothing.
  */
 function planOf(list: ArchiveList, day: PeriodPapers): EditionPlan | null {
-  const profile = { listIds: [list.id], interests: NO_INTERESTS, frequency: 'daily' as const, papersPerEmail: DEFAULT_PAPERS_PER_EMAIL };
+  const profile = {
+    listIds: [list.id],
+    interests: NO_INTERESTS,
+    frequency: 'daily' as const,
+    papersPerEmail: DEFAULT_PAPERS_PER_EMAIL,
+  };
   const lists = new Map<number, MatchList>([[list.id, list]]);
   const { sections } = planReader(day.matcher, lists, profile);
   if (!sections.length) return null;
@@ -89,9 +94,21 @@ function planOf(list: ArchiveList, day: PeriodPapers): EditionPlan | null {
 }
 
 /** The edition of a plan, its papers taken from `papers` (which holds them all). */
-function editionOf(list: ArchiveList, period: string, plan: EditionPlan, papers: ReadonlyMap<number, ContentPaper>): Edition {
+function editionOf(
+  list: ArchiveList,
+  period: string,
+  plan: EditionPlan,
+  papers: ReadonlyMap<number, ContentPaper>,
+): Edition {
   const own = new Map(plan.paperIds.map((id) => [id, papers.get(id)!]));
-  return { list, period, published: editionWindow(period).end, sections: plan.sections, papers: own, paperCount: own.size };
+  return {
+    list,
+    period,
+    published: editionWindow(period).end,
+    sections: plan.sections,
+    papers: own,
+    paperCount: own.size,
+  };
 }
 
 function planEdition(list: ArchiveList, period: string, day: PeriodPapers): Edition | null {
@@ -130,7 +147,9 @@ export function createArchive(deps: { db: Db; now: Date }): Archive {
   // One query per run of neighbouring periods, made when the first of them is needed.
   function prepare(run: string[]): void {
     const sorted = [...run].sort();
-    const load = once(() => loadWindowPapers(deps.db, editionWindow(sorted[0]!).start, editionWindow(sorted[sorted.length - 1]!).end));
+    const load = once(() =>
+      loadWindowPapers(deps.db, editionWindow(sorted[0]!).start, editionWindow(sorted[sorted.length - 1]!).end),
+    );
     for (const period of run) if (!loads.has(period)) loads.set(period, load);
   }
 
@@ -155,7 +174,9 @@ export function createArchive(deps: { db: Db; now: Date }): Archive {
       const periods = await findPaperPeriods(deps.db, { ...cursor, until, limit: batch });
       if (!periods.length) break;
       // The matcher never takes a paper under minUpvotes, so such a period needs no planning.
-      const known = periods.map((day) => (day.topUpvotes < list.minUpvotes ? null : editionPlans.get(planKey(list, day))));
+      const known = periods.map((day) =>
+        day.topUpvotes < list.minUpvotes ? null : editionPlans.get(planKey(list, day)),
+      );
       // A query per run of unknown neighbours: never across a remembered period's papers.
       let run: string[] = [];
       periods.forEach((day, i) => {
@@ -198,12 +219,15 @@ export function createArchive(deps: { db: Db; now: Date }): Archive {
       if (page.after) {
         const found = await scan(list, { after: page.after }, page.limit + 1);
         const shown = found.slice(0, page.limit).reverse();
-        const older = (await scan(list, { before: shown[shown.length - 1]?.period ?? shiftPeriod(page.after, 1) }, 1)).length > 0;
+        const older =
+          (await scan(list, { before: shown[shown.length - 1]?.period ?? shiftPeriod(page.after, 1) }, 1)).length > 0;
         return { editions: await editionsOf(list, shown), newer: found.length > page.limit, older };
       }
       const found = await scan(list, page.before ? { before: page.before } : {}, page.limit + 1);
       const shown = found.slice(0, page.limit);
-      const newer = page.before ? (await scan(list, { after: shown[0]?.period ?? shiftPeriod(page.before, -1) }, 1)).length > 0 : false;
+      const newer = page.before
+        ? (await scan(list, { after: shown[0]?.period ?? shiftPeriod(page.before, -1) }, 1)).length > 0
+        : false;
       return { editions: await editionsOf(list, shown), newer, older: found.length > page.limit };
     },
     async latest(list) {

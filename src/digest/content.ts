@@ -30,7 +30,16 @@ const PAPER_FIELDS = {
 
 export async function loadLists(db: Db): Promise<MatchList[]> {
   return db.list.findMany({
-    select: { id: true, name: true, keywords: true, categories: true, exclude: true, authors: true, minUpvotes: true, maxPapers: true },
+    select: {
+      id: true,
+      name: true,
+      keywords: true,
+      categories: true,
+      exclude: true,
+      authors: true,
+      minUpvotes: true,
+      maxPapers: true,
+    },
     orderBy: { id: 'asc' },
   });
 }
@@ -72,9 +81,15 @@ export function deliverySections(input: {
 }): Section[] {
   const chosen = input.paperIds.flatMap((id) => input.papers.get(id) ?? []).filter((p) => !p.hidden);
   const extra = (input.layout?.moreIds ?? []).flatMap((id) => input.papers.get(id) ?? []);
-  const matcher = input.matcher ?? createMatcher({ papers: [...chosen, ...extra.filter((p) => !input.paperIds.includes(p.id))], now: input.asOf });
+  const matcher =
+    input.matcher ??
+    createMatcher({ papers: [...chosen, ...extra.filter((p) => !input.paperIds.includes(p.id))], now: input.asOf });
   const lists = new Map(input.lists.map((l) => [l.id, l]));
-  const profile = { listIds: input.reader.listIds, interests: input.reader.interests ?? NO_INTERESTS, frequency: input.reader.frequency ?? 'daily' };
+  const profile = {
+    listIds: input.reader.listIds,
+    interests: input.reader.interests ?? NO_INTERESTS,
+    frequency: input.reader.frequency ?? 'daily',
+  };
   const layout = input.layout ?? legacyLayout(input.paperIds, chosen, lists, profile, input.asOf);
   return arrangeLayout(matcher, lists, profile, layout, (id) => input.papers.get(id)?.title);
 }
@@ -88,10 +103,14 @@ function legacyLayout(
 ): DeliveryLayout {
   // The lookback does not apply: these papers were chosen when the delivery was planned.
   const matcher = createMatcher({ papers: chosen.map((p) => ({ ...p, firstSeenAt: asOf })), now: asOf });
-  const { layout } = planReader(matcher, new Map([...lists].map(([id, l]) => [id, { ...l, maxPapers: Number.MAX_SAFE_INTEGER, minUpvotes: 0 }])), {
-    ...profile,
-    papersPerEmail: Number.MAX_SAFE_INTEGER,
-  });
+  const { layout } = planReader(
+    matcher,
+    new Map([...lists].map(([id, l]) => [id, { ...l, maxPapers: Number.MAX_SAFE_INTEGER, minUpvotes: 0 }])),
+    {
+      ...profile,
+      papersPerEmail: Number.MAX_SAFE_INTEGER,
+    },
+  );
   const placed = new Set(layout.sections.flatMap((s) => s.paperIds));
   const loose = paperIds.filter((id) => !placed.has(id) && chosen.some((p) => p.id === id));
   if (loose.length) {

@@ -163,11 +163,7 @@ export async function renewLease(sql: Sql, ids: number[]): Promise<void> {
 
 /** Rows of the batch that another sender holds (its lease still running) or that wait to be retried. */
 export async function countUnfinished(sql: Sql, digestId: number, batch: number): Promise<number> {
-  const rows = await sql.$queryRawUnsafe<Array<{ n: number }>>(
-    DELIVERY_SQL.countUnfinished,
-    digestId,
-    batch,
-  );
+  const rows = await sql.$queryRawUnsafe<Array<{ n: number }>>(DELIVERY_SQL.countUnfinished, digestId, batch);
   return rows[0]!.n;
 }
 
@@ -183,7 +179,11 @@ export interface SentMark {
  */
 export async function markSent(sql: Sql, digestId: number, marks: SentMark[]): Promise<void> {
   if (!marks.length) return;
-  await queryPrepared(sql, 'paperboy-mark-sent', DELIVERY_SQL.markSent, [digestId, marks.map((m) => m.id), marks.map((m) => m.response)]);
+  await queryPrepared(sql, 'paperboy-mark-sent', DELIVERY_SQL.markSent, [
+    digestId,
+    marks.map((m) => m.id),
+    marks.map((m) => m.response),
+  ]);
 }
 
 export interface FailMark {
@@ -214,7 +214,11 @@ export async function markFailed(sql: Sql, digestId: number, marks: FailMark[], 
 }
 
 /** Skipped at send time (the subscriber left or was erased since planning). */
-export async function markSkipped(sql: Sql, digestId: number, marks: Array<{ id: number; reason: string }>): Promise<void> {
+export async function markSkipped(
+  sql: Sql,
+  digestId: number,
+  marks: Array<{ id: number; reason: string }>,
+): Promise<void> {
   if (!marks.length) return;
   await sql.$executeRawUnsafe(
     DELIVERY_SQL.markSkipped,
@@ -244,10 +248,7 @@ export async function requeueFailedDelivery(sql: Sql, deliveryId: number): Promi
  * the rows so the figures are exact whatever happened on the way.
  */
 export async function finishDigestIfDone(sql: Sql, digestId: number): Promise<boolean> {
-  const n = await sql.$executeRawUnsafe(
-    DELIVERY_SQL.finishDigestIfDone,
-    digestId,
-  );
+  const n = await sql.$executeRawUnsafe(DELIVERY_SQL.finishDigestIfDone, digestId);
   return n > 0;
 }
 
@@ -261,20 +262,18 @@ export interface StrandedBatch {
  * for a while, or 'sending' rows whose lease ran out. The repair sweep checks
  * the queue before it enqueues anything again.
  */
-export async function findStrandedBatches(sql: Sql, idleSeconds: number, leaseSeconds: number): Promise<StrandedBatch[]> {
-  return sql.$queryRawUnsafe<StrandedBatch[]>(
-    DELIVERY_SQL.findStrandedBatches,
-    idleSeconds,
-    leaseSeconds,
-  );
+export async function findStrandedBatches(
+  sql: Sql,
+  idleSeconds: number,
+  leaseSeconds: number,
+): Promise<StrandedBatch[]> {
+  return sql.$queryRawUnsafe<StrandedBatch[]>(DELIVERY_SQL.findStrandedBatches, idleSeconds, leaseSeconds);
 }
 
 /** Figures for the deliveries one run planned (they share its window end). */
 export async function runCounts(sql: Sql, digestId: number, asOf: Date) {
-  const rows = await sql.$queryRawUnsafe<Array<{ planned: number; sent: number; skipped: number; failed: number; open: number }>>(
-    DELIVERY_SQL.runCounts,
-    digestId,
-    asOf,
-  );
+  const rows = await sql.$queryRawUnsafe<
+    Array<{ planned: number; sent: number; skipped: number; failed: number; open: number }>
+  >(DELIVERY_SQL.runCounts, digestId, asOf);
   return rows[0]!;
 }

@@ -70,8 +70,7 @@ export async function lockDigest(sql: Sql, digestId: number): Promise<void> {
 }
 
 export type DueFilter =
-  | { kind: 'all'; weekday: number }
-  | { kind: 'slots'; timezones: string[]; hours: number[]; weekdays: number[] };
+  { kind: 'all'; weekday: number } | { kind: 'slots'; timezones: string[]; hours: number[]; weekdays: number[] };
 
 /** Distinct zones of active subscribers: the tick computes one local time per zone. */
 export async function activeTimezones(sql: Sql): Promise<string[]> {
@@ -85,7 +84,13 @@ export async function nextBatchNumber(sql: Sql, digestId: number): Promise<numbe
 }
 
 /** Counters move in the same statement family as the rows, never recomputed from memory. */
-export async function addPlanned(sql: Sql, digestId: number, planned: number, skipped: number, sending: boolean): Promise<void> {
+export async function addPlanned(
+  sql: Sql,
+  digestId: number,
+  planned: number,
+  skipped: number,
+  sending: boolean,
+): Promise<void> {
   await sql.$executeRawUnsafe(DIGEST_SQL.addPlanned, digestId, planned, skipped, sending);
 }
 
@@ -100,6 +105,14 @@ export async function findFailedDeliveries(db: Pick<Db, 'delivery'>, digestId: n
     where: { digestId, status: 'failed' },
     orderBy: { id: 'desc' },
     take: limit,
-    select: { id: true, subscriberId: true, attempts: true, lastError: true, smtpResponse: true, updatedAt: true, subscriber: { select: { email: true } } },
+    select: {
+      id: true,
+      subscriberId: true,
+      attempts: true,
+      lastError: true,
+      smtpResponse: true,
+      updatedAt: true,
+      subscriber: { select: { email: true } },
+    },
   });
 }

@@ -6,7 +6,14 @@ import type { Db } from '../db.js';
 import { findPinnedPaperIds } from '../papers/pinning.js';
 import { digestViewLink, feedbackUrl, subscriberLinks } from '../subscriptions/links.js';
 import { INTEREST_FIELDS, interestsOf } from '../subscriptions/interests.js';
-import { deliverySections, loadLists, loadPapersById, loadWindowPapers, parseLayout, type ContentPaper } from './content.js';
+import {
+  deliverySections,
+  loadLists,
+  loadPapersById,
+  loadWindowPapers,
+  parseLayout,
+  type ContentPaper,
+} from './content.js';
 import { requeueFailedDelivery } from './delivery-repo.js';
 import { ensureDigest, findDigest, findDigestsBefore, type DigestRow } from './digest-repo.js';
 import { createMatcher } from './matcher.js';
@@ -79,7 +86,12 @@ export interface DigestPreview {
   html: string | null;
   text: string | null;
   paperIds: number[];
-  sections: Array<{ listId: number | null; kind: Section['kind'] | 'more'; name: string; papers: Array<{ id: number; title: string; reason: string }> }>;
+  sections: Array<{
+    listId: number | null;
+    kind: Section['kind'] | 'more';
+    name: string;
+    papers: Array<{ id: number; title: string; reason: string }>;
+  }>;
   /** Matches beyond the subscriber's papersPerEmail. */
   moreCount: number;
 }
@@ -118,7 +130,11 @@ export async function previewDigest(
   });
   if (!subscriber) throw new DigestActionError('not_found', 'subscriber not found');
   const thePeriod = period ?? currentPeriod(subscriber.timezone);
-  const reader = { listIds: subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b), interests: interestsOf(subscriber), frequency: subscriber.frequency };
+  const reader = {
+    listIds: subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b),
+    interests: interestsOf(subscriber),
+    frequency: subscriber.frequency,
+  };
   const planned = await deps.db.delivery.findFirst({ where: { subscriberId, digest: { period: thePeriod } } });
   const first = !(await hasEarlierDigest(deps.db, subscriberId, planned?.id));
   const lists = await loadLists(deps.db);
@@ -127,14 +143,20 @@ export async function previewDigest(
   let moreCount: number;
   if (planned) {
     const layout = parseLayout(planned.layout);
-    papers = new Map((await loadPapersById(deps.db, [...planned.paperIds, ...layoutExtras(layout)])).map((p) => [p.id, p]));
+    papers = new Map(
+      (await loadPapersById(deps.db, [...planned.paperIds, ...layoutExtras(layout)])).map((p) => [p.id, p]),
+    );
     sections = deliverySections({ papers, lists, reader, paperIds: planned.paperIds, layout, asOf: planned.createdAt });
     moreCount = layout?.moreCount ?? 0;
   } else {
     // What planning would choose now: the same eligibility (papers sent within the lookback) and ranking.
     const now = new Date();
     const since = new Date(now.getTime() - LOOKBACK_DAYS[subscriber.frequency] * 86_400_000);
-    const [found, sent, pinned] = await Promise.all([loadWindowPapers(deps.db, since, now), findSentPaperIds(deps.db, subscriberId, since), findPinnedPaperIds(deps.db, now)]);
+    const [found, sent, pinned] = await Promise.all([
+      loadWindowPapers(deps.db, since, now),
+      findSentPaperIds(deps.db, subscriberId, since),
+      findPinnedPaperIds(deps.db, now),
+    ]);
     papers = new Map(found.map((p) => [p.id, p]));
     const plan = planReader(createMatcher({ papers: found, now }), new Map(lists.map((l) => [l.id, l])), {
       ...reader,
@@ -145,13 +167,26 @@ export async function previewDigest(
     sections = plan.sections;
     moreCount = plan.layout.moreCount;
   }
-  const base = { subscriberId, period: thePeriod, paperIds: sections.flatMap((s) => s.cards.map((c) => c.paperId)), sections: describe(sections, papers), moreCount };
+  const base = {
+    subscriberId,
+    period: thePeriod,
+    paperIds: sections.flatMap((s) => s.cards.map((c) => c.paperId)),
+    sections: describe(sections, papers),
+    moreCount,
+  };
   if (!sections.length) return { ...base, subject: null, html: null, text: null };
   const renderer = await getDigestRenderer(deps.config);
   const group = renderer.renderGroup({ period: thePeriod, sections, papers, moreCount, first });
   const links = subscriberLinks(deps.config, subscriberId);
   const view = planned ? digestViewLink(deps.config, subscriberId, planned.id) : links.preferences;
-  return { ...base, ...renderer.fillLinks(group, { view, preferences: links.preferences, unsubscribe: links.unsubscribe }, { subscriberId, schedule: subscriber }) };
+  return {
+    ...base,
+    ...renderer.fillLinks(
+      group,
+      { view, preferences: links.preferences, unsubscribe: links.unsubscribe },
+      { subscriberId, schedule: subscriber },
+    ),
+  };
 }
 
 /** Has the subscriber been sent a digest before this delivery (or at all)? */
@@ -179,26 +214,57 @@ export async function loadDeliveryView(
   deliveryId: number,
   subscriberId: number,
 ): Promise<DeliveryView | null> {
-  const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, include: { digest: { select: { period: true } } } });
+  const delivery = await deps.db.delivery.findUnique({
+    where: { id: deliveryId },
+    include: { digest: { select: { period: true } } },
+  });
   if (!delivery || delivery.subscriberId !== subscriberId || !delivery.paperIds.length) return null;
   const subscriber = await deps.db.subscriber.findUnique({
     where: { id: subscriberId },
-    select: { frequency: true, ...INTEREST_FIELDS, subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } } },
+    select: {
+      frequency: true,
+      ...INTEREST_FIELDS,
+      subscriptions: { where: { confirmedAt: { not: null } }, select: { listId: true } },
+    },
   });
   if (!subscriber) return null;
   const layout = parseLayout(delivery.layout);
-  const [lists, found] = await Promise.all([loadLists(deps.db), loadPapersById(deps.db, [...delivery.paperIds, ...layoutExtras(layout)])]);
+  const [lists, found] = await Promise.all([
+    loadLists(deps.db),
+    loadPapersById(deps.db, [...delivery.paperIds, ...layoutExtras(layout)]),
+  ]);
   const papers = new Map(found.map((p) => [p.id, p]));
-  const reader = { listIds: subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b), interests: interestsOf(subscriber), frequency: subscriber.frequency };
-  const sections = deliverySections({ papers, lists, reader, paperIds: delivery.paperIds, layout, asOf: delivery.createdAt });
+  const reader = {
+    listIds: subscriber.subscriptions.map((s) => s.listId).sort((a, b) => a - b),
+    interests: interestsOf(subscriber),
+    frequency: subscriber.frequency,
+  };
+  const sections = deliverySections({
+    papers,
+    lists,
+    reader,
+    paperIds: delivery.paperIds,
+    layout,
+    asOf: delivery.createdAt,
+  });
   if (!sections.length) return null;
   // The web view shows every match, also those beyond the email's papersPerEmail.
   const more = (layout?.moreIds ?? []).filter((id) => papers.get(id) && !papers.get(id)!.hidden);
   if (more.length) sections.push(moreSection(more));
   const first = !(await hasEarlierDigest(deps.db, subscriberId, deliveryId));
-  const view = buildDigestView({ period: delivery.digest.period, sections, papers, first, publicUrl: deps.config.publicUrl });
+  const view = buildDigestView({
+    period: delivery.digest.period,
+    sections,
+    papers,
+    first,
+    publicUrl: deps.config.publicUrl,
+  });
   const links = subscriberLinks(deps.config, subscriberId);
-  return { period: delivery.digest.period, view, links: { preferences: links.preferences, unsubscribe: links.unsubscribe } };
+  return {
+    period: delivery.digest.period,
+    view,
+    links: { preferences: links.preferences, unsubscribe: links.unsubscribe },
+  };
 }
 
 /** Papers a layout names besides the email's own: liked papers (for reasons) and the matches beyond the cap. */
@@ -207,7 +273,16 @@ function layoutExtras(layout: DeliveryLayout | null): number[] {
 }
 
 function moreSection(ids: number[]): Section {
-  const cards = ids.map((paperId) => ({ paperId, sectionKey: MORE_KEY, why: [], matched: [], alsoIn: [], reason: 'Matched, beyond the papers your email holds', score: 0, relevance: 0 }));
+  const cards = ids.map((paperId) => ({
+    paperId,
+    sectionKey: MORE_KEY,
+    why: [],
+    matched: [],
+    alsoIn: [],
+    reason: 'Matched, beyond the papers your email holds',
+    score: 0,
+    relevance: 0,
+  }));
   return { key: MORE_KEY, kind: 'more', listId: null, name: 'More matches', cards };
 }
 
@@ -219,9 +294,13 @@ export async function resendDelivery(
   deps: { db: Db; digestQueue: Pick<DigestQueue, 'resendBatch'> },
   deliveryId: number,
 ): Promise<{ id: number; digestId: number; batch: number; status: 'pending' }> {
-  const delivery = await deps.db.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, digestId: true, batch: true, status: true, paperIds: true } });
+  const delivery = await deps.db.delivery.findUnique({
+    where: { id: deliveryId },
+    select: { id: true, digestId: true, batch: true, status: true, paperIds: true },
+  });
   if (!delivery) throw new DigestActionError('not_found', 'delivery not found');
-  if (delivery.status !== 'failed') throw new DigestActionError('conflict', `delivery is ${delivery.status}; only a failed delivery can be resent`);
+  if (delivery.status !== 'failed')
+    throw new DigestActionError('conflict', `delivery is ${delivery.status}; only a failed delivery can be resent`);
   if (!delivery.paperIds.length) throw new DigestActionError('conflict', 'delivery has no papers');
   const moved = await requeueFailedDelivery(deps.db, deliveryId);
   if (!moved) throw new DigestActionError('conflict', 'delivery changed meanwhile; try again');

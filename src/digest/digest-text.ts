@@ -53,7 +53,9 @@ export function textCard(
   options: { lead: boolean; feedback?: { up: string; down: string } },
 ): string {
   const lines = [
-    options.lead ? `${underline('Top paper for you', '-')}\n\n${wrap(card.title)}` : wrap(`* ${card.title}`).replace(/\n/g, '\n  '),
+    options.lead
+      ? `${underline('Top paper for you', '-')}\n\n${wrap(card.title)}`
+      : wrap(`* ${card.title}`).replace(/\n/g, '\n  '),
     wrap(metaLine(card), '  '),
     '',
     wrap(card.summary, '  '),
@@ -61,7 +63,8 @@ export function textCard(
   if (reason) lines.push('', textReason(reason));
   lines.push('');
   for (const link of card.links) lines.push(`  ${link.label}: ${link.url}`);
-  if (options.feedback) lines.push(`  More like this: ${options.feedback.up}`, `  Less like this: ${options.feedback.down}`);
+  if (options.feedback)
+    lines.push(`  More like this: ${options.feedback.up}`, `  Less like this: ${options.feedback.down}`);
   return `${lines.join('\n')}\n\n`;
 }
 

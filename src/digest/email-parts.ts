@@ -59,7 +59,10 @@ export interface CardCache {
  * `prefix` marks holes (see splitSlots); with `feedback`, cards carry the
  * `up-<id>` and `down-<id>` holes that personalize() fills per subscriber.
  */
-export function createCardCache(template: DigestTemplate, options: { publicUrl: string; prefix: string; feedback: boolean }): CardCache {
+export function createCardCache(
+  template: DigestTemplate,
+  options: { publicUrl: string; prefix: string; feedback: boolean },
+): CardCache {
   const { prefix } = options;
   // Per paper object: the sender loads papers once per batch, so a card is
   // rendered once per batch and dropped with the batch's papers.
@@ -80,7 +83,9 @@ export function createCardCache(template: DigestTemplate, options: { publicUrl: 
     let parts = entry.parts.get(key);
     if (!parts) {
       const card = entry.card;
-      const feedback = options.feedback ? { up: `${prefix}up-${paper.id}`, down: `${prefix}down-${paper.id}` } : undefined;
+      const feedback = options.feedback
+        ? { up: `${prefix}up-${paper.id}`, down: `${prefix}down-${paper.id}` }
+        : undefined;
       const reason = withReason ? reasonMarker : '';
       const html = template[lead ? 'lead' : 'card']({ paper: card, meta: metaLine(card), reason, feedback });
       // The whole "Why:" paragraph is the hole: how it wraps depends on the reason.
@@ -91,7 +96,10 @@ export function createCardCache(template: DigestTemplate, options: { publicUrl: 
     return parts;
   }
 
-  const reasonParts = memo((reason: string) => ({ html: fragment(escapeHtml(reason)), text: fragment(textReason(reason)) }));
+  const reasonParts = memo((reason: string) => ({
+    html: fragment(escapeHtml(reason)),
+    text: fragment(textReason(reason)),
+  }));
 
   return {
     card: (paper) => entryFor(paper).card,

@@ -14,7 +14,8 @@ export interface FeedbackLink {
   vote: Vote;
 }
 
-export type FeedbackLinkRead = { ok: true; link: FeedbackLink } | { ok: false; failure: TokenFailure | 'revoked' | 'not_found' };
+export type FeedbackLinkRead =
+  { ok: true; link: FeedbackLink } | { ok: false; failure: TokenFailure | 'revoked' | 'not_found' };
 
 /** Signed for this reader, paper and vote, and not signed out with the reader's other links. */
 export async function readFeedbackLink(db: Db, secret: string, token: string): Promise<FeedbackLinkRead> {
@@ -41,11 +42,20 @@ export async function findFeedbackTarget(db: Db, link: FeedbackLink): Promise<{ 
  * keeps the figures about what the reader was shown, even if a list's rule is
  * edited later. Returns false when the reader or the paper no longer exists.
  */
-export async function recordRating(deps: { db: Db; logger: Logger }, link: FeedbackLink, now = new Date()): Promise<boolean> {
+export async function recordRating(
+  deps: { db: Db; logger: Logger },
+  link: FeedbackLink,
+  now = new Date(),
+): Promise<boolean> {
   const listIds = await listsTakingPaper(deps.db, link, now);
   const stored = await upsertRating(deps.db, { ...link, listIds }, now);
   if (stored) {
-    deps.logger.child({ module: 'feedback' }).info({ event: 'rating_recorded', subscriberId: link.subscriberId, paperId: link.paperId, vote: link.vote }, 'rating recorded');
+    deps.logger
+      .child({ module: 'feedback' })
+      .info(
+        { event: 'rating_recorded', subscriberId: link.subscriberId, paperId: link.paperId, vote: link.vote },
+        'rating recorded',
+      );
   }
   return stored;
 }
@@ -54,11 +64,34 @@ async function listsTakingPaper(db: Db, link: FeedbackLink, now: Date): Promise<
   const [paper, subscriptions] = await Promise.all([
     db.paper.findUnique({
       where: { id: link.paperId },
-      select: { id: true, title: true, abstract: true, keywords: true, categories: true, authors: true, upvotes: true, firstSeenAt: true, hidden: true },
+      select: {
+        id: true,
+        title: true,
+        abstract: true,
+        keywords: true,
+        categories: true,
+        authors: true,
+        upvotes: true,
+        firstSeenAt: true,
+        hidden: true,
+      },
     }),
     db.subscription.findMany({
       where: { subscriberId: link.subscriberId, confirmedAt: { not: null } },
-      select: { list: { select: { id: true, name: true, keywords: true, categories: true, exclude: true, authors: true, minUpvotes: true, maxPapers: true } } },
+      select: {
+        list: {
+          select: {
+            id: true,
+            name: true,
+            keywords: true,
+            categories: true,
+            exclude: true,
+            authors: true,
+            minUpvotes: true,
+            maxPapers: true,
+          },
+        },
+      },
     }),
   ]);
   if (!paper) return [];

@@ -59,12 +59,24 @@ export interface Rule {
 }
 
 export function listRule(list: MatchList): Rule {
-  return { include: list.keywords, categories: list.categories, authors: list.authors, exclude: list.exclude, minUpvotes: list.minUpvotes };
+  return {
+    include: list.keywords,
+    categories: list.categories,
+    authors: list.authors,
+    exclude: list.exclude,
+    minUpvotes: list.minUpvotes,
+  };
 }
 
 export function interestsRule(interests: Interests): Rule {
   // The reader's exclusions apply to the whole email, so the planner applies them, not the rule.
-  return { include: interests.include, categories: interests.categories, authors: interests.authors, exclude: [], minUpvotes: 0 };
+  return {
+    include: interests.include,
+    categories: interests.categories,
+    authors: interests.authors,
+    exclude: [],
+    minUpvotes: 0,
+  };
 }
 
 /** A rule with no phrase, category or author takes every paper, by upvotes (Trending). */
@@ -210,10 +222,16 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
       folded.forEach((_, i) => found.set(i, { why: [], relevance: 1 }));
     } else {
       for (const phrase of new Set(rule.include.filter((p) => p.trim()))) {
-        for (const [i, why] of phraseHits(phrase)) add(i, why, why.fields.reduce((w, f) => w + WEIGHTS[f], 0));
+        for (const [i, why] of phraseHits(phrase))
+          add(
+            i,
+            why,
+            why.fields.reduce((w, f) => w + WEIGHTS[f], 0),
+          );
       }
       for (const category of new Set(rule.categories.map((c) => c.trim()).filter(Boolean))) {
-        for (const i of byCategory.get(category.toLowerCase()) ?? []) add(i, { kind: 'category', term: category }, WEIGHTS.category);
+        for (const i of byCategory.get(category.toLowerCase()) ?? [])
+          add(i, { kind: 'category', term: category }, WEIGHTS.category);
       }
       for (const author of new Set(rule.authors.map((a) => a.trim()).filter(Boolean))) {
         for (const i of authorHits(author)) add(i, { kind: 'author', term: author }, WEIGHTS.author);

@@ -32,7 +32,7 @@ export function placeCandidates<T>(
   const next = candidates.map(() => 0);
   const hasRoom = (s: number) => chosen[s]!.length < limits.caps[s]!;
   const fill = (onlyPinned: boolean) => {
-    for (let took = true; took && placed.size < limits.total; ) {
+    for (let took = true; took && placed.size < limits.total;) {
       took = false;
       for (let s = 0; s < candidates.length && placed.size < limits.total; s++) {
         if (!hasRoom(s)) continue;

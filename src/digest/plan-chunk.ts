@@ -32,7 +32,12 @@ export interface Recommender {
  */
 export interface RunRecommender {
   loadRatings(db: Db, subscriberIds: number[]): Promise<Map<number, { liked: number[]; disliked: number[] }>>;
-  recommend(input: { candidates: RecommendPaper[]; liked: RecommendPaper[]; disliked: RecommendPaper[]; limit: number }): Recommendation[];
+  recommend(input: {
+    candidates: RecommendPaper[];
+    liked: RecommendPaper[];
+    disliked: RecommendPaper[];
+    limit: number;
+  }): Recommendation[];
 }
 
 export const MIN_LIKES = 3;
@@ -52,8 +57,16 @@ function toRecommendPaper(p: MatchPaper): RecommendPaper {
   return { id: p.id, title: p.title, abstract: p.abstract, keywords: p.keywords };
 }
 
-export async function planChunk(context: ChunkContext, readers: DueReader[]): Promise<Array<Omit<PlannedDelivery, 'batch'>>> {
-  const ratings = context.recommender ? await context.recommender.loadRatings(context.db, readers.map((r) => r.id)) : new Map<number, { liked: number[]; disliked: number[] }>();
+export async function planChunk(
+  context: ChunkContext,
+  readers: DueReader[],
+): Promise<Array<Omit<PlannedDelivery, 'batch'>>> {
+  const ratings = context.recommender
+    ? await context.recommender.loadRatings(
+        context.db,
+        readers.map((r) => r.id),
+      )
+    : new Map<number, { liked: number[]; disliked: number[] }>();
   const rated = [...new Set([...ratings.values()].flatMap((r) => [...r.liked, ...r.disliked]))];
   const ratedPapers = new Map((await loadPapersById(context.db, rated)).map((p) => [p.id, p]));
   const memo = new Map<string, Omit<PlannedDelivery, 'batch' | 'subscriberId'>>();
@@ -61,7 +74,12 @@ export async function planChunk(context: ChunkContext, readers: DueReader[]): Pr
     const own = ratings.get(reader.id);
     const profile: ReaderProfile = {
       listIds: reader.lists,
-      interests: { include: reader.interestInclude, exclude: reader.interestExclude, categories: reader.interestCategories, authors: reader.interestAuthors },
+      interests: {
+        include: reader.interestInclude,
+        exclude: reader.interestExclude,
+        categories: reader.interestCategories,
+        authors: reader.interestAuthors,
+      },
       frequency: reader.frequency,
       papersPerEmail: reader.papersPerEmail,
       sent: new Set(reader.sent),
@@ -70,15 +88,28 @@ export async function planChunk(context: ChunkContext, readers: DueReader[]): Pr
     };
     let key: string | null = null;
     if (own && own.liked.length >= MIN_LIKES && context.recommender) {
-      const candidates = context.matcher.papers.filter((p) => !profile.sent!.has(p.id) && !profile.disliked!.has(p.id)).map(toRecommendPaper);
-      const pick = (ids: number[]) => ids.flatMap((id) => (ratedPapers.has(id) ? [toRecommendPaper(ratedPapers.get(id)!)] : []));
-      profile.recommended = context.recommender.recommend({ candidates, liked: pick(own.liked), disliked: pick(own.disliked), limit: reader.papersPerEmail });
+      const candidates = context.matcher.papers
+        .filter((p) => !profile.sent!.has(p.id) && !profile.disliked!.has(p.id))
+        .map(toRecommendPaper);
+      const pick = (ids: number[]) =>
+        ids.flatMap((id) => (ratedPapers.has(id) ? [toRecommendPaper(ratedPapers.get(id)!)] : []));
+      profile.recommended = context.recommender.recommend({
+        candidates,
+        liked: pick(own.liked),
+        disliked: pick(own.disliked),
+        limit: reader.papersPerEmail,
+      });
     } else if (!own?.disliked.length) {
       key = JSON.stringify([reader.lists, reader.frequency, reader.papersPerEmail, profile.interests, reader.sent]);
       const known = memo.get(key);
       if (known) return { subscriberId: reader.id, ...known };
     }
-    const { sections, layout } = planReader(context.matcher, context.lists, profile, (id) => ratedPapers.get(id)?.title);
+    const { sections, layout } = planReader(
+      context.matcher,
+      context.lists,
+      profile,
+      (id) => ratedPapers.get(id)?.title,
+    );
     const ids = sectionPaperIds(sections);
     const planned = { papers: `{${ids.join(',')}}`, layout: ids.length ? JSON.stringify(layout) : null };
     if (key !== null) {

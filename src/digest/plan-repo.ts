@@ -82,8 +82,18 @@ export async function findDueReaders(
   input: { digestId: number; filter: DueFilter; afterId: number; limit: number; sentSince: Date },
 ): Promise<DueReader[]> {
   const { filter } = input;
-  const slots = filter.kind === 'all' ? ['all', filter.weekday, [], [], []] : ['slots', -1, filter.timezones, filter.hours, filter.weekdays];
-  return sql.$queryRawUnsafe<DueReader[]>(PLAN_SQL.findDueReaders, input.digestId, ...slots, input.afterId, input.limit, input.sentSince);
+  const slots =
+    filter.kind === 'all'
+      ? ['all', filter.weekday, [], [], []]
+      : ['slots', -1, filter.timezones, filter.hours, filter.weekdays];
+  return sql.$queryRawUnsafe<DueReader[]>(
+    PLAN_SQL.findDueReaders,
+    input.digestId,
+    ...slots,
+    input.afterId,
+    input.limit,
+    input.sentSince,
+  );
 }
 
 export interface PlannedDelivery {
@@ -131,10 +141,6 @@ export async function insertPlannedDeliveries(
 
 /** One reader's eligibility, for a preview: the papers of deliveries since `since` that reached or are on their way to it. */
 export async function findSentPaperIds(sql: Sql, subscriberId: number, since: Date): Promise<number[]> {
-  const rows = await sql.$queryRawUnsafe<Array<{ id: number }>>(
-    PLAN_SQL.findSentPaperIds,
-    subscriberId,
-    since,
-  );
+  const rows = await sql.$queryRawUnsafe<Array<{ id: number }>>(PLAN_SQL.findSentPaperIds, subscriberId, since);
   return rows.map((r) => r.id);
 }

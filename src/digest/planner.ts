@@ -10,7 +10,15 @@ import type { Config } from '../config.js';
 import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
 import { loadLists, loadWindowPapers } from './content.js';
-import { addPlanned, databaseNow, ensureDigest, lockDigest, markPlanned, nextBatchNumber, type DueFilter } from './digest-repo.js';
+import {
+  addPlanned,
+  databaseNow,
+  ensureDigest,
+  lockDigest,
+  markPlanned,
+  nextBatchNumber,
+  type DueFilter,
+} from './digest-repo.js';
 import { findDueReaders, insertPlannedDeliveries, type InsertedCount, type PlannedDelivery } from './plan-repo.js';
 import { findPinnedPaperIds } from '../papers/pinning.js';
 import { finishDigestIfDone } from './delivery-repo.js';
@@ -63,8 +71,15 @@ export function messageIdKey(config: Pick<Config, 'secretKey'>, digestId: number
  * Deterministic per (digest, subscriber): a resend after a crash carries the
  * same id. Postgres computes the same string when it plans (plan-repo.ts).
  */
-export function digestMessageId(config: Pick<Config, 'publicUrl' | 'secretKey'>, digestId: number, subscriberId: number): string {
-  const tag = createHash('md5').update(`${messageIdKey(config, digestId)}:${subscriberId}`).digest('hex').slice(0, 24);
+export function digestMessageId(
+  config: Pick<Config, 'publicUrl' | 'secretKey'>,
+  digestId: number,
+  subscriberId: number,
+): string {
+  const tag = createHash('md5')
+    .update(`${messageIdKey(config, digestId)}:${subscriberId}`)
+    .digest('hex')
+    .slice(0, 24);
   return `<${tag}@${new URL(config.publicUrl).hostname}>`;
 }
 
@@ -94,56 +109,97 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
           weekdays: options.due.slots.map((s) => s.weekday),
         };
 
-  const result = await deps.db.$transaction(
-    async (tx) => {
-      const digest = await ensureDigest(tx, period);
-      await lockDigest(tx, digest.id);
-      const asOf = options.now ?? (await databaseNow(tx));
-      const since = new Date(asOf.getTime() - Math.max(...Object.values(LOOKBACK_DAYS)) * 86_400_000);
-      const [lists, papers, pinned] = await Promise.all([loadLists(deps.db), loadWindowPapers(deps.db, since, asOf), findPinnedPaperIds(deps.db, asOf)]);
-      const matcher = createMatcher({ papers, now: asOf });
-      const context = { matcher, lists: new Map(lists.map((l) => [l.id, l])), db: deps.db, recommender: deps.recommender?.forRun(), pinned };
-      const firstBatch = await nextBatchNumber(tx, digest.id);
-      const contents = new Set<string>();
-      let afterId = 0;
-      let pendingSoFar = 0;
-      let total = 0;
-      const inserted: InsertedCount[] = [];
-      for (;;) {
-        const readers = await findDueReaders(tx, { digestId: digest.id, filter, afterId, limit: options.chunkSize ?? DEFAULT_PLAN_CHUNK, sentSince: since });
-        if (!readers.length) break;
-        afterId = readers[readers.length - 1]!.id;
-        total += readers.length;
-        const planned = await planChunk(context, readers);
-        // Equal contents side by side, so a batch renders few distinct emails.
-        planned.sort((a, b) => (a.layout ?? '').localeCompare(b.layout ?? '') || a.subscriberId - b.subscriberId);
-        const rows: PlannedDelivery[] = planned.map((p) => {
-          if (!p.layout) return { ...p, batch: 0 };
-          contents.add(createHash('md5').update(p.layout).digest('base64'));
-          return { ...p, batch: firstBatch + Math.floor(pendingSoFar++ / batchSize) };
-        });
-        if (!options.dryRun) {
-          inserted.push(
-            ...(await insertPlannedDeliveries(tx, { digestId: digest.id, asOf, rows, tagKey: messageIdKey(deps.config, digest.id), host: new URL(deps.config.publicUrl).hostname })),
-          );
+  const result = await deps.db
+    .$transaction(
+      async (tx) => {
+        const digest = await ensureDigest(tx, period);
+        await lockDigest(tx, digest.id);
+        const asOf = options.now ?? (await databaseNow(tx));
+        const since = new Date(asOf.getTime() - Math.max(...Object.values(LOOKBACK_DAYS)) * 86_400_000);
+        const [lists, papers, pinned] = await Promise.all([
+          loadLists(deps.db),
+          loadWindowPapers(deps.db, since, asOf),
+          findPinnedPaperIds(deps.db, asOf),
+        ]);
+        const matcher = createMatcher({ papers, now: asOf });
+        const context = {
+          matcher,
+          lists: new Map(lists.map((l) => [l.id, l])),
+          db: deps.db,
+          recommender: deps.recommender?.forRun(),
+          pinned,
+        };
+        const firstBatch = await nextBatchNumber(tx, digest.id);
+        const contents = new Set<string>();
+        let afterId = 0;
+        let pendingSoFar = 0;
+        let total = 0;
+        const inserted: InsertedCount[] = [];
+        for (;;) {
+          const readers = await findDueReaders(tx, {
+            digestId: digest.id,
+            filter,
+            afterId,
+            limit: options.chunkSize ?? DEFAULT_PLAN_CHUNK,
+            sentSince: since,
+          });
+          if (!readers.length) break;
+          afterId = readers[readers.length - 1]!.id;
+          total += readers.length;
+          const planned = await planChunk(context, readers);
+          // Equal contents side by side, so a batch renders few distinct emails.
+          planned.sort((a, b) => (a.layout ?? '').localeCompare(b.layout ?? '') || a.subscriberId - b.subscriberId);
+          const rows: PlannedDelivery[] = planned.map((p) => {
+            if (!p.layout) return { ...p, batch: 0 };
+            contents.add(createHash('md5').update(p.layout).digest('base64'));
+            return { ...p, batch: firstBatch + Math.floor(pendingSoFar++ / batchSize) };
+          });
+          if (!options.dryRun) {
+            inserted.push(
+              ...(await insertPlannedDeliveries(tx, {
+                digestId: digest.id,
+                asOf,
+                rows,
+                tagKey: messageIdKey(deps.config, digest.id),
+                host: new URL(deps.config.publicUrl).hostname,
+              })),
+            );
+          }
         }
-      }
-      const empty: PlanResult = { digestId: digest.id, period, asOf, planned: 0, pending: 0, skipped: 0, groups: contents.size, batches: [] };
-      if (options.dryRun) {
-        const batches = Array.from({ length: Math.ceil(pendingSoFar / batchSize) }, (_, i) => firstBatch + i);
-        throw new DryRunRollback({ ...empty, planned: total, pending: pendingSoFar, skipped: total - pendingSoFar, batches });
-      }
-      const planned = inserted.reduce((n, r) => n + r.n, 0);
-      const pending = inserted.reduce((n, r) => n + (r.status === 'pending' ? r.n : 0), 0);
-      if (planned) await addPlanned(tx, digest.id, planned, planned - pending, pending > 0);
-      const batches = [...new Set(inserted.filter((r) => r.status === 'pending').map((r) => r.batch))].sort((a, b) => a - b);
-      return { ...empty, planned, pending, skipped: planned - pending, batches };
-    },
-    { timeout: 10 * 60_000, maxWait: 30_000 },
-  ).catch((error: unknown) => {
-    if (error instanceof DryRunRollback) return error.result;
-    throw error;
-  });
+        const empty: PlanResult = {
+          digestId: digest.id,
+          period,
+          asOf,
+          planned: 0,
+          pending: 0,
+          skipped: 0,
+          groups: contents.size,
+          batches: [],
+        };
+        if (options.dryRun) {
+          const batches = Array.from({ length: Math.ceil(pendingSoFar / batchSize) }, (_, i) => firstBatch + i);
+          throw new DryRunRollback({
+            ...empty,
+            planned: total,
+            pending: pendingSoFar,
+            skipped: total - pendingSoFar,
+            batches,
+          });
+        }
+        const planned = inserted.reduce((n, r) => n + r.n, 0);
+        const pending = inserted.reduce((n, r) => n + (r.status === 'pending' ? r.n : 0), 0);
+        if (planned) await addPlanned(tx, digest.id, planned, planned - pending, pending > 0);
+        const batches = [...new Set(inserted.filter((r) => r.status === 'pending').map((r) => r.batch))].sort(
+          (a, b) => a - b,
+        );
+        return { ...empty, planned, pending, skipped: planned - pending, batches };
+      },
+      { timeout: 10 * 60_000, maxWait: 30_000 },
+    )
+    .catch((error: unknown) => {
+      if (error instanceof DryRunRollback) return error.result;
+      throw error;
+    });
 
   if (!options.dryRun) {
     // Moves planning → sending or done even when this run added nothing.

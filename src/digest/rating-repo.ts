@@ -51,7 +51,14 @@ export async function upsertRating(
   rating: { subscriberId: number; paperId: number; vote: Vote; listIds: number[] },
   now = new Date(),
 ): Promise<boolean> {
-  const count = await db.$executeRawUnsafe(RATING_SQL.upsertRating, rating.vote, rating.listIds, now, rating.subscriberId, rating.paperId);
+  const count = await db.$executeRawUnsafe(
+    RATING_SQL.upsertRating,
+    rating.vote,
+    rating.listIds,
+    now,
+    rating.subscriberId,
+    rating.paperId,
+  );
   return count > 0;
 }
 
@@ -69,7 +76,10 @@ export async function countRatings(db: Db, subscriberId: number): Promise<Rating
 export async function loadRatings(db: Db, subscriberIds: readonly number[]): Promise<Map<number, ReaderRatings>> {
   const byReader = new Map<number, ReaderRatings>();
   if (!subscriberIds.length) return byReader;
-  const rows = await db.$queryRawUnsafe<Array<{ subscriberId: number; paperId: number; vote: Vote }>>(RATING_SQL.loadRatings, [...subscriberIds]);
+  const rows = await db.$queryRawUnsafe<Array<{ subscriberId: number; paperId: number; vote: Vote }>>(
+    RATING_SQL.loadRatings,
+    [...subscriberIds],
+  );
   for (const row of rows) {
     let entry = byReader.get(row.subscriberId);
     if (!entry) byReader.set(row.subscriberId, (entry = { liked: [], disliked: [] }));
@@ -83,7 +93,12 @@ export function findRatingsForExport(db: Db, subscriberId: number) {
   return db.rating.findMany({
     where: { subscriberId },
     orderBy: { id: 'asc' },
-    select: { paper: { select: { id: true, arxivId: true, title: true } }, vote: true, createdAt: true, updatedAt: true },
+    select: {
+      paper: { select: { id: true, arxivId: true, title: true } },
+      vote: true,
+      createdAt: true,
+      updatedAt: true,
+    },
   });
 }
 

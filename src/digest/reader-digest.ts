@@ -108,7 +108,16 @@ function sectionsOf(matcher: Matcher, lists: Map<number, MatchList>, profile: Re
   if (hasInterests(profile.interests)) {
     const rule = interestsRule(profile.interests);
     const ruleKey = `i:${JSON.stringify(rule)}`;
-    plans.push({ key: PERSONAL_KEY, kind: 'personal', listId: null, name: 'For you', rule, ruleKey, cap: perEmail, hits: matcher.ranked(rule, profile.frequency, ruleKey) });
+    plans.push({
+      key: PERSONAL_KEY,
+      kind: 'personal',
+      listId: null,
+      name: 'For you',
+      rule,
+      ruleKey,
+      cap: perEmail,
+      hits: matcher.ranked(rule, profile.frequency, ruleKey),
+    });
   }
   if (profile.recommended?.length) {
     const hits = profile.recommended.flatMap((r) => {
@@ -116,7 +125,17 @@ function sectionsOf(matcher: Matcher, lists: Map<number, MatchList>, profile: Re
       return paper ? [{ paper, why: [], relevance: 1, score: r.score }] : [];
     });
     const liked = new Map(profile.recommended.map((r) => [r.paperId, r.likedPaperId]));
-    plans.push({ key: RECOMMENDED_KEY, kind: 'recommended', listId: null, name: 'Recommended for you', rule: null, ruleKey: null, cap: perEmail, hits, liked });
+    plans.push({
+      key: RECOMMENDED_KEY,
+      kind: 'recommended',
+      listId: null,
+      name: 'Recommended for you',
+      rule: null,
+      ruleKey: null,
+      cap: perEmail,
+      hits,
+      liked,
+    });
   }
   const own = [...new Set(profile.listIds)].flatMap((id) => lists.get(id) ?? []).sort((a, b) => a.id - b.id);
   // Trending before topic lists: the period's top paper leads Trending, it is not left to it.
@@ -194,11 +213,19 @@ export function planReader(
   const idOf = (hit: Hit) => hit.paper.id;
   // A pin reorders what the section's rule chose and the reader may get; it adds nothing.
   const candidates = plans.map((p) => pinFirst(p.hits.filter(eligible), pinned, idOf));
-  const { chosen, placed } = placeCandidates(candidates, { caps: plans.map((p) => p.cap), total: profile.papersPerEmail, pinned }, idOf);
+  const { chosen, placed } = placeCandidates(
+    candidates,
+    { caps: plans.map((p) => p.cap), total: profile.papersPerEmail, pinned },
+    idOf,
+  );
   // Trending takes every paper: "more matched" counts what the reader's topics and interests matched.
-  const more = new Set(candidates.flatMap((hits, s) => (plans[s]!.kind === 'trending' ? [] : hits.map((h) => h.paper.id))));
+  const more = new Set(
+    candidates.flatMap((hits, s) => (plans[s]!.kind === 'trending' ? [] : hits.map((h) => h.paper.id))),
+  );
   const moreIds = [...more].filter((id) => !placed.has(id));
-  const members = plans.map((p, s) => (p.kind === 'trending' || p.kind === 'recommended' ? null : new Set(candidates[s]!.map((h) => h.paper.id))));
+  const members = plans.map((p, s) =>
+    p.kind === 'trending' || p.kind === 'recommended' ? null : new Set(candidates[s]!.map((h) => h.paper.id)),
+  );
   const built: Section[] = [];
   plans.forEach((plan, s) => {
     if (!chosen[s]!.length) return;
@@ -214,7 +241,11 @@ export function planReader(
   const layout: DeliveryLayout = {
     sections: sections.map((section) => {
       const liked = section.cards.map((c) => c.likedPaperId ?? 0);
-      return { key: section.key, paperIds: section.cards.map((c) => c.paperId), ...(section.kind === 'recommended' ? { liked } : {}) };
+      return {
+        key: section.key,
+        paperIds: section.cards.map((c) => c.paperId),
+        ...(section.kind === 'recommended' ? { liked } : {}),
+      };
     }),
     moreIds: moreIds.slice(0, MORE_IDS_KEPT),
     moreCount: moreIds.length,
@@ -250,9 +281,21 @@ export function arrangeLayout(
     const list = lists.get(stored.key);
     const plan: SectionPlan = own[at] ?? {
       key: stored.key,
-      kind: stored.key === RECOMMENDED_KEY ? 'recommended' : stored.key === PERSONAL_KEY ? 'personal' : list && isCatchAll(listRule(list)) ? 'trending' : 'list',
+      kind:
+        stored.key === RECOMMENDED_KEY
+          ? 'recommended'
+          : stored.key === PERSONAL_KEY
+            ? 'personal'
+            : list && isCatchAll(listRule(list))
+              ? 'trending'
+              : 'list',
       listId: stored.key > 0 ? stored.key : null,
-      name: stored.key === RECOMMENDED_KEY ? 'Recommended for you' : stored.key === PERSONAL_KEY ? 'For you' : (list?.name ?? 'Papers'),
+      name:
+        stored.key === RECOMMENDED_KEY
+          ? 'Recommended for you'
+          : stored.key === PERSONAL_KEY
+            ? 'For you'
+            : (list?.name ?? 'Papers'),
       rule: null,
       ruleKey: null,
       cap: 0,
@@ -263,10 +306,18 @@ export function arrangeLayout(
     for (const id of stored.paperIds) {
       const paper = matcher.paper(id);
       if (!paper) continue;
-      const hit = members[at]?.get(id) ?? own[at]?.hits.find((h) => h.paper.id === id) ?? { paper, why: [], relevance: 0, score: 0 };
-      const alsoIn = own.filter((other, o) => o !== at && (other.kind === 'list' || other.kind === 'personal') && members[o]?.has(id)).map((o) => o.name);
+      const hit = members[at]?.get(id) ??
+        own[at]?.hits.find((h) => h.paper.id === id) ?? { paper, why: [], relevance: 0, score: 0 };
+      const alsoIn = own
+        .filter((other, o) => o !== at && (other.kind === 'list' || other.kind === 'personal') && members[o]?.has(id))
+        .map((o) => o.name);
       const likedId = liked.get(id);
-      const card = cardFor({ ...plan, liked: plan.kind === 'recommended' ? liked : undefined }, hit, alsoIn, likedId ? titleOf(likedId) : undefined);
+      const card = cardFor(
+        { ...plan, liked: plan.kind === 'recommended' ? liked : undefined },
+        hit,
+        alsoIn,
+        likedId ? titleOf(likedId) : undefined,
+      );
       cards.push(card);
     }
     if (cards.length) sections.push({ key: plan.key, kind: plan.kind, listId: plan.listId, name: plan.name, cards });
@@ -294,7 +345,11 @@ export function rankForReader(
   lists: readonly MatchList[],
   profile: Pick<ReaderProfile, 'listIds' | 'interests' | 'pinned'> & { frequency?: Frequency },
 ): RankedPaper[] {
-  const full: ReaderProfile = { ...profile, frequency: profile.frequency ?? 'daily', papersPerEmail: Number.MAX_SAFE_INTEGER };
+  const full: ReaderProfile = {
+    ...profile,
+    frequency: profile.frequency ?? 'daily',
+    papersPerEmail: Number.MAX_SAFE_INTEGER,
+  };
   const plans = sectionsOf(matcher, new Map(lists.map((l) => [l.id, l])), full);
   const specific = plans.filter((p) => p.kind !== 'trending');
   const excluded = matcher.containing(profile.interests.exclude);
@@ -302,7 +357,12 @@ export function rankForReader(
   for (const plan of specific.length ? specific : plans) {
     for (const hit of plan.hits) {
       if (excluded.has(hit.paper.id) || (best.get(hit.paper.id)?.score ?? -1) >= hit.score) continue;
-      best.set(hit.paper.id, { paperId: hit.paper.id, score: hit.score, sectionKey: plan.key, matched: matchedLabels(hit.why) });
+      best.set(hit.paper.id, {
+        paperId: hit.paper.id,
+        score: hit.score,
+        sectionKey: plan.key,
+        matched: matchedLabels(hit.why),
+      });
     }
   }
   const ranked = [...best.values()].sort((a, b) => b.score - a.score || a.paperId - b.paperId);

@@ -4,7 +4,15 @@
 // period's other papers as negatives. The candidates it scores highest are
 // those most like what the reader liked and least like everything else.
 // Pure and deterministic: no I/O, no clock, no randomness.
-import { cosine, createPaperTerms, dot, fitVectorizer, type PaperTerms, type SparseVector, type TextPaper } from './tfidf.js';
+import {
+  cosine,
+  createPaperTerms,
+  dot,
+  fitVectorizer,
+  type PaperTerms,
+  type SparseVector,
+  type TextPaper,
+} from './tfidf.js';
 
 export type RecommendPaper = TextPaper;
 
@@ -54,7 +62,11 @@ export function recommend(input: RecommendInput, terms: PaperTerms = createPaper
   const rated = new Set([...input.liked, ...input.disliked].map((p) => p.id));
 
   const others = [...vectors].filter(([id]) => !rated.has(id)).map(([id, x]) => ({ id, x }));
-  const model = trainLogistic(vectorizer.size, liked.map((p) => p.x), [...disliked, ...others.map((p) => p.x)]);
+  const model = trainLogistic(
+    vectorizer.size,
+    liked.map((p) => p.x),
+    [...disliked, ...others.map((p) => p.x)],
+  );
 
   const picks: Recommendation[] = [];
   for (const { id, x } of others) {

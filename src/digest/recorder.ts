@@ -16,7 +16,12 @@ export interface Recorder {
   close(): Promise<void>;
 }
 
-export function createRecorder(db: Db, digestId: number, bounceLimit: number, options: { maxRows?: number; maxDelayMs?: number } = {}): Recorder {
+export function createRecorder(
+  db: Db,
+  digestId: number,
+  bounceLimit: number,
+  options: { maxRows?: number; maxDelayMs?: number } = {},
+): Recorder {
   const maxRows = options.maxRows ?? 25;
   const maxDelayMs = options.maxDelayMs ?? 50;
   let sent: SentMark[] = [];

@@ -105,9 +105,23 @@ export function subjectFor(period: string, view: Pick<DigestView, 'lead' | 'pape
 export interface DigestRenderer {
   renderGroup(input: GroupInput): RenderedGroup;
   /** The raw RFC 5322 message for one subscriber, as chunks (shared group parts + its own). */
-  personalize(group: RenderedGroup, input: { to: string; subscriberId: number; schedule?: Schedule; messageId: string; links: PersonalLinks; date?: Date }): Buffer[];
+  personalize(
+    group: RenderedGroup,
+    input: {
+      to: string;
+      subscriberId: number;
+      schedule?: Schedule;
+      messageId: string;
+      links: PersonalLinks;
+      date?: Date;
+    },
+  ): Buffer[];
   /** Subject, HTML and text with real links (preview). */
-  fillLinks(group: RenderedGroup, links: PersonalLinks, reader?: Reader): { subject: string; html: string; text: string };
+  fillLinks(
+    group: RenderedGroup,
+    links: PersonalLinks,
+    reader?: Reader,
+  ): { subject: string; html: string; text: string };
   /** The model the email is drawn from, for the view-in-browser page. */
   view(input: GroupInput): DigestView;
 }
@@ -120,20 +134,33 @@ function sentBytes(total: { qp: number; raw: number; slots: number }): number {
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-export function createDigestRenderer(template: DigestTemplate, config: RendererConfig, deps: RendererDeps = {}): DigestRenderer {
+export function createDigestRenderer(
+  template: DigestTemplate,
+  config: RendererConfig,
+  deps: RendererDeps = {},
+): DigestRenderer {
   // Random per process: a paper title cannot contain a marker by accident or on purpose.
   const prefix = `https://slot.invalid/pb${randomBytes(8).toString('hex')}/`;
-  const markers: PersonalLinks = { view: `${prefix}view`, preferences: `${prefix}preferences`, unsubscribe: `${prefix}unsubscribe` };
+  const markers: PersonalLinks = {
+    view: `${prefix}view`,
+    preferences: `${prefix}preferences`,
+    unsubscribe: `${prefix}unsubscribe`,
+  };
   const from = encodeAddress(config.mailFrom);
   const listId = listIdFor(config.publicUrl);
   const feedbackUrl = deps.feedbackUrl;
 
   const cards = createCardCache(template, { publicUrl: config.publicUrl, prefix, feedback: Boolean(feedbackUrl) });
   // Headings and "N more papers" lines recur in nearly every email: encoded once each.
-  const sectionParts = memo((title: string) => measured(splitSlots(template.section({ title }), prefix), splitSlots(textSection(title), prefix)));
+  const sectionParts = memo((title: string) =>
+    measured(splitSlots(template.section({ title }), prefix), splitSlots(textSection(title), prefix)),
+  );
   const moreText = (n: number) => `${plural(n, 'more paper')} matched your lists.`;
   const moreParts = memo((n: number) =>
-    measured(splitSlots(template.more({ moreText: moreText(n), links: markers }), prefix), splitSlots(textMore(moreText(n), markers.view), prefix)),
+    measured(
+      splitSlots(template.more({ moreText: moreText(n), links: markers }), prefix),
+      splitSlots(textMore(moreText(n), markers.view), prefix),
+    ),
   );
   const scheduleMarker = `${prefix}schedule`;
   const endParts = measured(
@@ -168,7 +195,8 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
       };
       fixed.forEach(add);
       const fits = (...more: Measured[]) =>
-        sentBytes(more.reduce((t, m) => ({ qp: t.qp + m.qp, raw: t.raw + m.raw, slots: t.slots + m.slots }), total)) <= HTML_BUDGET;
+        sentBytes(more.reduce((t, m) => ({ qp: t.qp + m.qp, raw: t.raw + m.raw, slots: t.slots + m.slots }), total)) <=
+        HTML_BUDGET;
 
       const body: Measured[] = [];
       const kept: DigestView = { ...full, sections: [] };
@@ -209,7 +237,12 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
       const cut = paperCount !== full.paperCount;
       const final = cut ? view({ ...input, moreCount, sections: keptSectionsInput(input, kept) }) : full;
       const subject = cut ? subjectFor(input.period, final) : fullSubject;
-      const parts = [cut ? startParts(final, subject) : fullStart, ...body, ...(moreCount > 0 ? [moreParts(moreCount)] : []), endParts];
+      const parts = [
+        cut ? startParts(final, subject) : fullStart,
+        ...body,
+        ...(moreCount > 0 ? [moreParts(moreCount)] : []),
+        endParts,
+      ];
       const html = parts.flatMap((p) => p.html);
       const text = parts.flatMap((p) => p.text);
       const mime = compileMime({
@@ -227,26 +260,51 @@ export function createDigestRenderer(template: DigestTemplate, config: RendererC
         html,
         slotBytes: SLOT_BYTES,
       });
-      const paperIds = [...(final.lead ? [final.lead.paper.paperId] : []), ...final.sections.flatMap((s) => s.cards.map((c) => c.paper.paperId))];
+      const paperIds = [
+        ...(final.lead ? [final.lead.paper.paperId] : []),
+        ...final.sections.flatMap((s) => s.cards.map((c) => c.paper.paperId)),
+      ];
       return { subject, html, text, mime, paperIds, paperCount, moreCount, htmlBytes: sentBytes(measured(html, [])) };
     },
 
     personalize(group, { to, subscriberId, schedule, messageId, links, date = new Date() }) {
-      const unsubscribe = listHeaders({ unsubscribeUrl: links.unsubscribe, unsubscribeMailto: config.unsubscribeMailto, listId });
+      const unsubscribe = listHeaders({
+        unsubscribeUrl: links.unsubscribe,
+        unsubscribeMailto: config.unsubscribeMailto,
+        listId,
+      });
       return group.mime.fill(
-        { To: encodeAddress(to), Date: date.toUTCString().replace('GMT', '+0000'), 'Message-ID': messageId, 'List-Unsubscribe': foldHeader('List-Unsubscribe', unsubscribe['List-Unsubscribe']!) },
+        {
+          To: encodeAddress(to),
+          Date: date.toUTCString().replace('GMT', '+0000'),
+          'Message-ID': messageId,
+          'List-Unsubscribe': foldHeader('List-Unsubscribe', unsubscribe['List-Unsubscribe']!),
+        },
         slotsFor(group, links, { subscriberId, schedule }),
       );
     },
 
     fillLinks(group, links, reader = {}) {
       const slots = slotsFor(group, links, reader);
-      return { subject: group.subject, html: joinBody(group.html, slots, true), text: joinBody(group.text, slots, false) };
+      return {
+        subject: group.subject,
+        html: joinBody(group.html, slots, true),
+        text: joinBody(group.text, slots, false),
+      };
     },
   };
 
-  function slotsFor(group: RenderedGroup, links: PersonalLinks, { subscriberId, schedule }: Reader): Record<string, string> {
-    const slots: Record<string, string> = { view: links.view, preferences: links.preferences, unsubscribe: links.unsubscribe, schedule: scheduleLine(schedule) };
+  function slotsFor(
+    group: RenderedGroup,
+    links: PersonalLinks,
+    { subscriberId, schedule }: Reader,
+  ): Record<string, string> {
+    const slots: Record<string, string> = {
+      view: links.view,
+      preferences: links.preferences,
+      unsubscribe: links.unsubscribe,
+      schedule: scheduleLine(schedule),
+    };
     if (!feedbackUrl) return slots;
     if (subscriberId === undefined) throw new Error('feedback links need the subscriber id');
     for (const paperId of group.paperIds) {

@@ -11,10 +11,25 @@ import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, manageLinks } from '../subscriptions/links.js';
 import type { Schedule } from '../subscriptions/schedule-text.js';
 import { interestsOf } from '../subscriptions/interests.js';
-import { deliverySections, loadLists, loadPapersById, parseLayout, type ContentPaper, type ContentReader } from './content.js';
+import {
+  deliverySections,
+  loadLists,
+  loadPapersById,
+  parseLayout,
+  type ContentPaper,
+  type ContentReader,
+} from './content.js';
 import { createMatcher, type Matcher, type MatchList } from './matcher.js';
 import { findDigest } from './digest-repo.js';
-import { claimBatch, countUnfinished, findBatchPaperIds, findRecipients, finishDigestIfDone, renewLease, type ClaimedDelivery } from './delivery-repo.js';
+import {
+  claimBatch,
+  countUnfinished,
+  findBatchPaperIds,
+  findRecipients,
+  finishDigestIfDone,
+  renewLease,
+  type ClaimedDelivery,
+} from './delivery-repo.js';
 import { createGroupCache, type GroupCache } from './group-cache.js';
 import type { DigestRenderer } from './renderer.js';
 import { createRecorder } from './recorder.js';
@@ -22,7 +37,10 @@ import { createLimiter, type Limiter } from './limiter.js';
 
 export interface SendDeps {
   db: Db;
-  config: Pick<Config, 'publicUrl' | 'secretKey' | 'mailFrom' | 'unsubscribeMailto' | 'smtp' | 'digestLeaseSeconds' | 'deliverability'>;
+  config: Pick<
+    Config,
+    'publicUrl' | 'secretKey' | 'mailFrom' | 'unsubscribeMailto' | 'smtp' | 'digestLeaseSeconds' | 'deliverability'
+  >;
   logger: Logger;
   mailer: MailTransport;
   metrics?: Metrics;
@@ -98,7 +116,12 @@ async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Pro
   await Promise.all(lanes);
 }
 
-export async function sendBatch(deps: SendDeps, digestId: number, batch: number, options: SendOptions = {}): Promise<BatchOutcome> {
+export async function sendBatch(
+  deps: SendDeps,
+  digestId: number,
+  batch: number,
+  options: SendOptions = {},
+): Promise<BatchOutcome> {
   const log = deps.logger.child({ module: 'digest-sender' });
   const leaseSeconds = options.leaseSeconds ?? deps.config.digestLeaseSeconds;
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
@@ -112,7 +135,10 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
   // Renew the lease while sending, so only a dead sender's rows are reclaimed.
   // A failed renewal is retried at the next beat; an outage is logged once a minute.
   const renewFailed = logErrorsEvery(log, 'digest_lease_renew_failed');
-  const heartbeat = setInterval(() => void renewLease(deps.db, [...open]).catch(renewFailed), Math.max(250, (leaseSeconds * 1000) / 3));
+  const heartbeat = setInterval(
+    () => void renewLease(deps.db, [...open]).catch(renewFailed),
+    Math.max(250, (leaseSeconds * 1000) / 3),
+  );
   heartbeat.unref();
   const papers = new Map<number, ContentPaper>();
   // One matcher per planning instant over the batch's papers (loaded with the
@@ -142,7 +168,12 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     outcome.skipped++;
   };
 
-  const sendOne = async (row: ClaimedDelivery, recipient: Recipient | undefined, period: string, lists: MatchList[]) => {
+  const sendOne = async (
+    row: ClaimedDelivery,
+    recipient: Recipient | undefined,
+    period: string,
+    lists: MatchList[],
+  ) => {
     // Postgres stopped taking outcomes: every message sent now would be
     // sent again by the retry. The row stays claimed and is taken back after the lease.
     if (recorder.broken) {
@@ -158,17 +189,40 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
     const source = `${digestId}|${recipient.first ? 'first|' : ''}${row.createdAt.getTime()}|${recipient.listIds.join(',')}|${recipient.frequency}|${JSON.stringify(recipient.interests)}|${layout ? JSON.stringify(row.layout) : row.paperIds.join(',')}`;
     const group = cache.get(source, () => {
       const matcher = matcherFor(row.createdAt, row.paperIds);
-      const sections = deliverySections({ matcher, papers, lists, reader: recipient, paperIds: row.paperIds, layout, asOf: row.createdAt });
-      return sections.length ? deps.renderer.renderGroup({ period, sections, papers, moreCount, first: recipient.first }) : null;
+      const sections = deliverySections({
+        matcher,
+        papers,
+        lists,
+        reader: recipient,
+        paperIds: row.paperIds,
+        layout,
+        asOf: row.createdAt,
+      });
+      return sections.length
+        ? deps.renderer.renderGroup({ period, sections, papers, moreCount, first: recipient.first })
+        : null;
     });
     if (!group) return skip(row, 'no papers left to send');
     const email = recipient.email;
     try {
       const result = await limiter.run(() => {
-        const links = { ...manageLinks(deps.config, row.subscriberId!), view: digestViewLink(deps.config, row.subscriberId!, row.id) };
-        const raw = deps.renderer.personalize(group, { to: email, subscriberId: row.subscriberId!, schedule: recipient.schedule, messageId: row.messageId, links });
+        const links = {
+          ...manageLinks(deps.config, row.subscriberId!),
+          view: digestViewLink(deps.config, row.subscriberId!, row.id),
+        };
+        const raw = deps.renderer.personalize(group, {
+          to: email,
+          subscriberId: row.subscriberId!,
+          schedule: recipient.schedule,
+          messageId: row.messageId,
+          links,
+        });
         // The envelope sender is the delivery's VERP address, so a late bounce finds its row.
-        return deps.mailer.sendRaw({ from: verpAddress(deps.config, { kind: 'delivery', id: row.id }), to: email }, raw, row.messageId);
+        return deps.mailer.sendRaw(
+          { from: verpAddress(deps.config, { kind: 'delivery', id: row.id }), to: email },
+          raw,
+          row.messageId,
+        );
       });
       recorder.sent(row.id, result.response);
       outcome.sent++;
@@ -179,7 +233,16 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
       if (final) {
         recorder.failed({ id: row.id, error: e.message, response: e.response ?? null, bounce: e.kind === 'permanent' });
         outcome.failed++;
-        log.warn({ event: 'digest_delivery_failed', deliveryId: row.id, to: maskEmail(email), code: e.responseCode, kind: e.kind }, 'delivery failed');
+        log.warn(
+          {
+            event: 'digest_delivery_failed',
+            deliveryId: row.id,
+            to: maskEmail(email),
+            code: e.responseCode,
+            kind: e.kind,
+          },
+          'delivery failed',
+        );
       } else {
         recorder.retry(row.id, e.message);
         outcome.retrying++;
@@ -211,24 +274,33 @@ export async function sendBatch(deps: SendDeps, digestId: number, batch: number,
         for (const p of batchPapers) papers.set(p.id, p);
       }
       const liked = claimed.flatMap((c) => parseLayout(c.layout)?.sections.flatMap((s) => s.liked ?? []) ?? []);
-      const missing = [...new Set([...claimed.flatMap((c) => c.paperIds), ...liked])].filter((id) => id && !papers.has(id));
+      const missing = [...new Set([...claimed.flatMap((c) => c.paperIds), ...liked])].filter(
+        (id) => id && !papers.has(id),
+      );
       const [recipients, loaded] = await Promise.all([
-        loadRecipients(deps.db, claimed.flatMap((c) => (c.subscriberId ? [c.subscriberId] : []))),
+        loadRecipients(
+          deps.db,
+          claimed.flatMap((c) => (c.subscriberId ? [c.subscriberId] : [])),
+        ),
         loadPapersById(deps.db, missing),
       ]);
       for (const p of loaded) papers.set(p.id, p);
       const { period, lists } = context;
-      await forEachLimited(claimed, window, (row) => sendOne(row, row.subscriberId ? recipients.get(row.subscriberId) : undefined, period, lists));
+      await forEachLimited(claimed, window, (row) =>
+        sendOne(row, row.subscriberId ? recipients.get(row.subscriberId) : undefined, period, lists),
+      );
     }
     await recorder.close();
   } finally {
     clearInterval(heartbeat);
   }
 
-  if (outcome.retrying) throw new RetryLaterError(`${outcome.retrying} deliveries of batch ${batch} failed transiently; retrying`);
+  if (outcome.retrying)
+    throw new RetryLaterError(`${outcome.retrying} deliveries of batch ${batch} failed transiently; retrying`);
   const unfinished = await countUnfinished(deps.db, digestId, batch);
   if (unfinished) throw new RetryLaterError(`${unfinished} deliveries of batch ${batch} are still held or pending`);
   await finishDigestIfDone(deps.db, digestId);
-  if (outcome.claimed) log.info({ event: 'digest_batch_sent', digestId, batch, ...outcome, renders: cache.renders }, 'batch sent');
+  if (outcome.claimed)
+    log.info({ event: 'digest_batch_sent', digestId, batch, ...outcome, renders: cache.renders }, 'batch sent');
   return outcome;
 }

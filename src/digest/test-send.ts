@@ -14,7 +14,10 @@ export const TEST_SUBJECT_PREFIX = '[TEST] ';
 export const TEST_HEADER = 'X-Paperboy-Test';
 
 /** Stores the request, then queues it: HTTP never sends mail itself. `to` must already be a normalised address. */
-export async function requestTestSend(deps: { db: Db; digestQueue: Pick<DigestQueue, 'enqueueTestSend'> }, input: { subscriberId: number; to: string }) {
+export async function requestTestSend(
+  deps: { db: Db; digestQueue: Pick<DigestQueue, 'enqueueTestSend'> },
+  input: { subscriberId: number; to: string },
+) {
   const subscriber = await deps.db.subscriber.findUnique({ where: { id: input.subscriberId }, select: { id: true } });
   if (!subscriber) throw new DigestActionError('not_found', 'subscriber not found');
   const row = await deps.db.testSend.create({ data: { subscriberId: input.subscriberId, to: input.to } });
@@ -26,7 +29,11 @@ export type TestSendOutcome = 'sent' | 'empty' | 'skipped';
 
 /** The mail job's handler. Idempotent: a row that left 'pending' is not sent again. */
 export async function sendTestDigest(
-  deps: { db: Db; mailer: MailTransport; config: Pick<Config, 'publicUrl' | 'secretKey' | 'mailFrom' | 'unsubscribeMailto'> },
+  deps: {
+    db: Db;
+    mailer: MailTransport;
+    config: Pick<Config, 'publicUrl' | 'secretKey' | 'mailFrom' | 'unsubscribeMailto'>;
+  },
   testSendId: number,
 ): Promise<TestSendOutcome> {
   const row = await deps.db.testSend.findUnique({ where: { id: testSendId } });
@@ -48,12 +55,18 @@ export async function sendTestDigest(
       text: preview.text,
       headers: { [TEST_HEADER]: 'yes', 'Auto-Submitted': 'auto-generated' },
     });
-    await deps.db.testSend.update({ where: { id: row.id }, data: { status: 'sent', sentAt: new Date(), smtpResponse: result.response.slice(0, 500) } });
+    await deps.db.testSend.update({
+      where: { id: row.id },
+      data: { status: 'sent', sentAt: new Date(), smtpResponse: result.response.slice(0, 500) },
+    });
     return 'sent';
   } catch (error) {
     const failure = classifySmtpError(error);
     if (failure.kind === 'permanent') {
-      await deps.db.testSend.update({ where: { id: row.id }, data: { status: 'failed', smtpResponse: failure.message } });
+      await deps.db.testSend.update({
+        where: { id: row.id },
+        data: { status: 'failed', smtpResponse: failure.message },
+      });
     }
     throw failure;
   }

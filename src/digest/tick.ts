@@ -6,12 +6,22 @@ import { slotsByPeriod } from './period.js';
 import { planPeriod, type PlanDeps, type PlanResult } from './planner.js';
 
 /** `now` places the zones; `asOf` (default: the database clock) ends the windows. */
-export async function planDueDigests(deps: PlanDeps, now: Date, options: { batchSize?: number; asOf?: Date } = {}): Promise<PlanResult[]> {
+export async function planDueDigests(
+  deps: PlanDeps,
+  now: Date,
+  options: { batchSize?: number; asOf?: Date } = {},
+): Promise<PlanResult[]> {
   const timezones = await activeTimezones(deps.db);
   const results: PlanResult[] = [];
   for (const [period, slots] of slotsByPeriod(timezones, now)) {
     // Zones where no one can be due yet (local hour 0 and nobody at 0) still cost one cheap query.
-    results.push(await planPeriod(deps, period, { due: { kind: 'slots', slots }, now: options.asOf, batchSize: options.batchSize }));
+    results.push(
+      await planPeriod(deps, period, {
+        due: { kind: 'slots', slots },
+        now: options.asOf,
+        batchSize: options.batchSize,
+      }),
+    );
   }
   return results;
 }

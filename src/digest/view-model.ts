@@ -11,7 +11,16 @@ import type { PaperRecord } from '../papers/paper.js';
 /** A stored paper as a card needs it. */
 export type DigestPaper = Pick<
   PaperRecord,
-  'arxivId' | 'title' | 'abstract' | 'authors' | 'authorCount' | 'organization' | 'url' | 'pdfUrl' | 'githubRepo' | 'projectPage'
+  | 'arxivId'
+  | 'title'
+  | 'abstract'
+  | 'authors'
+  | 'authorCount'
+  | 'organization'
+  | 'url'
+  | 'pdfUrl'
+  | 'githubRepo'
+  | 'projectPage'
 > & { id: number; upvotes: number };
 
 /** The matcher's Card, or anything shaped like it. */
@@ -72,7 +81,9 @@ const NAME_CHARS = 100;
 export function clip(text: string, max: number): string {
   const folded = text.replace(/\s+/g, ' ').trim();
   if (folded.length <= max) return folded;
-  return `${Array.from(folded.slice(0, max - 1)).join('').replace(/[\uD800-\uDBFF]$/, '')}…`;
+  return `${Array.from(folded.slice(0, max - 1))
+    .join('')
+    .replace(/[\uD800-\uDBFF]$/, '')}…`;
 }
 
 function safeUrl(value: string | null | undefined): string | null {
@@ -136,7 +147,13 @@ export function paperCard(paper: DigestPaper, publicUrl: string): PaperCard {
 }
 
 // One formatter per process: toLocaleDateString builds a new one per call (~60 µs), and every group render asks twice.
-const LONG_DATE = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const LONG_DATE = new Intl.DateTimeFormat('en-GB', {
+  weekday: 'long',
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 
 /** "Thursday 12 November 2026" */
 export function longDate(period: string): string {

@@ -52,7 +52,9 @@ export function createApp(deps: AppDeps, options: { webhooks?: WebhookOptions } 
   app.use(requestLogging(deps.logger.child({ module: 'http' })));
   app.use((req, res, next) => {
     const end = deps.metrics.httpRequests.startTimer({ method: req.method });
-    res.on('finish', () => end({ route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: String(res.statusCode) }));
+    res.on('finish', () =>
+      end({ route: (req.route as { path?: string } | undefined)?.path ?? 'unmatched', status: String(res.statusCode) }),
+    );
     next();
   });
   app.use(
@@ -87,7 +89,8 @@ export function createApp(deps: AppDeps, options: { webhooks?: WebhookOptions } 
   // the API, the dashboard and JSON clients keep the JSON error shape.
   const pageErrors = pageErrorHandler(deps.logger);
   app.use(((error, req, res, next) => {
-    if (req.path.startsWith('/api/') || req.path.startsWith('/admin/') || req.path.startsWith('/webhooks/')) return next(error);
+    if (req.path.startsWith('/api/') || req.path.startsWith('/admin/') || req.path.startsWith('/webhooks/'))
+      return next(error);
     pageErrors(error, req, res, next);
   }) as ErrorRequestHandler);
   app.use(errorHandler);
@@ -112,7 +115,11 @@ function requestLogging(httpLogger: Logger): RequestHandler {
       genReqId,
       // Paths carry tokens (/confirm/:token …): log the route shape only.
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactPath(req.url) }),
+        req: (req: { id: string; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          url: redactPath(req.url),
+        }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/metrics' },

@@ -11,10 +11,18 @@ import { renderMessagePage } from './pages/message-pages.js';
 
 /** What went wrong and a way back, in the site's frame. */
 function messagePage(title: string, text: string): string {
-  return renderMessagePage({ title, heading: title, tone: 'error', body: html`<p>${text}</p><p><a href="/">Back to the start page</a></p>` });
+  return renderMessagePage({
+    title,
+    heading: title,
+    tone: 'error',
+    body: html`<p>${text}</p><p><a href="/">Back to the start page</a></p>`,
+  });
 }
 
-const INVALID = messagePage('This link does not work', 'The link may have been cut short or changed on the way. Open it again from the email, whole.');
+const INVALID = messagePage(
+  'This link does not work',
+  'The link may have been cut short or changed on the way. Open it again from the email, whole.',
+);
 const GONE = messagePage('This digest is no longer available', 'It may have been removed with your subscription.');
 
 function sendPage(res: Response, status: number, page: string): void {

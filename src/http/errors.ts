@@ -43,13 +43,20 @@ export function toAppError(error: unknown): AppError {
   if (error instanceof ZodError) return fromZodError(error);
   const e = error as { type?: string; status?: number; statusCode?: number };
   const status = e.status ?? e.statusCode;
-  if (e.type === 'entity.too.large' || status === 413) return new AppError(ERROR_CODES.tooLarge, 413, 'Request body is too large');
-  if (e.type === 'entity.parse.failed') return new AppError(ERROR_CODES.badRequest, 400, 'Request body is not valid JSON');
+  if (e.type === 'entity.too.large' || status === 413)
+    return new AppError(ERROR_CODES.tooLarge, 413, 'Request body is too large');
+  if (e.type === 'entity.parse.failed')
+    return new AppError(ERROR_CODES.badRequest, 400, 'Request body is not valid JSON');
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported')
     return new AppError(ERROR_CODES.unsupportedMedia, 415, 'Unsupported body encoding');
   if (typeof status === 'number' && status >= 400 && status < 500)
     return new AppError(ERROR_CODES.badRequest, status, 'Bad request');
-  if (isUnstorableValue(error)) return new AppError(ERROR_CODES.validation, 400, 'A value in the request is out of range or contains characters that cannot be stored');
+  if (isUnstorableValue(error))
+    return new AppError(
+      ERROR_CODES.validation,
+      400,
+      'A value in the request is out of range or contains characters that cannot be stored',
+    );
   return new AppError(ERROR_CODES.internal, 500, 'Internal server error');
 }
 

@@ -9,7 +9,12 @@ import { readPostmarkWebhook } from '../inbound/webhooks/postmark.js';
 import { readSendgridWebhook } from '../inbound/webhooks/sendgrid.js';
 import { readSesWebhook } from '../inbound/webhooks/ses.js';
 import { createSnsVerifier, fetchFromAmazon, isAmazonSnsUrl, type FetchText } from '../inbound/webhooks/sns.js';
-import { applyWebhookBatch, WebhookError, type VerifiedBatch, type WebhookProvider } from '../inbound/webhooks/webhook-intake.js';
+import {
+  applyWebhookBatch,
+  WebhookError,
+  type VerifiedBatch,
+  type WebhookProvider,
+} from '../inbound/webhooks/webhook-intake.js';
 import type { AppDeps } from './app.js';
 import { AppError, ERROR_CODES } from './errors.js';
 
@@ -42,7 +47,10 @@ export function webhookRoutes(router: IRouter, deps: AppDeps, options: WebhookOp
   const verifySns = createSnsVerifier(snsFetch);
   const raw = express.raw({ type: () => true, limit: '1mb' });
 
-  const route = (provider: WebhookProvider, read: (headers: Headers, body: Buffer) => WebhookRead | Promise<WebhookRead>): RequestHandler[] => [
+  const route = (
+    provider: WebhookProvider,
+    read: (headers: Headers, body: Buffer) => WebhookRead | Promise<WebhookRead>,
+  ): RequestHandler[] => [
     raw,
     async (req, res, next) => {
       try {
@@ -52,7 +60,8 @@ export function webhookRoutes(router: IRouter, deps: AppDeps, options: WebhookOp
         const counts = await applyWebhookBatch(feedbackDeps, provider, outcome);
         res.json({ status: 'ok', ...counts });
       } catch (error) {
-        if (error instanceof WebhookError) req.log?.warn({ event: 'webhook_refused', provider, reason: error.reason }, error.message);
+        if (error instanceof WebhookError)
+          req.log?.warn({ event: 'webhook_refused', provider, reason: error.reason }, error.message);
         next(toAppError(error));
       }
     },
@@ -64,12 +73,22 @@ export function webhookRoutes(router: IRouter, deps: AppDeps, options: WebhookOp
       const outcome = await readSesWebhook(deps.config, verifySns, body);
       if (outcome.kind === 'batch') return outcome.batch;
       // Subscribing the endpoint to the topic: visit SubscribeURL, on an Amazon host only.
-      if (!isAmazonSnsUrl(outcome.subscribeUrl)) throw new WebhookError('unauthenticated', 'SubscribeURL is not an Amazon SNS https URL');
+      if (!isAmazonSnsUrl(outcome.subscribeUrl))
+        throw new WebhookError('unauthenticated', 'SubscribeURL is not an Amazon SNS https URL');
       await snsFetch(outcome.subscribeUrl);
       return { confirmed: true };
     }),
   );
-  router.post('/webhooks/sendgrid', route('sendgrid', (headers, body) => readSendgridWebhook(deps.config, headers, body)));
-  router.post('/webhooks/mailgun', route('mailgun', (_headers, body) => readMailgunWebhook(deps.config, body)));
-  router.post('/webhooks/postmark', route('postmark', (headers, body) => readPostmarkWebhook(deps.config, headers, body)));
+  router.post(
+    '/webhooks/sendgrid',
+    route('sendgrid', (headers, body) => readSendgridWebhook(deps.config, headers, body)),
+  );
+  router.post(
+    '/webhooks/mailgun',
+    route('mailgun', (_headers, body) => readMailgunWebhook(deps.config, body)),
+  );
+  router.post(
+    '/webhooks/postmark',
+    route('postmark', (headers, body) => readPostmarkWebhook(deps.config, headers, body)),
+  );
 }

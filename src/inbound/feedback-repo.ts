@@ -33,7 +33,10 @@ export interface FeedbackRecipient {
 }
 
 export async function findRecipientByDelivery(db: DbClient, deliveryId: number): Promise<FeedbackRecipient | null> {
-  const row = await db.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, subscriber: { select: { id: true, email: true } } } });
+  const row = await db.delivery.findUnique({
+    where: { id: deliveryId },
+    select: { id: true, subscriber: { select: { id: true, email: true } } },
+  });
   return row?.subscriber ? { subscriberId: row.subscriber.id, email: row.subscriber.email, deliveryId: row.id } : null;
 }
 
@@ -48,7 +51,10 @@ export async function findRecipientBySubscriber(db: DbClient, subscriberId: numb
 }
 
 export async function findRecipientByEmail(db: DbClient, email: string): Promise<FeedbackRecipient | null> {
-  const row = await db.subscriber.findUnique({ where: { email: email.trim().toLowerCase() }, select: { id: true, email: true } });
+  const row = await db.subscriber.findUnique({
+    where: { email: email.trim().toLowerCase() },
+    select: { id: true, email: true },
+  });
   return row ? { subscriberId: row.id, email: row.email, deliveryId: null } : null;
 }
 
@@ -96,11 +102,20 @@ export async function markSubscriberComplained(db: DbClient, subscriberId: numbe
 }
 
 export async function listSlugsOf(db: DbClient, subscriberId: number): Promise<string[]> {
-  const rows = await db.subscription.findMany({ where: { subscriberId }, select: { list: { select: { slug: true } } }, orderBy: { listId: 'asc' } });
+  const rows = await db.subscription.findMany({
+    where: { subscriberId },
+    select: { list: { select: { slug: true } } },
+    orderBy: { listId: 'asc' },
+  });
   return rows.map((r) => r.list.slug);
 }
 
-export async function recordComplaintConsent(db: DbClient, subscriberId: number, lists: string[], source: string): Promise<void> {
+export async function recordComplaintConsent(
+  db: DbClient,
+  subscriberId: number,
+  lists: string[],
+  source: string,
+): Promise<void> {
   await db.consentRecord.create({ data: { subscriberId, action: 'complaint', lists, formVersion: source } });
 }
 
@@ -126,6 +141,8 @@ export function countFeedbackPerDay(db: DbClient, since: Date) {
 
 /** Digests sent, complaints and hard bounces of the last 24 hours. */
 export async function countLastDay(db: DbClient): Promise<{ sent: number; complaints: number; bounces: number }> {
-  const rows = await db.$queryRawUnsafe<Array<{ sent: number; complaints: number; bounces: number }>>(FEEDBACK_SQL.countLastDay);
+  const rows = await db.$queryRawUnsafe<Array<{ sent: number; complaints: number; bounces: number }>>(
+    FEEDBACK_SQL.countLastDay,
+  );
   return rows[0]!;
 }

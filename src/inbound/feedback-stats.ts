@@ -21,12 +21,11 @@ const rate = (n: number, of: number) => (of ? Math.round((n / of) * 1_000_000) /
 export async function collectFeedbackStats(db: Db, options: { days: number; now?: Date }) {
   const now = options.now ?? new Date();
   const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate());
-  const days = Array.from({ length: options.days }, (_, i) => new Date(today - (options.days - 1 - i) * 86_400_000).toISOString().slice(0, 10));
+  const days = Array.from({ length: options.days }, (_, i) =>
+    new Date(today - (options.days - 1 - i) * 86_400_000).toISOString().slice(0, 10),
+  );
   const since = new Date(`${days[0]}T00:00:00Z`);
-  const [sent, events] = await Promise.all([
-    countSentPerDay(db, since),
-    countFeedbackPerDay(db, since),
-  ]);
+  const [sent, events] = await Promise.all([countSentPerDay(db, since), countFeedbackPerDay(db, since)]);
   const count = (day: string, kind: string) => events.find((e) => e.day === day && e.kind === kind)?.n ?? 0;
   const perDay: FeedbackDay[] = days.map((day) => {
     const s = sent.find((r) => r.day === day)?.n ?? 0;

@@ -50,7 +50,8 @@ export interface Feedback {
   detail?: string;
 }
 
-export type FeedbackResult = { applied: true; subscriberId: number; changed: boolean } | { applied: false; reason: 'unknown_recipient' };
+export type FeedbackResult =
+  { applied: true; subscriberId: number; changed: boolean } | { applied: false; reason: 'unknown_recipient' };
 
 async function resolve(db: Db, target: FeedbackTarget): Promise<FeedbackRecipient | null> {
   if (target.deliveryId) {
@@ -72,8 +73,15 @@ export async function applyFeedback(deps: FeedbackDeps, feedback: Feedback, now 
   const log = deps.logger.child({ module: 'inbound' });
   const recipient = await resolve(deps.db, feedback.target);
   if (!recipient) {
-    await recordMailEvent(deps.db, { kind: 'ignored', source: feedback.source, detail: `${feedback.kind} for no known subscriber` });
-    log.warn({ event: 'feedback_unmatched', kind: feedback.kind, source: feedback.source }, 'feedback about no known subscriber');
+    await recordMailEvent(deps.db, {
+      kind: 'ignored',
+      source: feedback.source,
+      detail: `${feedback.kind} for no known subscriber`,
+    });
+    log.warn(
+      { event: 'feedback_unmatched', kind: feedback.kind, source: feedback.source },
+      'feedback about no known subscriber',
+    );
     return { applied: false, reason: 'unknown_recipient' };
   }
   const { subscriberId, email, deliveryId } = recipient;
@@ -105,17 +113,26 @@ export async function applyFeedback(deps: FeedbackDeps, feedback: Feedback, now 
       await deps.db.$transaction(async (tx) => {
         await recordMailEvent(tx, { kind: 'complaint', ...event });
         changed = await markSubscriberComplained(tx, subscriberId, now);
-        if (changed) await recordComplaintConsent(tx, subscriberId, await listSlugsOf(tx, subscriberId), feedback.source);
+        if (changed)
+          await recordComplaintConsent(tx, subscriberId, await listSlugsOf(tx, subscriberId), feedback.source);
         if (email) await suppressAddress(tx, email, 'complaint', feedback.source);
       });
       break;
     case 'unsubscribe': {
-      const outcome = await unsubscribe(deps, subscriberId, { ip: null, userAgent: null, via: feedback.source === 'inbound' ? 'mailto' : 'provider' }, now);
+      const outcome = await unsubscribe(
+        deps,
+        subscriberId,
+        { ip: null, userAgent: null, via: feedback.source === 'inbound' ? 'mailto' : 'provider' },
+        now,
+      );
       changed = outcome === 'unsubscribed';
       await recordMailEvent(deps.db, { kind: 'unsubscribe', ...event });
       break;
     }
   }
-  log.info({ event: `feedback_${feedback.kind}`, source: feedback.source, subscriberId, deliveryId, changed }, `${feedback.kind.replace('_', ' ')} recorded`);
+  log.info(
+    { event: `feedback_${feedback.kind}`, source: feedback.source, subscriberId, deliveryId, changed },
+    `${feedback.kind.replace('_', ' ')} recorded`,
+  );
   return { applied: true, subscriberId, changed };
 }

@@ -28,7 +28,12 @@ export function acceptRecipient(config: InboundDeps['config'], address: string):
 
 export type InboundOutcome = FeedbackKind | 'ignored';
 
-const BOUNCE_KIND: Record<BounceClass, InboundOutcome> = { hard: 'hard_bounce', soft: 'soft_bounce', delayed: 'delayed', none: 'ignored' };
+const BOUNCE_KIND: Record<BounceClass, InboundOutcome> = {
+  hard: 'hard_bounce',
+  soft: 'soft_bounce',
+  delayed: 'delayed',
+  none: 'ignored',
+};
 
 function targetOf(target: VerpTarget | null): FeedbackTarget {
   if (!target) return {};
@@ -41,7 +46,11 @@ async function ignore(deps: InboundDeps, reason: string): Promise<InboundOutcome
   return 'ignored';
 }
 
-export async function handleInboundMessage(deps: InboundDeps, recipient: InboundRecipient, raw: string): Promise<InboundOutcome> {
+export async function handleInboundMessage(
+  deps: InboundDeps,
+  recipient: InboundRecipient,
+  raw: string,
+): Promise<InboundOutcome> {
   if (recipient.kind === 'unsubscribe') {
     // RFC 8058's mailto: the reader's client mails the address; its From says who.
     const from = header(parseHeaderBlock(raw).headers, 'from');
@@ -66,7 +75,8 @@ export async function handleInboundMessage(deps: InboundDeps, recipient: Inbound
     ...targetOf(recipient.target ?? findVerpTarget(deps.config, report.original.senderText)),
     ...(report.original.messageId ? { messageId: report.original.messageId } : {}),
   };
-  if (!target.deliveryId && !target.subscriberId && !target.messageId) return ignore(deps, `${report.kind} that names no message of ours`);
+  if (!target.deliveryId && !target.subscriberId && !target.messageId)
+    return ignore(deps, `${report.kind} that names no message of ours`);
 
   let feedback: Feedback;
   if (report.kind === 'arf') {
@@ -76,7 +86,12 @@ export async function handleInboundMessage(deps: InboundDeps, recipient: Inbound
     const status = pickRecipient(report.recipients, null)!;
     const kind = BOUNCE_KIND[status.bounce];
     if (kind === 'ignored') return ignore(deps, `delivery report with action ${status.action}`);
-    feedback = { kind, target, source: 'inbound', detail: [status.status, status.diagnostic].filter(Boolean).join(' ') };
+    feedback = {
+      kind,
+      target,
+      source: 'inbound',
+      detail: [status.status, status.diagnostic].filter(Boolean).join(' '),
+    };
   }
   const result = await applyFeedback(deps, feedback);
   return result.applied ? feedback.kind : 'ignored';

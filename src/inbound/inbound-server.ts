@@ -23,7 +23,11 @@ const MAX_RECIPIENTS = 10;
 
 const smtpError = (code: number, message: string) => Object.assign(new Error(message), { responseCode: code });
 
-export async function startInboundServer(deps: InboundServerDeps, port = deps.config.deliverability.inbound.port, host = '0.0.0.0'): Promise<InboundServer> {
+export async function startInboundServer(
+  deps: InboundServerDeps,
+  port = deps.config.deliverability.inbound.port,
+  host = '0.0.0.0',
+): Promise<InboundServer> {
   const log = deps.logger.child({ module: 'inbound' });
   const limits = deps.config.deliverability.inbound;
   const recipients = new WeakMap<SMTPServerSession, InboundRecipient[]>();
@@ -69,7 +73,10 @@ export async function startInboundServer(deps: InboundServerDeps, port = deps.co
         const wanted = recipients.get(session) ?? [];
         recipients.delete(session);
         if (stream.sizeExceeded) {
-          log.warn({ event: 'inbound_too_large', limit: limits.maxMessageBytes }, 'inbound message over the size limit refused');
+          log.warn(
+            { event: 'inbound_too_large', limit: limits.maxMessageBytes },
+            'inbound message over the size limit refused',
+          );
           return callback(smtpError(552, `5.3.4 Message too big (limit ${limits.maxMessageBytes} bytes)`));
         }
         const raw = Buffer.concat(chunks).toString('latin1');
@@ -77,14 +84,19 @@ export async function startInboundServer(deps: InboundServerDeps, port = deps.co
           () => callback(),
           (error: unknown) => {
             // Our own trouble (Postgres down): the sender keeps it and tries again.
-            log.error({ event: 'inbound_failed', err: (error as Error).message }, 'inbound message could not be processed');
+            log.error(
+              { event: 'inbound_failed', err: (error as Error).message },
+              'inbound message could not be processed',
+            );
             callback(smtpError(451, '4.3.0 Temporary failure, try again later'));
           },
         );
       });
     },
   });
-  server.on('error', (error) => log.warn({ event: 'inbound_connection_error', err: error.message }, 'inbound connection error'));
+  server.on('error', (error) =>
+    log.warn({ event: 'inbound_connection_error', err: error.message }, 'inbound connection error'),
+  );
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
     server.listen(port, host, () => resolve());

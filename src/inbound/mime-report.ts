@@ -45,7 +45,8 @@ function parseContentType(value: string | undefined): { type: string; params: Re
   if (!value) return { type: 'text/plain', params: {} };
   const [type = '', ...rest] = value.split(';');
   const params: Record<string, string> = {};
-  for (const m of rest.join(';').matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|([^\s;]+))/g)) params[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
+  for (const m of rest.join(';').matchAll(/([\w-]+)\s*=\s*(?:"([^"]*)"|([^\s;]+))/g))
+    params[m[1]!.toLowerCase()] = m[2] ?? m[3] ?? '';
   return { type: type.trim().toLowerCase(), params };
 }
 
@@ -54,7 +55,9 @@ function decode(body: string, encoding: string | undefined): string {
     case 'base64':
       return Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('latin1');
     case 'quoted-printable':
-      return body.replace(/=\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+      return body
+        .replace(/=\n/g, '')
+        .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
     default:
       return body;
   }
@@ -63,7 +66,13 @@ function decode(body: string, encoding: string | undefined): string {
 export function parseMime(raw: string, depth = 0): MimePart {
   const { headers, body } = parseHeaderBlock(raw);
   const { type, params } = parseContentType(header(headers, 'content-type'));
-  const part: MimePart = { headers, type, params, body: decode(body, header(headers, 'content-transfer-encoding')), parts: [] };
+  const part: MimePart = {
+    headers,
+    type,
+    params,
+    body: decode(body, header(headers, 'content-transfer-encoding')),
+    parts: [],
+  };
   if (!type.startsWith('multipart/')) return part;
   const boundary = params.boundary;
   if (!boundary || depth >= MAX_DEPTH) throw new MalformedReportError(`${type} without a usable boundary`);
@@ -71,7 +80,8 @@ export function parseMime(raw: string, depth = 0): MimePart {
   const chunks = body.split(new RegExp(`^${delimiter.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}(?:--)?[ \t]*$`, 'm'));
   if (chunks.length < 3) throw new MalformedReportError(`${type} with no parts`);
   // chunks[0] is the preamble; the last one the epilogue.
-  for (const chunk of chunks.slice(1, -1).slice(0, MAX_PARTS)) part.parts.push(parseMime(chunk.replace(/^\n/, ''), depth + 1));
+  for (const chunk of chunks.slice(1, -1).slice(0, MAX_PARTS))
+    part.parts.push(parseMime(chunk.replace(/^\n/, ''), depth + 1));
   return part;
 }
 

@@ -1,7 +1,16 @@
 // What a returned message says: a delivery status notification (RFC 3464),
 // a feedback report (RFC 5965 ARF), or neither. Pure: no database, so the
 // RFCs' examples and real samples are tested as they are.
-import { findPart, header, MalformedReportError, parseFieldBlocks, parseHeaderBlock, parseMime, type Headers, type MimePart } from './mime-report.js';
+import {
+  findPart,
+  header,
+  MalformedReportError,
+  parseFieldBlocks,
+  parseHeaderBlock,
+  parseMime,
+  type Headers,
+  type MimePart,
+} from './mime-report.js';
 
 export type BounceClass = 'hard' | 'soft' | 'delayed' | 'none';
 
@@ -43,15 +52,26 @@ export function classifyStatus(action: string, status: string | null, diagnostic
 
 function address(value: string | undefined): string | null {
   if (!value) return null;
-  const bare = value.replace(/^[^;]*;/, '').trim().replace(/^<|>$/g, '');
+  const bare = value
+    .replace(/^[^;]*;/, '')
+    .trim()
+    .replace(/^<|>$/g, '');
   return bare.includes('@') ? bare.toLowerCase() : null;
 }
 
 function originalOf(root: MimePart, extra: string): OriginalMessage {
-  const part = findPart(root, ['message/rfc822', 'text/rfc822-headers', 'message/rfc822-headers', 'message/global', 'message/global-headers']);
+  const part = findPart(root, [
+    'message/rfc822',
+    'text/rfc822-headers',
+    'message/rfc822-headers',
+    'message/global',
+    'message/global-headers',
+  ]);
   const headers = part ? parseHeaderBlock(part.body).headers : (new Map() as Headers);
   const messageId = header(headers, 'message-id')?.match(/<[^<>\s]+>/)?.[0] ?? null;
-  const senderText = [extra, ...(headers.get('return-path') ?? []), ...(headers.get('list-unsubscribe') ?? [])].join('\n');
+  const senderText = [extra, ...(headers.get('return-path') ?? []), ...(headers.get('list-unsubscribe') ?? [])].join(
+    '\n',
+  );
   return { messageId, senderText };
 }
 
@@ -66,7 +86,11 @@ export function parseReport(raw: string): Report {
     const fields = parseFieldBlocks(feedback.body)[0];
     const feedbackType = fields && header(fields, 'feedback-type');
     if (!fields || !feedbackType) throw new MalformedReportError('feedback report without Feedback-Type');
-    return { kind: 'arf', feedbackType: feedbackType.toLowerCase(), original: originalOf(root, header(fields, 'original-mail-from') ?? '') };
+    return {
+      kind: 'arf',
+      feedbackType: feedbackType.toLowerCase(),
+      original: originalOf(root, header(fields, 'original-mail-from') ?? ''),
+    };
   }
   if (reportType === 'delivery-status' || status) {
     if (!status) throw new MalformedReportError('delivery report without a message/delivery-status part');
@@ -76,7 +100,10 @@ export function parseReport(raw: string): Report {
     const recipients = blocks.map((b): RecipientStatus => {
       const action = header(b, 'action')!.trim().toLowerCase();
       const code = /\b([245]\.\d{1,3}\.\d{1,3})\b/.exec(header(b, 'status') ?? '')?.[1] ?? null;
-      const diagnostic = header(b, 'diagnostic-code')?.replace(/^[^;]*;\s*/, '').slice(0, 300) ?? null;
+      const diagnostic =
+        header(b, 'diagnostic-code')
+          ?.replace(/^[^;]*;\s*/, '')
+          .slice(0, 300) ?? null;
       return {
         recipient: address(header(b, 'final-recipient')) ?? address(header(b, 'original-recipient')),
         action,
@@ -87,7 +114,11 @@ export function parseReport(raw: string): Report {
     });
     return { kind: 'dsn', recipients, original: originalOf(root, '') };
   }
-  return { kind: 'other', from: header(root.headers, 'from') ?? null, subject: header(root.headers, 'subject') ?? null };
+  return {
+    kind: 'other',
+    from: header(root.headers, 'from') ?? null,
+    subject: header(root.headers, 'subject') ?? null,
+  };
 }
 
 const SEVERITY: Record<BounceClass, number> = { hard: 3, soft: 2, delayed: 1, none: 0 };

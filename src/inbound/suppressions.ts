@@ -15,9 +15,15 @@ export async function liftSuppressionFor(
   const lifted = await deps.db.$transaction(async (tx) => {
     if (!(await liftSuppression(tx, email, input.by, now))) return false;
     const subscriber = await tx.subscriber.findUnique({ where: { email }, select: { id: true } });
-    await recordMailEvent(tx, { kind: 'suppression_lifted', source: 'admin', subscriberId: subscriber?.id ?? null, detail: `by ${input.by}: ${input.note}` });
+    await recordMailEvent(tx, {
+      kind: 'suppression_lifted',
+      source: 'admin',
+      subscriberId: subscriber?.id ?? null,
+      detail: `by ${input.by}: ${input.note}`,
+    });
     return true;
   });
-  if (lifted) deps.logger.child({ module: 'inbound' }).info({ event: 'suppression_lifted', by: input.by }, 'suppression lifted');
+  if (lifted)
+    deps.logger.child({ module: 'inbound' }).info({ event: 'suppression_lifted', by: input.by }, 'suppression lifted');
   return lifted;
 }

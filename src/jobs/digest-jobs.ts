@@ -17,9 +17,21 @@ import type { Processor } from './workers.js';
 
 export const DIGEST_SCHEDULERS: SchedulerDefinition[] = [
   // DIGEST_CRON must tick at least hourly: each tick plans whoever's send hour has come.
-  { id: 'digest-tick', queue: 'digestPlan', pattern: (config) => config.digestCron, jobName: DIGEST_JOBS.tick, data: {} },
+  {
+    id: 'digest-tick',
+    queue: 'digestPlan',
+    pattern: (config) => config.digestCron,
+    jobName: DIGEST_JOBS.tick,
+    data: {},
+  },
   // Re-enqueues batches whose job was lost (Redis flushed, retries exhausted, crash before enqueue).
-  { id: 'digest-repair', queue: 'digestPlan', pattern: (config) => config.digestRepairCron, jobName: DIGEST_JOBS.repair, data: {} },
+  {
+    id: 'digest-repair',
+    queue: 'digestPlan',
+    pattern: (config) => config.digestRepairCron,
+    jobName: DIGEST_JOBS.repair,
+    data: {},
+  },
 ];
 
 const planData = z.object({ digestId: z.number().int().positive(), period: z.iso.date() });
@@ -31,7 +43,13 @@ export function createDigestPlanProcessor(ctx: JobContext): Processor {
     if (job.name === DIGEST_JOBS.tick) {
       const results = await planDueDigests(deps, new Date());
       for (const r of results) await ctx.digestQueue.enqueueBatches(r.digestId, r.batches);
-      return results.map(({ digestId, period, planned, pending, skipped }) => ({ digestId, period, planned, pending, skipped }));
+      return results.map(({ digestId, period, planned, pending, skipped }) => ({
+        digestId,
+        period,
+        planned,
+        pending,
+        skipped,
+      }));
     }
     if (job.name === DIGEST_JOBS.plan) {
       const parsed = planData.safeParse(job.data);
@@ -42,7 +60,10 @@ export function createDigestPlanProcessor(ctx: JobContext): Processor {
         return { digestId: result.digestId, planned: result.planned, pending: result.pending, skipped: result.skipped };
       } catch (error) {
         if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {
-          await ctx.db.digest.updateMany({ where: { id: parsed.data.digestId, status: 'planning' }, data: { status: 'failed' } });
+          await ctx.db.digest.updateMany({
+            where: { id: parsed.data.digestId, status: 'planning' },
+            data: { status: 'failed' },
+          });
         }
         throw error;
       }
@@ -58,7 +79,10 @@ export function createDigestSendProcessor(ctx: JobContext, options: SendOptions 
   const limiter = createLimiter(sendWindow(ctx.config.smtp.poolSize));
   // MJML is compiled at start-up, not on the first job; a failure is retried by the first job.
   getDigestRenderer(ctx.config).catch((error: unknown) =>
-    ctx.logger.error({ event: 'digest_template_failed', err: error instanceof Error ? error.message : String(error) }, 'digest template failed to compile'),
+    ctx.logger.error(
+      { event: 'digest_template_failed', err: error instanceof Error ? error.message : String(error) },
+      'digest template failed to compile',
+    ),
   );
   return async (job: Job) => {
     const parsed = sendData.safeParse(job.data);

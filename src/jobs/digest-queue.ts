@@ -38,7 +38,11 @@ export async function enqueueDigestBatches(
 }
 
 /** Removed when finished, so a later trigger of the same period plans again (idempotently). */
-export async function enqueueDigestPlan(queues: Pick<Queues, 'digestPlan'>, digestId: number, period: string): Promise<PlanRun> {
+export async function enqueueDigestPlan(
+  queues: Pick<Queues, 'digestPlan'>,
+  digestId: number,
+  period: string,
+): Promise<PlanRun> {
   const job = await queues.digestPlan.add(
     DIGEST_JOBS.plan,
     { digestId, period },
@@ -68,7 +72,8 @@ export function createDigestQueue(
   return {
     enqueuePlan: (digestId, period) => enqueueDigestPlan(queues, digestId, period),
     enqueueBatches: (digestId, batches) => enqueueDigestBatches(queues, config, digestId, batches),
-    resendBatch: (digestId, batch, deliveryId) => enqueueDigestBatches(queues, config, digestId, [batch], `-resend-${deliveryId}-${Date.now()}`),
+    resendBatch: (digestId, batch, deliveryId) =>
+      enqueueDigestBatches(queues, config, digestId, [batch], `-resend-${deliveryId}-${Date.now()}`),
     async requeueStranded(digestId, batch) {
       const bucket = Math.floor(Date.now() / 600_000);
       if (await isJobLive(queues, sendJobId(digestId, batch))) return false;

@@ -42,12 +42,22 @@ export interface DigestRunOptions {
   batchSize?: number;
 }
 
-export async function runDigestPeriod(ctx: JobContext, period: string, options: DigestRunOptions = {}): Promise<DigestRunSummary> {
+export async function runDigestPeriod(
+  ctx: JobContext,
+  period: string,
+  options: DigestRunOptions = {},
+): Promise<DigestRunSummary> {
   const started = Date.now();
-  const plan = await planPeriod({ ...ctx, recommender: learnedRecommender }, period, { due: { kind: 'all' }, batchSize: options.batchSize });
+  const plan = await planPeriod({ ...ctx, recommender: learnedRecommender }, period, {
+    due: { kind: 'all' },
+    batchSize: options.batchSize,
+  });
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
   await ctx.digestQueue.enqueueBatches(plan.digestId, plan.batches);
-  const local = options.localWorker !== false && plan.pending > 0 ? startWorkers(ctx, { digestSend: (c) => createDigestSendProcessor(c) }) : null;
+  const local =
+    options.localWorker !== false && plan.pending > 0
+      ? startWorkers(ctx, { digestSend: (c) => createDigestSendProcessor(c) })
+      : null;
   let counts = await runCounts(ctx.db, plan.digestId, plan.asOf);
   try {
     const deadline = options.timeoutMs ? started + options.timeoutMs : Infinity;
@@ -73,7 +83,12 @@ export async function runDigestPeriod(ctx: JobContext, period: string, options: 
     groups: plan.groups,
     seconds: seconds(),
     dryRun: false,
-    digest: { planned: digest?.planned ?? 0, sent: digest?.sent ?? 0, skipped: digest?.skipped ?? 0, failed: digest?.failed ?? 0 },
+    digest: {
+      planned: digest?.planned ?? 0,
+      sent: digest?.sent ?? 0,
+      skipped: digest?.skipped ?? 0,
+      failed: digest?.failed ?? 0,
+    },
   };
 }
 
@@ -83,9 +98,17 @@ export interface DigestDryRunSummary extends Omit<DigestRunSummary, 'digestId'> 
 }
 
 /** What `runDigestPeriod` would plan, computed and rolled back: nothing is written or sent. */
-export async function dryRunDigestPeriod(ctx: JobContext, period: string, options: { batchSize?: number } = {}): Promise<DigestDryRunSummary> {
+export async function dryRunDigestPeriod(
+  ctx: JobContext,
+  period: string,
+  options: { batchSize?: number } = {},
+): Promise<DigestDryRunSummary> {
   const started = Date.now();
-  const plan = await planPeriod({ ...ctx, recommender: learnedRecommender }, period, { due: { kind: 'all' }, dryRun: true, batchSize: options.batchSize });
+  const plan = await planPeriod({ ...ctx, recommender: learnedRecommender }, period, {
+    due: { kind: 'all' },
+    dryRun: true,
+    batchSize: options.batchSize,
+  });
   const digest = await findDigest(ctx.db, plan.digestId);
   return {
     digestId: digest?.id ?? null,
@@ -99,6 +122,11 @@ export async function dryRunDigestPeriod(ctx: JobContext, period: string, option
     groups: plan.groups,
     seconds: Math.round((Date.now() - started) / 100) / 10,
     dryRun: true,
-    digest: { planned: digest?.planned ?? 0, sent: digest?.sent ?? 0, skipped: digest?.skipped ?? 0, failed: digest?.failed ?? 0 },
+    digest: {
+      planned: digest?.planned ?? 0,
+      sent: digest?.sent ?? 0,
+      skipped: digest?.skipped ?? 0,
+      failed: digest?.failed ?? 0,
+    },
   };
 }

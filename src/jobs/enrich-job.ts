@@ -17,7 +17,14 @@ export function enrichmentQueue(queue: Queue): EnrichmentQueue {
   return {
     // A failed run retries after a minute, then two…: arXiv is down or refusing, and asking sooner would not help.
     enqueue: () =>
-      queue.add(ENRICH_JOB, {}, { deduplication: { id: DEDUPLICATION_ID, keepLastIfActive: true }, backoff: { type: 'exponential', delay: 60_000 } }),
+      queue.add(
+        ENRICH_JOB,
+        {},
+        {
+          deduplication: { id: DEDUPLICATION_ID, keepLastIfActive: true },
+          backoff: { type: 'exponential', delay: 60_000 },
+        },
+      ),
   };
 }
 

@@ -17,7 +17,8 @@ type MaintenanceTask = (ctx: JobContext, job: Job) => Promise<unknown>;
 export const MAINTENANCE_TASKS: Record<string, MaintenanceTask> = {
   // Each worker polls the outbox every second; this drain is the backstop
   // should a worker's poller be stuck.
-  [SWEEP_CONFIRMATIONS_JOB]: (ctx) => drainConfirmationOutbox({ ...ctx, confirmationLimit: addressConfirmationLimit(ctx) }),
+  [SWEEP_CONFIRMATIONS_JOB]: (ctx) =>
+    drainConfirmationOutbox({ ...ctx, confirmationLimit: addressConfirmationLimit(ctx) }),
 };
 
 /** Every minute. */

@@ -31,7 +31,11 @@ export const DEFAULT_JOB_OPTIONS: DefaultJobOptions = {
   removeOnFail: { count: 5000, age: 7 * 24 * 3600 },
 };
 
-export function createQueues(connection: ConnectionOptions, prefix: string, onError: (error: Error) => void = () => undefined): Queues {
+export function createQueues(
+  connection: ConnectionOptions,
+  prefix: string,
+  onError: (error: Error) => void = () => undefined,
+): Queues {
   const entries = (Object.keys(QUEUE_NAMES) as QueueKey[]).map((key) => {
     const queue = new Queue(QUEUE_NAMES[key], { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS });
     // Outages surface as failing add() calls and /readyz too; the app's

@@ -38,16 +38,26 @@ export async function watchRedisLoss(watch: RedisLossWatch): Promise<() => void>
     try {
       const current = await readRunId(redis);
       const reason: RedisLossReason | undefined =
-        runId && current && current !== runId ? 'run_id_changed' : (await watch.keysMissing()) ? 'keys_missing' : undefined;
+        runId && current && current !== runId
+          ? 'run_id_changed'
+          : (await watch.keysMissing())
+            ? 'keys_missing'
+            : undefined;
       if (reason) {
-        logger.warn({ event: 'redis_data_lost', module: 'jobs', reason }, 'Redis lost its data: restoring schedulers and repairing at once');
+        logger.warn(
+          { event: 'redis_data_lost', module: 'jobs', reason },
+          'Redis lost its data: restoring schedulers and repairing at once',
+        );
         await watch.onLoss(reason);
       }
       // Only now: a repair that failed is tried again at the next check.
       runId = current ?? runId;
     } catch (error) {
       // Redis went away again mid-check: the next ready event or tick retries.
-      logger.warn({ event: 'redis_loss_check_failed', module: 'jobs', err: (error as Error).message }, 'could not check Redis for lost data');
+      logger.warn(
+        { event: 'redis_loss_check_failed', module: 'jobs', err: (error as Error).message },
+        'could not check Redis for lost data',
+      );
     } finally {
       checking = false;
     }

@@ -43,7 +43,16 @@ export function createRelayRateLimiter(options: RelayRateLimitOptions): SharedRe
   let sequence = 0;
   const tryAcquire = async (relay: string) => {
     const member = `${self}-${(sequence += 1)}`;
-    return Number(await options.redis.eval(SCRIPT, 1, relayRateKey(options.keyPrefix, relay), options.windowMs, options.limit, member));
+    return Number(
+      await options.redis.eval(
+        SCRIPT,
+        1,
+        relayRateKey(options.keyPrefix, relay),
+        options.windowMs,
+        options.limit,
+        member,
+      ),
+    );
   };
   return {
     tryAcquire,

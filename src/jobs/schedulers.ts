@@ -17,7 +17,11 @@ export interface SchedulerDefinition {
   data: Record<string, unknown>;
 }
 
-export const SCHEDULERS: SchedulerDefinition[] = [INGEST_SCHEDULER, SWEEP_CONFIRMATIONS_SCHEDULER, ...DIGEST_SCHEDULERS];
+export const SCHEDULERS: SchedulerDefinition[] = [
+  INGEST_SCHEDULER,
+  SWEEP_CONFIRMATIONS_SCHEDULER,
+  ...DIGEST_SCHEDULERS,
+];
 
 export async function upsertSchedulers(queues: Queues, config: Config): Promise<void> {
   for (const scheduler of SCHEDULERS) {

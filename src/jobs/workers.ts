@@ -31,7 +31,10 @@ export function startWorkers(
       stalledInterval: ctx.config.workerLockMs,
     });
     worker.on('failed', (job, error) => {
-      log.warn({ event: 'job_failed', queue: key, jobId: job?.id, attempt: job?.attemptsMade, err: error.message }, 'job failed');
+      log.warn(
+        { event: 'job_failed', queue: key, jobId: job?.id, attempt: job?.attemptsMade, err: error.message },
+        'job failed',
+      );
     });
     worker.on('error', (error) => log.error({ event: 'worker_error', queue: key, err: error.message }, 'worker error'));
     return worker;

@@ -14,7 +14,13 @@ export const PREVIEW_MAX_PAPERS = 5000;
 function describeWhy(why: MatchWhy[]): string {
   if (!why.length) return 'Takes every paper, by upvotes';
   return why
-    .map((w) => (w.kind === 'phrase' ? `“${w.term}” in ${w.fields.join(', ')}` : w.kind === 'category' ? `category ${w.term}` : `author ${w.term}`))
+    .map((w) =>
+      w.kind === 'phrase'
+        ? `“${w.term}” in ${w.fields.join(', ')}`
+        : w.kind === 'category'
+          ? `category ${w.term}`
+          : `author ${w.term}`,
+    )
     .join('; ');
 }
 
@@ -25,7 +31,18 @@ export async function previewListRule(db: Db, rule: ListRule, options: { days: n
     where: { firstSeenAt: { gt: start, lte: now }, hidden: false },
     orderBy: { firstSeenAt: 'desc' },
     take: PREVIEW_MAX_PAPERS,
-    select: { id: true, arxivId: true, title: true, abstract: true, keywords: true, categories: true, authors: true, upvotes: true, firstSeenAt: true, hidden: true },
+    select: {
+      id: true,
+      arxivId: true,
+      title: true,
+      abstract: true,
+      keywords: true,
+      categories: true,
+      authors: true,
+      upvotes: true,
+      firstSeenAt: true,
+      hidden: true,
+    },
   });
   const list: MatchList = { exclude: [], authors: [], ...rule, id: rule.id ?? 0, name: rule.name ?? 'Preview' };
   const hits = createMatcher({ papers, now }).ranked(listRule(list), 'daily');

@@ -40,7 +40,10 @@ export type ListWithCount = List & { subscriberCount: number; subscribersByStatu
 async function withCounts(db: Db, lists: List[]): Promise<ListWithCount[]> {
   const ids = lists.map((l) => l.id);
   const rows = ids.length
-    ? await db.$queryRawUnsafe<Array<{ listId: number; status: string; n: number }>>(LIST_SQL.countSubscribersOfLists, ids)
+    ? await db.$queryRawUnsafe<Array<{ listId: number; status: string; n: number }>>(
+        LIST_SQL.countSubscribersOfLists,
+        ids,
+      )
     : [];
   return lists.map((list) => {
     const byStatus = Object.fromEntries(SUBSCRIBER_STATUSES.map((s) => [s, 0])) as SubscribersByStatus;
@@ -108,7 +111,9 @@ export async function listIdsBySlug(db: Db): Promise<Map<string, number>> {
 
 /** listId → subscriber status → how many subscribe to it, for the console's list pages. */
 export async function countListSubscribersByStatus(db: Db): Promise<Map<number, Record<string, number>>> {
-  const rows = await db.$queryRawUnsafe<Array<{ listId: number; status: string; count: bigint }>>(LIST_SQL.countSubscribersByListAndStatus);
+  const rows = await db.$queryRawUnsafe<Array<{ listId: number; status: string; count: bigint }>>(
+    LIST_SQL.countSubscribersByListAndStatus,
+  );
   const counts = new Map<number, Record<string, number>>();
   for (const row of rows) {
     const entry = counts.get(row.listId) ?? {};

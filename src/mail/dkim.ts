@@ -14,9 +14,25 @@ export interface DkimOptions {
 
 /** Signed when present, in this order. */
 const SIGNED = [
-  'from', 'sender', 'reply-to', 'subject', 'date', 'message-id', 'to', 'cc', 'mime-version', 'content-type',
-  'content-transfer-encoding', 'in-reply-to', 'references', 'list-id', 'list-unsubscribe', 'list-unsubscribe-post',
-  'feedback-id', 'precedence', 'auto-submitted',
+  'from',
+  'sender',
+  'reply-to',
+  'subject',
+  'date',
+  'message-id',
+  'to',
+  'cc',
+  'mime-version',
+  'content-type',
+  'content-transfer-encoding',
+  'in-reply-to',
+  'references',
+  'list-id',
+  'list-unsubscribe',
+  'list-unsubscribe-post',
+  'feedback-id',
+  'precedence',
+  'auto-submitted',
 ];
 /** Signed once more than they occur: adding a copy in transit breaks the signature. */
 export const OVER_SIGNED = new Set(['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post', 'list-id']);
@@ -42,7 +58,11 @@ function splitMessage(message: string): { fields: HeaderField[]; body: string } 
 export function relaxedHeader(raw: string): string {
   const colon = raw.indexOf(':');
   const name = raw.slice(0, colon).trim().toLowerCase();
-  const value = raw.slice(colon + 1).replace(/\r\n/g, '').replace(/[ \t]+/g, ' ').trim();
+  const value = raw
+    .slice(colon + 1)
+    .replace(/\r\n/g, '')
+    .replace(/[ \t]+/g, ' ')
+    .trim();
   return `${name}:${value}`;
 }
 
@@ -74,7 +94,10 @@ export function dkimSign(message: Buffer, options: DkimOptions, now = new Date()
   const tags = [
     `v=1; a=rsa-sha256; c=relaxed/relaxed; d=${options.domainName}; s=${options.keySelector}; t=${Math.floor(now.getTime() / 1000)};`,
     // h= folds after a colon (FWS is allowed there), so no line passes 78 characters.
-    `h=${names.join(':').replace(/(.{1,60}:)/g, '$1\r\n\t').replace(/\r\n\t$/, '')};`,
+    `h=${names
+      .join(':')
+      .replace(/(.{1,60}:)/g, '$1\r\n\t')
+      .replace(/\r\n\t$/, '')};`,
     `bh=${bodyHash};`,
     'b=',
   ];

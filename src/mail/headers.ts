@@ -24,7 +24,9 @@ export interface ListHeaderInput {
 
 export function listHeaders(input: ListHeaderInput): Record<string, string> {
   return {
-    'List-Unsubscribe': headerValue(`<${input.unsubscribeUrl}>, <mailto:${input.unsubscribeMailto}?subject=unsubscribe>`),
+    'List-Unsubscribe': headerValue(
+      `<${input.unsubscribeUrl}>, <mailto:${input.unsubscribeMailto}?subject=unsubscribe>`,
+    ),
     'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
     'List-Id': headerValue(input.listId),
   };

@@ -146,7 +146,10 @@ export function splitSlots(body: string, prefix: string): BodyPiece[] {
 }
 
 /** Bytes a body takes as sent in each encoding; every slot counted as `slotBytes`. */
-export function encodedSizes(pieces: readonly BodyPiece[], slotBytes: number): { quotedPrintable: number; base64: number } {
+export function encodedSizes(
+  pieces: readonly BodyPiece[],
+  slotBytes: number,
+): { quotedPrintable: number; base64: number } {
   let qp = 0;
   let raw = 0;
   for (const piece of pieces) {
@@ -223,7 +226,11 @@ export function compileMime(input: MimeInput): MimeTemplate {
     literal = '';
   };
   for (const name of input.perMessageHeaders) chunks.push({ header: name });
-  literal += input.headers.map(([name, value]) => `${name}: ${headerValue(value.replace(/\r\n /g, '\u0001')).replace(/\u0001/g, '\r\n ')}\r\n`).join('');
+  literal += input.headers
+    .map(
+      ([name, value]) => `${name}: ${headerValue(value.replace(/\r\n /g, '\u0001')).replace(/\u0001/g, '\r\n ')}\r\n`,
+    )
+    .join('');
   literal += `MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n`;
   for (const part of [text, html]) {
     literal += `--${boundary}\r\nContent-Type: text/${part.html ? 'html' : 'plain'}; charset=utf-8\r\nContent-Transfer-Encoding: ${part.encoding}\r\n\r\n`;
@@ -274,7 +281,14 @@ export function compileMime(input: MimeInput): MimeTemplate {
           const slot = part.pieces[0] as Slot;
           return quotedPrintable(slotValue(part, slots, slot.slot));
         }
-        return Buffer.from(wrapBase64(Buffer.concat(part.pieces.map((p) => (isSlot(p) ? Buffer.from(slotValue(part, slots, p.slot), 'utf8') : p.raw)))), 'latin1');
+        return Buffer.from(
+          wrapBase64(
+            Buffer.concat(
+              part.pieces.map((p) => (isSlot(p) ? Buffer.from(slotValue(part, slots, p.slot), 'utf8') : p.raw)),
+            ),
+          ),
+          'latin1',
+        );
       });
     },
   };

@@ -37,7 +37,11 @@ export interface MailTransport {
    * Message-ID, is what the result reports; without it nodemailer makes one
    * up (five randomBytes calls per message) that the message does not carry.
    */
-  sendRaw(envelope: { from: string; to: string }, raw: Buffer | string | Buffer[] | Readable, messageId?: string): Promise<SendResult>;
+  sendRaw(
+    envelope: { from: string; to: string },
+    raw: Buffer | string | Buffer[] | Readable,
+    messageId?: string,
+  ): Promise<SendResult>;
   verify(): Promise<void>;
   close(): void;
 }
@@ -90,7 +94,9 @@ export function classifySmtpError(error: unknown): MailSendError {
   const code = typeof e.responseCode === 'number' ? e.responseCode : undefined;
   // Relays quote the recipient ("550 5.1.1 <reader@example.org>"): the reply
   // ends up in logs, job failure reasons and Delivery.lastError, so mask it here.
-  const response = maskAddresses((e.response ?? e.message ?? 'unknown SMTP error').replace(/[\r\n]+/g, ' ').slice(0, 500));
+  const response = maskAddresses(
+    (e.response ?? e.message ?? 'unknown SMTP error').replace(/[\r\n]+/g, ' ').slice(0, 500),
+  );
   if (code !== undefined && code >= 500 && code < 600) return new MailSendError(response, 'permanent', code, response);
   return new MailSendError(response, 'transient', code, response);
 }
@@ -114,10 +120,17 @@ export function createMailTransport(options: TransportOptions): MailTransport {
     return [...ready, ...aside];
   }
 
-  async function deliver(message: (relay: Relay) => Parameters<Relay['transporter']['sendMail']>[0]): Promise<SendResult> {
+  async function deliver(
+    message: (relay: Relay) => Parameters<Relay['transporter']['sendMail']>[0],
+  ): Promise<SendResult> {
     let last: MailSendError | undefined;
     for (const relay of candidates(Date.now())) {
-      if (last) options.onRelayEvent?.({ event: 'smtp_relay_failover', relay: relay.label, reason: last.message.slice(0, 200) });
+      if (last)
+        options.onRelayEvent?.({
+          event: 'smtp_relay_failover',
+          relay: relay.label,
+          reason: last.message.slice(0, 200),
+        });
       try {
         await options.rateLimiter?.acquire(relay.label);
         const info = await relay.transporter.sendMail(message(relay));
@@ -130,7 +143,11 @@ export function createMailTransport(options: TransportOptions): MailTransport {
         relay.failures += 1;
         if (relay.failures >= failures && relay.asideUntil <= Date.now()) {
           relay.asideUntil = Date.now() + cooldownMs;
-          options.onRelayEvent?.({ event: 'smtp_relay_set_aside', relay: relay.label, reason: last.message.slice(0, 200) });
+          options.onRelayEvent?.({
+            event: 'smtp_relay_set_aside',
+            relay: relay.label,
+            reason: last.message.slice(0, 200),
+          });
         }
       }
     }
@@ -142,10 +159,15 @@ export function createMailTransport(options: TransportOptions): MailTransport {
   return {
     send: async (mail) => {
       const raw = sign(await composeMessage(mail));
-      return deliver(() => ({ envelope: { from: mail.envelopeFrom ?? addressOnly(mail.from), to: mail.to }, raw, messageId: mail.messageId }));
+      return deliver(() => ({
+        envelope: { from: mail.envelopeFrom ?? addressOnly(mail.from), to: mail.to },
+        raw,
+        messageId: mail.messageId,
+      }));
     },
     sendRaw: async (envelope, raw, messageId) => {
-      const body = raw instanceof Readable ? Buffer.concat(await raw.toArray()) : Array.isArray(raw) ? Buffer.concat(raw) : raw;
+      const body =
+        raw instanceof Readable ? Buffer.concat(await raw.toArray()) : Array.isArray(raw) ? Buffer.concat(raw) : raw;
       const whole = options.dkim ? sign(typeof body === 'string' ? Buffer.from(body) : body) : body;
       return deliver(() => ({ envelope, raw: whole, messageId }));
     },
@@ -197,5 +219,7 @@ function composeMessage(mail: OutgoingMail): Promise<Buffer> {
     // Builds with no X-Mailer naming the library version.
     xMailer: false,
   });
-  return new Promise((resolve, reject) => composer.compile().build((error, message) => (error ? reject(error) : resolve(message))));
+  return new Promise((resolve, reject) =>
+    composer.compile().build((error, message) => (error ? reject(error) : resolve(message))),
+  );
 }

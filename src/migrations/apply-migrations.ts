@@ -58,7 +58,9 @@ export async function createDatabaseIfMissing(databaseUrl: string): Promise<bool
 /** Drops the database, disconnecting anyone still on it. */
 export async function dropDatabase(databaseUrl: string): Promise<void> {
   const name = databaseName(databaseUrl);
-  await withMaintenanceClient(databaseUrl, (client) => client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`));
+  await withMaintenanceClient(databaseUrl, (client) =>
+    client.query(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
+  );
 }
 
 /**
@@ -67,7 +69,10 @@ export async function dropDatabase(databaseUrl: string): Promise<void> {
  * it was already up to date. Safe to run from several processes at once: the
  * engine serialises on Prisma's advisory lock.
  */
-export async function applyMigrations(opts: { databaseUrl: string; migrationsDir?: string }): Promise<{ applied: string[] }> {
+export async function applyMigrations(opts: {
+  databaseUrl: string;
+  migrationsDir?: string;
+}): Promise<{ applied: string[] }> {
   const migrationsDir = opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR;
   const migrationsList = await readMigrationsDir(migrationsDir);
   if (migrationsList.migrationDirectories.length === 0) {
@@ -80,6 +85,8 @@ export async function applyMigrations(opts: { databaseUrl: string; migrationsDir
     );
     return { applied: result.appliedMigrationNames };
   } catch (err) {
-    throw new Error(`migrating database "${databaseName(opts.databaseUrl)}" failed: ${(err as Error).message}`, { cause: err });
+    throw new Error(`migrating database "${databaseName(opts.databaseUrl)}" failed: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
 }

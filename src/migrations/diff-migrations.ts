@@ -15,7 +15,11 @@ export const DEFAULT_SCHEMA_PATH = fileURLToPath(new URL('../../prisma/schema.pr
  * schema. `databaseUrl` only locates the server: the migrations are replayed
  * into a throwaway shadow database there, never into the database it names.
  */
-export async function diffMigrations(opts: { databaseUrl: string; migrationsDir?: string; schemaPath?: string }): Promise<string> {
+export async function diffMigrations(opts: {
+  databaseUrl: string;
+  migrationsDir?: string;
+  schemaPath?: string;
+}): Promise<string> {
   const migrationsList = await readMigrationsDir(opts.migrationsDir ?? DEFAULT_MIGRATIONS_DIR);
   // A first migration has no lockfile to read the provider from yet.
   migrationsList.lockfile.content ??= 'provider = "postgresql"\n';

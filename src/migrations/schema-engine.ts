@@ -159,7 +159,11 @@ export async function withSchemaEngine<T>(
   const { SchemaEngine } = await loadEngineModule();
   const factory = new EngineAdapterFactory(opts.databaseUrl, opts.shadowDatabaseUrl);
   try {
-    const engine = await SchemaEngine.new({ datamodels: undefined }, () => {}, bindMigrationAwareSqlAdapterFactory(factory));
+    const engine = await SchemaEngine.new(
+      { datamodels: undefined },
+      () => {},
+      bindMigrationAwareSqlAdapterFactory(factory),
+    );
     try {
       return await fn(engine);
     } finally {
@@ -189,7 +193,10 @@ export async function readMigrationsDir(migrationsDir: string): Promise<Migratio
     if (err.code === 'ENOENT') return [];
     throw err;
   });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort((a, b) => a.localeCompare(b));
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort((a, b) => a.localeCompare(b));
   const migrationDirectories = await Promise.all(
     names.map(async (name) => ({
       path: name,

@@ -14,14 +14,27 @@ import { addItem, emptyBatch, issueReason, type SourceBatch } from './source-bat
 
 export const ADMIN_MAX_PAPERS = 5000;
 
-const httpUrl = z.url({ protocol: /^https?$/ }).max(LIMITS.url).nullish();
+const httpUrl = z
+  .url({ protocol: /^https?$/ })
+  .max(LIMITS.url)
+  .nullish();
 const stringList = (max: number, count: number) => z.array(z.string().max(max)).max(count).nullish();
 
 /** One paper as the admin API takes it. Fields a source does not know are left out, never blanked. */
 export const paperInputSchema = z.strictObject({
-  arxivId: z.string().max(64).nullish().describe('arXiv id, e.g. 2501.00663 (a version suffix or an abs URL is accepted)'),
-  title: z.string().min(1).max(LIMITS.title * 2),
-  abstract: z.string().max(LIMITS.abstract * 2).nullish(),
+  arxivId: z
+    .string()
+    .max(64)
+    .nullish()
+    .describe('arXiv id, e.g. 2501.00663 (a version suffix or an abs URL is accepted)'),
+  title: z
+    .string()
+    .min(1)
+    .max(LIMITS.title * 2),
+  abstract: z
+    .string()
+    .max(LIMITS.abstract * 2)
+    .nullish(),
   authors: stringList(LIMITS.author, LIMITS.authors),
   organization: z.string().max(LIMITS.organization).nullish(),
   categories: stringList(LIMITS.category, LIMITS.categories),
@@ -66,6 +79,10 @@ function idOf(item: unknown): string | undefined {
 }
 
 /** Validates and upserts an admin body; throws IngestError (code invalid_input or too_large) for a bad body. */
-export async function ingestPaperInput(db: Db, body: unknown, options: { logger?: Logger; metrics?: Metrics } = {}): Promise<IngestSummary> {
+export async function ingestPaperInput(
+  db: Db,
+  body: unknown,
+  options: { logger?: Logger; metrics?: Metrics } = {},
+): Promise<IngestSummary> {
   return storeBatch({ db, ...options }, 'admin', parseAdminBody(body));
 }

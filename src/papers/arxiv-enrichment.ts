@@ -11,7 +11,12 @@ import { parseAtomDocument } from './arxiv-source.js';
 import { fetchDocument, type FetchOptions } from './fetch-document.js';
 import { IngestError } from './ingest-error.js';
 import { fetchOptions } from './ingest.js';
-import { listPapersAwaitingEnrichment, saveEnrichment, type ArxivMetadata, type PendingPaper } from './enrichment-repo.js';
+import {
+  listPapersAwaitingEnrichment,
+  saveEnrichment,
+  type ArxivMetadata,
+  type PendingPaper,
+} from './enrichment-repo.js';
 
 /** arXiv's terms: no more than one request every 3 seconds. */
 export const ARXIV_MIN_GAP_MS = 3000;
@@ -103,12 +108,15 @@ async function fetchMetadata(
       const asked = new Set(ids);
       const found = new Map<string, ArxivMetadata>();
       for (const { paper } of parsed.papers) {
-        if (paper.arxivId && asked.has(paper.arxivId)) found.set(paper.arxivId, { categories: paper.categories, authors: paper.authors });
+        if (paper.arxivId && asked.has(paper.arxivId))
+          found.set(paper.arxivId, { categories: paper.categories, authors: paper.authors });
       }
       return found;
     } catch (error) {
       if (!(error instanceof IngestError) || !error.transient || attempt >= retries) throw error;
-      deps.logger?.child({ module: 'enrich' }).warn({ event: 'enrich_retry', attempt: attempt + 1, err: error.message }, 'arXiv request failed; retrying');
+      deps.logger
+        ?.child({ module: 'enrich' })
+        .warn({ event: 'enrich_retry', attempt: attempt + 1, err: error.message }, 'arXiv request failed; retrying');
     }
   }
 }

@@ -18,7 +18,8 @@ function textOf(value: unknown): string {
   return '';
 }
 
-const attr = (value: unknown, name: string): string => (isNode(value) && typeof value[`@${name}`] === 'string' ? decodeXmlText(value[`@${name}`] as string) : '');
+const attr = (value: unknown, name: string): string =>
+  isNode(value) && typeof value[`@${name}`] === 'string' ? decodeXmlText(value[`@${name}`] as string) : '';
 
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : value === undefined ? [] : [value]);
 
@@ -26,7 +27,8 @@ const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : valu
 export function parseAtomDocument(label: string, text: string, contentType = '', firstIndex = 0): SourceBatch {
   const doc = parseXmlDocument(label, text, contentType);
   const feed = isNode(doc) ? doc.feed : undefined;
-  if (!isNode(feed)) throw new IngestError('wrong_shape', `${label}: expected an Atom <feed>, got another XML document`);
+  if (!isNode(feed))
+    throw new IngestError('wrong_shape', `${label}: expected an Atom <feed>, got another XML document`);
   const entries = list(feed.entry);
   throwIfErrorFeed(label, entries);
   const batch = emptyBatch();
@@ -35,7 +37,8 @@ export function parseAtomDocument(label: string, text: string, contentType = '',
     if (!isNode(entry)) return addItem(batch, index, undefined, 'entry is empty');
     const rawId = textOf(entry.id);
     const arxivId = parseArxivId(rawId);
-    if (!arxivId) return addItem(batch, index, rawId || undefined, rawId ? `not an arXiv id: ${rawId.slice(0, 80)}` : 'missing id');
+    if (!arxivId)
+      return addItem(batch, index, rawId || undefined, rawId ? `not an arXiv id: ${rawId.slice(0, 80)}` : 'missing id');
     const primary = attr(entry['arxiv:primary_category'], 'term');
     addItem(batch, index, arxivId, {
       arxivId,
@@ -72,7 +75,11 @@ export const ARXIV_DEFAULT_QUERY = 'cat:cs.AI OR cat:cs.CL OR cat:cs.CV OR cat:c
 export const ARXIV_MAX_RESULTS = 2000;
 
 /** Fetches the newest submissions matching the query, page by page, up to maxResults. */
-export async function fetchArxivPapers(baseUrl: string, request: ArxivRequest, options: FetchOptions): Promise<SourceBatch> {
+export async function fetchArxivPapers(
+  baseUrl: string,
+  request: ArxivRequest,
+  options: FetchOptions,
+): Promise<SourceBatch> {
   const query = normaliseText(request.query ?? '') || ARXIV_DEFAULT_QUERY;
   if (query.length > 1000) throw new IngestError('invalid_input', 'arXiv query is longer than 1000 characters');
   const maxResults = Math.min(Math.max(1, request.maxResults ?? 100), ARXIV_MAX_RESULTS);
@@ -88,7 +95,12 @@ export async function fetchArxivPapers(baseUrl: string, request: ArxivRequest, o
       sortBy: 'submittedDate',
       sortOrder: 'descending',
     });
-    const doc = await fetchDocument('arXiv API', `${baseUrl}/api/query?${params.toString()}`, options, 'application/atom+xml');
+    const doc = await fetchDocument(
+      'arXiv API',
+      `${baseUrl}/api/query?${params.toString()}`,
+      options,
+      'application/atom+xml',
+    );
     const batch = parseAtomDocument(`arXiv API start=${start}`, doc.text, doc.contentType, run.fetched);
     mergeBatch(run, batch);
     if (batch.fetched < size) break;

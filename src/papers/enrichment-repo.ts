@@ -50,8 +50,16 @@ WHERE p.id = x.id`;
 export const ENRICHMENT_SQL = { saveEnrichment: SAVE_ENRICHMENT } as const;
 
 /** Stores one batch's answers; papers missing from `found` are only marked as asked. Returns the rows written. */
-export async function saveEnrichment(db: Db, asked: PendingPaper[], found: Map<string, ArxivMetadata>): Promise<number> {
+export async function saveEnrichment(
+  db: Db,
+  asked: PendingPaper[],
+  found: Map<string, ArxivMetadata>,
+): Promise<number> {
   if (asked.length === 0) return 0;
-  const rows = asked.map(({ id, arxivId }) => ({ id, categories: found.get(arxivId)?.categories ?? [], authors: found.get(arxivId)?.authors ?? [] }));
+  const rows = asked.map(({ id, arxivId }) => ({
+    id,
+    categories: found.get(arxivId)?.categories ?? [],
+    authors: found.get(arxivId)?.authors ?? [],
+  }));
   return db.$executeRawUnsafe(ENRICHMENT_SQL.saveEnrichment, JSON.stringify(rows));
 }

@@ -21,7 +21,9 @@ export async function requestEnrichment(deps: { db: Db; queue: EnrichmentQueue; 
     return true;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    deps.logger?.child({ module: 'enrich' }).warn({ event: 'enrich_request_failed', err: message }, 'could not queue enrichment');
+    deps.logger
+      ?.child({ module: 'enrich' })
+      .warn({ event: 'enrich_request_failed', err: message }, 'could not queue enrichment');
     return false;
   }
 }

@@ -32,7 +32,12 @@ export interface FetchedDocument {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** GET `url` and return its body as text, or throw an IngestError once retries are spent. */
-export async function fetchDocument(label: string, url: string, options: FetchOptions, accept: string): Promise<FetchedDocument> {
+export async function fetchDocument(
+  label: string,
+  url: string,
+  options: FetchOptions,
+  accept: string,
+): Promise<FetchedDocument> {
   let lastError: IngestError | undefined;
   for (let attempt = 0; attempt <= options.retries; attempt++) {
     if (attempt > 0) await sleep(options.retryDelayMs * 2 ** (attempt - 1) * (0.75 + Math.random() * 0.5));
@@ -44,7 +49,11 @@ export async function fetchDocument(label: string, url: string, options: FetchOp
     }
   }
   const attempts = options.retries + 1;
-  throw new IngestError(lastError!.code, `${lastError!.message} (after ${attempts} attempt${attempts > 1 ? 's' : ''})`, true);
+  throw new IngestError(
+    lastError!.code,
+    `${lastError!.message} (after ${attempts} attempt${attempts > 1 ? 's' : ''})`,
+    true,
+  );
 }
 
 const MAX_REDIRECTS = 5;
@@ -71,7 +80,10 @@ async function fetchSameHost(where: string, url: string, init: RequestInit): Pro
     await discard(response.body);
     const next = new URL(location, current);
     if (next.host !== current.host || next.protocol !== current.protocol) {
-      throw new IngestError('redirect', `${where} redirected to another host (${next.protocol}//${next.host}); not followed`);
+      throw new IngestError(
+        'redirect',
+        `${where} redirected to another host (${next.protocol}//${next.host}); not followed`,
+      );
     }
     if (hop >= MAX_REDIRECTS) throw new IngestError('redirect', `${where} redirected more than ${MAX_REDIRECTS} times`);
     current = next;

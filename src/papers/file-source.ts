@@ -38,7 +38,8 @@ async function readCapped(label: string, path: string, maxBytes: number): Promis
   try {
     const stat = await handle.stat();
     if (!stat.isFile()) throw new IngestError('file', `${label}: not a regular file`);
-    if (stat.size > maxBytes) throw new IngestError('too_large', `${label}: larger than ${Math.round(maxBytes / 1024)} KB`);
+    if (stat.size > maxBytes)
+      throw new IngestError('too_large', `${label}: larger than ${Math.round(maxBytes / 1024)} KB`);
     return await handle.readFile('utf8');
   } finally {
     await handle.close();

@@ -39,7 +39,7 @@ type HfItem = z.infer<typeof hfItemSchema>;
 export function parseHfDocument(label: string, text: string, contentType = '', firstIndex = 0): SourceBatch {
   const data = parseJsonDocument(label, text, contentType);
   if (!Array.isArray(data)) {
-    const upstream = data && typeof data === 'object' && 'error' in data ? (data).error : undefined;
+    const upstream = data && typeof data === 'object' && 'error' in data ? data.error : undefined;
     if (typeof upstream === 'string') {
       throw new IngestError('upstream_error', `${label}: the API answered an error: ${upstreamSnippet(upstream)}`);
     }
@@ -118,7 +118,12 @@ export async function fetchHfPapers(baseUrl: string, request: HfRequest, options
   for (let page = 0; page < maxPages; page++) {
     const url = `${baseUrl}/api/daily_papers?date=${date}&limit=${pageSize}&p=${page}`;
     const doc = await fetchDocument('Hugging Face daily papers', url, options, 'application/json');
-    const batch = parseHfDocument(`Hugging Face daily papers ${date} page ${page}`, doc.text, doc.contentType, run.fetched);
+    const batch = parseHfDocument(
+      `Hugging Face daily papers ${date} page ${page}`,
+      doc.text,
+      doc.contentType,
+      run.fetched,
+    );
     const keys = batch.papers.map((p) => p.paper.key);
     const nothingNew = keys.length > 0 && keys.every((key) => seen.has(key));
     if (nothingNew) break;

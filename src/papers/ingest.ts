@@ -65,7 +65,10 @@ export async function ingestPapers(deps: IngestDeps, request: IngestRequest): Pr
     return await storeBatch(deps, request.source, batch);
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    log?.warn({ event: 'ingest_failed', source: request.source, code: (error as IngestError).code, err: message }, 'ingest failed');
+    log?.warn(
+      { event: 'ingest_failed', source: request.source, code: (error as IngestError).code, err: message },
+      'ingest failed',
+    );
     deps.metrics?.papersIngested.inc({ source: request.source, outcome: 'run_failed' });
     throw error;
   }
@@ -102,7 +105,14 @@ export async function storeBatch(
   }
   if (skipped.length > 0) deps.metrics?.papersIngested.inc({ source, outcome: 'skipped' }, skipped.length);
   deps.logger?.child({ module: 'ingest' }).info(
-    { event: 'ingest_done', source, fetched: summary.fetched, created: summary.created, updated: summary.updated, skipped: skipped.length },
+    {
+      event: 'ingest_done',
+      source,
+      fetched: summary.fetched,
+      created: summary.created,
+      updated: summary.updated,
+      skipped: skipped.length,
+    },
     'ingest done',
   );
   return summary;

@@ -153,7 +153,9 @@ export async function upsertPapers(db: Db, papers: PaperRecord[], source: PaperS
       await tx.$queryRawUnsafe(PAPER_SQL.lockIngest);
       await tx.$executeRawUnsafe(PAPER_SQL.createInput);
       for (let i = 0; i < papers.length; i += UPSERT_CHUNK) {
-        const chunk = papers.slice(i, i + UPSERT_CHUNK).map((p) => ({ ...p, titleKey: p.arxivId ? titleKey(p.title) : null }));
+        const chunk = papers
+          .slice(i, i + UPSERT_CHUNK)
+          .map((p) => ({ ...p, titleKey: p.arxivId ? titleKey(p.title) : null }));
         await tx.$executeRawUnsafe(PAPER_SQL.loadInput, JSON.stringify(chunk));
       }
       const updated = new Set<string>();
@@ -171,7 +173,6 @@ async function keysOf(tx: Tx, sql: string, ...params: unknown[]): Promise<string
   const rows = await tx.$queryRawUnsafe<Array<{ key: string }>>(sql, ...params);
   return rows.map((row) => row.key);
 }
-
 
 export interface PaperSearchHit {
   id: number;
@@ -232,7 +233,10 @@ export interface TrendingAndPublicLists {
  * The public lists and the `limit` trending papers in one prepared statement
  * (see TRENDING_AND_PUBLIC_LISTS): GET / runs it on every view.
  */
-export async function findTrendingPapersAndPublicLists(db: Pick<Db, '$queryRawUnsafe'>, limit: number): Promise<TrendingAndPublicLists> {
+export async function findTrendingPapersAndPublicLists(
+  db: Pick<Db, '$queryRawUnsafe'>,
+  limit: number,
+): Promise<TrendingAndPublicLists> {
   type Row = { lists: TrendingAndPublicLists['lists']; papers: Array<TrendingPaper & { id: number }> };
   const [row] = await queryPrepared<Row>(db, 'paperboy-landing-data', PAPER_SQL.trendingAndPublicLists, [limit]);
   return { lists: row?.lists ?? [], papers: (row?.papers ?? []).map(({ id: _id, ...paper }) => paper) };

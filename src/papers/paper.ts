@@ -68,7 +68,7 @@ export type PaperSource = (typeof PAPER_SOURCES)[number];
 
 // C0/C1 control characters other than whitespace: Postgres rejects NUL in
 // text, and the rest only ever corrupt a rendered title.
- 
+
 const CONTROL = /[\u0000-\u0008\u000e-\u001f\u007f-\u009f]/g;
 
 // A UTF-16 surrogate without its pair: JSON.parse lets "\ud800" through, but

@@ -17,7 +17,12 @@ export type ConfirmResult =
   /** The link is bad (tampered, wrong purpose, expired), or older than the reader's unsubscribe. */
   | { kind: 'invalid_link'; reason: TokenFailure | 'revoked' | 'superseded' | 'not_found' };
 
-export async function confirmSubscription(deps: SubscriptionDeps, token: string, evidence: ConfirmEvidence, now = new Date()): Promise<ConfirmResult> {
+export async function confirmSubscription(
+  deps: SubscriptionDeps,
+  token: string,
+  evidence: ConfirmEvidence,
+  now = new Date(),
+): Promise<ConfirmResult> {
   const read = await readLinkToken(deps.db, deps.config.secretKey, 'confirm', token, now.getTime());
   if (!read.ok) return { kind: 'invalid_link', reason: read.failure };
   const subscriberId = read.claims.sub;
@@ -35,8 +40,12 @@ export async function confirmSubscription(deps: SubscriptionDeps, token: string,
     // A confirm link from before an unsubscribe must not undo it: coming back
     // takes a new sign-up and a new link.
     const unsubscribedAt = subscriber.unsubscribedAt?.getTime() ?? 0;
-    if (issuedAtMs < Math.floor(unsubscribedAt / 1000) * 1000) return { kind: 'invalid_link', reason: 'superseded' } as const;
-    await tx.subscriber.update({ where: { id: subscriberId }, data: { status: 'active', confirmedAt: now, bounceCount: 0 } });
+    if (issuedAtMs < Math.floor(unsubscribedAt / 1000) * 1000)
+      return { kind: 'invalid_link', reason: 'superseded' } as const;
+    await tx.subscriber.update({
+      where: { id: subscriberId },
+      data: { status: 'active', confirmedAt: now, bounceCount: 0 },
+    });
     await confirmSubscriptions(tx, subscriberId, now);
     await recordConsent(tx, subscriberId, await confirmedSlugs(tx, subscriberId), { action: 'confirm', ...evidence });
     return { kind: 'confirmed', subscriberId } as const;

@@ -38,11 +38,19 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
  * failing the caller: the email it stands for is best effort (the welcome),
  * or Postgres holds it too.
  */
-export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subscriberId: number, enqueue: () => Promise<void>): Promise<boolean> {
+export async function enqueueMailJob(
+  deps: SubscriptionDeps,
+  name: string,
+  subscriberId: number,
+  enqueue: () => Promise<void>,
+): Promise<boolean> {
   // Only the failure paths log: no child logger per sign-up.
   const log = () => deps.logger.child({ module: 'subscriptions' });
   if (deps.redis && deps.redis.status !== 'ready') {
-    log().warn({ event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status }, 'Redis not ready; mail job skipped');
+    log().warn(
+      { event: 'mail_enqueue_skipped', job: name, subscriberId, redis: deps.redis.status },
+      'Redis not ready; mail job skipped',
+    );
     return false;
   }
   const adding = enqueue();
@@ -53,7 +61,10 @@ export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subsc
     await withTimeout(adding, ENQUEUE_TIMEOUT_MS);
     return true;
   } catch (error) {
-    log().warn({ event: 'mail_enqueue_failed', job: name, subscriberId, err: (error as Error).message }, 'could not enqueue mail job');
+    log().warn(
+      { event: 'mail_enqueue_failed', job: name, subscriberId, err: (error as Error).message },
+      'could not enqueue mail job',
+    );
     return false;
   }
 }
@@ -63,17 +74,24 @@ export async function enqueueMailJob(deps: SubscriptionDeps, name: string, subsc
  * marked and put in the outbox in one statement. Returns whether a new
  * email was requested.
  */
-export async function requestConfirmation(deps: Pick<SubscriptionDeps, 'db'>, subscriberId: number, now = new Date()): Promise<boolean> {
+export async function requestConfirmation(
+  deps: Pick<SubscriptionDeps, 'db'>,
+  subscriberId: number,
+  now = new Date(),
+): Promise<boolean> {
   return (await markConfirmationRequested(deps.db, subscriberId, now, CONFIRM_THROTTLE_MS)) !== null;
 }
 
-export type ConfirmationOutcome = 'sent' | 'already_sent' | 'nothing_to_confirm' | 'suppressed' | 'not_found' | 'limited';
+export type ConfirmationOutcome =
+  'sent' | 'already_sent' | 'nothing_to_confirm' | 'suppressed' | 'not_found' | 'limited';
 
 /** Whether one more confirmation email may go to this address now (SIGNUP_LIMIT_PER_ADDRESS per window). */
 export type ConfirmationLimit = (email: string) => Promise<boolean>;
 
 /** SIGNUP_LIMIT_PER_ADDRESS confirmation emails per address per window, counted in Redis (fails open). */
-export function addressConfirmationLimit(deps: Pick<RateLimitDeps, 'redis' | 'logger'> & { config: Pick<Config, 'queuePrefix' | 'signupLimits'> }): ConfirmationLimit {
+export function addressConfirmationLimit(
+  deps: Pick<RateLimitDeps, 'redis' | 'logger'> & { config: Pick<Config, 'queuePrefix' | 'signupLimits'> },
+): ConfirmationLimit {
   const limiter = { redis: deps.redis, logger: deps.logger, keyPrefix: deps.config.queuePrefix };
   const { perAddress, windowSeconds } = deps.config.signupLimits;
   return async (email) => (await hitRateLimit(limiter, 'confirm-address', email, perAddress, windowSeconds)).allowed;
@@ -99,7 +117,10 @@ export async function sendConfirmation(
   const subscriptions = await findSubscriptions(deps.db, subscriberId);
   const toConfirm = subscriptions.filter((s) => !s.confirmedAt);
   const markSent = () =>
-    deps.db.subscriber.updateMany({ where: { id: subscriberId, confirmRequestedAt: requestedAt }, data: { confirmSentAt: now } });
+    deps.db.subscriber.updateMany({
+      where: { id: subscriberId, confirmRequestedAt: requestedAt },
+      data: { confirmSentAt: now },
+    });
   if (subscriber.status === 'active' && toConfirm.length === 0) {
     await markSent();
     return 'nothing_to_confirm';
@@ -149,12 +170,21 @@ export async function sendConfirmation(
     if (error instanceof MailSendError && error.kind === 'permanent') {
       // The relay refused this address for good: note the bounce, which also
       // keeps the sweep from retrying this request.
-      await deps.db.subscriber.update({ where: { id: subscriberId }, data: { bounceCount: { increment: 1 }, lastBounceAt: now } });
-      log.warn({ event: 'confirmation_bounced', subscriberId, code: error.responseCode }, 'confirmation refused by SMTP');
+      await deps.db.subscriber.update({
+        where: { id: subscriberId },
+        data: { bounceCount: { increment: 1 }, lastBounceAt: now },
+      });
+      log.warn(
+        { event: 'confirmation_bounced', subscriberId, code: error.responseCode },
+        'confirmation refused by SMTP',
+      );
     }
     throw error;
   }
   await markSent();
-  log.info({ event: 'confirmation_sent', subscriberId, to: maskEmail(subscriber.email), response: result.response }, 'confirmation sent');
+  log.info(
+    { event: 'confirmation_sent', subscriberId, to: maskEmail(subscriber.email), response: result.response },
+    'confirmation sent',
+  );
   return 'sent';
 }

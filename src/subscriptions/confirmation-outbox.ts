@@ -9,7 +9,13 @@ import type { MailerDeps } from './deps.js';
 
 /** The per-address cap on confirmation emails (SIGNUP_LIMIT_PER_ADDRESS), when the caller has one. */
 export type OutboxDeps = MailerDeps & { confirmationLimit?: ConfirmationLimit };
-import { claimConfirmations, dropStaleConfirmations, removeFromOutbox, retryLater, type ClaimedConfirmation } from './outbox-repo.js';
+import {
+  claimConfirmations,
+  dropStaleConfirmations,
+  removeFromOutbox,
+  retryLater,
+  type ClaimedConfirmation,
+} from './outbox-repo.js';
 
 export interface OutboxOptions {
   /** Rows claimed (and sent concurrently) per round. */
@@ -22,7 +28,12 @@ export interface OutboxOptions {
   maxAgeMs?: number;
 }
 
-const DEFAULTS: Required<OutboxOptions> = { batchSize: 20, leaseSeconds: 120, retryDelayMs: 2000, maxAgeMs: 3 * 24 * 3600 * 1000 };
+const DEFAULTS: Required<OutboxOptions> = {
+  batchSize: 20,
+  leaseSeconds: 120,
+  retryDelayMs: 2000,
+  maxAgeMs: 3 * 24 * 3600 * 1000,
+};
 
 /** Sends one claimed request; returns what happened, as the emails metric labels it. */
 async function deliver(deps: OutboxDeps, claim: ClaimedConfirmation, retryDelayMs: number): Promise<string> {
@@ -37,7 +48,13 @@ async function deliver(deps: OutboxDeps, claim: ClaimedConfirmation, retryDelayM
       return 'failed';
     }
     deps.logger.warn(
-      { event: 'confirmation_retry', module: 'subscriptions', subscriberId: claim.subscriberId, attempt: claim.attempts, err: (error as Error).message },
+      {
+        event: 'confirmation_retry',
+        module: 'subscriptions',
+        subscriberId: claim.subscriberId,
+        attempt: claim.attempts,
+        err: (error as Error).message,
+      },
       'confirmation not sent; retrying later',
     );
     await retryLater(deps.db, claim, Math.min(retryDelayMs * 2 ** (claim.attempts - 1), 600_000));
@@ -46,7 +63,10 @@ async function deliver(deps: OutboxDeps, claim: ClaimedConfirmation, retryDelayM
 }
 
 /** One round: claims what is due and sends it. Returns how many rows it claimed. */
-export async function drainConfirmationOutbox(deps: OutboxDeps, options: OutboxOptions = {}): Promise<{ claimed: number; sent: number }> {
+export async function drainConfirmationOutbox(
+  deps: OutboxDeps,
+  options: OutboxOptions = {},
+): Promise<{ claimed: number; sent: number }> {
   const o = { ...DEFAULTS, ...options };
   await dropStaleConfirmations(deps.db, new Date(Date.now() - o.maxAgeMs));
   const claims = await claimConfirmations(deps.db, o.batchSize, o.leaseSeconds);
@@ -73,7 +93,10 @@ export function startOutboxPoller(deps: OutboxDeps, options: OutboxOptions & { p
       ({ claimed }) => schedule(claimed >= batchSize ? 0 : (options.pollMs ?? 1000)),
       (error: unknown) => {
         // Postgres away: the rows wait in the outbox; try again at the next tick.
-        deps.logger.warn({ event: 'confirmation_outbox_failed', module: 'subscriptions', err: (error as Error).message }, 'outbox round failed');
+        deps.logger.warn(
+          { event: 'confirmation_outbox_failed', module: 'subscriptions', err: (error as Error).message },
+          'outbox round failed',
+        );
         schedule(options.pollMs ?? 1000);
       },
     );

@@ -18,11 +18,26 @@ export const PAPERS_PER_EMAIL = [5, 10, 15, 25] as const;
 export const DEFAULT_PAPERS_PER_EMAIL = 10;
 
 /** The four Subscriber columns that hold interests, for a Prisma select. */
-export const INTEREST_FIELDS = { interestInclude: true, interestExclude: true, interestCategories: true, interestAuthors: true } as const;
+export const INTEREST_FIELDS = {
+  interestInclude: true,
+  interestExclude: true,
+  interestCategories: true,
+  interestAuthors: true,
+} as const;
 
 /** A subscriber's interests from its four columns. */
-export function interestsOf(row: { interestInclude: string[]; interestExclude: string[]; interestCategories: string[]; interestAuthors: string[] }): Interests {
-  return { include: row.interestInclude, exclude: row.interestExclude, categories: row.interestCategories, authors: row.interestAuthors };
+export function interestsOf(row: {
+  interestInclude: string[];
+  interestExclude: string[];
+  interestCategories: string[];
+  interestAuthors: string[];
+}): Interests {
+  return {
+    include: row.interestInclude,
+    exclude: row.interestExclude,
+    categories: row.interestCategories,
+    authors: row.interestAuthors,
+  };
 }
 
 export const MAX_INTEREST_ENTRIES = 50;
@@ -31,7 +46,11 @@ export const MAX_INTEREST_CHARS = 100;
 /** A textarea sends one string (one entry per line); JSON sends an array. */
 function entries(value: unknown): unknown {
   if (value === undefined) return [];
-  if (typeof value === 'string') return value.split(/\r?\n/).map((line) => line.trim()).filter(Boolean);
+  if (typeof value === 'string')
+    return value
+      .split(/\r?\n/)
+      .map((line) => line.trim())
+      .filter(Boolean);
   return value;
 }
 
@@ -67,8 +86,12 @@ export const categoriesSchema = z.preprocess(
 );
 
 export const interestFields = {
-  include: entryList('phrases').meta({ description: 'phrases, matched as phrases (stemmed) in title, abstract and keywords' }),
-  exclude: entryList('phrases').meta({ description: 'phrases that keep a paper out of every section of this reader’s email' }),
+  include: entryList('phrases').meta({
+    description: 'phrases, matched as phrases (stemmed) in title, abstract and keywords',
+  }),
+  exclude: entryList('phrases').meta({
+    description: 'phrases that keep a paper out of every section of this reader’s email',
+  }),
   categories: categoriesSchema.meta({ description: 'arXiv categories, e.g. cs.CL' }),
   authors: entryList('names').meta({ description: 'author names, matched regardless of case and accents' }),
 };
@@ -79,9 +102,17 @@ export type InterestsInput = z.output<typeof interestsSchema>;
 
 export const papersPerEmailSchema = z.preprocess(
   (value) => (typeof value === 'string' && /^[0-9]{1,2}$/.test(value) ? Number(value) : value),
-  z.union(PAPERS_PER_EMAIL.map((n) => z.literal(n)) as [z.ZodLiteral<5>, z.ZodLiteral<10>, z.ZodLiteral<15>, z.ZodLiteral<25>], {
-    error: `Choose ${PAPERS_PER_EMAIL.join(', ')} papers per email`,
-  }),
+  z.union(
+    PAPERS_PER_EMAIL.map((n) => z.literal(n)) as [
+      z.ZodLiteral<5>,
+      z.ZodLiteral<10>,
+      z.ZodLiteral<15>,
+      z.ZodLiteral<25>,
+    ],
+    {
+      error: `Choose ${PAPERS_PER_EMAIL.join(', ')} papers per email`,
+    },
+  ),
 );
 
 /** The four Subscriber columns that hold interests. */

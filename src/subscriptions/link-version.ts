@@ -14,17 +14,28 @@ export type LinkRead = TokenRead | { ok: false; failure: 'revoked' | 'not_found'
  * times were carried count as issued at 0. An erased subscriber's links are
  * not_found.
  */
-export async function readLinkToken(db: Pick<Db, 'subscriber'>, secret: string, purpose: TokenPurpose, token: string, now = Date.now()): Promise<LinkRead> {
+export async function readLinkToken(
+  db: Pick<Db, 'subscriber'>,
+  secret: string,
+  purpose: TokenPurpose,
+  token: string,
+  now = Date.now(),
+): Promise<LinkRead> {
   const read = readToken(secret, purpose, token, now);
   if (!read.ok) return read;
   const row = await db.subscriber.findUnique({ where: { id: read.claims.sub }, select: { linksRevokedAt: true } });
   if (!row) return { ok: false, failure: 'not_found' };
-  if (row.linksRevokedAt && (read.claims.iat ?? 0) <= row.linksRevokedAt.getTime()) return { ok: false, failure: 'revoked' };
+  if (row.linksRevokedAt && (read.claims.iat ?? 0) <= row.linksRevokedAt.getTime())
+    return { ok: false, failure: 'revoked' };
   return read;
 }
 
 /** Signs out every link a subscriber holds; links made from now on work. Returns false for no such subscriber. */
-export async function revokeLinks(db: Pick<Db, 'subscriber'>, subscriberId: number, now = new Date()): Promise<boolean> {
+export async function revokeLinks(
+  db: Pick<Db, 'subscriber'>,
+  subscriberId: number,
+  now = new Date(),
+): Promise<boolean> {
   const { count } = await db.subscriber.updateMany({ where: { id: subscriberId }, data: { linksRevokedAt: now } });
   return count === 1;
 }

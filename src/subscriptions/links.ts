@@ -8,12 +8,23 @@ export interface SubscriberLinks {
   unsubscribe: string;
 }
 
-export function subscriberLinks(config: Pick<Config, 'publicUrl' | 'secretKey'>, subscriberId: number, now = Date.now()): SubscriberLinks {
-  return { confirm: `${config.publicUrl}/confirm/${createToken(config.secretKey, 'confirm', { sub: subscriberId }, now)}`, ...manageLinks(config, subscriberId, now) };
+export function subscriberLinks(
+  config: Pick<Config, 'publicUrl' | 'secretKey'>,
+  subscriberId: number,
+  now = Date.now(),
+): SubscriberLinks {
+  return {
+    confirm: `${config.publicUrl}/confirm/${createToken(config.secretKey, 'confirm', { sub: subscriberId }, now)}`,
+    ...manageLinks(config, subscriberId, now),
+  };
 }
 
 /** The preferences and unsubscribe links alone: a digest carries no confirmation link, and signing one per email is wasted. */
-export function manageLinks(config: Pick<Config, 'publicUrl' | 'secretKey'>, subscriberId: number, now = Date.now()): Omit<SubscriberLinks, 'confirm'> {
+export function manageLinks(
+  config: Pick<Config, 'publicUrl' | 'secretKey'>,
+  subscriberId: number,
+  now = Date.now(),
+): Omit<SubscriberLinks, 'confirm'> {
   const base = config.publicUrl;
   return {
     preferences: `${base}/preferences/${createToken(config.secretKey, 'manage', { sub: subscriberId }, now)}`,
@@ -21,7 +32,11 @@ export function manageLinks(config: Pick<Config, 'publicUrl' | 'secretKey'>, sub
   };
 }
 
-export function digestViewLink(config: Pick<Config, 'publicUrl' | 'secretKey'>, subscriberId: number, deliveryId: number): string {
+export function digestViewLink(
+  config: Pick<Config, 'publicUrl' | 'secretKey'>,
+  subscriberId: number,
+  deliveryId: number,
+): string {
   return `${config.publicUrl}/digests/${deliveryId}?t=${createToken(config.secretKey, 'view', { sub: subscriberId, ref: deliveryId })}`;
 }
 

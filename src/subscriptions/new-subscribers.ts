@@ -64,7 +64,10 @@ function asJson(requests: NewSubscriberRequest[]): string {
  * (SUBSCRIBER_SQL.insertNewSubscribers, prepared on the pool); an outcome
  * per request, in order.
  */
-export async function insertNewSubscribers(db: DbClient, requests: NewSubscriberRequest[]): Promise<NewSubscriberOutcome[]> {
+export async function insertNewSubscribers(
+  db: DbClient,
+  requests: NewSubscriberRequest[],
+): Promise<NewSubscriberOutcome[]> {
   const rows = await insertNewSubscriberRows(db, asJson(requests));
   const byIndex = new Map(rows.map((row) => [row.i, row]));
   return requests.map((_, i): NewSubscriberOutcome => {
@@ -137,12 +140,17 @@ export class NewSubscriberBatcher {
 
   private async flush(batch: Waiting[]): Promise<void> {
     try {
-      const outcomes = await insertNewSubscribers(this.db, batch.map((w) => w.request));
+      const outcomes = await insertNewSubscribers(
+        this.db,
+        batch.map((w) => w.request),
+      );
       batch.forEach((w, i) => w.resolve(outcomes[i]!));
     } catch (error) {
       if (batch.length === 1) return batch[0]!.reject(error);
       // One request the database refuses must not fail the others: each alone.
-      await Promise.all(batch.map((w) => insertNewSubscribers(this.db, [w.request]).then((o) => w.resolve(o[0]!), w.reject)));
+      await Promise.all(
+        batch.map((w) => insertNewSubscribers(this.db, [w.request]).then((o) => w.resolve(o[0]!), w.reject)),
+      );
     }
   }
 }

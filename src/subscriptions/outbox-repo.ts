@@ -38,7 +38,12 @@ export const OUTBOX_SQL = {
  * one of two concurrent requests win. Returns the new request time, or null
  * when an earlier request is recent enough.
  */
-export async function markConfirmationRequested(db: DbClient, subscriberId: number, now: Date, throttleMs: number): Promise<Date | null> {
+export async function markConfirmationRequested(
+  db: DbClient,
+  subscriberId: number,
+  now: Date,
+  throttleMs: number,
+): Promise<Date | null> {
   const rows = await db.$queryRawUnsafe<Array<{ requestedAt: Date }>>(
     OUTBOX_SQL.markConfirmationRequested,
     subscriberId,
@@ -50,11 +55,7 @@ export async function markConfirmationRequested(db: DbClient, subscriberId: numb
 
 /** Outbox rows for subscribers whose confirmRequestedAt was set by a bulk write (CSV import). */
 export async function addToOutbox(db: DbClient, subscriberIds: number[], requestedAt: Date): Promise<void> {
-  await db.$executeRawUnsafe(
-    OUTBOX_SQL.addToOutbox,
-    subscriberIds,
-    requestedAt.toISOString(),
-  );
+  await db.$executeRawUnsafe(OUTBOX_SQL.addToOutbox, subscriberIds, requestedAt.toISOString());
 }
 
 /**
@@ -63,17 +64,19 @@ export async function addToOutbox(db: DbClient, subscriberIds: number[], request
  * other's rows, and the lease hands a row to another worker only if its
  * claimer died before finishing it. Oldest first.
  */
-export async function claimConfirmations(db: DbClient, limit: number, leaseSeconds: number): Promise<ClaimedConfirmation[]> {
-  return db.$queryRawUnsafe<ClaimedConfirmation[]>(
-    OUTBOX_SQL.claimConfirmations,
-    limit,
-    leaseSeconds,
-  );
+export async function claimConfirmations(
+  db: DbClient,
+  limit: number,
+  leaseSeconds: number,
+): Promise<ClaimedConfirmation[]> {
+  return db.$queryRawUnsafe<ClaimedConfirmation[]>(OUTBOX_SQL.claimConfirmations, limit, leaseSeconds);
 }
 
 /** Done with this request; a newer request for the subscriber (another requestedAt) stays. */
 export async function removeFromOutbox(db: DbClient, claim: ClaimedConfirmation): Promise<void> {
-  await db.confirmationOutbox.deleteMany({ where: { subscriberId: claim.subscriberId, requestedAt: claim.requestedAt } });
+  await db.confirmationOutbox.deleteMany({
+    where: { subscriberId: claim.subscriberId, requestedAt: claim.requestedAt },
+  });
 }
 
 /** A transient failure: try again after `delayMs`. */

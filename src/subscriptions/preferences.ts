@@ -6,7 +6,13 @@ import type { SubscriptionDeps } from './deps.js';
 import { interestColumns, interestsOf, type Interests } from './interests.js';
 import { UnknownListsError } from './save-subscriber.js';
 import type { PreferencesFormInput } from './subscriber-input.js';
-import { findPublicLists, findSubscriptions, lockSubscriberById, recordConsent, replaceSubscriptions } from './subscriber-repo.js';
+import {
+  findPublicLists,
+  findSubscriptions,
+  lockSubscriberById,
+  recordConsent,
+  replaceSubscriptions,
+} from './subscriber-repo.js';
 
 export interface PreferenceList {
   slug: string;
@@ -35,10 +41,16 @@ export interface PreferenceEvidence {
 }
 
 /** Public lists plus any private list the subscriber already follows. */
-export async function loadPreferences(deps: Pick<SubscriptionDeps, 'db'>, subscriberId: number): Promise<PreferencesView | null> {
+export async function loadPreferences(
+  deps: Pick<SubscriptionDeps, 'db'>,
+  subscriberId: number,
+): Promise<PreferencesView | null> {
   const subscriber = await deps.db.subscriber.findUnique({ where: { id: subscriberId } });
   if (!subscriber?.email) return null;
-  const [publicLists, subscriptions] = await Promise.all([findPublicLists(deps.db), findSubscriptions(deps.db, subscriberId)]);
+  const [publicLists, subscriptions] = await Promise.all([
+    findPublicLists(deps.db),
+    findSubscriptions(deps.db, subscriberId),
+  ]);
   const followed = new Map(subscriptions.map((s) => [s.listId, s]));
   const lists = [...publicLists, ...subscriptions.map((s) => s.list).filter((list) => !list.public)].map((list) => ({
     slug: list.slug,
@@ -94,9 +106,17 @@ export async function updatePreferences(
     await replaceSubscriptions(tx, subscriberId, listIds, active ? now : null);
     if (active) {
       // Ticking a list that was awaiting confirmation, from the reader's own link, confirms it.
-      await tx.subscription.updateMany({ where: { subscriberId, listId: { in: listIds }, confirmedAt: null }, data: { confirmedAt: now } });
+      await tx.subscription.updateMany({
+        where: { subscriberId, listId: { in: listIds }, confirmedAt: null },
+        data: { confirmedAt: now },
+      });
     }
-    await recordConsent(tx, subscriberId, lists.map((list) => list.slug), { action: 'preferences', ...evidence });
+    await recordConsent(
+      tx,
+      subscriberId,
+      lists.map((list) => list.slug),
+      { action: 'preferences', ...evidence },
+    );
   });
   return true;
 }

@@ -62,7 +62,11 @@ async function runScript(redis: RateLimitDeps['redis'], keys: string[], args: nu
  * cannot answer, the hit is allowed (fail open) and logged: a sign-up must
  * still go through while Redis is down, and Postgres-side throttles still apply.
  */
-export async function hitRateLimits(deps: RateLimitDeps, limits: RateLimit[], windowSeconds: number): Promise<RateLimitResult> {
+export async function hitRateLimits(
+  deps: RateLimitDeps,
+  limits: RateLimit[],
+  windowSeconds: number,
+): Promise<RateLimitResult> {
   const keys = limits.map((l) => rateLimitKey(deps.keyPrefix, l.scope, l.subject));
   let timer: NodeJS.Timeout | undefined;
   try {
@@ -82,7 +86,10 @@ export async function hitRateLimits(deps: RateLimitDeps, limits: RateLimit[], wi
     return { allowed: false, retryAfterSeconds: ttl && ttl > 0 ? ttl : windowSeconds, scope: limits[index - 1]?.scope };
   } catch (error) {
     const scopes = limits.map((l) => l.scope).join(',');
-    deps.logger.warn({ module: 'rate-limit', event: 'rate_limit_unavailable', scope: scopes, err: (error as Error).message }, 'rate limit skipped: Redis unavailable');
+    deps.logger.warn(
+      { module: 'rate-limit', event: 'rate_limit_unavailable', scope: scopes, err: (error as Error).message },
+      'rate limit skipped: Redis unavailable',
+    );
     return { allowed: true, retryAfterSeconds: 0 };
   } finally {
     clearTimeout(timer);
@@ -90,7 +97,13 @@ export async function hitRateLimits(deps: RateLimitDeps, limits: RateLimit[], wi
 }
 
 /** One counter; see hitRateLimits. */
-export function hitRateLimit(deps: RateLimitDeps, scope: string, subject: string, limit: number, windowSeconds: number): Promise<RateLimitResult> {
+export function hitRateLimit(
+  deps: RateLimitDeps,
+  scope: string,
+  subject: string,
+  limit: number,
+  windowSeconds: number,
+): Promise<RateLimitResult> {
   return hitRateLimits(deps, [{ scope, subject, limit }], windowSeconds);
 }
 
@@ -99,7 +112,12 @@ export function hitRateLimit(deps: RateLimitDeps, scope: string, subject: string
  * caller refuse before doing the work a hit would be about (checking an admin
  * token). Fails open like hitRateLimits.
  */
-export async function checkRateLimit(deps: RateLimitDeps & { redis: Pick<Redis, 'get' | 'ttl'> }, scope: string, subject: string, limit: number): Promise<RateLimitResult> {
+export async function checkRateLimit(
+  deps: RateLimitDeps & { redis: Pick<Redis, 'get' | 'ttl'> },
+  scope: string,
+  subject: string,
+  limit: number,
+): Promise<RateLimitResult> {
   const key = rateLimitKey(deps.keyPrefix, scope, subject);
   try {
     const count = Number(await deps.redis.get(key));
@@ -107,7 +125,10 @@ export async function checkRateLimit(deps: RateLimitDeps & { redis: Pick<Redis, 
     const ttl = await deps.redis.ttl(key);
     return { allowed: false, retryAfterSeconds: ttl > 0 ? ttl : 1, scope };
   } catch (error) {
-    deps.logger.warn({ module: 'rate-limit', event: 'rate_limit_unavailable', scope, err: (error as Error).message }, 'rate limit skipped: Redis unavailable');
+    deps.logger.warn(
+      { module: 'rate-limit', event: 'rate_limit_unavailable', scope, err: (error as Error).message },
+      'rate limit skipped: Redis unavailable',
+    );
     return { allowed: true, retryAfterSeconds: 0 };
   }
 }
@@ -125,6 +146,11 @@ export function ipRateLimitSubject(ip: string | null): string {
   const [head = '', tail = ''] = ip.split('%')[0]!.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
-  const hextets = ip.includes('::') ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right] : left;
-  return `${hextets.slice(0, 4).map((h) => (parseInt(h, 16) || 0).toString(16)).join(':')}::/64`;
+  const hextets = ip.includes('::')
+    ? [...left, ...Array<string>(Math.max(0, 8 - left.length - right.length)).fill('0'), ...right]
+    : left;
+  return `${hextets
+    .slice(0, 4)
+    .map((h) => (parseInt(h, 16) || 0).toString(16))
+    .join(':')}::/64`;
 }

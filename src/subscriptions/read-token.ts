@@ -12,4 +12,3 @@ export function readToken(secret: string, purpose: TokenPurpose, token: string, 
     throw error;
   }
 }
-

@@ -13,16 +13,27 @@ export type ResubscribeOutcome =
   | { kind: 'recently_sent'; sentAt: Date }
   | { kind: 'not_found' };
 
-export async function requestResubscribe(deps: SubscriptionDeps, subscriberId: number, now = new Date()): Promise<ResubscribeOutcome> {
+export async function requestResubscribe(
+  deps: SubscriptionDeps,
+  subscriberId: number,
+  now = new Date(),
+): Promise<ResubscribeOutcome> {
   const row = await deps.db.subscriber.findUnique({
     where: { id: subscriberId },
     select: { confirmRequestedAt: true, confirmSentAt: true, unsubscribedAt: true },
   });
   if (!row) return { kind: 'not_found' };
-  const askedSinceLeaving = row.confirmRequestedAt !== null && (row.unsubscribedAt === null || row.confirmRequestedAt > row.unsubscribedAt);
-  const requestedAt = await markConfirmationRequested(deps.db, subscriberId, now, askedSinceLeaving ? CONFIRM_THROTTLE_MS : 0);
+  const askedSinceLeaving =
+    row.confirmRequestedAt !== null && (row.unsubscribedAt === null || row.confirmRequestedAt > row.unsubscribedAt);
+  const requestedAt = await markConfirmationRequested(
+    deps.db,
+    subscriberId,
+    now,
+    askedSinceLeaving ? CONFIRM_THROTTLE_MS : 0,
+  );
   if (requestedAt) return { kind: 'requested' };
-  const sent = row.confirmSentAt !== null && row.confirmRequestedAt !== null && row.confirmSentAt >= row.confirmRequestedAt;
+  const sent =
+    row.confirmSentAt !== null && row.confirmRequestedAt !== null && row.confirmSentAt >= row.confirmRequestedAt;
   // Requested but not sent yet: it is on its way, like a fresh request.
   return sent ? { kind: 'recently_sent', sentAt: row.confirmSentAt! } : { kind: 'requested' };
 }

@@ -64,7 +64,11 @@ interface Applied extends Omit<SaveSubscriberResult, 'confirmationRequested'> {
   requestedAt: Date | null;
 }
 
-export async function resolveLists(deps: Pick<SubscriptionDeps, 'db'>, slugs: string[], publicOnly: boolean): Promise<List[]> {
+export async function resolveLists(
+  deps: Pick<SubscriptionDeps, 'db'>,
+  slugs: string[],
+  publicOnly: boolean,
+): Promise<List[]> {
   const wanted = [...new Set(slugs)];
   const found = (await findListsBySlugs(deps.db, wanted)).filter((list) => !publicOnly || list.public);
   const missing = wanted.filter((slug) => !found.some((list) => list.slug === slug));
@@ -72,7 +76,11 @@ export async function resolveLists(deps: Pick<SubscriptionDeps, 'db'>, slugs: st
   return found;
 }
 
-export async function saveSubscriber(deps: SubscriptionDeps, request: SaveSubscriberRequest, now = new Date()): Promise<SaveSubscriberResult> {
+export async function saveSubscriber(
+  deps: SubscriptionDeps,
+  request: SaveSubscriberRequest,
+  now = new Date(),
+): Promise<SaveSubscriberResult> {
   const email = normaliseEmail(request.email);
   const created = await createIfNew(deps, email, request, now);
   if (created) return created;
@@ -97,7 +105,12 @@ export async function saveSubscriber(deps: SubscriptionDeps, request: SaveSubscr
  * locked path below applies the rules); throws UnknownListsError when a list
  * is missing, with nothing stored.
  */
-async function createIfNew(deps: SubscriptionDeps, email: string, request: SaveSubscriberRequest, now: Date): Promise<SaveSubscriberResult | null> {
+async function createIfNew(
+  deps: SubscriptionDeps,
+  email: string,
+  request: SaveSubscriberRequest,
+  now: Date,
+): Promise<SaveSubscriberResult | null> {
   const prefs = request.preferences;
   const outcome = await insertSubscriberIfNew(deps.db, {
     email,
@@ -120,7 +133,13 @@ async function createIfNew(deps: SubscriptionDeps, email: string, request: SaveS
     return null;
   }
   const pending = request.status === 'pending';
-  return { subscriberId: outcome.id, created: true, previousStatus: null, status: request.status, confirmationRequested: pending };
+  return {
+    subscriberId: outcome.id,
+    created: true,
+    previousStatus: null,
+    status: request.status,
+    confirmationRequested: pending,
+  };
 }
 
 function preferenceData(prefs: PreferencesInput | undefined) {
@@ -164,7 +183,10 @@ async function applyRequest(
     if (request.status === 'active') {
       await tx.subscriber.update({ where: { id }, data: preferenceData(request.preferences) });
       await addSubscriptions(tx, id, listIds, now);
-      await tx.subscription.updateMany({ where: { subscriberId: id, listId: { in: listIds }, confirmedAt: null }, data: { confirmedAt: now } });
+      await tx.subscription.updateMany({
+        where: { subscriberId: id, listId: { in: listIds }, confirmedAt: null },
+        data: { confirmedAt: now },
+      });
       await recordConsent(tx, id, slugs, request.evidence);
       return { ...base, status: 'active', requestedAt: null };
     }
@@ -175,7 +197,10 @@ async function applyRequest(
   }
 
   if (existing.status === 'pending' && request.status === 'active') {
-    await tx.subscriber.update({ where: { id }, data: { ...preferenceData(request.preferences), status: 'active', confirmedAt: now } });
+    await tx.subscriber.update({
+      where: { id },
+      data: { ...preferenceData(request.preferences), status: 'active', confirmedAt: now },
+    });
     await replaceSubscriptions(tx, id, listIds, now);
     await tx.subscription.updateMany({ where: { subscriberId: id, confirmedAt: null }, data: { confirmedAt: now } });
     await recordConsent(tx, id, slugs, request.evidence);

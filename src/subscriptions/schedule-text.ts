@@ -25,7 +25,10 @@ export function timeZoneLabel(timezone: string): string {
     try {
       // UTC and Etc/GMT±N have no generic name and no city: their plain long name ("Coordinated Universal Time", "GMT-05:00").
       const fixed = !timezone.includes('/') || timezone.startsWith('Etc/');
-      const parts = new Intl.DateTimeFormat('en-GB', { timeZone: timezone, timeZoneName: fixed ? 'long' : 'longGeneric' }).formatToParts(new Date());
+      const parts = new Intl.DateTimeFormat('en-GB', {
+        timeZone: timezone,
+        timeZoneName: fixed ? 'long' : 'longGeneric',
+      }).formatToParts(new Date());
       const name = parts.find((p) => p.type === 'timeZoneName')?.value ?? timezone;
       const city = fixed ? '' : timezone.slice(timezone.lastIndexOf('/') + 1).replace(/_/g, ' ');
       label = city && !name.includes(city) ? `${name} (${city})` : name;

@@ -91,7 +91,11 @@ function lowerBound(values: readonly number[], value: number): number {
  * Both paths: note how long the store took, then hold the answer until the
  * drawn target. Without a timing (tests, tools), answer at once.
  */
-export async function evenOutTiming(timing: SignupTiming | undefined, startedAt: number, clock: Clock = realClock): Promise<void> {
+export async function evenOutTiming(
+  timing: SignupTiming | undefined,
+  startedAt: number,
+  clock: Clock = realClock,
+): Promise<void> {
   if (!timing) return;
   const took = clock.now() - startedAt;
   const target = timing.targetMs();

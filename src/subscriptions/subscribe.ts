@@ -87,7 +87,12 @@ export async function subscribe(deps: SignupDeps, body: unknown, evidence: Signu
   count('accepted');
   if (deps.logger.isLevelEnabled('info')) {
     log().info(
-      { event: 'signup_accepted', subscriberId: result.subscriberId, created: result.created, confirmationRequested: result.confirmationRequested },
+      {
+        event: 'signup_accepted',
+        subscriberId: result.subscriberId,
+        created: result.created,
+        confirmationRequested: result.confirmationRequested,
+      },
       'sign-up accepted',
     );
   }

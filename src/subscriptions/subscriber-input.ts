@@ -29,7 +29,9 @@ export const emailSchema = plainText(1000)
       .min(1, { error: 'Enter your email address' })
       .max(MAX_EMAIL_LENGTH, { error: `Must be at most ${MAX_EMAIL_LENGTH} characters` })
       .pipe(z.email({ error: 'Enter a valid email address, like name@example.org' }))
-      .refine((value) => (value.split('@')[0] ?? '').length <= 64, { error: 'Enter a valid email address, like name@example.org' }),
+      .refine((value) => (value.split('@')[0] ?? '').length <= 64, {
+        error: 'Enter a valid email address, like name@example.org',
+      }),
   );
 
 const ZONES = new Map(['UTC', ...Intl.supportedValuesOf('timeZone')].map((zone) => [zone.toLowerCase(), zone]));
@@ -86,7 +88,10 @@ export const frequencySchema = z.enum(['daily', 'weekly'], { error: 'Choose dail
 export const listSlugsSchema = z.preprocess(
   (value): unknown[] => (value === undefined ? [] : Array.isArray(value) ? (value as unknown[]) : [value]),
   z
-    .array(plainText(64).transform((slug) => slug.trim().toLowerCase()), { error: 'Must be a list of list names' })
+    .array(
+      plainText(64).transform((slug) => slug.trim().toLowerCase()),
+      { error: 'Must be a list of list names' },
+    )
     .max(MAX_LISTS, { error: `Choose at most ${MAX_LISTS} lists` })
     .transform((slugs) => [...new Set(slugs.filter(Boolean))]),
 );
@@ -104,7 +109,9 @@ export const preferencesSchema = z.object({
 export type PreferencesInput = z.output<typeof preferencesSchema>;
 
 /** Forms send interests as flat fields (textareas, checkboxes); the rest of the code takes one `interests` object. */
-function nestInterests<T extends { include: string[]; exclude: string[]; categories: string[]; authors: string[] }>(input: T) {
+function nestInterests<T extends { include: string[]; exclude: string[]; categories: string[]; authors: string[] }>(
+  input: T,
+) {
   const { include, exclude, categories, authors, ...rest } = input;
   return { ...rest, interests: { include, exclude, categories, authors } };
 }

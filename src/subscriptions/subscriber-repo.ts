@@ -100,7 +100,12 @@ export async function findSubscriptions(db: DbClient, subscriberId: number) {
 }
 
 /** Adds subscriptions that do not exist yet; existing ones keep their confirmation. */
-export async function addSubscriptions(db: DbClient, subscriberId: number, listIds: number[], confirmedAt: Date | null): Promise<number> {
+export async function addSubscriptions(
+  db: DbClient,
+  subscriberId: number,
+  listIds: number[],
+  confirmedAt: Date | null,
+): Promise<number> {
   if (!listIds.length) return 0;
   const { count } = await db.subscription.createMany({
     data: listIds.map((listId) => ({ subscriberId, listId, confirmedAt })),
@@ -110,17 +115,30 @@ export async function addSubscriptions(db: DbClient, subscriberId: number, listI
 }
 
 /** Makes the subscriber's lists exactly these, keeping the confirmation of the ones it had. */
-export async function replaceSubscriptions(db: DbClient, subscriberId: number, listIds: number[], confirmedAt: Date | null): Promise<void> {
+export async function replaceSubscriptions(
+  db: DbClient,
+  subscriberId: number,
+  listIds: number[],
+  confirmedAt: Date | null,
+): Promise<void> {
   await db.subscription.deleteMany({ where: { subscriberId, listId: { notIn: listIds } } });
   await addSubscriptions(db, subscriberId, listIds, confirmedAt);
 }
 
 export async function confirmSubscriptions(db: DbClient, subscriberId: number, now: Date): Promise<number> {
-  const { count } = await db.subscription.updateMany({ where: { subscriberId, confirmedAt: null }, data: { confirmedAt: now } });
+  const { count } = await db.subscription.updateMany({
+    where: { subscriberId, confirmedAt: null },
+    data: { confirmedAt: now },
+  });
   return count;
 }
 
-export async function recordConsent(db: DbClient, subscriberId: number, lists: string[], evidence: ConsentEvidence): Promise<void> {
+export async function recordConsent(
+  db: DbClient,
+  subscriberId: number,
+  lists: string[],
+  evidence: ConsentEvidence,
+): Promise<void> {
   await db.consentRecord.create({
     data: {
       subscriberId,
@@ -136,9 +154,10 @@ export async function recordConsent(db: DbClient, subscriberId: number, lists: s
 /** The subscriber id behind an address or an id typed into a console field, or null. */
 export async function findSubscriberIdByKey(db: DbClient, key: string): Promise<number | null> {
   const text = key.trim();
-  const row = /^\d{1,10}$/.test(text) && Number(text) <= 2 ** 31 - 1
-    ? await db.subscriber.findUnique({ where: { id: Number(text) }, select: { id: true } })
-    : await db.subscriber.findUnique({ where: { email: text.toLowerCase() }, select: { id: true } });
+  const row =
+    /^\d{1,10}$/.test(text) && Number(text) <= 2 ** 31 - 1
+      ? await db.subscriber.findUnique({ where: { id: Number(text) }, select: { id: true } })
+      : await db.subscriber.findUnique({ where: { email: text.toLowerCase() }, select: { id: true } });
   return row?.id ?? null;
 }
 
@@ -156,5 +175,7 @@ export interface NewSubscriberRow {
  * inserts at sign-up rates), through Prisma otherwise (a transaction client).
  */
 export function insertNewSubscriberRows(db: DbClient, json: string): Promise<NewSubscriberRow[]> {
-  return queryPrepared<NewSubscriberRow>(db, 'paperboy-insert-new-subscribers', SUBSCRIBER_SQL.insertNewSubscribers, [json]);
+  return queryPrepared<NewSubscriberRow>(db, 'paperboy-insert-new-subscribers', SUBSCRIBER_SQL.insertNewSubscribers, [
+    json,
+  ]);
 }

@@ -15,7 +15,8 @@ let loading: Promise<Map<SubscriptionTemplate, EmailTemplate>> | undefined;
 export function loadSubscriptionTemplates(dir = TEMPLATES_DIR): Promise<Map<SubscriptionTemplate, EmailTemplate>> {
   loading ??= Promise.all(
     SUBSCRIPTION_TEMPLATES.map(
-      async (name) => [name, await compileEmailTemplate(name, await readFile(path.join(dir, `${name}.mjml`), 'utf8'))] as const,
+      async (name) =>
+        [name, await compileEmailTemplate(name, await readFile(path.join(dir, `${name}.mjml`), 'utf8'))] as const,
     ),
   ).then((entries) => new Map(entries));
   // A failed compile is not cached: the next job tries again.
@@ -30,7 +31,10 @@ export interface RenderedEmail {
   text: string;
 }
 
-export async function renderSubscriptionEmail(name: SubscriptionTemplate, data: Record<string, unknown>): Promise<RenderedEmail> {
+export async function renderSubscriptionEmail(
+  name: SubscriptionTemplate,
+  data: Record<string, unknown>,
+): Promise<RenderedEmail> {
   const template = (await loadSubscriptionTemplates()).get(name);
   if (!template) throw new Error(`email template ${name} is missing`);
   const html = template.html(data);
@@ -38,7 +42,15 @@ export async function renderSubscriptionEmail(name: SubscriptionTemplate, data: 
 }
 
 /** Deterministic Message-ID: a retried job produces the same message. Opaque: an HMAC, so no row id shows. */
-export function transactionalMessageId(config: Pick<Config, 'publicUrl' | 'secretKey'>, kind: string, subscriberId: number, at: Date): string {
-  const tag = createHmac('sha256', config.secretKey).update(`message-id:${kind}:${subscriberId}:${at.getTime()}`).digest('hex').slice(0, 24);
+export function transactionalMessageId(
+  config: Pick<Config, 'publicUrl' | 'secretKey'>,
+  kind: string,
+  subscriberId: number,
+  at: Date,
+): string {
+  const tag = createHmac('sha256', config.secretKey)
+    .update(`message-id:${kind}:${subscriberId}:${at.getTime()}`)
+    .digest('hex')
+    .slice(0, 24);
   return `<${tag}@${new URL(config.publicUrl).hostname}>`;
 }

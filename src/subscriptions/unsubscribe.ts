@@ -33,6 +33,8 @@ export async function unsubscribe(
     userAgent: evidence.userAgent,
     formVersion: evidence.via,
   });
-  deps.logger.child({ module: 'subscriptions' }).info({ event: 'unsubscribed', subscriberId, via: evidence.via }, 'unsubscribed');
+  deps.logger
+    .child({ module: 'subscriptions' })
+    .info({ event: 'unsubscribed', subscriberId, via: evidence.via }, 'unsubscribed');
   return 'unsubscribed';
 }

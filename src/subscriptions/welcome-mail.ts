@@ -48,6 +48,8 @@ export async function sendWelcome(deps: MailerDeps, subscriberId: number): Promi
       'Feedback-ID': feedbackId('welcome', 'transactional', deps.config.publicUrl),
     },
   });
-  deps.logger.child({ module: 'subscriptions' }).info({ event: 'welcome_sent', subscriberId, to: maskEmail(subscriber.email) }, 'welcome sent');
+  deps.logger
+    .child({ module: 'subscriptions' })
+    .info({ event: 'welcome_sent', subscriberId, to: maskEmail(subscriber.email) }, 'welcome sent');
   return 'sent';
 }

@@ -13,5 +13,8 @@ declare module 'mjml' {
     keepComments?: boolean;
     filePath?: string;
   }
-  export default function mjml2html(input: string, options?: MjmlOptions): Promise<{ html: string; errors: MjmlError[] }>;
+  export default function mjml2html(
+    input: string,
+    options?: MjmlOptions,
+  ): Promise<{ html: string; errors: MjmlError[] }>;
 }

@@ -50,7 +50,8 @@ export class FaultSink {
           const accept = () => {
             // A message whose connection died while it waited was never accepted.
             if (this.server !== server) return callback(new Error('shutting down'));
-            for (const rcpt of session.envelope.rcptTo) this.messages.push({ to: rcpt.address.toLowerCase(), messageId, subject, at: Date.now() });
+            for (const rcpt of session.envelope.rcptTo)
+              this.messages.push({ to: rcpt.address.toLowerCase(), messageId, subject, at: Date.now() });
             callback();
           };
           if (this.delayMs) setTimeout(accept, this.delayMs);

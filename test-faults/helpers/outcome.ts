@@ -28,7 +28,15 @@ export async function expectNothingLostNothingDoubled(check: DigestOutcomeCheck)
   const allowed = new Set<string>(check.statuses ?? ['sent']);
   const rows = await check.db.delivery.findMany({
     where: { digestId: check.digestId },
-    select: { id: true, subscriberId: true, status: true, messageId: true, attempts: true, lastError: true, subscriber: { select: { email: true } } },
+    select: {
+      id: true,
+      subscriberId: true,
+      status: true,
+      messageId: true,
+      attempts: true,
+      lastError: true,
+      subscriber: { select: { email: true } },
+    },
   });
 
   // Postgres: one delivery per due subscriber (none missing, none extra, none twice), each finished.
@@ -43,7 +51,9 @@ export async function expectNothingLostNothingDoubled(check: DigestOutcomeCheck)
 
   // The sink: nothing it got is unknown to Postgres; each recipient saw one Message-ID, their delivery's.
   const byMessageId = new Map(rows.map((r) => [r.messageId, r]));
-  const strangers = check.messages.filter((m) => !byMessageId.has(m.messageId) || byMessageId.get(m.messageId)!.subscriber?.email !== m.to);
+  const strangers = check.messages.filter(
+    (m) => !byMessageId.has(m.messageId) || byMessageId.get(m.messageId)!.subscriber?.email !== m.to,
+  );
   expect(strangers.slice(0, 5)).toEqual([]);
   const seen = new Map<string, number>();
   for (const m of check.messages) seen.set(m.messageId, (seen.get(m.messageId) ?? 0) + 1);

@@ -38,7 +38,17 @@ export class PostgresCluster {
         const { uid, gid } = postgresUser();
         chownSync(dir, uid, gid);
       }
-      const [cmd, args] = command('initdb', ['-D', cluster.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+      const [cmd, args] = command('initdb', [
+        '-D',
+        cluster.dataDir,
+        '-U',
+        'postgres',
+        '--auth=trust',
+        '-E',
+        'UTF8',
+        '--locale=C',
+        '--no-sync',
+      ]);
       await run(cmd, args);
       await cluster.start();
       return cluster;
@@ -59,7 +69,18 @@ export class PostgresCluster {
 
   async start(): Promise<void> {
     const options = `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c max_connections=100`;
-    const [cmd, args] = command('pg_ctl', ['-D', this.dataDir, '-o', options, '-l', join(this.dir, 'server.log'), '-w', '-t', '60', 'start']);
+    const [cmd, args] = command('pg_ctl', [
+      '-D',
+      this.dataDir,
+      '-o',
+      options,
+      '-l',
+      join(this.dir, 'server.log'),
+      '-w',
+      '-t',
+      '60',
+      'start',
+    ]);
     await run(cmd, args);
     this.running = true;
   }

@@ -36,7 +36,10 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     const violations = await page.evaluate<Array<{ id: string; impact: string; nodes: string[] }>>(
       `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ') + ' ' + n.failureSummary) })))`,
     );
-    expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'), name).toEqual([]);
+    expect(
+      violations.filter((v) => v.impact === 'serious' || v.impact === 'critical'),
+      name,
+    ).toEqual([]);
     checked.add(name);
   }
 
@@ -46,10 +49,18 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     env = await createTestEnv({ PUBLIC_URL: base, DIGEST_RETRY_DELAY_MS: '100' });
     server.on('request', createApp(env.ctx));
-    workers = startWorkers(env.ctx, { mail: PROCESSORS.mail!, digestPlan: PROCESSORS.digestPlan!, digestSend: PROCESSORS.digestSend! }, { concurrency: { mail: 2 } });
+    workers = startWorkers(
+      env.ctx,
+      { mail: PROCESSORS.mail!, digestPlan: PROCESSORS.digestPlan!, digestSend: PROCESSORS.digestSend! },
+      { concurrency: { mail: 2 } },
+    );
     await seedLists(env);
-    await ingestPapers({ db: env.ctx.db, config: env.config, logger: env.ctx.logger, metrics: env.ctx.metrics }, { source: 'file', path: 'data/sample/daily-papers.json' });
-    for (const email of ['ada@example.org', 'grace@example.org', 'alan@example.org']) await addSubscriber(env, email, { lists: ['trending'] });
+    await ingestPapers(
+      { db: env.ctx.db, config: env.config, logger: env.ctx.logger, metrics: env.ctx.metrics },
+      { source: 'file', path: 'data/sample/daily-papers.json' },
+    );
+    for (const email of ['ada@example.org', 'grace@example.org', 'alan@example.org'])
+      await addSubscriber(env, email, { lists: ['trending'] });
     browser = await launchChromium();
     const context = await browser.newContext({ baseURL: base, viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
@@ -125,7 +136,10 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     await page.getByRole('checkbox', { name: 'Vision' }).check();
     await page.getByRole('button', { name: 'Save changes' }).click();
     await expect(page.locator('.notice-success').textContent()).resolves.toBe('Saved.');
-    const grace = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { email: 'grace@example.org' }, include: { subscriptions: { include: { list: true } }, consents: true } });
+    const grace = await env.ctx.db.subscriber.findUniqueOrThrow({
+      where: { email: 'grace@example.org' },
+      include: { subscriptions: { include: { list: true } }, consents: true },
+    });
     expect(grace).toMatchObject({ sendHour: 18, frequency: 'weekly' });
     expect(grace.subscriptions.map((s) => s.list.slug).sort()).toEqual(['trending', 'vision']);
     expect(grace.consents.map((c) => c.action)).toContain('admin');
@@ -140,9 +154,12 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     await page.goto('/admin/subscribers/import');
     await expect(page.locator('pre').textContent()).resolves.toContain('email,lists,timezone,sendHour,frequency');
     await expectAccessible('import');
-    const csv = 'email,lists,timezone,sendHour,frequency\nnew.one@example.org,trending|llm,Europe/Paris,8,daily\nnot-an-address,trending,UTC,7,daily\nnew.two@example.org,vision,UTC,9,weekly\n';
+    const csv =
+      'email,lists,timezone,sendHour,frequency\nnew.one@example.org,trending|llm,Europe/Paris,8,daily\nnot-an-address,trending,UTC,7,daily\nnew.two@example.org,vision,UTC,9,weekly\n';
     await page.getByLabel('New subscribers are').selectOption('active');
-    await page.getByLabel('CSV file').setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page
+      .getByLabel('CSV file')
+      .setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: 'Import' }).click();
     const report = page.locator('#import-report');
     await report.getByText('Import report').waitFor();
@@ -150,7 +167,10 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     expect(new URL(page.url()).pathname).toBe('/admin/subscribers/import');
     await expect(report.textContent()).resolves.toMatch(/3\s*rows read: 2 created, 0 updated, 0 skipped, 1 rejected/);
     await expect(report.locator('tbody tr').textContent()).resolves.toMatch(/^3\s*email: not a valid address$/);
-    const imported = await env.ctx.db.subscriber.findMany({ where: { email: { startsWith: 'new.' } }, orderBy: { email: 'asc' } });
+    const imported = await env.ctx.db.subscriber.findMany({
+      where: { email: { startsWith: 'new.' } },
+      orderBy: { email: 'asc' },
+    });
     expect(imported.map((s) => [s.email, s.status])).toEqual([
       ['new.one@example.org', 'active'],
       ['new.two@example.org', 'active'],
@@ -175,7 +195,7 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     await expectAccessible('digest');
   });
 
-  it('previews a reader\'s email and sends a test that is marked and never counted', async () => {
+  it("previews a reader's email and sends a test that is marked and never counted", async () => {
     await page.goto('/admin/digests/preview?subscriber=ada%40example.org');
     await page.locator('iframe.email-frame').waitFor();
     await expectAccessible('preview');
@@ -202,7 +222,10 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     await row.getByRole('button', { name: /^Hide/ }).click();
     await expect(page.locator('.notice-success').textContent()).resolves.toContain('hidden');
     expect((await env.ctx.db.paper.findUniqueOrThrow({ where: { id: paper.id } })).hidden).toBe(true);
-    await page.locator('tbody tr', { hasText: paper.title }).getByRole('button', { name: /^Unhide/ }).waitFor();
+    await page
+      .locator('tbody tr', { hasText: paper.title })
+      .getByRole('button', { name: /^Unhide/ })
+      .waitFor();
   });
 
   it('creates a token, shows it once, and revokes it', async () => {
@@ -243,9 +266,18 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
 
   it('reads at 390 px without sideways scrolling', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
-    for (const path of ['/admin', '/admin/lists', '/admin/subscribers', '/admin/digests', '/admin/papers', '/admin/tokens']) {
+    for (const path of [
+      '/admin',
+      '/admin/lists',
+      '/admin/subscribers',
+      '/admin/digests',
+      '/admin/papers',
+      '/admin/tokens',
+    ]) {
       await page.goto(path);
-      const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - document.documentElement.clientWidth');
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - document.documentElement.clientWidth',
+      );
       expect(overflow, path).toBeLessThanOrEqual(0);
     }
     await expectAccessible('dashboard at 390 px');

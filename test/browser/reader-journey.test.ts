@@ -46,9 +46,16 @@ describe('reader journey in a real browser', () => {
     workers = startWorkers(env.ctx, { mail: createMailProcessor }, { concurrency: { mail: 2 } });
     outbox = startOutboxPoller(env.ctx, { pollMs: 100 });
     await createLists(env.ctx.db);
-    await ingestPapers({ db: env.ctx.db, config: env.config, logger: env.ctx.logger, metrics: env.ctx.metrics }, { source: 'file', path: 'data/sample/daily-papers.json' });
+    await ingestPapers(
+      { db: env.ctx.db, config: env.config, logger: env.ctx.logger, metrics: env.ctx.metrics },
+      { source: 'file', path: 'data/sample/daily-papers.json' },
+    );
     browser = await launchChromium();
-    const context = await browser.newContext({ baseURL: base, timezoneId: 'Europe/Paris', viewport: { width: 1280, height: 900 } });
+    const context = await browser.newContext({
+      baseURL: base,
+      timezoneId: 'Europe/Paris',
+      viewport: { width: 1280, height: 900 },
+    });
     page = await context.newPage();
     page.on('console', (message) => {
       if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
@@ -89,14 +96,22 @@ describe('reader journey in a real browser', () => {
     await page.getByRole('button', { name: 'Subscribe' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Check your inbox');
     let row = await reader();
-    expect(row).toMatchObject({ status: 'pending', timezone: 'Europe/Paris', frequency: 'weekly', weekday: 5, sendHour: 9 });
+    expect(row).toMatchObject({
+      status: 'pending',
+      timezone: 'Europe/Paris',
+      frequency: 'weekly',
+      weekday: 5,
+      sendHour: 9,
+    });
     expect(await lists()).toEqual([
       ['llm', false],
       ['vision', false],
     ]);
 
     // 3. The confirmation email arrives; its link shows one button, which confirms.
-    const [confirmation] = await env.sink.waitFor(1, { filter: (m) => m.parsed.subject === 'Confirm your Paperboy subscription' });
+    const [confirmation] = await env.sink.waitFor(1, {
+      filter: (m) => m.parsed.subject === 'Confirm your Paperboy subscription',
+    });
     expect(confirmation!.envelope.to).toEqual([READER]);
     expect(confirmation!.parsed.html).toContain('Language models');
     await page.goto(linkIn(confirmation!, 'confirm'));
@@ -137,7 +152,9 @@ describe('reader journey in a real browser', () => {
     await page.getByRole('button', { name: 'Yes, more like this' }).click();
     await expect(page.locator('h1').textContent()).resolves.toBe('Thanks, noted');
     expect(await axeViolations(page)).toEqual([]);
-    expect(await env.ctx.db.rating.findMany({ where: { subscriberId: row.id } })).toEqual([expect.objectContaining({ paperId: paper.id, vote: 'up' })]);
+    expect(await env.ctx.db.rating.findMany({ where: { subscriberId: row.id } })).toEqual([
+      expect.objectContaining({ paperId: paper.id, vote: 'up' }),
+    ]);
 
     // 5. The unsubscribe link opens a page that changes nothing until the button.
     await page.goto(linkIn(welcome!, 'unsubscribe'));

@@ -51,7 +51,9 @@ describe('paperboy demo --once', () => {
     expect(first.stdout).not.toContain('{"level"');
     expect(first.stderr).toBe('');
     expect(await env.ctx.db.paper.count()).toBe(59);
-    expect((await env.ctx.db.list.findMany()).map((l) => l.slug).sort()).toEqual(DEFAULT_LISTS.map((l) => l.slug).sort());
+    expect((await env.ctx.db.list.findMany()).map((l) => l.slug).sort()).toEqual(
+      DEFAULT_LISTS.map((l) => l.slug).sort(),
+    );
     const [mail] = await env.sink.waitFor(1);
     expect(mail!.envelope.to).toEqual([DEMO_READER]);
     expect(mail!.raw).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click\r?$/im);

@@ -25,7 +25,11 @@ describe('parseFlags', () => {
 describe('parseImportArgs', () => {
   it('maps flags to an import or a usage error', () => {
     expect(parseImportArgs(['--file', 'a.csv'])).toEqual({ file: 'a.csv', status: 'pending', existing: 'skip' });
-    expect(parseImportArgs(['--file', 'a.csv', '--status', 'active', '--existing', 'update'])).toEqual({ file: 'a.csv', status: 'active', existing: 'update' });
+    expect(parseImportArgs(['--file', 'a.csv', '--status', 'active', '--existing', 'update'])).toEqual({
+      file: 'a.csv',
+      status: 'active',
+      existing: 'update',
+    });
     expect(parseImportArgs([])).toMatch(/--file PATH is required/);
     expect(parseImportArgs(['--file', 'a.csv', '--status', 'weird'])).toMatch(/--status must be pending or active/);
     expect(parseImportArgs(['--file', 'a.csv', '--bogus'])).toMatch(/Unknown option '--bogus'/);

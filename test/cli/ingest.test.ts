@@ -21,11 +21,22 @@ afterAll(async () => {
 });
 
 function paperboy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const childEnv = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: env.config.databaseUrl, HF_BASE_URL: server.url, LOG_LEVEL: 'warn' };
+  const childEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    DATABASE_URL: env.config.databaseUrl,
+    HF_BASE_URL: server.url,
+    LOG_LEVEL: 'warn',
+  };
   return new Promise((resolve) => {
-    execFile('node', ['bin/paperboy.js', 'ingest', ...args], { cwd: root, env: childEnv, timeout: 55_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node',
+      ['bin/paperboy.js', 'ingest', ...args],
+      { cwd: root, env: childEnv, timeout: 55_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -34,7 +45,14 @@ describe('paperboy ingest', () => {
   it('ingests the sample file and prints the summary', { timeout: 60_000 }, async () => {
     const run = await paperboy(['--source', 'file', '--file', 'data/sample/daily-papers.json']);
     expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout)).toEqual({ source: 'file', fetched: 59, created: 59, updated: 0, unchanged: 0, skipped: [] });
+    expect(JSON.parse(run.stdout)).toEqual({
+      source: 'file',
+      fetched: 59,
+      created: 59,
+      updated: 0,
+      unchanged: 0,
+      skipped: [],
+    });
     expect(await env.ctx.db.paper.count()).toBe(59);
   });
 
@@ -44,7 +62,10 @@ describe('paperboy ingest', () => {
     expect(run.code).toBe(1);
     expect(JSON.parse(run.stdout)).toEqual({
       source: 'hf',
-      error: { code: 'html', message: expect.stringMatching(/^Hugging Face daily papers 2025-09-08 page 0: got an HTML page/) },
+      error: {
+        code: 'html',
+        message: expect.stringMatching(/^Hugging Face daily papers 2025-09-08 page 0: got an HTML page/),
+      },
     });
     expect(run.stderr).toMatch(/paperboy ingest: Hugging Face daily papers/);
     expect(await env.ctx.db.paper.count()).toBe(59);

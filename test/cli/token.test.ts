@@ -15,11 +15,21 @@ beforeAll(async () => {
 afterAll(() => env.cleanup());
 
 function paperboy(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const childEnv = { PATH: process.env.PATH, NODE_ENV: 'test', DATABASE_URL: env.config.databaseUrl, LOG_LEVEL: 'warn' };
+  const childEnv = {
+    PATH: process.env.PATH,
+    NODE_ENV: 'test',
+    DATABASE_URL: env.config.databaseUrl,
+    LOG_LEVEL: 'warn',
+  };
   return new Promise((resolve) => {
-    execFile('node', ['bin/paperboy.js', 'token', ...args], { cwd: root, env: childEnv, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
+    execFile(
+      'node',
+      ['bin/paperboy.js', 'token', ...args],
+      { cwd: root, env: childEnv, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+      },
+    );
   });
 }
 
@@ -37,9 +47,14 @@ describe('paperboy token', () => {
     expect(res.status).toBe(200);
 
     const listed = await paperboy(['list']);
-    expect(JSON.parse(listed.stdout)).toEqual([expect.objectContaining({ id: row.id, name: 'ci', scopes: ['read', 'lists'], revokedAt: null })]);
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ id: row.id, name: 'ci', scopes: ['read', 'lists'], revokedAt: null }),
+    ]);
     // Read and lists work; minting a token takes admin.
-    const mint = await request(createApp(env.ctx)).post('/api/admin/tokens').set('Authorization', `Bearer ${token}`).send({ name: 'x', scopes: ['admin'] });
+    const mint = await request(createApp(env.ctx))
+      .post('/api/admin/tokens')
+      .set('Authorization', `Bearer ${token}`)
+      .send({ name: 'x', scopes: ['admin'] });
     expect(mint.status).toBe(403);
     expect(await env.ctx.db.auditEntry.count({ where: { tokenName: 'cli', action: 'createToken' } })).toBe(1);
     expect(listed.stdout).not.toContain(token);

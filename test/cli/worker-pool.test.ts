@@ -35,7 +35,9 @@ describe('paperboy worker with WORKER_PROCESSES=2', () => {
     expect([first, second]).not.toContain(pool.child.pid);
 
     process.kill(first!, 'SIGKILL');
-    await expect.poll(() => pool!.lines.some((l) => l.event === 'worker_process_exited' && l.pid === first), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => pool!.lines.some((l) => l.event === 'worker_process_exited' && l.pid === first), { timeout: 10_000 })
+      .toBe(true);
     await expect.poll(() => new Set(startedPids()).size, { timeout: 60_000, interval: 100 }).toBe(3);
     const replacement = startedPids().find((pid) => pid !== first && pid !== second)!;
     expect(alive(second!)).toBe(true);

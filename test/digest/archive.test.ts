@@ -3,7 +3,14 @@
 // 00:00 UTC, are the edition's, in the same order. Also which periods have
 // an edition, and paging by cursor. Real Postgres, no mocks.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createArchive, editionPeriod, editionWindow, isArchivePeriod, latestPeriod, shiftPeriod } from '../../src/digest/archive.js';
+import {
+  createArchive,
+  editionPeriod,
+  editionWindow,
+  isArchivePeriod,
+  latestPeriod,
+  shiftPeriod,
+} from '../../src/digest/archive.js';
 import { findArchiveList, findArchiveLists, findPaperPeriods } from '../../src/digest/archive-repo.js';
 import { planPeriod } from '../../src/digest/planner.js';
 import { sectionPaperIds } from '../../src/digest/reader-digest.js';
@@ -19,7 +26,10 @@ const seenFor = (period: string, hour = 12) => new Date(editionWindow(period).st
 
 describe('editions and windows', () => {
   it('puts an instant in the period whose window (P-1 00:00Z, P 00:00Z] holds it', () => {
-    expect(editionWindow('2026-11-12')).toEqual({ start: new Date('2026-11-11T00:00:00Z'), end: new Date('2026-11-12T00:00:00Z') });
+    expect(editionWindow('2026-11-12')).toEqual({
+      start: new Date('2026-11-11T00:00:00Z'),
+      end: new Date('2026-11-12T00:00:00Z'),
+    });
     expect(editionPeriod(new Date('2026-11-11T00:00:00.001Z'))).toBe('2026-11-12');
     expect(editionPeriod(new Date('2026-11-12T00:00:00.000Z'))).toBe('2026-11-12');
     expect(editionPeriod(new Date('2026-11-12T00:00:00.001Z'))).toBe('2026-11-13');
@@ -36,7 +46,12 @@ describe('the public archive over Postgres', () => {
   beforeAll(async () => {
     env = await createTestEnv();
     const db = env.ctx.db;
-    const attention = await createList(db, { slug: 'attention', name: 'Attention', keywords: ['attention'], maxPapers: 4 });
+    const attention = await createList(db, {
+      slug: 'attention',
+      name: 'Attention',
+      keywords: ['attention'],
+      maxPapers: 4,
+    });
     await db.list.update({ where: { id: attention.id }, data: { exclude: ['survey'] } });
     await createList(db, { slug: 'diffusion', name: 'Diffusion', keywords: ['diffusion'] });
     await db.list.create({ data: { slug: 'staff', name: 'Staff', public: false } });
@@ -49,12 +64,21 @@ describe('the public archive over Postgres', () => {
     await createPaper(db, 'Hidden attention', { upvotes: 99, firstSeenAt: seenFor(day(2)), hidden: true });
     await createPaper(db, 'Convolutions only', { upvotes: 70, firstSeenAt: seenFor(day(2)) });
     await createPaper(db, 'Linear attention', { upvotes: 2, firstSeenAt: seenFor(day(1), 0.5) });
-    await createPaper(db, 'Cross attention', { abstract: 'We study cross attention.', upvotes: 8, firstSeenAt: seenFor(day(1), 23.9) });
-    for (let i = 0; i < 7; i++) await createPaper(db, `Attention variant ${i}`, { upvotes: i * 3, firstSeenAt: seenFor(today, i + 1) });
+    await createPaper(db, 'Cross attention', {
+      abstract: 'We study cross attention.',
+      upvotes: 8,
+      firstSeenAt: seenFor(day(1), 23.9),
+    });
+    for (let i = 0; i < 7; i++)
+      await createPaper(db, `Attention variant ${i}`, { upvotes: i * 3, firstSeenAt: seenFor(today, i + 1) });
     // Diffusion: one paper on each of 9 periods, from 20 to 12 days back; nothing in between matches.
-    for (let back = 12; back <= 20; back++) await createPaper(db, `Diffusion day ${back}`, { upvotes: back, firstSeenAt: seenFor(day(back)) });
+    for (let back = 12; back <= 20; back++)
+      await createPaper(db, `Diffusion day ${back}`, { upvotes: back, firstSeenAt: seenFor(day(back)) });
     // Not yet in any edition: first seen today, after today's window closed.
-    await createPaper(db, 'Attention after midnight', { upvotes: 100, firstSeenAt: new Date(editionWindow(today).end.getTime() + 1) });
+    await createPaper(db, 'Attention after midnight', {
+      upvotes: 100,
+      firstSeenAt: new Date(editionWindow(today).end.getTime() + 1),
+    });
   });
   afterAll(() => env?.cleanup());
 
@@ -70,7 +94,9 @@ describe('the public archive over Postgres', () => {
     const ada = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { email: 'ada@example.org' } });
     for (const period of [day(2), day(1), today]) {
       const plan = await planPeriod(env.ctx, period, { due: { kind: 'all' }, now: editionWindow(period).end });
-      const delivery = await env.ctx.db.delivery.findFirstOrThrow({ where: { digestId: plan.digestId, subscriberId: ada.id } });
+      const delivery = await env.ctx.db.delivery.findFirstOrThrow({
+        where: { digestId: plan.digestId, subscriberId: ada.id },
+      });
       const edition = await archive.edition(list, period);
       expect(edition, period).not.toBeNull();
       expect(sectionPaperIds(edition!.sections), period).toEqual(delivery.paperIds);
@@ -83,7 +109,12 @@ describe('the public archive over Postgres', () => {
     // Excluded and hidden papers stay out; the cap (maxPapers 4) holds; the best ranked lead.
     expect(await titles(day(2))).toEqual(['Sparse attention at scale', 'Attention is cheap']);
     expect(await titles(day(1))).toEqual(['Cross attention', 'Linear attention']);
-    expect(await titles(today)).toEqual(['Attention variant 6', 'Attention variant 5', 'Attention variant 4', 'Attention variant 3']);
+    expect(await titles(today)).toEqual([
+      'Attention variant 6',
+      'Attention variant 5',
+      'Attention variant 4',
+      'Attention variant 3',
+    ]);
   });
 
   it('has no edition for a period where the list took nothing, before the oldest paper, or in the future', async () => {
@@ -96,12 +127,21 @@ describe('the public archive over Postgres', () => {
   });
 
   it('finds the periods holding papers in SQL, skipping gaps, in either direction', async () => {
-    const periods = async (query: { before?: string; after?: string; limit: number }) => (await findPaperPeriods(env.ctx.db, { until: today, ...query })).map((p) => p.period);
-    expect(await periods({ limit: 100 })).toEqual([today, day(1), day(2), ...Array.from({ length: 9 }, (_, i) => day(12 + i))]);
+    const periods = async (query: { before?: string; after?: string; limit: number }) =>
+      (await findPaperPeriods(env.ctx.db, { until: today, ...query })).map((p) => p.period);
+    expect(await periods({ limit: 100 })).toEqual([
+      today,
+      day(1),
+      day(2),
+      ...Array.from({ length: 9 }, (_, i) => day(12 + i)),
+    ]);
     expect(await periods({ before: day(1), limit: 2 })).toEqual([day(2), day(12)]);
     expect(await periods({ after: day(12), limit: 3 })).toEqual([day(2), day(1), today]);
     // The hidden paper (99 upvotes) counts for nothing.
-    expect((await findPaperPeriods(env.ctx.db, { until: today, after: day(3), limit: 1 }))[0]).toMatchObject({ period: day(2), topUpvotes: 90 });
+    expect((await findPaperPeriods(env.ctx.db, { until: today, after: day(3), limit: 1 }))[0]).toMatchObject({
+      period: day(2),
+      topUpvotes: 90,
+    });
   });
 
   it('pages editions newest first by cursor, with newer and older flags', async () => {
@@ -145,7 +185,8 @@ describe('the public archive over Postgres', () => {
       const list = (await findArchiveList(db, 'attention'))!;
       const archive = createArchive({ db, now });
       const { editions } = await archive.editions(list, { limit: 10 });
-      for (const edition of editions) expect(edition.sections, edition.period).toEqual((await archive.edition(list, edition.period))!.sections);
+      for (const edition of editions)
+        expect(edition.sections, edition.period).toEqual((await archive.edition(list, edition.period))!.sections);
       return new Map(editions.map((e) => [e.period, sectionPaperIds(e.sections).map((id) => e.papers.get(id)!.title)]));
     };
     const before = await page();
@@ -171,7 +212,8 @@ describe('the public archive over Postgres', () => {
       const list = (await findArchiveList(db, 'upvoted'))!;
       const archive = createArchive({ db, now });
       const { editions } = await archive.editions(list, { limit: 10 });
-      for (const edition of editions) expect(edition.sections, edition.period).toEqual((await archive.edition(list, edition.period))!.sections);
+      for (const edition of editions)
+        expect(edition.sections, edition.period).toEqual((await archive.edition(list, edition.period))!.sections);
       expect(await archive.edition(list, day(1))).toEqual(editions.find((e) => e.period === day(1)) ?? null);
       return editions.map((e) => [e.period, sectionPaperIds(e.sections).map((id) => e.papers.get(id)!.title)]);
     };

@@ -9,7 +9,10 @@ import { feedbackUrl, links, papersOf, rawOf, renderPapers, testRenderer, type T
 
 /** The HTML part exactly as it travels: its transfer encoding and body bytes. */
 function htmlAsSent(raw: string): { encoding: string; bytes: number } {
-  const m = /Content-Type: text\/html; charset=utf-8\r\nContent-Transfer-Encoding: (\S+)\r\n\r\n([\s\S]*?)\r\n--=_pb_/.exec(raw);
+  const m =
+    /Content-Type: text\/html; charset=utf-8\r\nContent-Transfer-Encoding: (\S+)\r\n\r\n([\s\S]*?)\r\n--=_pb_/.exec(
+      raw,
+    );
   if (!m) throw new Error('no HTML part');
   return { encoding: m[1]!, bytes: Buffer.byteLength(m[2]!, 'latin1') };
 }
@@ -25,7 +28,9 @@ describe('byte budget', () => {
 
   async function send(papers: TestPaper[]) {
     const group = renderPapers(renderer, papers, { maxPapers: papers.length });
-    const raw = rawOf(renderer.personalize(group, { to: 'reader@example.org', subscriberId: 123456, messageId: '<b@x>', links }));
+    const raw = rawOf(
+      renderer.personalize(group, { to: 'reader@example.org', subscriberId: 123456, messageId: '<b@x>', links }),
+    );
     const mail = await simpleParser(raw);
     return { group, raw, mail, sent: htmlAsSent(raw) };
   }
@@ -49,7 +54,10 @@ describe('byte budget', () => {
   });
 
   it('CJK text goes out as base64, not tripled by quoted-printable, and stays within budget', async () => {
-    const papers = papersOf(50, (i) => `${CJK}（第${i}部分）`, { abstract: `attention ${CJK.repeat(40)}`, organization: '清华大学' });
+    const papers = papersOf(50, (i) => `${CJK}（第${i}部分）`, {
+      abstract: `attention ${CJK.repeat(40)}`,
+      organization: '清华大学',
+    });
     const { group, mail, sent } = await send(papers);
     expect(sent.encoding).toBe('base64');
     expect(group.mime.encodings.html).toBe('base64');
@@ -82,7 +90,9 @@ describe('byte budget', () => {
 
   it('mixed scripts and emoji: every size of digest stays within budget', async () => {
     for (const count of [1, 15, 25, 50]) {
-      const papers = papersOf(count, (i) => `Attention ${i} 😀 Ωμέγα Привет ${CJK} ${ENTITIES}`, { abstract: `attention ${'😀 Привет & '.repeat(100)}` });
+      const papers = papersOf(count, (i) => `Attention ${i} 😀 Ωμέγα Привет ${CJK} ${ENTITIES}`, {
+        abstract: `attention ${'😀 Привет & '.repeat(100)}`,
+      });
       const { group, sent } = await send(papers);
       expect(sent.bytes).toBeLessThanOrEqual(HTML_BUDGET);
       expect(group.paperCount + group.moreCount).toBe(count);

@@ -26,19 +26,50 @@ const paper = (id: number, title: string, upvotes = 0): ContentPaper => ({
 });
 const lists: MatchList[] = [
   { id: 1, name: 'Trending', keywords: [], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers: 2 },
-  { id: 2, name: 'Attention', keywords: ['attention'], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers: 2 },
+  {
+    id: 2,
+    name: 'Attention',
+    keywords: ['attention'],
+    categories: [],
+    exclude: [],
+    authors: [],
+    minUpvotes: 0,
+    maxPapers: 2,
+  },
   { id: 3, name: 'Video', keywords: ['video'], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers: 2 },
 ];
 
 describe('rebuilding a planned delivery', () => {
-  const papers = [paper(1, 'attention a', 50), paper(2, 'attention b', 40), paper(3, 'attention video c', 30), paper(4, 'video d', 20), paper(5, 'other e', 10), paper(6, 'other f', 5)];
+  const papers = [
+    paper(1, 'attention a', 50),
+    paper(2, 'attention b', 40),
+    paper(3, 'attention video c', 30),
+    paper(4, 'video d', 20),
+    paper(5, 'other e', 10),
+    paper(6, 'other f', 5),
+  ];
   const map = new Map(papers.map((p) => [p.id, p]));
-  const reader = { listIds: [1, 2, 3], interests: { ...NO_INTERESTS, include: ['other'] }, frequency: 'daily' as const };
-  const shape = (sections: ReturnType<typeof deliverySections>) => sections.map((s) => [s.key, s.cards.map((c) => [c.paperId, c.reason])]);
+  const reader = {
+    listIds: [1, 2, 3],
+    interests: { ...NO_INTERESTS, include: ['other'] },
+    frequency: 'daily' as const,
+  };
+  const shape = (sections: ReturnType<typeof deliverySections>) =>
+    sections.map((s) => [s.key, s.cards.map((c) => [c.paperId, c.reason])]);
 
   it('gives the sections, reasons and "also in" the planner chose, from the stored layout', () => {
-    const planned = planReader(createMatcher({ papers, now }), new Map(lists.map((l) => [l.id, l])), { ...reader, papersPerEmail: 10 });
-    const rebuilt = deliverySections({ papers: map, lists, reader, paperIds: sectionPaperIds(planned.sections), layout: planned.layout, asOf: now });
+    const planned = planReader(createMatcher({ papers, now }), new Map(lists.map((l) => [l.id, l])), {
+      ...reader,
+      papersPerEmail: 10,
+    });
+    const rebuilt = deliverySections({
+      papers: map,
+      lists,
+      reader,
+      paperIds: sectionPaperIds(planned.sections),
+      layout: planned.layout,
+      asOf: now,
+    });
     expect(shape(rebuilt)).toEqual(shape(planned.sections));
     expect(rebuilt.some((s) => s.kind === 'personal')).toBe(true);
   });
@@ -48,7 +79,15 @@ describe('rebuilding a planned delivery', () => {
     const shrunk = lists.map((l) => (l.id === 2 ? { ...l, maxPapers: 1 } : l));
     const hidden = new Map(map);
     hidden.set(5, { ...paper(5, 'other e', 10), hidden: true });
-    const layout = { sections: [{ key: 2, paperIds: [1, 2, 3] }, { key: 3, paperIds: [4] }, { key: 1, paperIds: [5] }], moreIds: [], moreCount: 0 };
+    const layout = {
+      sections: [
+        { key: 2, paperIds: [1, 2, 3] },
+        { key: 3, paperIds: [4] },
+        { key: 1, paperIds: [5] },
+      ],
+      moreIds: [],
+      moreCount: 0,
+    };
     const rebuilt = deliverySections({ papers: hidden, lists: shrunk, reader, paperIds, layout, asOf: now });
     expect(sectionPaperIds(rebuilt)).toEqual([1, 2, 3, 4]);
     // A delivery planned before layouts existed: placed again by the same rules.

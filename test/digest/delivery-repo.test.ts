@@ -20,15 +20,36 @@ afterEach(() => {
 describe('findRecipients', () => {
   it('gives each reader its confirmed lists in order, its schedule and interests, and whether a digest was sent yet', async () => {
     const db = env.ctx.db;
-    const [a, b, c] = [await createList(db, { slug: 'r-a' }), await createList(db, { slug: 'r-b' }), await createList(db, { slug: 'r-c' })];
-    const ada = await createSubscriber(db, 'ada@recipients.test', [c.id, a.id], { timezone: 'Europe/Paris', sendHour: 9, frequency: 'weekly', weekday: 3 });
+    const [a, b, c] = [
+      await createList(db, { slug: 'r-a' }),
+      await createList(db, { slug: 'r-b' }),
+      await createList(db, { slug: 'r-c' }),
+    ];
+    const ada = await createSubscriber(db, 'ada@recipients.test', [c.id, a.id], {
+      timezone: 'Europe/Paris',
+      sendHour: 9,
+      frequency: 'weekly',
+      weekday: 3,
+    });
     await db.subscription.create({ data: { subscriberId: ada.id, listId: b.id, confirmedAt: null } });
-    await db.subscriber.update({ where: { id: ada.id }, data: { interestInclude: ['diffusion'], interestAuthors: ['Ada Lovelace'] } });
+    await db.subscriber.update({
+      where: { id: ada.id },
+      data: { interestInclude: ['diffusion'], interestAuthors: ['Ada Lovelace'] },
+    });
     const bob = await createSubscriber(db, 'bob@recipients.test', [b.id]);
     const erased = await db.subscriber.create({ data: { email: null, status: 'unsubscribed' } });
     const digest = await db.digest.create({ data: { period: '2026-01-02', status: 'sending' } });
-    await db.delivery.create({ data: { digestId: digest.id, subscriberId: bob.id, messageId: '<sent@recipients.test>', status: 'sent' } });
-    await db.delivery.create({ data: { digestId: (await db.digest.create({ data: { period: '2026-01-03' } })).id, subscriberId: ada.id, messageId: '<failed@recipients.test>', status: 'failed' } });
+    await db.delivery.create({
+      data: { digestId: digest.id, subscriberId: bob.id, messageId: '<sent@recipients.test>', status: 'sent' },
+    });
+    await db.delivery.create({
+      data: {
+        digestId: (await db.digest.create({ data: { period: '2026-01-03' } })).id,
+        subscriberId: ada.id,
+        messageId: '<failed@recipients.test>',
+        status: 'failed',
+      },
+    });
 
     const expected = [
       {
@@ -70,13 +91,24 @@ describe('claimBatch', () => {
 
     process.env.TZ = 'America/New_York';
     const [claimed] = await claimBatch(db, digest.id, 1, 60, { limit: 1 });
-    expect(claimed).toEqual({ id: first.id, subscriberId: reader.id, messageId: '<claim-1@recipients.test>', paperIds: [7, 8], layout, attempts: 1, createdAt });
+    expect(claimed).toEqual({
+      id: first.id,
+      subscriberId: reader.id,
+      messageId: '<claim-1@recipients.test>',
+      paperIds: [7, 8],
+      layout,
+      attempts: 1,
+      createdAt,
+    });
     const [inTransaction] = await db.$transaction((tx) => claimBatch(tx, digest.id, 1, 60));
     expect(inTransaction).toMatchObject({ subscriberId: null, attempts: 1, createdAt });
     expect(await claimBatch(db, digest.id, 1, 60)).toEqual([]);
 
     await markSent(db, digest.id, [{ id: first.id, response: '250 OK' }]);
-    expect(await db.delivery.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({ status: 'sent', smtpResponse: '250 OK' });
+    expect(await db.delivery.findUniqueOrThrow({ where: { id: first.id } })).toMatchObject({
+      status: 'sent',
+      smtpResponse: '250 OK',
+    });
     expect(await db.digest.findUniqueOrThrow({ where: { id: digest.id } })).toMatchObject({ sent: 1 });
   });
 });
@@ -87,7 +119,16 @@ describe('findBatchPaperIds', () => {
     const reader = await createSubscriber(db, 'papers@recipients.test', []);
     const digest = await db.digest.create({ data: { period: '2026-03-01', status: 'sending' } });
     const row = (n: number, batch: number, paperIds: number[], status: 'pending' | 'sending' | 'sent' = 'pending') =>
-      db.delivery.create({ data: { digestId: digest.id, subscriberId: n === 1 ? reader.id : null, batch, paperIds, status, messageId: `<papers-${n}@recipients.test>` } });
+      db.delivery.create({
+        data: {
+          digestId: digest.id,
+          subscriberId: n === 1 ? reader.id : null,
+          batch,
+          paperIds,
+          status,
+          messageId: `<papers-${n}@recipients.test>`,
+        },
+      });
     await row(1, 1, [3, 1]);
     await row(2, 1, [1, 2], 'sending');
     await row(3, 1, [9], 'sent');

@@ -36,9 +36,21 @@ describe('paperboy digest', () => {
   });
 
   it('parses its flags: a period is required, --date is an alias of --period', () => {
-    expect(parseDigestArgs(['--period', '2026-11-12'], '2026-01-01')).toEqual({ period: '2026-11-12', dryRun: false, timeoutMs: 0 });
-    expect(parseDigestArgs(['--date', '2026-11-12'], '2026-01-01')).toEqual({ period: '2026-11-12', dryRun: false, timeoutMs: 0 });
-    expect(parseDigestArgs(['--today', '--dry-run'], '2026-01-01')).toEqual({ period: '2026-01-01', dryRun: true, timeoutMs: 0 });
+    expect(parseDigestArgs(['--period', '2026-11-12'], '2026-01-01')).toEqual({
+      period: '2026-11-12',
+      dryRun: false,
+      timeoutMs: 0,
+    });
+    expect(parseDigestArgs(['--date', '2026-11-12'], '2026-01-01')).toEqual({
+      period: '2026-11-12',
+      dryRun: false,
+      timeoutMs: 0,
+    });
+    expect(parseDigestArgs(['--today', '--dry-run'], '2026-01-01')).toEqual({
+      period: '2026-01-01',
+      dryRun: true,
+      timeoutMs: 0,
+    });
     expect(parseDigestArgs(['--dry-run'], '2026-01-01')).toMatch(/--period YYYY-MM-DD, or --today/);
     expect(parseDigestArgs(['--today', '--period', '2026-11-12'], '2026-01-01')).toMatch(/exclude each other/);
     expect(parseDigestArgs(['--period', '2026-13-01'], '2026-01-01')).toMatch(/real date/);
@@ -58,17 +70,35 @@ describe('paperboy digest', () => {
       PUBLIC_URL: env.config.publicUrl,
     };
     const before = await rowCounts(env);
-    const dry = await run(process.execPath, [BIN, 'digest', '--period', '2026-11-12', '--dry-run'], { env: environment });
-    expect(JSON.parse(dry.stdout)).toMatchObject({ digestId: null, status: 'unplanned', period: '2026-11-12', planned: 1, sent: 0, dryRun: true });
+    const dry = await run(process.execPath, [BIN, 'digest', '--period', '2026-11-12', '--dry-run'], {
+      env: environment,
+    });
+    expect(JSON.parse(dry.stdout)).toMatchObject({
+      digestId: null,
+      status: 'unplanned',
+      period: '2026-11-12',
+      planned: 1,
+      sent: 0,
+      dryRun: true,
+    });
     // Not even the Digest row: every table has the rows it had.
     expect(await rowCounts(env)).toEqual(before);
     expect(await env.ctx.db.digest.count()).toBe(0);
 
-    const { stdout, stderr } = await run(process.execPath, [BIN, 'digest', '--period', '2026-11-12'], { env: environment });
+    const { stdout, stderr } = await run(process.execPath, [BIN, 'digest', '--period', '2026-11-12'], {
+      env: environment,
+    });
     // Piped: no progress bar, no escape codes.
     expect(stderr).not.toMatch(/\r|\u001b\[/);
     // 2026-11-12 is a Thursday: the Monday weekly reader is not due.
-    expect(JSON.parse(stdout)).toMatchObject({ period: '2026-11-12', status: 'done', planned: 1, sent: 1, skipped: 0, failed: 0 });
+    expect(JSON.parse(stdout)).toMatchObject({
+      period: '2026-11-12',
+      status: 'done',
+      planned: 1,
+      sent: 1,
+      skipped: 0,
+      failed: 0,
+    });
     const [mail] = await env.sink.waitFor(1);
     expect(mail!.envelope.to).toEqual(['cli-reader@example.org']);
   }, 60_000);

@@ -60,9 +60,13 @@ describe('the digest email', () => {
   it('says when the reader gets it, with the time zone as people name it', async () => {
     const group = renderPapers(renderer, papersOf(2));
     const schedule = { frequency: 'weekly' as const, weekday: 5, sendHour: 9, timezone: 'America/New_York' };
-    const mail = await simpleParser(rawOf(renderer.personalize(group, { to: 'r@example.org', subscriberId: 7, schedule, messageId: '<s@x>', links })));
+    const mail = await simpleParser(
+      rawOf(renderer.personalize(group, { to: 'r@example.org', subscriberId: 7, schedule, messageId: '<s@x>', links })),
+    );
     for (const part of [String(mail.html), String(mail.text)]) {
-      expect(part).toContain('You get this email every Friday at 09:00 Eastern Time (New York) because you subscribed to Paperboy.');
+      expect(part).toContain(
+        'You get this email every Friday at 09:00 Eastern Time (New York) because you subscribed to Paperboy.',
+      );
       expect(part).not.toContain('America/New_York');
     }
   });
@@ -72,7 +76,9 @@ describe('the digest email', () => {
     expect(html).toContain('<meta name="color-scheme" content="light dark">');
     expect(html).toMatch(/@media \(prefers-color-scheme: dark\)/);
     const bare = html.replace(/<style[\s\S]*?<\/style>/g, '');
-    expect(bare).toMatch(/<a class="title-link" href="[^"]+" style="color: #0b57d0; text-decoration: none;">Paper 2 on attention<\/a>/);
+    expect(bare).toMatch(
+      /<a class="title-link" href="[^"]+" style="color: #0b57d0; text-decoration: none;">Paper 2 on attention<\/a>/,
+    );
     expect(bare).toMatch(/<div class="card" style="[^"]*border-bottom: 1px solid #d0d7de;/);
     expect(bare).toMatch(/<div class="lead" style="[^"]*background-color: #eef2ff;/);
   });
@@ -89,7 +95,9 @@ describe('the digest email', () => {
 
   it('plain text: clear headings and every link of the HTML', async () => {
     const group = renderPapers(renderer, papersOf(3));
-    const mail = await simpleParser(rawOf(renderer.personalize(group, { to: 'r@example.org', subscriberId: 7, messageId: '<t@x>', links })));
+    const mail = await simpleParser(
+      rawOf(renderer.personalize(group, { to: 'r@example.org', subscriberId: 7, messageId: '<t@x>', links })),
+    );
     const text = String(mail.text);
     expect(text).toMatch(/^Your trending papers\n={20}$/m);
     expect(text).toMatch(/^Top paper for you\n-{17}$/m);
@@ -101,8 +109,12 @@ describe('the digest email', () => {
 
   it('gives every card More / Less like this links signed for that reader and paper', async () => {
     const group = renderPapers(renderer, papersOf(3));
-    const forA = await simpleParser(rawOf(renderer.personalize(group, { to: 'a@example.org', subscriberId: 11, messageId: '<a@x>', links })));
-    const forB = await simpleParser(rawOf(renderer.personalize(group, { to: 'b@example.org', subscriberId: 12, messageId: '<b@x>', links })));
+    const forA = await simpleParser(
+      rawOf(renderer.personalize(group, { to: 'a@example.org', subscriberId: 11, messageId: '<a@x>', links })),
+    );
+    const forB = await simpleParser(
+      rawOf(renderer.personalize(group, { to: 'b@example.org', subscriberId: 12, messageId: '<b@x>', links })),
+    );
     for (const paperId of [1, 2, 3]) {
       for (const vote of ['up', 'down'] as const) {
         expect(forA.html).toContain(`href="${feedbackUrl({ subscriberId: 11, paperId, vote })}"`);
@@ -130,8 +142,12 @@ describe('the digest email', () => {
   it('ends with "N more papers matched" linking to the web view when the matcher left papers out', async () => {
     const group = renderPapers(renderer, papersOf(3), { moreCount: 4 });
     expect(group.moreCount).toBe(4);
-    const mail = await simpleParser(rawOf(renderer.personalize(group, { to: 'r@example.org', subscriberId: 7, messageId: '<m@x>', links })));
-    expect(mail.html).toMatch(/4 more papers matched your lists\. <a class="link" href="https:\/\/papers\.example\.org\/digests\/41\?t=view\.tok"/);
+    const mail = await simpleParser(
+      rawOf(renderer.personalize(group, { to: 'r@example.org', subscriberId: 7, messageId: '<m@x>', links })),
+    );
+    expect(mail.html).toMatch(
+      /4 more papers matched your lists\. <a class="link" href="https:\/\/papers\.example\.org\/digests\/41\?t=view\.tok"/,
+    );
     expect(mail.text).toContain(`4 more papers matched your lists.\nSee them all in your browser:\n${links.view}`);
     const none = renderer.fillLinks(renderPapers(renderer, papersOf(3)), links, { subscriberId: 7 });
     expect(none.html).not.toContain('more papers matched');

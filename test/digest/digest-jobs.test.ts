@@ -7,7 +7,8 @@ import { sendJobId } from '../../src/jobs/digest-queue.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { createList, createPaper, createSubscriber } from './fixtures.js';
 
-const job = (name: string, data: Record<string, unknown> = {}) => ({ name, data, attemptsMade: 0, opts: {} }) as unknown as Job;
+const job = (name: string, data: Record<string, unknown> = {}) =>
+  ({ name, data, attemptsMade: 0, opts: {} }) as unknown as Job;
 
 describe('digest plan jobs: the hourly tick and the repair sweep', () => {
   let env: TestEnv;
@@ -40,7 +41,10 @@ describe('digest plan jobs: the hourly tick and the repair sweep', () => {
     const delivery = await db.delivery.findFirstOrThrow();
     expect((await repairDigests(env.ctx)).requeued).toBe(0); // fresh rows, live job
     await env.ctx.queues.digestSend.obliterate({ force: true });
-    await db.$executeRawUnsafe(`UPDATE "Delivery" SET "updatedAt" = now() - interval '1 hour' WHERE id = $1`, delivery.id);
+    await db.$executeRawUnsafe(
+      `UPDATE "Delivery" SET "updatedAt" = now() - interval '1 hour' WHERE id = $1`,
+      delivery.id,
+    );
     expect((await repairDigests(env.ctx)).requeued).toBe(1);
     const jobs = await env.ctx.queues.digestSend.getJobs(['waiting', 'delayed', 'prioritized']);
     expect(jobs.map((j) => j.data)).toEqual([{ digestId: delivery.digestId, batch: delivery.batch }]);
@@ -48,6 +52,8 @@ describe('digest plan jobs: the hourly tick and the repair sweep', () => {
   });
 
   it('rejects malformed plan jobs without retrying', async () => {
-    await expect(createDigestPlanProcessor(env.ctx)(job('plan', { period: 'soon' }))).rejects.toThrow(/bad digest plan job/);
+    await expect(createDigestPlanProcessor(env.ctx)(job('plan', { period: 'soon' }))).rejects.toThrow(
+      /bad digest plan job/,
+    );
   });
 });

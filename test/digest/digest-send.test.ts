@@ -16,7 +16,13 @@ describe('daily digest, end to end on Postgres, Redis and an SMTP sink', () => {
     const db = env.ctx.db;
     lists = {
       trending: (await createList(db, { slug: 'trending', name: 'Trending' })).id,
-      attention: (await createList(db, { slug: 'attention', name: 'Attention & Transformers', keywords: ['attention', 'transformer'] })).id,
+      attention: (
+        await createList(db, {
+          slug: 'attention',
+          name: 'Attention & Transformers',
+          keywords: ['attention', 'transformer'],
+        })
+      ).id,
       video: (await createList(db, { slug: 'video', name: 'Video understanding', keywords: ['video'] })).id,
     };
   });
@@ -45,7 +51,9 @@ describe('daily digest, end to end on Postgres, Redis and an SMTP sink', () => {
     expect(summary).toMatchObject({ planned: 3, sent: 3, skipped: 0, failed: 0, status: 'done' });
     const mails = await env.sink.waitFor(3);
     expect(mails).toHaveLength(3);
-    expect(new Set(mails.map((m) => m.envelope.to[0]))).toEqual(new Set(['ada@example.org', 'bob@example.org', 'cy@example.org']));
+    expect(new Set(mails.map((m) => m.envelope.to[0]))).toEqual(
+      new Set(['ada@example.org', 'bob@example.org', 'cy@example.org']),
+    );
 
     const ada = env.sink.to('ada@example.org')[0]!.parsed;
     const adaHtml = String(ada.html);
@@ -71,7 +79,8 @@ describe('daily digest, end to end on Postgres, Redis and an SMTP sink', () => {
     const rows = await db.delivery.findMany({ where: { digestId: summary.digestId } });
     expect(rows.every((r) => r.status === 'sent' && r.smtpResponse?.startsWith('250'))).toBe(true);
     // Postgres builds the deterministic Message-ID exactly as the JS mirror does, and it is what went out.
-    for (const row of rows) expect(row.messageId).toBe(digestMessageId(env.config, summary.digestId, row.subscriberId!));
+    for (const row of rows)
+      expect(row.messageId).toBe(digestMessageId(env.config, summary.digestId, row.subscriberId!));
     expect(new Set(mails.map((m) => m.parsed.messageId))).toEqual(new Set(rows.map((r) => r.messageId)));
     const digest = await db.digest.findUniqueOrThrow({ where: { id: summary.digestId } });
     expect(digest).toMatchObject({ status: 'done', planned: 3, sent: 3, skipped: 0, failed: 0 });
@@ -114,15 +123,23 @@ describe('daily digest, end to end on Postgres, Redis and an SMTP sink', () => {
     const running = startWorkers(env.ctx, { digestSend: (ctx) => createDigestSendProcessor(ctx) });
     try {
       await enqueueDigestBatches(env.ctx.queues, env.config, plan.digestId, plan.batches);
-      await expect.poll(async () => (await db.digest.findUniqueOrThrow({ where: { id: plan.digestId } })).status).toBe('done');
+      await expect
+        .poll(async () => (await db.digest.findUniqueOrThrow({ where: { id: plan.digestId } })).status)
+        .toBe('done');
     } finally {
       await running.close();
     }
-    expect(await db.delivery.findFirstOrThrow({ where: { digestId: plan.digestId, subscriberId: bob.id } })).toMatchObject({
+    expect(
+      await db.delivery.findFirstOrThrow({ where: { digestId: plan.digestId, subscriberId: bob.id } }),
+    ).toMatchObject({
       status: 'skipped',
       lastError: 'subscriber unsubscribed',
     });
     expect(env.sink.messages.map((m) => m.envelope.to[0])).toEqual(['ada@example.org']);
-    expect(await db.digest.findUniqueOrThrow({ where: { id: plan.digestId } })).toMatchObject({ planned: 3, sent: 1, skipped: 2 });
+    expect(await db.digest.findUniqueOrThrow({ where: { id: plan.digestId } })).toMatchObject({
+      planned: 3,
+      sent: 1,
+      skipped: 2,
+    });
   });
 });

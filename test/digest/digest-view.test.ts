@@ -1,6 +1,12 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DigestActionError, getDigestStatus, previewDigest, resendDelivery, triggerDigest } from '../../src/digest/digest-service.js';
+import {
+  DigestActionError,
+  getDigestStatus,
+  previewDigest,
+  resendDelivery,
+  triggerDigest,
+} from '../../src/digest/digest-service.js';
 import { createApp } from '../../src/http/app.js';
 import { runDigestPeriod } from '../../src/jobs/digest-run.js';
 import { startWorkers } from '../../src/jobs/workers.js';
@@ -32,14 +38,24 @@ describe('view in browser, preview, trigger and resend', () => {
     expect(preview.html).toContain('Attention &lt;b&gt;bold&lt;/b&gt; claims');
     expect(preview.html).toContain('https://paperboy.test/unsubscribe/');
     expect(preview.text).toContain('Matches “attention”');
-    expect(preview.sections).toEqual([{ listId: expect.any(Number), kind: 'list', name: 'Attention', papers: [expect.objectContaining({ title: 'Attention <b>bold</b> claims' })] }]);
+    expect(preview.sections).toEqual([
+      {
+        listId: expect.any(Number),
+        kind: 'list',
+        name: 'Attention',
+        papers: [expect.objectContaining({ title: 'Attention <b>bold</b> claims' })],
+      },
+    ]);
     expect(await env.ctx.db.delivery.count()).toBe(0);
     expect(env.sink.messages).toHaveLength(0);
     await expect(previewDigest(env.ctx, 999_999)).rejects.toBeInstanceOf(DigestActionError);
   });
 
   it('POST-style trigger plans and sends in the background; the status shows live counts', async () => {
-    const running = startWorkers(env.ctx, { digestPlan: createDigestPlanProcessor, digestSend: (ctx) => createDigestSendProcessor(ctx) });
+    const running = startWorkers(env.ctx, {
+      digestPlan: createDigestPlanProcessor,
+      digestSend: (ctx) => createDigestSendProcessor(ctx),
+    });
     try {
       const digest = await triggerDigest(env.ctx, '2026-11-12');
       expect(digest).toMatchObject({ period: '2026-11-12', status: 'planning' });
@@ -73,7 +89,9 @@ describe('view in browser, preview, trigger and resend', () => {
     expect(ok.headers['content-security-policy']).toContain("script-src 'self'");
     expect(ok.headers['cache-control']).toBe('no-store');
     // The email in the sink carries a working link to the same page (tokens carry their issue time, so not the same string).
-    const mailed = new RegExp(`https://paperboy\\.test(/digests/${delivery.id}\\?t=[^"&]+)`).exec(String(env.sink.to('ada@example.org')[0]!.parsed.html));
+    const mailed = new RegExp(`https://paperboy\\.test(/digests/${delivery.id}\\?t=[^"&]+)`).exec(
+      String(env.sink.to('ada@example.org')[0]!.parsed.html),
+    );
     expect(mailed).not.toBeNull();
     expect((await request(app).get(mailed![1]!)).status).toBe(200);
 
@@ -91,7 +109,10 @@ describe('view in browser, preview, trigger and resend', () => {
     const delivery = await env.ctx.db.delivery.findFirstOrThrow({ where: { subscriberId: bob.id } });
     await expect(resendDelivery(env.ctx, delivery.id)).rejects.toMatchObject({ code: 'conflict' });
     await env.ctx.db.delivery.update({ where: { id: delivery.id }, data: { status: 'failed', lastError: '550 gone' } });
-    await env.ctx.db.digest.update({ where: { id: delivery.digestId }, data: { sent: { decrement: 1 }, failed: { increment: 1 } } });
+    await env.ctx.db.digest.update({
+      where: { id: delivery.digestId },
+      data: { sent: { decrement: 1 }, failed: { increment: 1 } },
+    });
     env.sink.clear();
     const running = startWorkers(env.ctx, { digestSend: (ctx) => createDigestSendProcessor(ctx) });
     try {

@@ -4,7 +4,17 @@ import type { Db } from '../../src/db.js';
 
 let seq = 0;
 
-export async function createList(db: Db, data: { slug: string; name?: string; keywords?: string[]; categories?: string[]; minUpvotes?: number; maxPapers?: number }) {
+export async function createList(
+  db: Db,
+  data: {
+    slug: string;
+    name?: string;
+    keywords?: string[];
+    categories?: string[];
+    minUpvotes?: number;
+    maxPapers?: number;
+  },
+) {
   return db.list.create({ data: { name: data.slug, ...data } });
 }
 
@@ -12,7 +22,14 @@ export async function createSubscriber(
   db: Db,
   email: string,
   listIds: number[],
-  options: { timezone?: string; sendHour?: number; frequency?: 'daily' | 'weekly'; weekday?: number; status?: 'active' | 'pending' | 'unsubscribed'; confirmed?: boolean } = {},
+  options: {
+    timezone?: string;
+    sendHour?: number;
+    frequency?: 'daily' | 'weekly';
+    weekday?: number;
+    status?: 'active' | 'pending' | 'unsubscribed';
+    confirmed?: boolean;
+  } = {},
 ) {
   const { confirmed = true, status = 'active', ...rest } = options;
   return db.subscriber.create({
@@ -29,7 +46,14 @@ export async function createSubscriber(
 export async function createPaper(
   db: Db,
   title: string,
-  options: { abstract?: string; upvotes?: number; firstSeenAt?: Date; hidden?: boolean; categories?: string[]; arxivId?: string } = {},
+  options: {
+    abstract?: string;
+    upvotes?: number;
+    firstSeenAt?: Date;
+    hidden?: boolean;
+    categories?: string[];
+    arxivId?: string;
+  } = {},
 ) {
   seq++;
   const arxivId = options.arxivId ?? `2611.${String(10000 + seq + Math.floor(Math.random() * 80000)).padStart(5, '0')}`;
@@ -49,7 +73,12 @@ export async function createPaper(
 }
 
 /** Bulk subscribers through SQL: thousands in one statement. */
-export async function createSubscribersBulk(db: Db, count: number, listIds: number[], domain = 'bulk.test'): Promise<void> {
+export async function createSubscribersBulk(
+  db: Db,
+  count: number,
+  listIds: number[],
+  domain = 'bulk.test',
+): Promise<void> {
   await db.$executeRawUnsafe(
     `INSERT INTO "Subscriber" (email, status, timezone, "sendHour", frequency, "confirmedAt", "createdAt", "updatedAt")
      SELECT 'reader' || g || '@' || $2, 'active', 'UTC', 7, 'daily', now(), now(), now() FROM generate_series(1, $1) g`,

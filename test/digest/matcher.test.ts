@@ -10,13 +10,33 @@ const now = new Date('2026-11-12T07:00:00Z');
 const hoursAgo = (h: number) => new Date(now.getTime() - h * 3600_000);
 
 function paper(id: number, title: string, extra: Partial<MatchPaper> = {}): MatchPaper {
-  return { id, title, abstract: '', keywords: [], categories: [], authors: [], upvotes: 0, firstSeenAt: hoursAgo(2), hidden: false, ...extra };
+  return {
+    id,
+    title,
+    abstract: '',
+    keywords: [],
+    categories: [],
+    authors: [],
+    upvotes: 0,
+    firstSeenAt: hoursAgo(2),
+    hidden: false,
+    ...extra,
+  };
 }
 function list(id: number, name: string, extra: Partial<MatchList> = {}): MatchList {
   return { id, name, keywords: [], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers: 10, ...extra };
 }
-function reader(listIds: number[], extra: Omit<Partial<ReaderProfile>, 'interests'> & { interests?: Partial<Interests> } = {}): ReaderProfile {
-  return { listIds, frequency: 'daily', papersPerEmail: 25, ...extra, interests: { ...NO_INTERESTS, ...extra.interests } };
+function reader(
+  listIds: number[],
+  extra: Omit<Partial<ReaderProfile>, 'interests'> & { interests?: Partial<Interests> } = {},
+): ReaderProfile {
+  return {
+    listIds,
+    frequency: 'daily',
+    papersPerEmail: 25,
+    ...extra,
+    interests: { ...NO_INTERESTS, ...extra.interests },
+  };
 }
 const plan = (papers: MatchPaper[], lists: MatchList[], profile: ReaderProfile) =>
   planReader(createMatcher({ papers, now }), new Map(lists.map((l) => [l.id, l])), profile);
@@ -30,9 +50,14 @@ describe('matcher', () => {
       paper(4, 'Multilingual modelling', { abstract: 'language-modeling at scale' }),
       paper(5, 'Metalanguage models'),
     ];
-    const hits = createMatcher({ papers, now }).ranked(listRule(list(1, 'LMs', { keywords: ['language models'] })), 'daily');
+    const hits = createMatcher({ papers, now }).ranked(
+      listRule(list(1, 'LMs', { keywords: ['language models'] })),
+      'daily',
+    );
     expect(hits.map((h) => h.paper.id).sort()).toEqual([1, 2, 4]);
-    expect(hits.find((h) => h.paper.id === 1)!.why).toEqual([{ kind: 'phrase', term: 'language models', fields: ['title'] }]);
+    expect(hits.find((h) => h.paper.id === 1)!.why).toEqual([
+      { kind: 'phrase', term: 'language models', fields: ['title'] },
+    ]);
   });
 
   it('folds text into stems; authors match regardless of case and accents', () => {
@@ -60,7 +85,10 @@ describe('matcher', () => {
     expect(popularity(100, hoursAgo(6 * 24), now, 'weekly')).toBeGreaterThan(popularity(8, hoursAgo(1), now, 'weekly'));
     // Daily readers: an older paper competes on its votes per day.
     expect(popularity(100, hoursAgo(4 * 24), now, 'daily')).toBe(25);
-    const papers = [paper(1, 'old hit', { upvotes: 100, firstSeenAt: hoursAgo(6 * 24) }), paper(2, 'new', { upvotes: 8, firstSeenAt: hoursAgo(1) })];
+    const papers = [
+      paper(1, 'old hit', { upvotes: 100, firstSeenAt: hoursAgo(6 * 24) }),
+      paper(2, 'new', { upvotes: 8, firstSeenAt: hoursAgo(1) }),
+    ];
     const weekly = plan(papers, [list(1, 'Trending')], reader([1], { frequency: 'weekly' }));
     expect(sectionPaperIds(weekly.sections)).toEqual([1, 2]);
   });
@@ -72,7 +100,11 @@ describe('matcher', () => {
       paper(3, 'attention in the title', { upvotes: 10 }),
       paper(4, 'a note', { abstract: 'attention', upvotes: 1 }),
     ];
-    const lists = [list(1, 'Trending', { maxPapers: 2 }), list(2, 'Attention', { keywords: ['attention'] }), list(3, 'Also attention', { keywords: ['attention'] })];
+    const lists = [
+      list(1, 'Trending', { maxPapers: 2 }),
+      list(2, 'Attention', { keywords: ['attention'] }),
+      list(3, 'Also attention', { keywords: ['attention'] }),
+    ];
     const { sections } = plan(papers, lists, reader([1, 2, 3]));
     // Rank by rank: each section takes its next paper unless it ranks strictly better elsewhere.
     expect(sections.map((s) => [s.kind, s.name, s.cards.map((c) => c.paperId)])).toEqual([
@@ -97,7 +129,14 @@ describe('matcher', () => {
     const { sections } = plan(
       papers,
       [list(1, 'Trending')],
-      reader([1], { interests: { include: ['diffusion model'], categories: ['cs.RO'], authors: ['yann lecun'], exclude: ['blockchain'] } }),
+      reader([1], {
+        interests: {
+          include: ['diffusion model'],
+          categories: ['cs.RO'],
+          authors: ['yann lecun'],
+          exclude: ['blockchain'],
+        },
+      }),
     );
     expect(sections.map((s) => s.kind)).toEqual(['personal', 'trending']);
     expect(sections[0]!.name).toBe('For you');
@@ -110,39 +149,80 @@ describe('matcher', () => {
   });
 
   it('papersPerEmail caps the email and moreCount says how many more matched', () => {
-    const papers = Array.from({ length: 30 }, (_, i) => paper(i + 1, i < 20 ? `attention ${i}` : `other ${i}`, { upvotes: 100 - i }));
-    const { sections, layout } = plan(papers, [list(1, 'Trending', { maxPapers: 20 }), list(2, 'Attention', { keywords: ['attention'], maxPapers: 50 })], reader([1, 2], { papersPerEmail: 5 }));
+    const papers = Array.from({ length: 30 }, (_, i) =>
+      paper(i + 1, i < 20 ? `attention ${i}` : `other ${i}`, { upvotes: 100 - i }),
+    );
+    const { sections, layout } = plan(
+      papers,
+      [list(1, 'Trending', { maxPapers: 20 }), list(2, 'Attention', { keywords: ['attention'], maxPapers: 50 })],
+      reader([1, 2], { papersPerEmail: 5 }),
+    );
     expect(sectionPaperIds(sections)).toHaveLength(5);
-    expect(layout.moreCount).toBe(20 - sections.find((s) => s.kind === 'list')!.cards.length - sections[0]!.cards.filter((c) => c.paperId <= 20).length);
+    expect(layout.moreCount).toBe(
+      20 -
+        sections.find((s) => s.kind === 'list')!.cards.length -
+        sections[0]!.cards.filter((c) => c.paperId <= 20).length,
+    );
     expect(layout.moreIds).toHaveLength(layout.moreCount);
   });
 
   it('rankForReader ranks papers for a profile without a database', () => {
-    const papers = [paper(1, 'Graph neural networks', { upvotes: 1 }), paper(2, 'Nothing', { upvotes: 99 }), paper(3, 'GNN', { abstract: 'graph neural network', upvotes: 1 })];
-    const ranked = rankForReader(createMatcher({ papers, now }), [], { listIds: [], interests: { ...NO_INTERESTS, include: ['graph neural network'] } });
+    const papers = [
+      paper(1, 'Graph neural networks', { upvotes: 1 }),
+      paper(2, 'Nothing', { upvotes: 99 }),
+      paper(3, 'GNN', { abstract: 'graph neural network', upvotes: 1 }),
+    ];
+    const ranked = rankForReader(createMatcher({ papers, now }), [], {
+      listIds: [],
+      interests: { ...NO_INTERESTS, include: ['graph neural network'] },
+    });
     expect(ranked.map((r) => r.paperId)).toEqual([1, 3]);
   });
 
   it('property: no paper twice, caps hold, sent and excluded papers never appear', () => {
-    const arbPaper = fc.record({ words: fc.array(fc.constantFrom('attention', 'video', 'memory', 'brain', 'model', 'models'), { maxLength: 4 }), upvotes: fc.nat(100), hidden: fc.boolean() });
+    const arbPaper = fc.record({
+      words: fc.array(fc.constantFrom('attention', 'video', 'memory', 'brain', 'model', 'models'), { maxLength: 4 }),
+      upvotes: fc.nat(100),
+      hidden: fc.boolean(),
+    });
     fc.assert(
-      fc.property(fc.array(arbPaper, { maxLength: 30 }), fc.subarray([1, 2, 3, 4]), fc.constantFrom(5, 10), fc.array(fc.nat(30)), (raw, asked, perEmail, sent) => {
-        const papers = raw.map((r, i) => paper(i + 1, r.words.join(' '), { upvotes: r.upvotes, hidden: r.hidden }));
-        const lists = [list(1, 'T', { maxPapers: 5 }), list(2, 'A', { keywords: ['attention'], maxPapers: 3 }), list(3, 'V', { keywords: ['video', 'model'], maxPapers: 2 }), list(4, 'M', { keywords: ['memory'], minUpvotes: 50 })];
-        const { sections } = plan(papers, lists, reader(asked, { papersPerEmail: perEmail, sent: new Set(sent), interests: { include: ['brain'], exclude: ['video'] } }));
-        const ids = sectionPaperIds(sections);
-        expect(new Set(ids).size).toBe(ids.length);
-        expect(ids.length).toBeLessThanOrEqual(perEmail);
-        for (const s of sections) {
-          if (s.listId !== null) expect(asked).toContain(s.listId);
-          if (s.listId !== null) expect(s.cards.length).toBeLessThanOrEqual(lists.find((l) => l.id === s.listId)!.maxPapers);
-        }
-        for (const id of ids) {
-          expect(papers[id - 1]!.hidden).toBe(false);
-          expect(sent).not.toContain(id);
-          expect(papers[id - 1]!.title).not.toContain('video');
-        }
-      }),
+      fc.property(
+        fc.array(arbPaper, { maxLength: 30 }),
+        fc.subarray([1, 2, 3, 4]),
+        fc.constantFrom(5, 10),
+        fc.array(fc.nat(30)),
+        (raw, asked, perEmail, sent) => {
+          const papers = raw.map((r, i) => paper(i + 1, r.words.join(' '), { upvotes: r.upvotes, hidden: r.hidden }));
+          const lists = [
+            list(1, 'T', { maxPapers: 5 }),
+            list(2, 'A', { keywords: ['attention'], maxPapers: 3 }),
+            list(3, 'V', { keywords: ['video', 'model'], maxPapers: 2 }),
+            list(4, 'M', { keywords: ['memory'], minUpvotes: 50 }),
+          ];
+          const { sections } = plan(
+            papers,
+            lists,
+            reader(asked, {
+              papersPerEmail: perEmail,
+              sent: new Set(sent),
+              interests: { include: ['brain'], exclude: ['video'] },
+            }),
+          );
+          const ids = sectionPaperIds(sections);
+          expect(new Set(ids).size).toBe(ids.length);
+          expect(ids.length).toBeLessThanOrEqual(perEmail);
+          for (const s of sections) {
+            if (s.listId !== null) expect(asked).toContain(s.listId);
+            if (s.listId !== null)
+              expect(s.cards.length).toBeLessThanOrEqual(lists.find((l) => l.id === s.listId)!.maxPapers);
+          }
+          for (const id of ids) {
+            expect(papers[id - 1]!.hidden).toBe(false);
+            expect(sent).not.toContain(id);
+            expect(papers[id - 1]!.title).not.toContain('video');
+          }
+        },
+      ),
     );
   });
 });

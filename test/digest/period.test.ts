@@ -25,12 +25,23 @@ describe('digest periods and time-zone slots', () => {
   });
 
   it('reads local date, hour and weekday with Intl', () => {
-    expect(localTime(new Date('2026-11-11T22:30:00Z'), 'Asia/Tokyo')).toEqual({ date: '2026-11-12', hour: 7, weekday: 4 });
-    expect(localTime(new Date('2026-11-11T00:30:00Z'), 'America/Los_Angeles')).toEqual({ date: '2026-11-10', hour: 16, weekday: 2 });
+    expect(localTime(new Date('2026-11-11T22:30:00Z'), 'Asia/Tokyo')).toEqual({
+      date: '2026-11-12',
+      hour: 7,
+      weekday: 4,
+    });
+    expect(localTime(new Date('2026-11-11T00:30:00Z'), 'America/Los_Angeles')).toEqual({
+      date: '2026-11-10',
+      hour: 16,
+      weekday: 2,
+    });
   });
 
   it('groups time zones by the local date they are in, skipping unknown zones', () => {
-    const slots = slotsByPeriod(['UTC', 'Asia/Tokyo', 'Pacific/Honolulu', 'Not/AZone'], new Date('2026-11-11T22:00:00Z'));
+    const slots = slotsByPeriod(
+      ['UTC', 'Asia/Tokyo', 'Pacific/Honolulu', 'Not/AZone'],
+      new Date('2026-11-11T22:00:00Z'),
+    );
     expect([...slots.keys()].sort()).toEqual(['2026-11-11', '2026-11-12']);
     expect(slots.get('2026-11-12')!.map((s) => s.timezone)).toEqual(['Asia/Tokyo']);
     expect(slots.get('2026-11-11')!.map((s) => [s.timezone, s.hour])).toEqual([

@@ -30,7 +30,11 @@ describe('pinned papers in planned digests', () => {
   /** Each test plans its own days, far enough apart that earlier papers are out of the lookback. */
   function days() {
     const at = new Date(start.getTime() + ++round * 30 * DAY);
-    return { at, seen: new Date(at.getTime() - 2 * HOUR), period: (offset = 0) => new Date(at.getTime() + offset * DAY).toISOString().slice(0, 10) };
+    return {
+      at,
+      seen: new Date(at.getTime() - 2 * HOUR),
+      period: (offset = 0) => new Date(at.getTime() + offset * DAY).toISOString().slice(0, 10),
+    };
   }
 
   async function plan(period: string, at: Date) {
@@ -62,7 +66,9 @@ describe('pinned papers in planned digests', () => {
     ]);
     const preview = await previewDigest(env.ctx, personal.id, period());
     expect(preview.subject!.startsWith('A small robot study')).toBe(true);
-    expect(preview.html!.indexOf('A small robot study')).toBeLessThan(preview.html!.indexOf('Protein folding by diffusion'));
+    expect(preview.html!.indexOf('A small robot study')).toBeLessThan(
+      preview.html!.indexOf('Protein folding by diffusion'),
+    );
     await retire([lists.id, personal.id]);
     // The first preview compiles the MJML template: slow on a loaded machine.
   }, 60_000);
@@ -86,7 +92,12 @@ describe('pinned papers in planned digests', () => {
     const { at, seen, period } = days();
     const trending = await createList(db, { slug: 'trending-c', name: 'Trending' });
     const robots = await createList(db, { slug: 'robots-c', name: 'Robots', keywords: ['robot'] });
-    const popularRobots = await createList(db, { slug: 'popular-robots-c', name: 'Popular robots', keywords: ['robot'], minUpvotes: 5 });
+    const popularRobots = await createList(db, {
+      slug: 'popular-robots-c',
+      name: 'Popular robots',
+      keywords: ['robot'],
+      minUpvotes: 5,
+    });
     const top = await createPaper(db, 'The day’s top paper', { upvotes: 90, firstSeenAt: seen });
     const strong = await createPaper(db, 'Robot grasping at scale', { upvotes: 40, firstSeenAt: seen });
     const weak = await createPaper(db, 'A small robot study', { upvotes: 1, firstSeenAt: seen });
@@ -104,7 +115,10 @@ describe('pinned papers in planned digests', () => {
     expect(first.get(everything.id)!.paperIds).toEqual([stocks.id, weak.id, top.id, strong.id]);
 
     await db.delivery.updateMany({ where: { status: 'pending' }, data: { status: 'sent', sentAt: at } });
-    const fresh = await createPaper(db, 'Robot hands, the next day', { upvotes: 3, firstSeenAt: new Date(at.getTime() + DAY - HOUR) });
+    const fresh = await createPaper(db, 'Robot hands, the next day', {
+      upvotes: 3,
+      firstSeenAt: new Date(at.getTime() + DAY - HOUR),
+    });
     const second = await plan(period(1), new Date(at.getTime() + DAY));
     // The pins are still live, but nobody gets a paper twice.
     expect(second.get(robotReader.id)!.paperIds).toEqual([fresh.id]);
@@ -134,16 +148,29 @@ describe('pinned papers in planned digests', () => {
     const strong = await createPaper(db, 'Robot grasping at scale', { upvotes: 40 });
     const weak = await createPaper(db, 'A small robot study', { upvotes: 1 });
     const reader = await createSubscriber(db, 'robots-e@example.org', [robots.id], { timezone: 'UTC' });
-    const apiPreview = async () => (await env.api.get(`/digests/preview?subscriber=${reader.id}`)).body as { subject: string; paperIds: number[] };
+    const apiPreview = async () =>
+      (await env.api.get(`/digests/preview?subscriber=${reader.id}`)).body as { subject: string; paperIds: number[] };
     expect((await apiPreview()).paperIds).toEqual([strong.id, weak.id]);
 
-    const { secret, session } = await openConsoleSession(db, { tokenId: null, name: 'editor', scopes: ['read', 'papers'] }, 10);
+    const { secret, session } = await openConsoleSession(
+      db,
+      { tokenId: null, name: 'editor', scopes: ['read', 'papers'] },
+      10,
+    );
     const cookie = `pb_console=${secret}`;
-    const pinned = await request(env.app).post(`/admin/papers/${weak.id}/pin`).set('Cookie', cookie).type('form').send({ _csrf: session.csrfToken });
+    const pinned = await request(env.app)
+      .post(`/admin/papers/${weak.id}/pin`)
+      .set('Cookie', cookie)
+      .type('form')
+      .send({ _csrf: session.csrfToken });
     expect(pinned.status).toBe(303);
     expect((await apiPreview()).paperIds).toEqual([weak.id, strong.id]);
-    const consolePreview = await request(env.app).get(`/admin/digests/preview?subscriber=${reader.id}`).set('Cookie', cookie);
-    expect(consolePreview.text).toMatch(/<h2>A small robot study[^<]*<\/h2>\s*<ul><li><strong>Robots<\/strong><ul><li>A small robot study /);
+    const consolePreview = await request(env.app)
+      .get(`/admin/digests/preview?subscriber=${reader.id}`)
+      .set('Cookie', cookie);
+    expect(consolePreview.text).toMatch(
+      /<h2>A small robot study[^<]*<\/h2>\s*<ul><li><strong>Robots<\/strong><ul><li>A small robot study /,
+    );
 
     const unpinned = await env.api.post(`/papers/${weak.id}/unpin`);
     expect(unpinned.body).toMatchObject({ id: weak.id, pinnedUntil: null });
@@ -158,7 +185,9 @@ describe('pinned papers in planned digests', () => {
     expect(viaApi.body.pinnedUntil).toBe(until);
 
     const result = await planPeriod(env.ctx, currentPeriod('UTC'), { due: { kind: 'all' } });
-    const delivery = await db.delivery.findFirstOrThrow({ where: { digestId: result.digestId, subscriberId: reader.id } });
+    const delivery = await db.delivery.findFirstOrThrow({
+      where: { digestId: result.digestId, subscriberId: reader.id },
+    });
     expect(delivery.paperIds).toEqual([weak.id, strong.id]);
     const planned = await apiPreview();
     expect(planned.paperIds).toEqual([weak.id, strong.id]);

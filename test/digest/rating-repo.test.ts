@@ -10,9 +10,11 @@ beforeAll(async () => {
 afterAll(() => env.cleanup());
 
 describe('loadRatings', () => {
-  it('returns each reader\'s liked and disliked papers, latest first, without hidden papers', async () => {
+  it("returns each reader's liked and disliked papers, latest first, without hidden papers", async () => {
     const db = env.ctx.db;
-    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map((n) => db.subscriber.create({ data: { email: `${n}@example.org`, status: 'active' } })));
+    const [a, b, c] = await Promise.all(
+      ['a', 'b', 'c'].map((n) => db.subscriber.create({ data: { email: `${n}@example.org`, status: 'active' } })),
+    );
     const paper = (n: number, hidden = false) =>
       db.paper.create({ data: { key: `2501.1000${n}`, title: `Paper ${n}`, source: 'admin', hidden } });
     const [p1, p2, p3, p4] = [await paper(1), await paper(2), await paper(3), await paper(4, true)];
@@ -36,7 +38,9 @@ describe('loadRatings', () => {
     const erased = await db.subscriber.create({ data: { email: null, status: 'unsubscribed' } });
     const p = await db.paper.findFirstOrThrow();
     expect(await upsertRating(db, { subscriberId: erased.id, paperId: p.id, vote: 'up', listIds: [] })).toBe(false);
-    expect(await upsertRating(db, { subscriberId: erased.id + 999, paperId: p.id, vote: 'up', listIds: [] })).toBe(false);
+    expect(await upsertRating(db, { subscriberId: erased.id + 999, paperId: p.id, vote: 'up', listIds: [] })).toBe(
+      false,
+    );
     expect(await db.rating.count({ where: { subscriberId: erased.id } })).toBe(0);
   });
 });

@@ -9,9 +9,9 @@ interface SampleItem {
   paper: { id: string; title: string; summary: string; ai_keywords?: string[] };
 }
 
-const sample = (JSON.parse(readFileSync(new URL('../../data/sample/daily-papers.json', import.meta.url), 'utf8')) as SampleItem[]).filter(
-  (item) => item.paper?.id,
-);
+const sample = (
+  JSON.parse(readFileSync(new URL('../../data/sample/daily-papers.json', import.meta.url), 'utf8')) as SampleItem[]
+).filter((item) => item.paper?.id);
 const papers: RecommendPaper[] = sample.map((item, i) => ({
   id: i + 1,
   title: item.paper.title,
@@ -40,7 +40,12 @@ function rankOf(ranking: Array<{ paperId: number }>, p: RecommendPaper): number 
 
 describe('recommend', () => {
   it('ranks papers like the liked ones above unrelated papers', () => {
-    const ranking = recommend({ candidates: candidatesWithout(VIDEO_LIKES), liked: VIDEO_LIKES, disliked: [], limit: papers.length });
+    const ranking = recommend({
+      candidates: candidatesWithout(VIDEO_LIKES),
+      liked: VIDEO_LIKES,
+      disliked: [],
+      limit: papers.length,
+    });
     for (const video of VIDEO) {
       expect(rankOf(ranking, video)).toBeLessThan(15);
       for (const other of UNRELATED_TO_VIDEO) expect(rankOf(ranking, video)).toBeLessThan(rankOf(ranking, other));
@@ -59,7 +64,12 @@ describe('recommend', () => {
   it('names the liked paper a recommendation resembles most', () => {
     const likedMatting = VIDEO_LIKES[0]!;
     const newVersion = { ...likedMatting, id: 9001, title: `${likedMatting.title} (v2)` };
-    const ranking = recommend({ candidates: candidatesWithout(VIDEO_LIKES, [newVersion]), liked: VIDEO_LIKES, disliked: [], limit: 5 });
+    const ranking = recommend({
+      candidates: candidatesWithout(VIDEO_LIKES, [newVersion]),
+      liked: VIDEO_LIKES,
+      disliked: [],
+      limit: 5,
+    });
     expect(ranking[0]).toMatchObject({ paperId: 9001, likedPaperId: likedMatting.id });
     for (const r of ranking) expect(VIDEO_LIKES.map((p) => p.id)).toContain(r.likedPaperId);
   });
@@ -88,7 +98,12 @@ describe('recommend', () => {
     const control = recommend({ candidates: withDuplicate, liked, disliked: [], limit: papers.length });
     expect(control.map((r) => r.paperId)).toContain(reworded.id);
     // The reader disliked the original, in an earlier period: it is not a candidate now.
-    const now = recommend({ candidates: withDuplicate.filter((p) => p.id !== tempCompass.id), liked, disliked: [tempCompass], limit: papers.length });
+    const now = recommend({
+      candidates: withDuplicate.filter((p) => p.id !== tempCompass.id),
+      liked,
+      disliked: [tempCompass],
+      limit: papers.length,
+    });
     expect(now.map((r) => r.paperId)).not.toContain(reworded.id);
     // A paper on the same topic that is not a copy still comes.
     expect(now.map((r) => r.paperId)).toContain(VIDEO[1]!.id);
@@ -97,8 +112,17 @@ describe('recommend', () => {
   it(`recommends nothing below ${MIN_LIKES_FOR_RECOMMENDATIONS} likes`, () => {
     expect(MIN_LIKES_FOR_RECOMMENDATIONS).toBe(3);
     const twoLikes = VIDEO_LIKES.slice(0, 2);
-    expect(recommend({ candidates: candidatesWithout(twoLikes), liked: twoLikes, disliked: [paper('2509.09650')], limit: 10 })).toEqual([]);
-    expect(recommend({ candidates: candidatesWithout(VIDEO_LIKES), liked: VIDEO_LIKES, disliked: [], limit: 10 })).toHaveLength(10);
+    expect(
+      recommend({
+        candidates: candidatesWithout(twoLikes),
+        liked: twoLikes,
+        disliked: [paper('2509.09650')],
+        limit: 10,
+      }),
+    ).toEqual([]);
+    expect(
+      recommend({ candidates: candidatesWithout(VIDEO_LIKES), liked: VIDEO_LIKES, disliked: [], limit: 10 }),
+    ).toHaveLength(10);
   });
 
   it('recommends the same with a planning run’s shared terms as with each reader’s own fit', () => {
@@ -111,7 +135,12 @@ describe('recommend', () => {
       { liked: [...BRAIN_LIKES, VIDEO[2]!], disliked: [], sent: papers.filter((p) => p.id % 4 === 1) },
     ];
     for (const reader of readers) {
-      const input = { candidates: candidatesWithout([...reader.liked, ...reader.disliked, ...reader.sent]), liked: reader.liked, disliked: reader.disliked, limit: papers.length };
+      const input = {
+        candidates: candidatesWithout([...reader.liked, ...reader.disliked, ...reader.sent]),
+        liked: reader.liked,
+        disliked: reader.disliked,
+        limit: papers.length,
+      };
       const own = recommend(input);
       expect(own.length).toBeGreaterThan(0);
       expect(recommend(input, terms)).toEqual(own);
@@ -125,7 +154,12 @@ describe('recommend', () => {
   });
 
   it('is deterministic, respects the limit and scores as probabilities, best first', () => {
-    const input = { candidates: candidatesWithout(VIDEO_LIKES), liked: VIDEO_LIKES, disliked: [paper('2509.09650')], limit: 7 };
+    const input = {
+      candidates: candidatesWithout(VIDEO_LIKES),
+      liked: VIDEO_LIKES,
+      disliked: [paper('2509.09650')],
+      limit: 7,
+    };
     const first = recommend(input);
     expect(first).toHaveLength(7);
     expect(recommend({ ...input, candidates: [...input.candidates] })).toEqual(first);

@@ -29,21 +29,38 @@ describe('what each reader gets, planned on Postgres', () => {
     return new Map(rows.map((r) => [r.subscriberId!, r]));
   }
   /** Marks every pending delivery sent, as the sender would. */
-  const markSent = () => env.ctx.db.delivery.updateMany({ where: { status: 'pending' }, data: { status: 'sent', sentAt: new Date() } });
+  const markSent = () =>
+    env.ctx.db.delivery.updateMany({ where: { status: 'pending' }, data: { status: 'sent', sentAt: new Date() } });
 
   it('interests feed "For you": stemmed phrases, categories, authors regardless of accents; exclusions apply everywhere', async () => {
     const db = env.ctx.db;
     const trending = await createList(db, { slug: 'trending-a', name: 'Trending' });
-    const diffusion = await createPaper(db, 'Latent Diffusion Models for Video', { upvotes: 3, firstSeenAt: hoursAgo(2) });
-    const robot = await createPaper(db, 'Grasping in clutter', { upvotes: 2, categories: ['cs.RO'], firstSeenAt: hoursAgo(2) });
+    const diffusion = await createPaper(db, 'Latent Diffusion Models for Video', {
+      upvotes: 3,
+      firstSeenAt: hoursAgo(2),
+    });
+    const robot = await createPaper(db, 'Grasping in clutter', {
+      upvotes: 2,
+      categories: ['cs.RO'],
+      firstSeenAt: hoursAgo(2),
+    });
     const byAuthor = await createPaper(db, 'A quiet paper', { upvotes: 0, firstSeenAt: hoursAgo(2) });
     await db.paper.update({ where: { id: byAuthor.id }, data: { authors: ['José García-Pérez', 'Ann Smith'] } });
-    const crypto = await createPaper(db, 'Crypto diffusion model markets', { upvotes: 90, abstract: 'A blockchain study.', firstSeenAt: hoursAgo(2) });
+    const crypto = await createPaper(db, 'Crypto diffusion model markets', {
+      upvotes: 90,
+      abstract: 'A blockchain study.',
+      firstSeenAt: hoursAgo(2),
+    });
     const top = await createPaper(db, 'The most upvoted paper', { upvotes: 60, firstSeenAt: hoursAgo(2) });
     const reader = await createSubscriber(db, 'interests@example.org', [trending.id]);
     await db.subscriber.update({
       where: { id: reader.id },
-      data: { interestInclude: ['diffusion model'], interestCategories: ['cs.RO'], interestAuthors: ['jose garcia perez'], interestExclude: ['blockchain'] },
+      data: {
+        interestInclude: ['diffusion model'],
+        interestCategories: ['cs.RO'],
+        interestAuthors: ['jose garcia perez'],
+        interestExclude: ['blockchain'],
+      },
     });
     const plain = await createSubscriber(db, 'plain@example.org', [trending.id]);
 
@@ -70,10 +87,18 @@ describe('what each reader gets, planned on Postgres', () => {
     const trending = await createList(db, { slug: 'trending-b', name: 'Trending', maxPapers: 3 });
     const attention = await createList(db, { slug: 'attention-b', name: 'Attention', keywords: ['attention'] });
     const at = new Date(now.getTime() + 20 * DAY);
-    const star = await createPaper(db, 'Attention is popular: a very long title that would not fit on any phone screen at all', { upvotes: 95, firstSeenAt: hoursAgo(3, at) });
+    const star = await createPaper(
+      db,
+      'Attention is popular: a very long title that would not fit on any phone screen at all',
+      { upvotes: 95, firstSeenAt: hoursAgo(3, at) },
+    );
     const second = await createPaper(db, 'Protein folding at scale', { upvotes: 70, firstSeenAt: hoursAgo(3, at) });
     const small = await createPaper(db, 'Sparse attention in the title', { upvotes: 2, firstSeenAt: hoursAgo(3, at) });
-    const weak = await createPaper(db, 'Zero votes', { upvotes: 0, abstract: 'mentions attention once', firstSeenAt: hoursAgo(3, at) });
+    const weak = await createPaper(db, 'Zero votes', {
+      upvotes: 0,
+      abstract: 'mentions attention once',
+      firstSeenAt: hoursAgo(3, at),
+    });
     const reader = await createSubscriber(db, 'ranked@example.org', [trending.id, attention.id]);
 
     const rows = await plan(at);
@@ -110,7 +135,10 @@ describe('what each reader gets, planned on Postgres', () => {
     const db = env.ctx.db;
     const popular = await createList(db, { slug: 'popular-d', name: 'Popular', keywords: ['robot'], minUpvotes: 5 });
     const at = new Date(now.getTime() + 60 * DAY);
-    const late = await createPaper(db, 'Robot learning that matures slowly', { upvotes: 2, firstSeenAt: hoursAgo(2, at) });
+    const late = await createPaper(db, 'Robot learning that matures slowly', {
+      upvotes: 2,
+      firstSeenAt: hoursAgo(2, at),
+    });
     const early = await createPaper(db, 'Robot paper popular at once', { upvotes: 9, firstSeenAt: hoursAgo(2, at) });
     const reader = await createSubscriber(db, 'late@example.org', [popular.id]);
 
@@ -124,7 +152,10 @@ describe('what each reader gets, planned on Postgres', () => {
     const day3 = await plan(new Date(at.getTime() + 3 * DAY));
     expect(day3.get(reader.id)).toMatchObject({ status: 'skipped', paperIds: [] });
     // Papers of a failed delivery never reached the reader: eligible again.
-    await db.delivery.updateMany({ where: { subscriberId: reader.id, paperIds: { has: late.id } }, data: { status: 'failed' } });
+    await db.delivery.updateMany({
+      where: { subscriberId: reader.id, paperIds: { has: late.id } },
+      data: { status: 'failed' },
+    });
     const day4 = await plan(new Date(at.getTime() + 4 * DAY));
     expect(day4.get(reader.id)!.paperIds).toEqual([late.id]);
     await markSent();
@@ -133,10 +164,16 @@ describe('what each reader gets, planned on Postgres', () => {
 
   it('papersPerEmail caps the email; moreCount counts the rest, and the web view shows them all', async () => {
     const db = env.ctx.db;
-    const many = await createList(db, { slug: 'many-e', name: 'Transformers', keywords: ['transformer'], maxPapers: 50 });
+    const many = await createList(db, {
+      slug: 'many-e',
+      name: 'Transformers',
+      keywords: ['transformer'],
+      maxPapers: 50,
+    });
     const at = new Date(now.getTime() + 80 * DAY);
     const papers = [];
-    for (let i = 0; i < 12; i++) papers.push(await createPaper(db, `Transformer number ${i}`, { upvotes: 50 - i, firstSeenAt: hoursAgo(2, at) }));
+    for (let i = 0; i < 12; i++)
+      papers.push(await createPaper(db, `Transformer number ${i}`, { upvotes: 50 - i, firstSeenAt: hoursAgo(2, at) }));
     const reader = await createSubscriber(db, 'five@example.org', [many.id]);
     await db.subscriber.update({ where: { id: reader.id }, data: { papersPerEmail: 5 } });
     const row = (await plan(at)).get(reader.id)!;

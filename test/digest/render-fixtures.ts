@@ -3,7 +3,13 @@
 import { readFileSync } from 'node:fs';
 import { createMatcher, NO_INTERESTS } from '../../src/digest/matcher.js';
 import { planReader, type Section } from '../../src/digest/reader-digest.js';
-import { createDigestRenderer, loadDigestTemplate, type DigestPaper, type DigestRenderer, type RendererDeps } from '../../src/digest/renderer.js';
+import {
+  createDigestRenderer,
+  loadDigestTemplate,
+  type DigestPaper,
+  type DigestRenderer,
+  type RendererDeps,
+} from '../../src/digest/renderer.js';
 
 export const renderConfig = {
   publicUrl: 'https://papers.example.org',
@@ -21,7 +27,11 @@ export const feedbackUrl: NonNullable<RendererDeps['feedbackUrl']> = ({ subscrib
 
 export type TestPaper = DigestPaper & { keywords: string[]; categories: string[]; firstSeenAt: Date; hidden: boolean };
 
-export function papersOf(count: number, title = (i: number) => `Paper ${i} on attention`, overrides: Partial<TestPaper> = {}): TestPaper[] {
+export function papersOf(
+  count: number,
+  title = (i: number) => `Paper ${i} on attention`,
+  overrides: Partial<TestPaper> = {},
+): TestPaper[] {
   return Array.from({ length: count }, (_, i) => ({
     id: i + 1,
     arxivId: `2611.${String(i).padStart(5, '0')}`,
@@ -45,7 +55,18 @@ export function papersOf(count: number, title = (i: number) => `Paper ${i} on at
 }
 
 export function sectionsFor(papers: TestPaper[], maxPapers = 15): Section[] {
-  const lists = [{ id: 1, name: 'Attention & Transformers', keywords: ['attention'], categories: [], exclude: [], authors: [], minUpvotes: 0, maxPapers }];
+  const lists = [
+    {
+      id: 1,
+      name: 'Attention & Transformers',
+      keywords: ['attention'],
+      categories: [],
+      exclude: [],
+      authors: [],
+      minUpvotes: 0,
+      maxPapers,
+    },
+  ];
   const profile = { listIds: [1], interests: NO_INTERESTS, frequency: 'daily' as const, papersPerEmail: 1000 };
   return planReader(createMatcher({ papers, now }), new Map(lists.map((l) => [l.id, l])), profile).sections;
 }
@@ -54,7 +75,11 @@ export async function testRenderer(deps: RendererDeps = {}): Promise<DigestRende
   return createDigestRenderer(await loadDigestTemplate(), renderConfig, deps);
 }
 
-export function renderPapers(renderer: DigestRenderer, papers: TestPaper[], options: { maxPapers?: number; first?: boolean; moreCount?: number } = {}) {
+export function renderPapers(
+  renderer: DigestRenderer,
+  papers: TestPaper[],
+  options: { maxPapers?: number; first?: boolean; moreCount?: number } = {},
+) {
   return renderer.renderGroup({
     period: '2026-11-12',
     sections: sectionsFor(papers, options.maxPapers),
@@ -72,7 +97,9 @@ interface SampleItem {
 
 /** Papers with the titles, abstracts and upvotes of the shipped sample, all matching "attention". */
 export function samplePapers(count: number): TestPaper[] {
-  const sample = (JSON.parse(readFileSync(new URL('../../data/sample/daily-papers.json', import.meta.url), 'utf8')) as SampleItem[]).slice(0, count);
+  const sample = (
+    JSON.parse(readFileSync(new URL('../../data/sample/daily-papers.json', import.meta.url), 'utf8')) as SampleItem[]
+  ).slice(0, count);
   return papersOf(sample.length, (i) => sample[i - 1]!.paper.title).map((p, i) => ({
     ...p,
     abstract: `${sample[i]!.paper.summary} (attention)`,

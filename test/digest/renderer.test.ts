@@ -14,14 +14,28 @@ describe('digest rendering and MIME', () => {
 
   it('builds a message with list headers, a unique Message-ID, a text part and the subscriber links', async () => {
     const group = render(papersOf(3));
-    const raw = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'reader@example.org', messageId: '<digest-1.s2.abc@papers.example.org>', links }));
+    const raw = rawOf(
+      renderer.personalize(group, {
+        subscriberId: 2,
+        to: 'reader@example.org',
+        messageId: '<digest-1.s2.abc@papers.example.org>',
+        links,
+      }),
+    );
     const mail = await simpleParser(raw);
     expect(mail.messageId).toBe('<digest-1.s2.abc@papers.example.org>');
     const header = (name: string) => mail.headerLines.find((h) => h.key === name)?.line;
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     // Folded after the comma: no header line passes 78 characters.
-    expect(raw).toContain('List-Unsubscribe: <https://papers.example.org/unsubscribe/unsub.tok>,\r\n <mailto:unsubscribe@papers.example.org?subject=unsubscribe>');
-    expect(raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n').every((line) => line.length <= 78)).toBe(true);
+    expect(raw).toContain(
+      'List-Unsubscribe: <https://papers.example.org/unsubscribe/unsub.tok>,\r\n <mailto:unsubscribe@papers.example.org?subject=unsubscribe>',
+    );
+    expect(
+      raw
+        .slice(0, raw.indexOf('\r\n\r\n'))
+        .split('\r\n')
+        .every((line) => line.length <= 78),
+    ).toBe(true);
     expect(raw).toMatch(/^Precedence: bulk\r$/m);
     expect(raw).toMatch(/^Auto-Submitted: auto-generated\r$/m);
     expect(raw).toMatch(/^Feedback-ID: 2026-11-12:digest:papers\.example\.org\r$/m);
@@ -48,9 +62,18 @@ describe('digest rendering and MIME', () => {
   });
 
   it('escapes titles that contain HTML and folds header line breaks; non-ASCII subjects are encoded words', async () => {
-    const papers = papersOf(2, (i) => (i === 1 ? 'Évaluer <img src=x onerror=alert(1)> & "attention"\r\nBcc: evil@example.org' : 'attention'));
+    const papers = papersOf(2, (i) =>
+      i === 1 ? 'Évaluer <img src=x onerror=alert(1)> & "attention"\r\nBcc: evil@example.org' : 'attention',
+    );
     const group = render(papers);
-    const raw = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'reader@example.org', messageId: '<m1@papers.example.org>', links }));
+    const raw = rawOf(
+      renderer.personalize(group, {
+        subscriberId: 2,
+        to: 'reader@example.org',
+        messageId: '<m1@papers.example.org>',
+        links,
+      }),
+    );
     expect(raw).not.toMatch(/^Bcc:/im);
     expect(raw).toMatch(/^Subject: =\?UTF-8\?B\?/m);
     const mail = await simpleParser(raw);
@@ -63,7 +86,14 @@ describe('digest rendering and MIME', () => {
 
   it('keeps a 15-paper digest under 102 KB of HTML', async () => {
     const group = render(papersOf(15));
-    const raw = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'reader@example.org', messageId: '<m2@papers.example.org>', links }));
+    const raw = rawOf(
+      renderer.personalize(group, {
+        subscriberId: 2,
+        to: 'reader@example.org',
+        messageId: '<m2@papers.example.org>',
+        links,
+      }),
+    );
     const mail = await simpleParser(raw);
     const bytes = Buffer.byteLength(String(mail.html));
     expect(group.paperCount).toBe(15);
@@ -82,12 +112,21 @@ describe('digest rendering and MIME', () => {
     const input = { period: '2026-11-12', sections, papers: new Map(papers.map((p) => [p.id, p])) };
     const group = renderer.renderGroup(input);
     // Another reason for the same (cached) cards must not leak into this email.
-    renderer.renderGroup({ ...input, sections: sections.map((s) => ({ ...s, cards: s.cards.map((c) => ({ ...c, reason: 'Other' })) })) });
+    renderer.renderGroup({
+      ...input,
+      sections: sections.map((s) => ({ ...s, cards: s.cards.map((c) => ({ ...c, reason: 'Other' })) })),
+    });
     const filled = renderer.fillLinks(group, links);
-    const mail = await simpleParser(rawOf(renderer.personalize(group, { subscriberId: 2, to: 'r@example.org', messageId: '<r@x>', links, date: now })));
+    const mail = await simpleParser(
+      rawOf(
+        renderer.personalize(group, { subscriberId: 2, to: 'r@example.org', messageId: '<r@x>', links, date: now }),
+      ),
+    );
     expect(mail.html).toBe(filled.html);
     expect(mail.text).toBe(filled.text);
-    expect(filled.html).toContain(`">${long.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</p>`);
+    expect(filled.html).toContain(
+      `">${long.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;')}</p>`,
+    );
     // Wrapped as one paragraph, as textCard wraps it: how the lines fall depends on the reason.
     expect(filled.text).toContain(
       '\n\n  Why: For you: matches “attention”, “long contexts”, “what you need” · also\n  in Tom & Jerry <Lab>, Tom & Jerry <Lab>, Tom & Jerry <Lab>, Tom & Jerry\n  <Lab>, Trending\n\n',
@@ -100,10 +139,22 @@ describe('digest rendering and MIME', () => {
 
   it('fills one pre-built group for many subscribers: only links and headers differ', async () => {
     const group = render(papersOf(5));
-    const a = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'a@example.org', messageId: '<a@x>', links, date: now }));
-    const b = rawOf(renderer.personalize(group, { subscriberId: 2, to: 'b@example.org', messageId: '<b@x>', links: { ...links, unsubscribe: 'https://papers.example.org/unsubscribe/other' }, date: now }));
+    const a = rawOf(
+      renderer.personalize(group, { subscriberId: 2, to: 'a@example.org', messageId: '<a@x>', links, date: now }),
+    );
+    const b = rawOf(
+      renderer.personalize(group, {
+        subscriberId: 2,
+        to: 'b@example.org',
+        messageId: '<b@x>',
+        links: { ...links, unsubscribe: 'https://papers.example.org/unsubscribe/other' },
+        date: now,
+      }),
+    );
     const [ma, mb] = await Promise.all([simpleParser(a), simpleParser(b)]);
-    expect(String(ma.html).replace(links.unsubscribe, 'U')).toBe(String(mb.html).replace('https://papers.example.org/unsubscribe/other', 'U'));
+    expect(String(ma.html).replace(links.unsubscribe, 'U')).toBe(
+      String(mb.html).replace('https://papers.example.org/unsubscribe/other', 'U'),
+    );
     expect(mb.html).toContain('https://papers.example.org/unsubscribe/other');
   });
 
@@ -123,7 +174,8 @@ describe('digest rendering and MIME', () => {
       expect(mime.encodings).toEqual({ text: 'quoted-printable', html: 'quoted-printable' });
       expect(mail.html).toBe(`<p>${before}${value}</p>`);
     }
-    for (const line of encodeQuotedPrintable('a'.repeat(300) + ' \n' + 'ü'.repeat(100), false).split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+    for (const line of encodeQuotedPrintable('a'.repeat(300) + ' \n' + 'ü'.repeat(100), false).split('\r\n'))
+      expect(line.length).toBeLessThanOrEqual(76);
   });
 });
 
@@ -132,12 +184,22 @@ describe('quoted-printable', () => {
     const fc = (await import('fast-check')).default;
     const { decode } = (await import('libqp')) as unknown as { decode: (s: string) => Buffer };
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string({ unit: 'grapheme' }), fc.constantFrom(' ', '\t', '=', '\n', '.', 'é', '€', 'x'.repeat(80))), { maxLength: 40 }), fc.boolean(), (parts, soft) => {
-        const input = parts.join('');
-        const encoded = encodeQuotedPrintable(input, soft);
-        for (const line of encoded.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
-        expect(decode(encoded).toString('utf8')).toBe(input.replace(/\r\n?/g, '\n').replace(/\n/g, '\r\n'));
-      }),
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.string({ unit: 'grapheme' }),
+            fc.constantFrom(' ', '\t', '=', '\n', '.', 'é', '€', 'x'.repeat(80)),
+          ),
+          { maxLength: 40 },
+        ),
+        fc.boolean(),
+        (parts, soft) => {
+          const input = parts.join('');
+          const encoded = encodeQuotedPrintable(input, soft);
+          for (const line of encoded.split('\r\n')) expect(line.length).toBeLessThanOrEqual(76);
+          expect(decode(encoded).toString('utf8')).toBe(input.replace(/\r\n?/g, '\n').replace(/\n/g, '\r\n'));
+        },
+      ),
       { numRuns: 300 },
     );
   });

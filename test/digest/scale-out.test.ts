@@ -9,7 +9,13 @@ import { createList, createPaper, createSubscribersBulk } from './fixtures.js';
 import { QuickSink } from './quick-sink.js';
 import { spawnWorker, type WorkerProcess } from './worker-process.js';
 
-const SETTINGS = { DIGEST_BATCH_SIZE: '50', DIGEST_LEASE_SECONDS: '2', DIGEST_RETRY_DELAY_MS: '200', WORKER_LOCK_MS: '2000', SMTP_POOL_SIZE: '5' };
+const SETTINGS = {
+  DIGEST_BATCH_SIZE: '50',
+  DIGEST_LEASE_SECONDS: '2',
+  DIGEST_RETRY_DELAY_MS: '200',
+  WORKER_LOCK_MS: '2000',
+  SMTP_POOL_SIZE: '5',
+};
 
 describe('scale-out and crash safety with worker processes', () => {
   let sink: QuickSink;
@@ -78,7 +84,10 @@ describe('scale-out and crash safety with worker processes', () => {
     expect(repeats).toBeLessThanOrEqual(inFlight);
 
     // Postgres agrees: every row sent with the Message-ID the sink saw, counters exact.
-    const rows = await env.ctx.db.delivery.findMany({ where: { digestId: result.digestId }, select: { messageId: true, status: true } });
+    const rows = await env.ctx.db.delivery.findMany({
+      where: { digestId: result.digestId },
+      select: { messageId: true, status: true },
+    });
     const seen = new Set(sink.messages.map((m) => m.messageId));
     expect(rows.every((r) => r.status === 'sent' && seen.has(r.messageId))).toBe(true);
     const digest = await env.ctx.db.digest.findUniqueOrThrow({ where: { id: result.digestId } });
@@ -93,7 +102,10 @@ describe('scale-out and crash safety with worker processes', () => {
     sink.messages.length = 0;
     sink.delayMs = 5; // slow enough that both workers get batches
     // A fresh audience: yesterday's 2,000 step aside, 400 new readers come in.
-    await env.ctx.db.subscriber.updateMany({ where: { email: { endsWith: '@kill.test' } }, data: { status: 'unsubscribed' } });
+    await env.ctx.db.subscriber.updateMany({
+      where: { email: { endsWith: '@kill.test' } },
+      data: { status: 'unsubscribed' },
+    });
     const list = await env.ctx.db.list.findUniqueOrThrow({ where: { slug: 'trending' } });
     await createSubscribersBulk(env.ctx.db, 400, [list.id], 'two.test');
     const settings = { ...SETTINGS, DIGEST_BATCH_SIZE: '20', WORKER_CONCURRENCY: '2' };

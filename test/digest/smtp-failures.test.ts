@@ -28,7 +28,9 @@ describe('digest sending against an SMTP server that refuses', () => {
     await createPaper(db, 'A paper worth retrying for', { upvotes: 4 });
     for (const name of ['r1', 'r2', 'r3', 'r4']) await createSubscriber(db, `${name}@example.org`, [listId]);
     const refusedWith = (code: string) =>
-      expect.poll(() => db.delivery.count({ where: { lastError: { contains: code } } }), { timeout: 10_000, interval: 20 }).toBeGreaterThan(0);
+      expect
+        .poll(() => db.delivery.count({ where: { lastError: { contains: code } } }), { timeout: 10_000, interval: 20 })
+        .toBeGreaterThan(0);
     env.sink.refuse({ code: 421, message: '4.3.2 Service not available, closing channel' });
     const running = runDigestPeriod(env.ctx, '2026-11-12', { pollMs: 50, timeoutMs: 20_000 });
     await refusedWith('421');
@@ -54,7 +56,11 @@ describe('digest sending against an SMTP server that refuses', () => {
     const bad = await createSubscriber(db, 'nobody@example.org', [listId]);
     const worn = await createSubscriber(db, 'worn@example.org', [listId]);
     await db.subscriber.update({ where: { id: worn.id }, data: { bounceCount: 2 } });
-    env.sink.refuse({ code: 550, message: '5.1.1 No such user here', recipients: ['nobody@example.org', 'worn@example.org'] });
+    env.sink.refuse({
+      code: 550,
+      message: '5.1.1 No such user here',
+      recipients: ['nobody@example.org', 'worn@example.org'],
+    });
     const summary = await runDigestPeriod(env.ctx, '2026-11-13', { pollMs: 50, timeoutMs: 20_000 });
     env.sink.refuse(undefined);
     expect(summary).toMatchObject({ planned: 6, sent: 4, failed: 2, unfinished: 0, status: 'done' });
@@ -66,8 +72,14 @@ describe('digest sending against an SMTP server that refuses', () => {
     expect(failed.attempts).toBe(1);
     expect(failed.smtpResponse).toContain('550');
     expect(failed.smtpResponse).toContain('No such user here');
-    expect(await db.subscriber.findUniqueOrThrow({ where: { id: bad.id } })).toMatchObject({ bounceCount: 1, status: 'active' });
-    expect(await db.subscriber.findUniqueOrThrow({ where: { id: worn.id } })).toMatchObject({ bounceCount: 3, status: 'bounced' });
+    expect(await db.subscriber.findUniqueOrThrow({ where: { id: bad.id } })).toMatchObject({
+      bounceCount: 1,
+      status: 'active',
+    });
+    expect(await db.subscriber.findUniqueOrThrow({ where: { id: worn.id } })).toMatchObject({
+      bounceCount: 3,
+      status: 'bounced',
+    });
     const digest = await db.digest.findUniqueOrThrow({ where: { id: summary.digestId } });
     expect(digest).toMatchObject({ planned: 6, sent: 4, failed: 2 });
   });

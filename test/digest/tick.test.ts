@@ -18,9 +18,22 @@ describe('the hourly tick plans subscribers whose send hour has come in their ow
     const at = (iso: string) => new Date(iso);
     await createPaper(db, 'Seen the evening before', { upvotes: 3, firstSeenAt: at('2026-11-11T12:00:00Z') });
     const tokyo = await createSubscriber(db, 'tokyo@example.org', [list.id], { timezone: 'Asia/Tokyo', sendHour: 7 });
-    const london = await createSubscriber(db, 'london@example.org', [list.id], { timezone: 'Europe/London', sendHour: 23 });
-    const weeklyTokyoThu = await createSubscriber(db, 'weekly-thu@example.org', [list.id], { timezone: 'Asia/Tokyo', sendHour: 6, frequency: 'weekly', weekday: 4 });
-    await createSubscriber(db, 'weekly-fri@example.org', [list.id], { timezone: 'Asia/Tokyo', sendHour: 6, frequency: 'weekly', weekday: 5 });
+    const london = await createSubscriber(db, 'london@example.org', [list.id], {
+      timezone: 'Europe/London',
+      sendHour: 23,
+    });
+    const weeklyTokyoThu = await createSubscriber(db, 'weekly-thu@example.org', [list.id], {
+      timezone: 'Asia/Tokyo',
+      sendHour: 6,
+      frequency: 'weekly',
+      weekday: 4,
+    });
+    await createSubscriber(db, 'weekly-fri@example.org', [list.id], {
+      timezone: 'Asia/Tokyo',
+      sendHour: 6,
+      frequency: 'weekly',
+      weekday: 5,
+    });
 
     const deps = { db, config: env.config, logger: env.ctx.logger };
     const early = await planDueDigests(deps, at('2026-11-11T21:00:00Z'), { asOf: at('2026-11-11T21:00:00Z') });
@@ -41,7 +54,10 @@ describe('the hourly tick plans subscribers whose send hour has come in their ow
     // The next tick finds Tokyo already planned; London's hour (23:00 GMT) comes at 23:00 UTC.
     const later = await planDueDigests(deps, at('2026-11-11T23:00:00Z'), { asOf: at('2026-11-11T23:00:00Z') });
     expect(Object.fromEntries(later.map((r) => [r.period, r.planned]))).toEqual({ '2026-11-12': 0, '2026-11-11': 1 });
-    const londonDelivery = await db.delivery.findFirstOrThrow({ where: { subscriberId: london.id }, include: { digest: true } });
+    const londonDelivery = await db.delivery.findFirstOrThrow({
+      where: { subscriberId: london.id },
+      include: { digest: true },
+    });
     expect(londonDelivery.digest.period).toBe('2026-11-11');
     expect(londonDelivery.paperIds).toHaveLength(1);
   });

@@ -20,7 +20,11 @@ export function spawnWorker(config: Config, env: Record<string, string> = {}): P
 }
 
 /** Resolves once the process has logged that it is up (worker_started, or http_listening for serve). */
-export async function spawnPaperboy(command: 'worker' | 'serve', config: Config, env: Record<string, string> = {}): Promise<WorkerProcess> {
+export async function spawnPaperboy(
+  command: 'worker' | 'serve',
+  config: Config,
+  env: Record<string, string> = {},
+): Promise<WorkerProcess> {
   const readyEvent = command === 'serve' ? 'http_listening' : 'worker_started';
   const child = spawn(process.execPath, [BIN, command], {
     env: {
@@ -69,7 +73,8 @@ export async function spawnPaperboy(command: 'worker' | 'serve', config: Config,
   return {
     child,
     lines,
-    sentByThisWorker: () => lines.filter((l) => l.event === 'digest_batch_sent').reduce((n, l) => n + Number(l.sent ?? 0), 0),
+    sentByThisWorker: () =>
+      lines.filter((l) => l.event === 'digest_batch_sent').reduce((n, l) => n + Number(l.sent ?? 0), 0),
     kill: async (signal = 'SIGTERM') => {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

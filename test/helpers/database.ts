@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { dropDatabase as dropByUrl, withDatabaseName, withMaintenanceClient } from '../../src/migrations/apply-migrations.js';
+import {
+  dropDatabase as dropByUrl,
+  withDatabaseName,
+  withMaintenanceClient,
+} from '../../src/migrations/apply-migrations.js';
 
 /** The Postgres server the tests use (TEST_DATABASE_URL, or the local default). */
 export function serverUrl(): string {
@@ -16,7 +20,9 @@ const ident = (name: string) => {
 /** A new database cloned from the migrated template; returns its URL. */
 export async function createTestDatabase(template: string): Promise<{ url: string; name: string }> {
   const name = `${template}_${randomBytes(4).toString('hex')}`;
-  await withMaintenanceClient(serverUrl(), (c) => c.query(`CREATE DATABASE ${ident(name)} TEMPLATE ${ident(template)}`));
+  await withMaintenanceClient(serverUrl(), (c) =>
+    c.query(`CREATE DATABASE ${ident(name)} TEMPLATE ${ident(template)}`),
+  );
   return { url: withDatabaseName(serverUrl(), name), name };
 }
 

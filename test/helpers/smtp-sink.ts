@@ -91,7 +91,10 @@ export class SmtpSink {
   }
 
   /** Resolves once at least `count` messages (matching `filter`) have arrived. */
-  async waitFor(count: number, options: { timeoutMs?: number; filter?: (m: ReceivedMail) => boolean } = {}): Promise<ReceivedMail[]> {
+  async waitFor(
+    count: number,
+    options: { timeoutMs?: number; filter?: (m: ReceivedMail) => boolean } = {},
+  ): Promise<ReceivedMail[]> {
     const filter = options.filter ?? (() => true);
     const deadline = Date.now() + (options.timeoutMs ?? 10_000);
     for (;;) {

@@ -21,9 +21,18 @@ describe('security review: admin findings', () => {
   afterAll(() => env?.cleanup());
 
   it('a token without the admin scope can neither mint nor revoke tokens (403, nothing changes)', async () => {
-    const { token, info } = await createAdminToken(env.ctx.db, 'leaked', ['read', 'subscribers', 'lists', 'papers', 'digests']);
+    const { token, info } = await createAdminToken(env.ctx.db, 'leaked', [
+      'read',
+      'subscribers',
+      'lists',
+      'papers',
+      'digests',
+    ]);
     const before = await env.ctx.db.adminToken.count();
-    const mint = await request(env.app).post('/api/admin/tokens').set(bearer(token)).send({ name: 'replacement', scopes: ['admin'] });
+    const mint = await request(env.app)
+      .post('/api/admin/tokens')
+      .set(bearer(token))
+      .send({ name: 'replacement', scopes: ['admin'] });
     expect(mint.status).toBe(403);
     expect(mint.body.error.code).toBe('forbidden');
     expect(mint.body.error.message).toContain('admin');
@@ -47,7 +56,11 @@ describe('security review: admin findings', () => {
   it('every route needs a scope: a token lacking it gets 403 on each, and its write changes nothing', async () => {
     const routes = adminRoutes(env.ctx);
     const tokens = Object.fromEntries(
-      await Promise.all(SCOPES.map(async (scope) => [scope, (await createAdminToken(env.ctx.db, `only-${scope}`, [scope])).token] as const)),
+      await Promise.all(
+        SCOPES.map(
+          async (scope) => [scope, (await createAdminToken(env.ctx.db, `only-${scope}`, [scope])).token] as const,
+        ),
+      ),
     );
     for (const route of routes) {
       const url = openApiPath(route.path).replace(/\{\w+\}/g, '1');
@@ -67,7 +80,9 @@ describe('security review: admin findings', () => {
   });
 
   it('the OpenAPI document names the scope of every operation', async () => {
-    const doc = (await env.api.get('/openapi.json')).body as { paths: Record<string, Record<string, { 'x-scope'?: string; description?: string }>> };
+    const doc = (await env.api.get('/openapi.json')).body as {
+      paths: Record<string, Record<string, { 'x-scope'?: string; description?: string }>>;
+    };
     for (const route of adminRoutes(env.ctx)) {
       const op = doc.paths[openApiPath(route.path)]?.[route.method];
       expect(SCOPES, `${route.method} ${route.path}`).toContain(op?.['x-scope']);
@@ -83,7 +98,13 @@ describe('security review: admin findings', () => {
     const own = await createAdminEnv({ ADMIN_AUTH_FAILURE_LIMIT: String(FAILURE_LIMIT) });
     try {
       for (let i = 0; i < FAILURE_LIMIT; i += 1) {
-        expect((await request(own.app).get('/api/admin/lists').set(bearer(`pb_guess_${i}`))).status).toBe(401);
+        expect(
+          (
+            await request(own.app)
+              .get('/api/admin/lists')
+              .set(bearer(`pb_guess_${i}`))
+          ).status,
+        ).toBe(401);
       }
       const limited = await request(own.app).get('/api/admin/lists').set(bearer('pb_guess_again'));
       expect(limited.status).toBe(429);
@@ -99,21 +120,37 @@ describe('security review: admin findings', () => {
     const { token, info } = await createAdminToken(env.ctx.db, 'auditor', ['read', 'lists', 'admin']);
     const started = new Date();
     for (const slug of ['a1', 'a2', 'a3']) {
-      expect((await request(env.app).post('/api/admin/lists').set(bearer(token)).send({ slug, name: slug })).status).toBe(201);
+      expect(
+        (await request(env.app).post('/api/admin/lists').set(bearer(token)).send({ slug, name: slug })).status,
+      ).toBe(201);
     }
-    expect((await request(env.app).patch('/api/admin/lists/a2').set(bearer(token)).send({ name: 'A two' })).status).toBe(200);
+    expect(
+      (await request(env.app).patch('/api/admin/lists/a2').set(bearer(token)).send({ name: 'A two' })).status,
+    ).toBe(200);
     const refused = await request(env.app).post('/api/admin/lists').set(bearer(token)).send({ slug: 'Bad Slug!' });
     expect(refused.status).toBe(400);
 
     const first = await request(env.app).get('/api/admin/audit?limit=2').set(bearer(token));
     expect(first.status).toBe(200);
     expect(first.body.items).toHaveLength(2);
-    expect(first.body.items[0]).toMatchObject({ tokenId: info.id, tokenName: 'auditor', action: 'patchListsBylist', target: '/api/admin/lists/a2' });
+    expect(first.body.items[0]).toMatchObject({
+      tokenId: info.id,
+      tokenName: 'auditor',
+      action: 'patchListsBylist',
+      target: '/api/admin/lists/a2',
+    });
     expect(first.body.items[0].ip).toMatch(/127\.0\.0\.1|::1/);
     expect(new Date(first.body.items[0].createdAt).getTime()).toBeGreaterThanOrEqual(started.getTime() - 1000);
-    const second = await request(env.app).get(`/api/admin/audit?limit=2&cursor=${first.body.nextCursor}`).set(bearer(token));
+    const second = await request(env.app)
+      .get(`/api/admin/audit?limit=2&cursor=${first.body.nextCursor}`)
+      .set(bearer(token));
     const mine = [...first.body.items, ...second.body.items].filter((e: { tokenId: number }) => e.tokenId === info.id);
-    expect(mine.map((e: { action: string }) => e.action)).toEqual(['patchListsBylist', 'postLists', 'postLists', 'postLists']);
+    expect(mine.map((e: { action: string }) => e.action)).toEqual([
+      'patchListsBylist',
+      'postLists',
+      'postLists',
+      'postLists',
+    ]);
     expect(mine.some((e: { target: string }) => e.target.includes('Bad'))).toBe(false);
 
     // Reading the trail takes admin, and no read is ever recorded.

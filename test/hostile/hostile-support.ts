@@ -9,7 +9,16 @@ import { expect } from 'vitest';
 import type { Db } from '../../src/db.js';
 
 /** Every table of the schema: a hostile request may change none of them unless its row says so. */
-export const TABLES = ['Subscriber', 'ConsentRecord', 'Subscription', 'List', 'Paper', 'Digest', 'Delivery', 'AdminToken'] as const;
+export const TABLES = [
+  'Subscriber',
+  'ConsentRecord',
+  'Subscription',
+  'List',
+  'Paper',
+  'Digest',
+  'Delivery',
+  'AdminToken',
+] as const;
 
 /** A request that takes longer than this is a hang. */
 export const DEADLINE_MS = 5_000;
@@ -76,13 +85,21 @@ export type TableState = Record<(typeof TABLES)[number], { count: number; digest
 /** Row count and an md5 over every row's text, per table: an update shows as well as an insert. */
 export async function snapshotTables(db: Db): Promise<TableState> {
   const parts = TABLES.map(
-    (table) => `SELECT '${table}' AS name, count(*)::int AS count, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM "${table}" t`,
+    (table) =>
+      `SELECT '${table}' AS name, count(*)::int AS count, md5(string_agg(t::text, '|' ORDER BY t::text)) AS digest FROM "${table}" t`,
   );
-  const rows = await db.$queryRawUnsafe<Array<{ name: (typeof TABLES)[number]; count: number; digest: string | null }>>(parts.join(' UNION ALL '));
+  const rows = await db.$queryRawUnsafe<Array<{ name: (typeof TABLES)[number]; count: number; digest: string | null }>>(
+    parts.join(' UNION ALL '),
+  );
   return Object.fromEntries(rows.map((r) => [r.name, { count: r.count, digest: r.digest }])) as TableState;
 }
 
-export function buildRequest<S>(app: Express, c: HostileCase<S>, session: S, defaults: Record<string, string> = {}): request.Test {
+export function buildRequest<S>(
+  app: Express,
+  c: HostileCase<S>,
+  session: S,
+  defaults: Record<string, string> = {},
+): request.Test {
   const path = typeof c.path === 'function' ? c.path(session) : c.path;
   let req = request(app)[c.method](path);
   for (const [key, value] of Object.entries({ ...defaults, ...c.headers })) req = req.set(key, value);
@@ -127,7 +144,13 @@ export function expectNoRawMarkup(text: string, label: string): void {
 }
 
 /** Runs one row: the answer checks, and for a rejected input, every table unchanged. */
-export async function runHostileCase<S>(app: Express, db: Db, c: HostileCase<S>, session: S, defaults: Record<string, string> = {}) {
+export async function runHostileCase<S>(
+  app: Express,
+  db: Db,
+  c: HostileCase<S>,
+  session: S,
+  defaults: Record<string, string> = {},
+) {
   const before = c.stores ? undefined : await snapshotTables(db);
   const started = Date.now();
   const res = await buildRequest(app, c, session, defaults);

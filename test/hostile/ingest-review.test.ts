@@ -9,7 +9,13 @@ import { parseHfDocument } from '../../src/papers/hf-source.js';
 import { IngestError, UPSTREAM_SNIPPET_CHARS } from '../../src/papers/ingest-error.js';
 import { FixtureServer, send } from '../papers/fixture-server.js';
 
-const options: FetchOptions = { userAgent: 'Paperboy/test', timeoutMs: 2000, retries: 0, retryDelayMs: 5, maxBytes: 64 * 1024 };
+const options: FetchOptions = {
+  userAgent: 'Paperboy/test',
+  timeoutMs: 2000,
+  retries: 0,
+  retryDelayMs: 5,
+  maxBytes: 64 * 1024,
+};
 let server: FixtureServer;
 
 beforeAll(async () => {
@@ -18,7 +24,11 @@ beforeAll(async () => {
 afterAll(() => server.stop());
 beforeEach(() => server.reset());
 
-const caught = (promise: Promise<unknown>) => promise.then(() => undefined, (error: unknown) => error);
+const caught = (promise: Promise<unknown>) =>
+  promise.then(
+    () => undefined,
+    (error: unknown) => error,
+  );
 
 describe('security review: ingest findings', () => {
   it('a redirect to another host is not followed and fails the fetch', async () => {
@@ -59,15 +69,25 @@ describe('security review: ingest findings', () => {
     expect(echoed.length).toBeLessThanOrEqual(UPSTREAM_SNIPPET_CHARS + 1);
     expect(error!.message).not.toMatch(/[\r\n\u0000]/);
     expect(error!.message).not.toContain('admin@internal.example');
-    const badJson = caught(Promise.resolve().then(() => parseHfDocument('Hugging Face', `[${'x'.repeat(3000)}`, 'application/json')));
+    const badJson = caught(
+      Promise.resolve().then(() => parseHfDocument('Hugging Face', `[${'x'.repeat(3000)}`, 'application/json')),
+    );
     return badJson.then((e) => expect((e as IngestError).message.length).toBeLessThan(200));
   });
 
   it('production refuses plain-http sources except on loopback', () => {
-    const prod = { NODE_ENV: 'production', SECRET_KEY: 'a-private-secret-key-a-private-secret-key', ADMIN_TOKEN: 'a-private-admin-token', MAIL_FROM: 'Paperboy <digest@paperboy.example.org>', UNSUBSCRIBE_MAILTO: 'unsubscribe@paperboy.example.org' };
+    const prod = {
+      NODE_ENV: 'production',
+      SECRET_KEY: 'a-private-secret-key-a-private-secret-key',
+      ADMIN_TOKEN: 'a-private-admin-token',
+      MAIL_FROM: 'Paperboy <digest@paperboy.example.org>',
+      UNSUBSCRIBE_MAILTO: 'unsubscribe@paperboy.example.org',
+    };
     expect(() => loadConfig({ ...prod, HF_BASE_URL: 'http://huggingface.co' })).toThrow('HF_BASE_URL');
     expect(() => loadConfig({ ...prod, ARXIV_BASE_URL: 'http://export.arxiv.org' })).toThrow('ARXIV_BASE_URL');
     expect(loadConfig({ ...prod, HF_BASE_URL: 'http://127.0.0.1:8080' }).hfBaseUrl).toBe('http://127.0.0.1:8080');
-    expect(loadConfig({ NODE_ENV: 'test', HF_BASE_URL: 'http://fixtures.test' }).hfBaseUrl).toBe('http://fixtures.test');
+    expect(loadConfig({ NODE_ENV: 'test', HF_BASE_URL: 'http://fixtures.test' }).hfBaseUrl).toBe(
+      'http://fixtures.test',
+    );
   });
 });

@@ -27,20 +27,41 @@ describe('security review: link findings', () => {
   async function reader(email: string, status: 'pending' | 'active' = 'active') {
     const list = await env.ctx.db.list.findUniqueOrThrow({ where: { slug: 'trending' } });
     const row = await env.ctx.db.subscriber.create({
-      data: { email, status, confirmRequestedAt: new Date(), subscriptions: { create: [{ listId: list.id, confirmedAt: status === 'active' ? new Date() : null }] } },
+      data: {
+        email,
+        status,
+        confirmRequestedAt: new Date(),
+        subscriptions: { create: [{ listId: list.id, confirmedAt: status === 'active' ? new Date() : null }] },
+      },
     });
-    const digest = await env.ctx.db.digest.upsert({ where: { period: '2026-01-05' }, create: { period: '2026-01-05', status: 'done' }, update: {} });
-    const delivery = await env.ctx.db.delivery.create({ data: { digestId: digest.id, subscriberId: row.id, status: 'sent', messageId: `<${email}>` } });
+    const digest = await env.ctx.db.digest.upsert({
+      where: { period: '2026-01-05' },
+      create: { period: '2026-01-05', status: 'done' },
+      update: {},
+    });
+    const delivery = await env.ctx.db.delivery.create({
+      data: { digestId: digest.id, subscriberId: row.id, status: 'sent', messageId: `<${email}>` },
+    });
     // Links from an email sent a minute ago.
-    const links = { ...subscriberLinks(env.config, row.id, Date.now() - 60_000), view: digestViewLink(env.config, row.id, delivery.id) };
-    return { id: row.id, links: Object.fromEntries(Object.entries(links).map(([k, v]) => [k, pathOf(v)])) as Record<keyof typeof links, string> };
+    const links = {
+      ...subscriberLinks(env.config, row.id, Date.now() - 60_000),
+      view: digestViewLink(env.config, row.id, delivery.id),
+    };
+    return {
+      id: row.id,
+      links: Object.fromEntries(Object.entries(links).map(([k, v]) => [k, pathOf(v)])) as Record<
+        keyof typeof links,
+        string
+      >,
+    };
   }
 
   const statusOf = async (id: number) => (await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id } })).status;
 
   it('a link scanner that GETs the confirm link confirms no one; the button does', async () => {
     const { id, links } = await reader('scanned@example.org', 'pending');
-    for (let i = 0; i < 3; i += 1) expect((await request(app).get(links.confirm).set('User-Agent', 'SafeLinks-Scanner')).status).toBe(200);
+    for (let i = 0; i < 3; i += 1)
+      expect((await request(app).get(links.confirm).set('User-Agent', 'SafeLinks-Scanner')).status).toBe(200);
     expect(await statusOf(id)).toBe('pending');
     expect(await env.ctx.db.consentRecord.count({ where: { subscriberId: id } })).toBe(0);
     const pressed = await request(app).post(links.confirm);
@@ -72,16 +93,25 @@ describe('security review: link findings', () => {
     expect((await request(app).get(pathOf(fresh.preferences))).status).toBe(200);
   });
 
-  it('an admin can sign out a subscriber\'s links (scope subscribers, audited); erasure ends them too', async () => {
+  it("an admin can sign out a subscriber's links (scope subscribers, audited); erasure ends them too", async () => {
     const forwarded = await reader('admin-revoked@example.org');
     const res = await request(app).post(`/api/admin/subscribers/${forwarded.id}/revoke-links`).set(admin());
     expect(res.status).toBe(204);
     expect((await request(app).get(forwarded.links.preferences)).status).toBe(410);
-    expect(await env.ctx.db.auditEntry.count({ where: { action: 'postSubscribersByidRevokeLinks', target: `/api/admin/subscribers/${forwarded.id}/revoke-links` } })).toBe(1);
+    expect(
+      await env.ctx.db.auditEntry.count({
+        where: {
+          action: 'postSubscribersByidRevokeLinks',
+          target: `/api/admin/subscribers/${forwarded.id}/revoke-links`,
+        },
+      }),
+    ).toBe(1);
     expect((await request(app).post('/api/admin/subscribers/999999/revoke-links').set(admin())).status).toBe(404);
 
     const erased = await reader('erased@example.org');
-    expect((await request(app).post(`/api/admin/subscribers/${erased.id}/erase`).set(admin())).status).toBeLessThan(300);
+    expect((await request(app).post(`/api/admin/subscribers/${erased.id}/erase`).set(admin())).status).toBeLessThan(
+      300,
+    );
     for (const link of [erased.links.preferences, erased.links.unsubscribe, erased.links.view]) {
       expect((await request(app).get(link)).status, link).toBe(404);
     }
@@ -90,7 +120,10 @@ describe('security review: link findings', () => {
   it('a percent-encoded token is redacted from the request log like a plain one', async () => {
     const { links } = await reader('logged@example.org');
     const lines: string[] = [];
-    const logged = createApp({ ...env.ctx, logger: createLogger('info', { write: (line: string) => void lines.push(line) }) });
+    const logged = createApp({
+      ...env.ctx,
+      logger: createLogger('info', { write: (line: string) => void lines.push(line) }),
+    });
     const token = links.unsubscribe.split('/').pop()!;
     // Escape two characters: the router decodes them back to the working token.
     const encoded = `%${token.charCodeAt(0).toString(16)}${token.slice(1, -1)}%${token.charCodeAt(token.length - 1).toString(16)}`;

@@ -33,7 +33,12 @@ describe('security review: public findings', () => {
   async function activeReader(email: string) {
     const list = await env.ctx.db.list.findUniqueOrThrow({ where: { slug: 'trending' } });
     return env.ctx.db.subscriber.create({
-      data: { email, status: 'active', confirmedAt: new Date(), subscriptions: { create: [{ listId: list.id, confirmedAt: new Date() }] } },
+      data: {
+        email,
+        status: 'active',
+        confirmedAt: new Date(),
+        subscriptions: { create: [{ listId: list.id, confirmedAt: new Date() }] },
+      },
     });
   }
 
@@ -50,19 +55,26 @@ describe('security review: public findings', () => {
   });
 
   it('metrics: a sign-up for an unsubscribed address moves the same series as one for a new address', async () => {
-    await env.ctx.db.subscriber.create({ data: { email: 'gone@example.org', status: 'unsubscribed', unsubscribedAt: new Date() } });
+    await env.ctx.db.subscriber.create({
+      data: { email: 'gone@example.org', status: 'unsubscribed', unsubscribedAt: new Date() },
+    });
     const signupSeries = async () => {
       const text = (await request(app).get('/metrics').set('Authorization', `Bearer ${METRICS_TOKEN}`)).text;
       return text.split('\n').filter((line) => line.startsWith('paperboy_signups_total'));
     };
-    const signup = (email: string) => request(app).post('/subscribe').send({ email, lists: ['trending'] }).expect(202);
+    const signup = (email: string) =>
+      request(app)
+        .post('/subscribe')
+        .send({ email, lists: ['trending'] })
+        .expect(202);
     await signup('first-new@example.org');
     const before = await signupSeries();
     await signup('gone@example.org');
     const afterExisting = await signupSeries();
     await signup('second-new@example.org');
     const afterNew = await signupSeries();
-    const moved = (a: string[], b: string[]) => b.filter((line) => !a.includes(line)).map((line) => line.replace(/ \d+$/, ''));
+    const moved = (a: string[], b: string[]) =>
+      b.filter((line) => !a.includes(line)).map((line) => line.replace(/ \d+$/, ''));
     expect(moved(before, afterExisting)).toEqual(moved(afterExisting, afterNew));
     expect(afterNew.join('\n')).not.toMatch(/existing|unsubscribed|created/);
   });
@@ -81,7 +93,9 @@ describe('security review: public findings', () => {
   });
 
   it('CSRF: a JSON body still needs no form token (browsers cannot send it cross-site without a preflight)', async () => {
-    const res = await request(app).post('/subscribe').send({ email: 'json-client@example.org', lists: ['trending'] });
+    const res = await request(app)
+      .post('/subscribe')
+      .send({ email: 'json-client@example.org', lists: ['trending'] });
     expect(res.status).toBe(202);
     expect(await env.ctx.db.subscriber.count({ where: { email: 'json-client@example.org' } })).toBe(1);
   });
@@ -93,17 +107,30 @@ describe('security review: public findings', () => {
     const crafted = `--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n${'x: y\r\n'.repeat(300)}\r\nOne-Click\r\n--b--\r\n`;
     const res = await request(app).post(link).set('Content-Type', 'multipart/form-data; boundary=b').send(crafted);
     expect(res.status).toBe(413);
-    const padded = await request(app).post(link).type('form').send(`List-Unsubscribe=One-Click&pad=${'x'.repeat(1100)}`);
+    const padded = await request(app)
+      .post(link)
+      .type('form')
+      .send(`List-Unsubscribe=One-Click&pad=${'x'.repeat(1100)}`);
     expect(padded.status).toBe(413);
     expect((await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } })).status).toBe('active');
   });
 
   it('one-click: the line parser accepts the RFC 8058 forms and refuses look-alikes', () => {
     expect(isOneClick('List-Unsubscribe=One-Click')).toBe(true);
-    expect(isOneClick(Buffer.from('--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n'))).toBe(true);
-    expect(isOneClick('--b\nContent-Disposition: form-data; name=List-Unsubscribe\nContent-Type: text/plain\n\nOne-Click\n')).toBe(true);
-    expect(isOneClick('--b\r\nContent-Disposition: form-data; name="List-Unsubscribe-Not"\r\n\r\nOne-Click\r\n')).toBe(false);
-    expect(isOneClick('--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nTwo-Click\r\n')).toBe(false);
+    expect(
+      isOneClick(
+        Buffer.from('--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nOne-Click\r\n--b--\r\n'),
+      ),
+    ).toBe(true);
+    expect(
+      isOneClick('--b\nContent-Disposition: form-data; name=List-Unsubscribe\nContent-Type: text/plain\n\nOne-Click\n'),
+    ).toBe(true);
+    expect(isOneClick('--b\r\nContent-Disposition: form-data; name="List-Unsubscribe-Not"\r\n\r\nOne-Click\r\n')).toBe(
+      false,
+    );
+    expect(isOneClick('--b\r\nContent-Disposition: form-data; name="List-Unsubscribe"\r\n\r\nTwo-Click\r\n')).toBe(
+      false,
+    );
     expect(isOneClick(`${'\r\n'.repeat(400)}name="List-Unsubscribe"`)).toBe(false);
   });
 
@@ -135,11 +162,15 @@ describe('security review: sign-up limits', () => {
   afterAll(() => env?.cleanup());
 
   const signup = (ip: string, email: string) =>
-    request(app).post('/subscribe').set('X-Forwarded-For', ip).send({ email, lists: ['trending'] });
+    request(app)
+      .post('/subscribe')
+      .set('X-Forwarded-For', ip)
+      .send({ email, lists: ['trending'] });
 
   it('IPv6 addresses of one /64 share one counter', async () => {
     const statuses = [];
-    for (const suffix of ['1', 'beef', 'a:b:c:d']) statuses.push((await signup(`2001:db8:1:2::${suffix}`, `v6-${statuses.length}@example.org`)).status);
+    for (const suffix of ['1', 'beef', 'a:b:c:d'])
+      statuses.push((await signup(`2001:db8:1:2::${suffix}`, `v6-${statuses.length}@example.org`)).status);
     expect(statuses).toEqual([202, 202, 429]);
     expect((await signup('2001:db8:1:3::1', 'other-net@example.org')).status).toBe(202);
     expect(ipRateLimitSubject('2001:DB8:1:2:ffff::9')).toBe('2001:db8:1:2::/64');
@@ -151,7 +182,10 @@ describe('security review: sign-up limits', () => {
     const sendConfirmationJob = async () => {
       const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { email: 'victim@example.org' } });
       // As the 10-minute resend throttle would allow later on.
-      await env.ctx.db.subscriber.update({ where: { id: row.id }, data: { confirmRequestedAt: new Date(), confirmSentAt: null } });
+      await env.ctx.db.subscriber.update({
+        where: { id: row.id },
+        data: { confirmRequestedAt: new Date(), confirmSentAt: null },
+      });
       return sendConfirmation(limited, row.id);
     };
     for (let i = 0; i < 3; i += 1) expect((await signup(`198.51.100.${i + 1}`, 'victim@example.org')).status).toBe(202);
@@ -161,7 +195,9 @@ describe('security review: sign-up limits', () => {
     expect(env.sink.messages.filter((m) => m.envelope.to.includes('victim@example.org'))).toHaveLength(2);
     // The person signs up themselves: answered, and a link already in their inbox confirms.
     expect((await signup('203.0.113.50', 'victim@example.org')).status).toBe(202);
-    const link = /href="https:\/\/paperboy\.test(\/confirm\/[^"]+)"/.exec(String(env.sink.messages.at(-1)!.parsed.html))![1]!;
+    const link = /href="https:\/\/paperboy\.test(\/confirm\/[^"]+)"/.exec(
+      String(env.sink.messages.at(-1)!.parsed.html),
+    )![1]!;
     expect((await request(app).post(link)).text).toContain('You are subscribed');
   });
 });

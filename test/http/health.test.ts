@@ -75,7 +75,10 @@ describe('readiness with a dependency down', () => {
   it('answers 503 naming Postgres when Postgres is unreachable', async () => {
     const env = await createTestEnv();
     const { createContext } = await import('../../src/context.js');
-    const down = createContext({ ...env.config, databaseUrl: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/x` }, { logger: env.ctx.logger });
+    const down = createContext(
+      { ...env.config, databaseUrl: `postgresql://postgres@127.0.0.1:${CLOSED_PORT}/x` },
+      { logger: env.ctx.logger },
+    );
     try {
       expect(await waitForRedis(down.redis)).toBe(true);
       const res = await request(createApp(down)).get('/readyz');

@@ -50,7 +50,9 @@ describe('request logging', () => {
       const res = await request(app).get('/api/admin/lists').set('Authorization', `Bearer ${env.config.adminToken}`);
       expect(res.status).toBeGreaterThanOrEqual(500);
       const logged = lines.map((l) => JSON.parse(l) as { event?: string; reqId?: string; module?: string });
-      expect(logged).toEqual([expect.objectContaining({ event: 'http_error', module: 'http', reqId: res.headers['x-request-id'] })]);
+      expect(logged).toEqual([
+        expect.objectContaining({ event: 'http_error', module: 'http', reqId: res.headers['x-request-id'] }),
+      ]);
     } finally {
       await db.$disconnect();
     }

@@ -17,14 +17,31 @@ let serial = 0;
 
 /** An active reader following one list, with one sent digest delivery. */
 export async function readerWithDelivery(db: Db, email: string) {
-  const list = (await db.list.findFirst({ where: { slug: 'trending' } })) ?? (await db.list.create({ data: { slug: 'trending', name: 'Trending' } }));
+  const list =
+    (await db.list.findFirst({ where: { slug: 'trending' } })) ??
+    (await db.list.create({ data: { slug: 'trending', name: 'Trending' } }));
   const reader = await db.subscriber.create({
-    data: { email, status: 'active', confirmedAt: new Date(), subscriptions: { create: [{ listId: list.id, confirmedAt: new Date() }] } },
+    data: {
+      email,
+      status: 'active',
+      confirmedAt: new Date(),
+      subscriptions: { create: [{ listId: list.id, confirmedAt: new Date() }] },
+    },
   });
   serial += 1;
-  const digest = await db.digest.upsert({ where: { period: '2026-11-16' }, create: { period: '2026-11-16', status: 'done' }, update: {} });
+  const digest = await db.digest.upsert({
+    where: { period: '2026-11-16' },
+    create: { period: '2026-11-16', status: 'done' },
+    update: {},
+  });
   const delivery = await db.delivery.create({
-    data: { digestId: digest.id, subscriberId: reader.id, status: 'sent', messageId: `<${serial}${email.replace(/\W/g, '')}@paperboy.test>`, sentAt: new Date() },
+    data: {
+      digestId: digest.id,
+      subscriberId: reader.id,
+      status: 'sent',
+      messageId: `<${serial}${email.replace(/\W/g, '')}@paperboy.test>`,
+      sentAt: new Date(),
+    },
   });
   return { reader, delivery };
 }
@@ -34,6 +51,15 @@ export function fixture(name: string, values: Record<string, string> = {}): stri
   return raw.replace(/\{\{(\w+)\}\}/g, (_, key: string) => values[key] ?? '');
 }
 
-export function fixtureFor(config: Config, name: string, delivery: { id: number; messageId: string }, email: string): string {
-  return fixture(name, { VERP: verpAddress(config, { kind: 'delivery', id: delivery.id }), MESSAGE_ID: delivery.messageId, EMAIL: email });
+export function fixtureFor(
+  config: Config,
+  name: string,
+  delivery: { id: number; messageId: string },
+  email: string,
+): string {
+  return fixture(name, {
+    VERP: verpAddress(config, { kind: 'delivery', id: delivery.id }),
+    MESSAGE_ID: delivery.messageId,
+    EMAIL: email,
+  });
 }

@@ -20,7 +20,9 @@ describe('paperboy inbound: the SMTP listener for mail coming back', () => {
 
   beforeAll(async () => {
     env = await createTestEnv(INBOUND_SETTINGS);
-    const logger = createLogger('info', { write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>) });
+    const logger = createLogger('info', {
+      write: (line: string) => void logLines.push(JSON.parse(line) as Record<string, unknown>),
+    });
     server = await startInboundServer({ ...env.ctx, logger }, 0, '127.0.0.1');
     smtp = createMailTransport({ smtpUrl: `smtp://127.0.0.1:${server.port}`, poolSize: 1, ratePerSecond: 0 });
   });
@@ -32,15 +34,21 @@ describe('paperboy inbound: the SMTP listener for mail coming back', () => {
 
   const deliver = (to: string, raw: string, from = 'MAILER-DAEMON@mta.example.net') => smtp.sendRaw({ from, to }, raw);
   const statusOf = async (id: number) => (await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id } })).status;
-  const eventsOf = (subscriberId: number) => env.ctx.db.mailEvent.findMany({ where: { subscriberId }, orderBy: { id: 'asc' } });
+  const eventsOf = (subscriberId: number) =>
+    env.ctx.db.mailEvent.findMany({ where: { subscriberId }, orderBy: { id: 'asc' } });
   const suppressed = (email: string) => env.ctx.db.suppression.findFirst({ where: { email, liftedAt: null } });
 
-  it('RFC 3464 9.2 (550 user unknown) to a delivery\'s VERP address: delivery and subscriber bounced, address suppressed', async () => {
+  it("RFC 3464 9.2 (550 user unknown) to a delivery's VERP address: delivery and subscriber bounced, address suppressed", async () => {
     const { reader, delivery } = await readerWithDelivery(env.ctx.db, 'arathib@vnet.example');
-    await deliver(verpAddress(env.config, { kind: 'delivery', id: delivery.id }), fixtureFor(env.config, 'rfc3464-9.2-user-unknown.eml', delivery, reader.email!));
+    await deliver(
+      verpAddress(env.config, { kind: 'delivery', id: delivery.id }),
+      fixtureFor(env.config, 'rfc3464-9.2-user-unknown.eml', delivery, reader.email!),
+    );
     expect(await statusOf(reader.id)).toBe('bounced');
     expect((await env.ctx.db.delivery.findUniqueOrThrow({ where: { id: delivery.id } })).bouncedAt).not.toBeNull();
-    expect(await eventsOf(reader.id)).toMatchObject([{ kind: 'hard_bounce', source: 'inbound', deliveryId: delivery.id }]);
+    expect(await eventsOf(reader.id)).toMatchObject([
+      { kind: 'hard_bounce', source: 'inbound', deliveryId: delivery.id },
+    ]);
     expect((await eventsOf(reader.id))[0]!.detail).toContain('5.0.0');
     expect(await suppressed('arathib@vnet.example')).toMatchObject({ reason: 'hard_bounce', source: 'inbound' });
   });
@@ -50,44 +58,65 @@ describe('paperboy inbound: the SMTP listener for mail coming back', () => {
     const verp = verpAddress(env.config, { kind: 'delivery', id: delivery.id });
     await deliver(verp, fixtureFor(env.config, 'rfc3464-9.1-timeout.eml', delivery, reader.email!));
     expect(await statusOf(reader.id)).toBe('active');
-    expect(await eventsOf(reader.id)).toMatchObject([{ kind: 'soft_bounce', detail: expect.stringContaining('4.0.0') }]);
+    expect(await eventsOf(reader.id)).toMatchObject([
+      { kind: 'soft_bounce', detail: expect.stringContaining('4.0.0') },
+    ]);
     // SOFT_BOUNCE_LIMIT=2 within the window: the second one bounces the reader, without suppressing the address.
     await deliver(verp, fixtureFor(env.config, 'rfc3464-9.1-timeout.eml', delivery, reader.email!));
     expect(await statusOf(reader.id)).toBe('bounced');
     expect(await suppressed(reader.email!)).toBeNull();
   });
 
-  it('a real-world Postfix DSN for Gmail\'s 550 5.1.1 is a hard bounce', async () => {
+  it("a real-world Postfix DSN for Gmail's 550 5.1.1 is a hard bounce", async () => {
     const { reader, delivery } = await readerWithDelivery(env.ctx.db, 'no.such.user@gmail.example');
-    await deliver(verpAddress(env.config, { kind: 'delivery', id: delivery.id }), fixtureFor(env.config, 'postfix-gmail-550-5.1.1.eml', delivery, reader.email!));
+    await deliver(
+      verpAddress(env.config, { kind: 'delivery', id: delivery.id }),
+      fixtureFor(env.config, 'postfix-gmail-550-5.1.1.eml', delivery, reader.email!),
+    );
     expect(await statusOf(reader.id)).toBe('bounced');
-    expect((await eventsOf(reader.id))[0]).toMatchObject({ kind: 'hard_bounce', detail: expect.stringContaining('5.1.1') });
+    expect((await eventsOf(reader.id))[0]).toMatchObject({
+      kind: 'hard_bounce',
+      detail: expect.stringContaining('5.1.1'),
+    });
   });
 
   it('the RFC 5965 B.1 abuse report to a VERP address: complained, unsubscribed, suppressed, with a consent record', async () => {
     const { reader, delivery } = await readerWithDelivery(env.ctx.db, 'user@example.com');
-    await deliver(verpAddress(env.config, { kind: 'delivery', id: delivery.id }), fixtureFor(env.config, 'rfc5965-b.1-abuse.eml', delivery, reader.email!), 'abusedesk@example.com');
+    await deliver(
+      verpAddress(env.config, { kind: 'delivery', id: delivery.id }),
+      fixtureFor(env.config, 'rfc5965-b.1-abuse.eml', delivery, reader.email!),
+      'abusedesk@example.com',
+    );
     const after = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } });
     expect(after.status).toBe('complained');
     expect(after.unsubscribedAt).not.toBeNull();
     expect(await suppressed('user@example.com')).toMatchObject({ reason: 'complaint' });
-    expect(await env.ctx.db.consentRecord.findMany({ where: { subscriberId: reader.id, action: 'complaint' } })).toMatchObject([{ lists: ['trending'], formVersion: 'inbound' }]);
+    expect(
+      await env.ctx.db.consentRecord.findMany({ where: { subscriberId: reader.id, action: 'complaint' } }),
+    ).toMatchObject([{ lists: ['trending'], formVersion: 'inbound' }]);
     expect(await eventsOf(reader.id)).toMatchObject([{ kind: 'complaint', detail: 'arf abuse' }]);
   });
 
   it('a Yahoo feedback-loop report to the plain bounce mailbox finds the reader through the VERP sender inside it', async () => {
     const { reader, delivery } = await readerWithDelivery(env.ctx.db, 'reader@yahoo.example');
-    await deliver('bounces@paperboy.test', fixtureFor(env.config, 'yahoo-fbl-complaint.eml', delivery, reader.email!), 'feedback@arf.mail.yahoo.com');
+    await deliver(
+      'bounces@paperboy.test',
+      fixtureFor(env.config, 'yahoo-fbl-complaint.eml', delivery, reader.email!),
+      'feedback@arf.mail.yahoo.com',
+    );
     expect(await statusOf(reader.id)).toBe('complained');
     expect(await eventsOf(reader.id)).toMatchObject([{ kind: 'complaint', deliveryId: delivery.id }]);
   });
 
   it('mail to the List-Unsubscribe address unsubscribes the reader it comes from (RFC 8058 mailto)', async () => {
     const { reader } = await readerWithDelivery(env.ctx.db, 'leaving@example.org');
-    const raw = 'From: Leaving Reader <Leaving@Example.org>\r\nTo: unsubscribe@paperboy.test\r\nSubject: unsubscribe\r\n\r\nunsubscribe\r\n';
+    const raw =
+      'From: Leaving Reader <Leaving@Example.org>\r\nTo: unsubscribe@paperboy.test\r\nSubject: unsubscribe\r\n\r\nunsubscribe\r\n';
     await deliver('unsubscribe@paperboy.test', raw, 'leaving@example.org');
     expect(await statusOf(reader.id)).toBe('unsubscribed');
-    expect(await env.ctx.db.consentRecord.findMany({ where: { subscriberId: reader.id, action: 'unsubscribe' } })).toMatchObject([{ formVersion: 'mailto' }]);
+    expect(
+      await env.ctx.db.consentRecord.findMany({ where: { subscriberId: reader.id, action: 'unsubscribe' } }),
+    ).toMatchObject([{ formVersion: 'mailto' }]);
     expect(await eventsOf(reader.id)).toMatchObject([{ kind: 'unsubscribe', source: 'inbound' }]);
   });
 
@@ -95,7 +124,12 @@ describe('paperboy inbound: the SMTP listener for mail coming back', () => {
     const { delivery } = await readerWithDelivery(env.ctx.db, 'target@example.org');
     const good = verpAddress(env.config, { kind: 'delivery', id: delivery.id });
     const forged = good.replace(/d([0-9a-z]+)-/, (_, id: string) => `d${(parseInt(id, 36) + 1).toString(36)}-`);
-    for (const to of ['victim@gmail.com', 'postmaster@paperboy.test', forged, good.replace('paperboy.test', 'elsewhere.test')]) {
+    for (const to of [
+      'victim@gmail.com',
+      'postmaster@paperboy.test',
+      forged,
+      good.replace('paperboy.test', 'elsewhere.test'),
+    ]) {
       const error = await deliver(to, fixture('rfc3464-9.2-user-unknown.eml', { VERP: to })).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(MailSendError);
       expect((error as MailSendError).responseCode).toBe(550);
@@ -106,7 +140,9 @@ describe('paperboy inbound: the SMTP listener for mail coming back', () => {
   it('refuses a message over INBOUND_MAX_MESSAGE_BYTES with 552 and a log line', async () => {
     const { delivery } = await readerWithDelivery(env.ctx.db, 'big@example.org');
     const huge = `Subject: big\r\n\r\n${'x'.repeat(76)}\r\n`.repeat(1500);
-    const error = await deliver(verpAddress(env.config, { kind: 'delivery', id: delivery.id }), huge).catch((e: unknown) => e);
+    const error = await deliver(verpAddress(env.config, { kind: 'delivery', id: delivery.id }), huge).catch(
+      (e: unknown) => e,
+    );
     expect((error as MailSendError).responseCode).toBe(552);
     expect(logLines.some((l) => l.event === 'inbound_too_large')).toBe(true);
   });
@@ -124,7 +160,12 @@ describe('paperboy inbound: the SMTP listener for mail coming back', () => {
     for (const raw of malformed) await deliver(verp, raw);
     expect(await statusOf(reader.id)).toBe('active');
     const ignored = logLines.filter((l) => l.event === 'inbound_ignored').map((l) => String(l.reason));
-    expect(ignored).toEqual(expect.arrayContaining([expect.stringContaining('malformed report'), expect.stringContaining('not a delivery or feedback report')]));
+    expect(ignored).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('malformed report'),
+        expect.stringContaining('not a delivery or feedback report'),
+      ]),
+    );
     expect(ignored.filter((r) => r.startsWith('malformed report'))).toHaveLength(4);
     expect(await env.ctx.db.mailEvent.count({ where: { kind: 'ignored' } })).toBeGreaterThanOrEqual(5);
     // Still serving: a real bounce right after goes through.

@@ -56,7 +56,9 @@ describe('enrich job', () => {
     await createIngestProcessor(env.ctx, { fetch: { retries: 0 } })(ingestJob());
     server.handler = (_req, res) => send(res, 200, 'application/atom+xml', '<feed><entry>');
     const processor = createEnrichProcessor(env.ctx, { clock });
-    await expect(processor(new Job(env.ctx.queues.enrich, ENRICH_JOB, {}))).rejects.toMatchObject({ name: 'UnrecoverableError' });
+    await expect(processor(new Job(env.ctx.queues.enrich, ENRICH_JOB, {}))).rejects.toMatchObject({
+      name: 'UnrecoverableError',
+    });
   });
 
   it('runs after a real ingest job on the workers and fills in categories', async () => {
@@ -67,7 +69,10 @@ describe('enrich job', () => {
     try {
       await env.ctx.queues.ingest.add(INGEST_HF_JOB, { source: 'hf', date: '2025-09-08' });
       await expect
-        .poll(() => env.ctx.db.paper.count({ where: { NOT: { categories: { isEmpty: true } } } }), { timeout: 20_000, interval: 200 })
+        .poll(() => env.ctx.db.paper.count({ where: { NOT: { categories: { isEmpty: true } } } }), {
+          timeout: 20_000,
+          interval: 200,
+        })
         .toBe(5);
       const titans = await env.ctx.db.paper.findUnique({ where: { arxivId: '2501.00663' } });
       expect(titans?.categories).toEqual(['cs.LG', 'cs.AI', 'cs.CL']);

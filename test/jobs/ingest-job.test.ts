@@ -38,7 +38,10 @@ describe('ingest processor', () => {
 
   it('ingests the Hugging Face pages of both days and returns compact summaries', async () => {
     server.hfDays.set('2025-09-08', JSON.parse(readFixture('hf/daily-papers-2025-09-08.json')) as unknown[]);
-    const processor = createIngestProcessor(env.ctx, { now: () => new Date('2025-09-08T06:15:00Z'), fetch: { retries: 0 } });
+    const processor = createIngestProcessor(env.ctx, {
+      now: () => new Date('2025-09-08T06:15:00Z'),
+      fetch: { retries: 0 },
+    });
     const job = new Job(env.ctx.queues.ingest, 'ingest-hf', { source: 'hf' });
     const result = await processor(job);
     expect(result).toEqual([
@@ -51,11 +54,15 @@ describe('ingest processor', () => {
   it('fails without retrying when the document is malformed, and with retries on a 5xx', async () => {
     const processor = createIngestProcessor(env.ctx, { fetch: { retries: 0, timeoutMs: 500 } });
     server.handler = (_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end('not json');
-    await expect(processor(new Job(env.ctx.queues.ingest, 'ingest-hf', { source: 'hf', date: '2025-09-08' }))).rejects.toMatchObject({
+    await expect(
+      processor(new Job(env.ctx.queues.ingest, 'ingest-hf', { source: 'hf', date: '2025-09-08' })),
+    ).rejects.toMatchObject({
       name: 'UnrecoverableError',
     });
     server.handler = (_req, res) => res.writeHead(503).end();
-    await expect(processor(new Job(env.ctx.queues.ingest, 'ingest-hf', { source: 'hf', date: '2025-09-08' }))).rejects.toMatchObject({
+    await expect(
+      processor(new Job(env.ctx.queues.ingest, 'ingest-hf', { source: 'hf', date: '2025-09-08' })),
+    ).rejects.toMatchObject({
       name: 'IngestError',
       transient: true,
     });

@@ -24,7 +24,10 @@ describe('keepSchedulers', () => {
   async function schedulerIds(): Promise<string[]> {
     const queues = [...new Set(SCHEDULERS.map((s) => s.queue))];
     const lists = await Promise.all(queues.map((q) => env.ctx.queues[q].getJobSchedulers()));
-    return lists.flat().map((s) => s.key).sort();
+    return lists
+      .flat()
+      .map((s) => s.key)
+      .sort();
   }
 
   it('upserts at start, and again, with a repair, when the connection is back after Redis lost its data', async () => {
@@ -58,7 +61,9 @@ describe('keepSchedulers', () => {
       checkEveryMs: 200,
     });
     await deleteQueueKeys(env.config.queuePrefix);
-    await expect.poll(() => schedulerIds(), { timeout: 10_000, interval: 100 }).toEqual(SCHEDULERS.map((s) => s.id).sort());
+    await expect
+      .poll(() => schedulerIds(), { timeout: 10_000, interval: 100 })
+      .toEqual(SCHEDULERS.map((s) => s.id).sort());
     await expect.poll(() => repairs, { timeout: 10_000 }).toBe(1);
   });
 });

@@ -22,7 +22,10 @@ print('pass' if dkim.verify(sys.stdin.buffer.read(), dnsfunc=dns) else 'fail')
 `;
 
 function dkimverify(raw: string): string {
-  const result = spawnSync('/usr/bin/python3', ['-c', VERIFY, TXT], { input: Buffer.from(raw, 'latin1'), encoding: 'utf8' });
+  const result = spawnSync('/usr/bin/python3', ['-c', VERIFY, TXT], {
+    input: Buffer.from(raw, 'latin1'),
+    encoding: 'utf8',
+  });
   if (result.status !== 0) throw new Error(`dkimpy failed: ${result.stderr}`);
   return result.stdout.trim();
 }
@@ -38,7 +41,11 @@ describe('DKIM signatures, verified by dkimpy', { timeout: 90_000 }, () => {
       smtpUrl: sink.url,
       poolSize: 1,
       ratePerSecond: 0,
-      dkim: { domainName: 'paperboy.test', keySelector: 'pb2026', privateKey: keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString() },
+      dkim: {
+        domainName: 'paperboy.test',
+        keySelector: 'pb2026',
+        privateKey: keys.privateKey.export({ format: 'pem', type: 'pkcs8' }).toString(),
+      },
     });
   });
   afterAll(async () => {
@@ -54,7 +61,11 @@ describe('DKIM signatures, verified by dkimpy', { timeout: 90_000 }, () => {
       html: '<p>Hello</p>',
       text: 'Hello',
       headers: {
-        ...listHeaders({ unsubscribeUrl: `https://paperboy.test/unsubscribe/${'t'.repeat(120)}`, unsubscribeMailto: 'unsubscribe@paperboy.test', listId: 'Paperboy digest <digest.paperboy.test>' }),
+        ...listHeaders({
+          unsubscribeUrl: `https://paperboy.test/unsubscribe/${'t'.repeat(120)}`,
+          unsubscribeMailto: 'unsubscribe@paperboy.test',
+          listId: 'Paperboy digest <digest.paperboy.test>',
+        }),
         'Auto-Submitted': 'auto-generated',
       },
     });
@@ -64,7 +75,12 @@ describe('DKIM signatures, verified by dkimpy', { timeout: 90_000 }, () => {
     for (const name of ['from', 'subject', 'list-unsubscribe', 'list-unsubscribe-post', 'list-id']) {
       expect(signature).toContain(`${name}:${name}`);
     }
-    expect(raw.slice(0, raw.indexOf('\r\n\r\n')).split('\r\n').every((line) => line.length <= 998)).toBe(true);
+    expect(
+      raw
+        .slice(0, raw.indexOf('\r\n\r\n'))
+        .split('\r\n')
+        .every((line) => line.length <= 998),
+    ).toBe(true);
   });
 
   it('a pre-built raw digest verifies, and a second From or List-Unsubscribe added later breaks it', async () => {
@@ -85,12 +101,16 @@ describe('DKIM signatures, verified by dkimpy', { timeout: 90_000 }, () => {
       '',
       '',
     ].join('\r\n');
-    await transport.sendRaw({ from: 'bounces+d1-0123456789abcdef@paperboy.test', to: 'raw@example.org' }, [Buffer.from(digest)]);
+    await transport.sendRaw({ from: 'bounces+d1-0123456789abcdef@paperboy.test', to: 'raw@example.org' }, [
+      Buffer.from(digest),
+    ]);
     const raw = sink.to('raw@example.org')[0]!.raw;
     expect(dkimverify(raw)).toBe('pass');
     const at = raw.indexOf('From: Paperboy');
     expect(dkimverify(`${raw.slice(0, at)}From: Someone Else <ceo@paperboy.test>\r\n${raw.slice(at)}`)).toBe('fail');
-    expect(dkimverify(`${raw.slice(0, at)}List-Unsubscribe: <https://evil.example/u>\r\n${raw.slice(at)}`)).toBe('fail');
+    expect(dkimverify(`${raw.slice(0, at)}List-Unsubscribe: <https://evil.example/u>\r\n${raw.slice(at)}`)).toBe(
+      'fail',
+    );
     expect(dkimverify(raw.replace('Papers   with', 'Papers without'))).toBe('fail');
   });
 });

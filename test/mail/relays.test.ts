@@ -9,7 +9,13 @@ import { createRedis } from '../../src/redis.js';
 import { SmtpSink } from '../helpers/smtp-sink.js';
 import { TEST_REDIS_URL } from '../helpers/context.js';
 
-const mail = (to: string) => ({ from: 'Paperboy <digest@paperboy.test>', to, subject: 'Hello', html: '<p>Hi</p>', text: 'Hi' });
+const mail = (to: string) => ({
+  from: 'Paperboy <digest@paperboy.test>',
+  to,
+  subject: 'Hello',
+  html: '<p>Hi</p>',
+  text: 'Hi',
+});
 
 describe('several relays with failover', () => {
   const first = new SmtpSink();
@@ -40,11 +46,22 @@ describe('several relays with failover', () => {
     });
     try {
       for (const n of [1, 2, 3, 4]) await transport.send(mail(`r${n}@example.org`));
-      expect(second.messages.map((m) => m.envelope.to[0])).toEqual(['r1@example.org', 'r2@example.org', 'r3@example.org', 'r4@example.org']);
+      expect(second.messages.map((m) => m.envelope.to[0])).toEqual([
+        'r1@example.org',
+        'r2@example.org',
+        'r3@example.org',
+        'r4@example.org',
+      ]);
       // Two failovers, then the dead relay is set aside and no longer tried first.
       // The first send fails over; the second fails over again and sets the dead relay aside; later ones go straight to the live one.
-      expect(events.map((e) => e.event)).toEqual(['smtp_relay_failover', 'smtp_relay_set_aside', 'smtp_relay_failover']);
-      expect(events.filter((e) => e.event === 'smtp_relay_set_aside')).toEqual([expect.objectContaining({ relay: relayLabel(deadUrl) })]);
+      expect(events.map((e) => e.event)).toEqual([
+        'smtp_relay_failover',
+        'smtp_relay_set_aside',
+        'smtp_relay_failover',
+      ]);
+      expect(events.filter((e) => e.event === 'smtp_relay_set_aside')).toEqual([
+        expect.objectContaining({ relay: relayLabel(deadUrl) }),
+      ]);
       expect(JSON.stringify(events)).not.toContain('smtp://');
     } finally {
       transport.close();
@@ -53,7 +70,12 @@ describe('several relays with failover', () => {
   });
 
   it('a relay answering 4xx hands the message to the next one; a 5xx is final and tries no other relay', async () => {
-    const transport = createMailTransport({ smtpUrls: [first.url, second.url], poolSize: 1, ratePerSecond: 0, failover: { failures: 3, cooldownMs: 60_000 } });
+    const transport = createMailTransport({
+      smtpUrls: [first.url, second.url],
+      poolSize: 1,
+      ratePerSecond: 0,
+      failover: { failures: 3, cooldownMs: 60_000 },
+    });
     try {
       first.refuse({ code: 451, message: '4.7.1 Greylisted' });
       await transport.send(mail('grey@example.org'));

@@ -43,7 +43,16 @@ describe('applyMigrations on an empty database', () => {
       "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
     );
     expect(tables.map((t) => t.table_name)).toEqual(
-      expect.arrayContaining(['Subscriber', 'List', 'Subscription', 'Paper', 'Digest', 'Delivery', 'ConsentRecord', 'AdminToken']),
+      expect.arrayContaining([
+        'Subscriber',
+        'List',
+        'Subscription',
+        'Paper',
+        'Digest',
+        'Delivery',
+        'ConsentRecord',
+        'AdminToken',
+      ]),
     );
   });
 
@@ -89,7 +98,10 @@ describe('applyMigrations on an empty database', () => {
       ['transformer read'],
     );
     expect(hits.map((h) => h.key)).toEqual(['k2']);
-    const indexes = await query<{ indexdef: string }>(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'Paper_search_idx'");
+    const indexes = await query<{ indexdef: string }>(
+      url,
+      "SELECT indexdef FROM pg_indexes WHERE indexname = 'Paper_search_idx'",
+    );
     expect(indexes[0]?.indexdef).toContain('USING gin (search)');
   });
 });

@@ -43,7 +43,11 @@ describe('ingestPaperInput', () => {
     expect(summary.skipped[1]!.reason).toMatch(/colour/);
     expect(summary.skipped[2]!.reason).toMatch(/^githubRepo: /);
     const titans = await env.ctx.db.paper.findUniqueOrThrow({ where: { key: '2501.00663' } });
-    expect(titans).toMatchObject({ title: 'Titans: Learning to Memorize at Test Time', upvotes: 4, authors: ['Ali Behrouz'] });
+    expect(titans).toMatchObject({
+      title: 'Titans: Learning to Memorize at Test Time',
+      upvotes: 4,
+      authors: ['Ali Behrouz'],
+    });
     expect(await env.ctx.db.paper.count({ where: { key: '2509.04664', upvotes: 182 } })).toBe(1);
   });
 

@@ -33,7 +33,8 @@ beforeEach(async () => {
 /** Serves with `handler`, recording each request's virtual time and ids. */
 function respondWith(handler: FixtureServer['handler']): void {
   server.handler = (req, res, url) => {
-    if (url.pathname === '/api/query') seen.push({ at: clock.now(), ids: (url.searchParams.get('id_list') ?? '').split(',') });
+    if (url.pathname === '/api/query')
+      seen.push({ at: clock.now(), ids: (url.searchParams.get('id_list') ?? '').split(',') });
     handler(req, res, url);
   };
 }
@@ -54,7 +55,10 @@ async function ingestHfFixture(): Promise<void> {
 }
 
 const stored = () =>
-  env.ctx.db.paper.findMany({ orderBy: { id: 'asc' }, select: { arxivId: true, categories: true, authors: true, enrichedAt: true } });
+  env.ctx.db.paper.findMany({
+    orderBy: { id: 'asc' },
+    select: { arxivId: true, categories: true, authors: true, enrichedAt: true },
+  });
 
 describe('enrichment from the arXiv API', () => {
   it('fills categories and author names of Hugging Face papers, and asks once', async () => {
@@ -68,9 +72,17 @@ describe('enrichment from the arXiv API', () => {
     expect(summary).toEqual({ asked: 5, enriched: 5, unknown: 0, requests: 1 });
     expect(seen[0]!.ids.sort()).toEqual(['2412.06769', '2501.00663', '2501.12948', '2502.11089', '2509.04664']);
     const papers = new Map((await stored()).map((p) => [p.arxivId, p]));
-    expect(papers.get('2501.00663')).toMatchObject({ categories: ['cs.LG', 'cs.AI', 'cs.CL'], authors: ['Ali Behrouz', 'Peilin Zhong', 'Vahab Mirrokni'] });
+    expect(papers.get('2501.00663')).toMatchObject({
+      categories: ['cs.LG', 'cs.AI', 'cs.CL'],
+      authors: ['Ali Behrouz', 'Peilin Zhong', 'Vahab Mirrokni'],
+    });
     expect(papers.get('2509.04664')?.categories).toEqual(['cs.CL', 'cs.AI']);
-    expect(papers.get('2509.04664')?.authors).toEqual(['Adam Tauman Kalai', 'Ofir Nachum', 'Santosh S. Vempala', 'Edwin Zhang']);
+    expect(papers.get('2509.04664')?.authors).toEqual([
+      'Adam Tauman Kalai',
+      'Ofir Nachum',
+      'Santosh S. Vempala',
+      'Edwin Zhang',
+    ]);
     expect([...papers.values()].every((p) => p.enrichedAt !== null)).toBe(true);
 
     // Idempotent: nothing waits any more, so a second run asks arXiv nothing.
@@ -93,7 +105,10 @@ describe('enrichment from the arXiv API', () => {
     for (let i = 1; i <= 250; i++) {
       const id = `2509.${String(i).padStart(5, '0')}`;
       papers.push(buildOk({ arxivId: id, title: `Batch paper ${i}` }));
-      server.arxivEntries.set(id, arxivEntry({ id, title: `Batch paper ${i}`, authors: [`Author ${i}`], categories: ['stat.ML', 'cs.LG'] }));
+      server.arxivEntries.set(
+        id,
+        arxivEntry({ id, title: `Batch paper ${i}`, authors: [`Author ${i}`], categories: ['stat.ML', 'cs.LG'] }),
+      );
     }
     await upsertPapers(env.ctx.db, papers, 'hf');
 
@@ -112,7 +127,15 @@ describe('enrichment from the arXiv API', () => {
     await ingestHfFixture();
     await enrichPapers(deps({ batchSize: 3 }));
     await upsertPapers(env.ctx.db, [buildOk({ arxivId: '2509.00001', title: 'Stored after the first run' })], 'hf');
-    server.arxivEntries.set('2509.00001', arxivEntry({ id: '2509.00001', title: 'Stored after the first run', authors: ['A. Author'], categories: ['cs.CL'] }));
+    server.arxivEntries.set(
+      '2509.00001',
+      arxivEntry({
+        id: '2509.00001',
+        title: 'Stored after the first run',
+        authors: ['A. Author'],
+        categories: ['cs.CL'],
+      }),
+    );
     await enrichPapers(deps());
     expect(seen.map((request) => request.at)).toEqual([0, 3000, 6000]);
   });
@@ -127,7 +150,9 @@ describe('enrichment from the arXiv API', () => {
   it('retries a 503 with backoff that never comes closer than the gap', async () => {
     await ingestHfFixture();
     let failures = 2;
-    respondWith((req, res, url) => (failures-- > 0 ? send(res, 503, 'text/plain', 'Service Unavailable') : server.fixtures(req, res, url)));
+    respondWith((req, res, url) =>
+      failures-- > 0 ? send(res, 503, 'text/plain', 'Service Unavailable') : server.fixtures(req, res, url),
+    );
 
     const summary = await enrichPapers(deps());
 
@@ -156,7 +181,10 @@ describe('enrichment from the arXiv API', () => {
       send(res, 200, 'application/atom+xml', body.slice(0, body.indexOf('</entry>') + 20));
     });
 
-    await expect(enrichPapers(deps({ batchSize: 3 }))).rejects.toMatchObject({ name: 'IngestError', code: 'invalid_xml' });
+    await expect(enrichPapers(deps({ batchSize: 3 }))).rejects.toMatchObject({
+      name: 'IngestError',
+      code: 'invalid_xml',
+    });
 
     const rows = await stored();
     const enriched = rows.filter((p) => p.enrichedAt !== null);

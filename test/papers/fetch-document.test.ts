@@ -4,7 +4,13 @@ import { fetchDocument, type FetchOptions } from '../../src/papers/fetch-documen
 import { IngestError } from '../../src/papers/ingest-error.js';
 import { FixtureServer, send } from './fixture-server.js';
 
-const options: FetchOptions = { userAgent: 'Paperboy/test (+https://paperboy.test)', timeoutMs: 300, retries: 2, retryDelayMs: 5, maxBytes: 1024 };
+const options: FetchOptions = {
+  userAgent: 'Paperboy/test (+https://paperboy.test)',
+  timeoutMs: 300,
+  retries: 2,
+  retryDelayMs: 5,
+  maxBytes: 1024,
+};
 let server: FixtureServer;
 
 beforeAll(async () => {
@@ -32,7 +38,8 @@ describe('fetchDocument', () => {
 
   it('retries a 5xx with backoff and succeeds', async () => {
     let calls = 0;
-    server.handler = (_req, res) => (++calls < 3 ? send(res, 503, 'text/plain', 'busy') : send(res, 200, 'application/json', '[1]'));
+    server.handler = (_req, res) =>
+      ++calls < 3 ? send(res, 503, 'text/plain', 'busy') : send(res, 200, 'application/json', '[1]');
     const doc = await fetchDocument('test', `${server.url}/x`, options, 'application/json');
     expect(doc.text).toBe('[1]');
     expect(calls).toBe(3);
@@ -40,9 +47,13 @@ describe('fetchDocument', () => {
 
   it('gives up after the retries with a message naming the status and attempts', async () => {
     server.handler = (_req, res) => send(res, 502, 'text/plain', 'bad gateway');
-    const error = await failure(fetchDocument('Hugging Face daily papers', `${server.url}/x`, options, 'application/json'));
+    const error = await failure(
+      fetchDocument('Hugging Face daily papers', `${server.url}/x`, options, 'application/json'),
+    );
     expect(error).toMatchObject({ code: 'http_status', transient: true });
-    expect(error.message).toMatch(/^Hugging Face daily papers: GET http:\/\/127\.0\.0\.1:\d+\/x answered HTTP 502 \(after 3 attempts\)$/);
+    expect(error.message).toMatch(
+      /^Hugging Face daily papers: GET http:\/\/127\.0\.0\.1:\d+\/x answered HTTP 502 \(after 3 attempts\)$/,
+    );
     expect(server.requests).toHaveLength(3);
   });
 
@@ -66,18 +77,24 @@ describe('fetchDocument', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('[');
     };
-    expect((await failure(fetchDocument('test', `${server.url}/slow`, { ...options, retries: 0 }, 'application/json'))).code).toBe('timeout');
+    expect(
+      (await failure(fetchDocument('test', `${server.url}/slow`, { ...options, retries: 0 }, 'application/json'))).code,
+    ).toBe('timeout');
   });
 
   it('refuses a response over the size cap, declared or not', async () => {
     server.handler = (_req, res) => send(res, 200, 'application/json', `[${'1,'.repeat(1000)}1]`);
-    expect((await failure(fetchDocument('test', `${server.url}/big`, options, 'application/json'))).code).toBe('too_large');
+    expect((await failure(fetchDocument('test', `${server.url}/big`, options, 'application/json'))).code).toBe(
+      'too_large',
+    );
     server.handler = (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }); // chunked: no Content-Length
       for (let i = 0; i < 10; i++) res.write('x'.repeat(200));
       res.end();
     };
-    expect((await failure(fetchDocument('test', `${server.url}/big`, options, 'application/json'))).code).toBe('too_large');
+    expect((await failure(fetchDocument('test', `${server.url}/big`, options, 'application/json'))).code).toBe(
+      'too_large',
+    );
   });
 
   it('reports a refused connection as a network error', async () => {

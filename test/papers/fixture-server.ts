@@ -35,7 +35,11 @@ export class FixtureServer {
     this.handler = this.fixtures;
     this.server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-      this.requests.push({ path: url.pathname, query: Object.fromEntries(url.searchParams), userAgent: req.headers['user-agent'] });
+      this.requests.push({
+        path: url.pathname,
+        query: Object.fromEntries(url.searchParams),
+        userAgent: req.headers['user-agent'],
+      });
       this.handler(req, res, url);
     });
   }
@@ -66,11 +70,17 @@ export class FixtureServer {
       const items = this.hfDays.get(url.searchParams.get('date') ?? '') ?? [];
       const limit = Number(url.searchParams.get('limit') ?? 50);
       const page = Number(url.searchParams.get('p') ?? 0);
-      return send(res, 200, 'application/json; charset=utf-8', JSON.stringify(items.slice(page * limit, (page + 1) * limit)));
+      return send(
+        res,
+        200,
+        'application/json; charset=utf-8',
+        JSON.stringify(items.slice(page * limit, (page + 1) * limit)),
+      );
     }
     if (url.pathname === '/api/query') {
       const ids = url.searchParams.get('id_list');
-      if (ids) return send(res, 200, 'application/atom+xml; charset=utf-8', idListFeed(ids.split(','), this.arxivEntries));
+      if (ids)
+        return send(res, 200, 'application/atom+xml; charset=utf-8', idListFeed(ids.split(','), this.arxivEntries));
       return send(res, 200, 'application/atom+xml; charset=utf-8', this.arxivFeed);
     }
     send(res, 404, 'text/plain', 'not found');
@@ -129,7 +139,9 @@ ${found.join('\n')}
 /** One entry in arXiv's format, for tests that need more papers than a fixture holds. */
 export function arxivEntry(paper: { id: string; title: string; authors: string[]; categories: string[] }): string {
   const authors = paper.authors.map((name) => `    <author>\n      <name>${name}</name>\n    </author>`).join('\n');
-  const categories = paper.categories.map((term) => `    <category term="${term}" scheme="http://arxiv.org/schemas/atom"/>`).join('\n');
+  const categories = paper.categories
+    .map((term) => `    <category term="${term}" scheme="http://arxiv.org/schemas/atom"/>`)
+    .join('\n');
   return `  <entry>
     <id>http://arxiv.org/abs/${paper.id}v1</id>
     <updated>2025-09-01T12:00:00Z</updated>

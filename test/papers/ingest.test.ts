@@ -19,7 +19,11 @@ let deps: IngestDeps;
 beforeAll(async () => {
   server = await new FixtureServer().start();
   env = await createTestEnv({ HF_BASE_URL: server.url, ARXIV_BASE_URL: server.url });
-  deps = { db: env.ctx.db, config: env.config, fetch: { timeoutMs: 400, retries: 1, retryDelayMs: 5, maxBytes: 64 * 1024 } };
+  deps = {
+    db: env.ctx.db,
+    config: env.config,
+    fetch: { timeoutMs: 400, retries: 1, retryDelayMs: 5, maxBytes: 64 * 1024 },
+  };
 });
 afterAll(async () => {
   await env.cleanup();
@@ -30,7 +34,12 @@ beforeEach(() => {
   server.hfDays.set(DAY, recordedDay());
 });
 
-const hf = (extra: Partial<Extract<IngestRequest, { source: 'hf' }>> = {}): IngestRequest => ({ source: 'hf', date: DAY, pageSize: 2, ...extra });
+const hf = (extra: Partial<Extract<IngestRequest, { source: 'hf' }>> = {}): IngestRequest => ({
+  source: 'hf',
+  date: DAY,
+  pageSize: 2,
+  ...extra,
+});
 const arxiv: IngestRequest = { source: 'arxiv', query: 'cat:cs.LG', maxResults: 10, pageDelayMs: 0 };
 const snapshot = () => env.ctx.db.paper.findMany({ orderBy: { key: 'asc' } });
 
@@ -47,7 +56,9 @@ describe('ingest from Hugging Face', () => {
   it('reads every page and creates the papers', async () => {
     const summary = await ingestPapers(deps, hf());
     expect(summary).toEqual({ source: 'hf', fetched: 5, created: 5, updated: 0, unchanged: 0, skipped: [] });
-    expect(server.requests.map((r) => [r.path, r.query])).toEqual([0, 1, 2].map((p) => ['/api/daily_papers', { date: DAY, limit: '2', p: String(p) }]));
+    expect(server.requests.map((r) => [r.path, r.query])).toEqual(
+      [0, 1, 2].map((p) => ['/api/daily_papers', { date: DAY, limit: '2', p: String(p) }]),
+    );
     expect(server.requests[0]!.userAgent).toBe('Paperboy/0.1 (+https://paperboy.test)');
     const stored = await env.ctx.db.paper.findUniqueOrThrow({ where: { key: '2509.04664' } });
     expect(stored).toMatchObject({ arxivId: '2509.04664', upvotes: 182, authorCount: 4, source: 'hf', hidden: false });
@@ -106,9 +117,16 @@ describe('ingest from arXiv', () => {
     });
     const titans = await env.ctx.db.paper.findUniqueOrThrow({ where: { key: '2501.00663' } });
     // Categories came from arXiv; upvotes, organisation and the first source stayed.
-    expect(titans).toMatchObject({ categories: ['cs.LG', 'cs.AI', 'cs.CL'], upvotes: 99, organization: 'Google', source: 'hf' });
+    expect(titans).toMatchObject({
+      categories: ['cs.LG', 'cs.AI', 'cs.CL'],
+      upvotes: 99,
+      organization: 'Google',
+      source: 'hf',
+    });
     const tables = await env.ctx.db.paper.findUniqueOrThrow({ where: { key: '2409.01234' } });
-    expect(tables.title).toBe('Tables & Text: Retrieval over <b>Heterogeneous</b> Sources with "Hybrid" Indexes — a Benchmark');
+    expect(tables.title).toBe(
+      'Tables & Text: Retrieval over <b>Heterogeneous</b> Sources with "Hybrid" Indexes — a Benchmark',
+    );
     expect(tables.source).toBe('arxiv');
     expect(await ingestPapers(deps, arxiv)).toMatchObject({ created: 0, updated: 0, unchanged: 3 });
   });
@@ -120,7 +138,11 @@ describe('a malformed document fails the run and leaves the database exactly as 
     ['an HTML error page served with 200', () => readFixture('html-error-page.html'), 'html'],
     ['the wrong shape', () => '{"data": []}', 'wrong_shape'],
     ['an empty body', () => '', 'empty'],
-    ['a body over the size cap', () => JSON.stringify(Array.from({ length: 400 }, () => recordedDay()[0])), 'too_large'],
+    [
+      'a body over the size cap',
+      () => JSON.stringify(Array.from({ length: 400 }, () => recordedDay()[0])),
+      'too_large',
+    ],
   ];
 
   it.each(hfCases)('Hugging Face: %s', async (_name, body, code) => {
@@ -153,7 +175,9 @@ describe('a malformed document fails the run and leaves the database exactly as 
     server.hfDays.set('2025-09-10', day);
     const before = await snapshot();
     server.handler = (req, res, url) =>
-      url.searchParams.get('p') === '0' ? server.fixtures(req, res, url) : send(res, 200, 'application/json', '{"error": "Internal"}');
+      url.searchParams.get('p') === '0'
+        ? server.fixtures(req, res, url)
+        : send(res, 200, 'application/json', '{"error": "Internal"}');
     const error = await failure(hf({ date: '2025-09-10' }));
     expect(error.code).toBe('upstream_error');
     expect(error.message).toMatch(/page 1: the API answered an error: Internal/);
@@ -186,7 +210,9 @@ describe('a malformed document fails the run and leaves the database exactly as 
 describe('atomic writes', () => {
   it('rolls back the updates already made when a later statement of the run fails', async () => {
     // A row written outside ingest holds an arXiv id under another key: inserting that id must fail.
-    await env.ctx.db.paper.create({ data: { key: 'manual-1', arxivId: '2509.40000', title: 'Manual', source: 'admin' } });
+    await env.ctx.db.paper.create({
+      data: { key: 'manual-1', arxivId: '2509.40000', title: 'Manual', source: 'admin' },
+    });
     const day = recordedDay();
     day[0]!.paper.upvotes = 5000;
     day.push({ paper: { id: '2509.40000', title: 'Clashing id', upvotes: 1 } });
@@ -202,19 +228,31 @@ describe('keys', () => {
   it('gives a title-keyed paper its arXiv id when it comes back with one, without a second row', async () => {
     server.hfDays.set('2025-09-11', [{ paper: { title: 'Context-Aware Attention  Layers', upvotes: 1 } }]);
     await ingestPapers(deps, hf({ date: '2025-09-11' }));
-    const first = await env.ctx.db.paper.findUniqueOrThrow({ where: { key: titleKey('Context-Aware Attention Layers') } });
-    server.hfDays.set('2025-09-11', [{ paper: { id: '2511.00042', title: 'Context-Aware Attention Layers', upvotes: 5 } }]);
+    const first = await env.ctx.db.paper.findUniqueOrThrow({
+      where: { key: titleKey('Context-Aware Attention Layers') },
+    });
+    server.hfDays.set('2025-09-11', [
+      { paper: { id: '2511.00042', title: 'Context-Aware Attention Layers', upvotes: 5 } },
+    ]);
     const summary = await ingestPapers(deps, hf({ date: '2025-09-11' }));
     expect(summary).toMatchObject({ created: 0, updated: 1 });
     const adopted = await env.ctx.db.paper.findUniqueOrThrow({ where: { id: first.id } });
-    expect(adopted).toMatchObject({ key: '2511.00042', arxivId: '2511.00042', upvotes: 5, firstSeenAt: first.firstSeenAt });
+    expect(adopted).toMatchObject({
+      key: '2511.00042',
+      arxivId: '2511.00042',
+      upvotes: 5,
+      firstSeenAt: first.firstSeenAt,
+    });
     expect(await env.ctx.db.paper.count({ where: { title: 'Context-Aware Attention Layers' } })).toBe(1);
   });
 
   it('survives two runs of the same papers at once without duplicates', async () => {
     const day = recordedDay().map((item, i) => ({ ...item, paper: { ...item.paper, id: `2509.3000${i}` } }));
     server.hfDays.set('2025-09-12', day);
-    const [a, b] = await Promise.all([ingestPapers(deps, hf({ date: '2025-09-12' })), ingestPapers(deps, hf({ date: '2025-09-12' }))]);
+    const [a, b] = await Promise.all([
+      ingestPapers(deps, hf({ date: '2025-09-12' })),
+      ingestPapers(deps, hf({ date: '2025-09-12' })),
+    ]);
     expect(a.created + b.created).toBe(5);
     expect(await env.ctx.db.paper.count({ where: { key: { startsWith: '2509.3000' } } })).toBe(5);
   });

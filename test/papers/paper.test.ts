@@ -35,7 +35,9 @@ describe('parseArxivId', () => {
 
 describe('titleKey', () => {
   it('is the same however the title is spaced or cased', () => {
-    expect(titleKey('Temporal  Self-Rewarding\nLanguage Models')).toBe(titleKey('temporal self-rewarding language models'));
+    expect(titleKey('Temporal  Self-Rewarding\nLanguage Models')).toBe(
+      titleKey('temporal self-rewarding language models'),
+    );
     expect(titleKey('A')).not.toBe(titleKey('B'));
     expect(titleKey('A')).toMatch(/^title:[0-9a-f]{64}$/);
   });
@@ -62,7 +64,13 @@ describe('buildPaper', () => {
     const built = buildPaper({ arxivId: '2501.00663v1', title: ' Titans ', upvotes: 3 });
     expect(built).toMatchObject({
       ok: true,
-      paper: { key: '2501.00663', arxivId: '2501.00663', title: 'Titans', url: 'https://arxiv.org/abs/2501.00663', upvotes: 3 },
+      paper: {
+        key: '2501.00663',
+        arxivId: '2501.00663',
+        title: 'Titans',
+        url: 'https://arxiv.org/abs/2501.00663',
+        upvotes: 3,
+      },
     });
   });
 

@@ -20,7 +20,6 @@ function failure(fn: () => unknown): IngestError {
   throw new Error('expected an IngestError');
 }
 
-
 describe('Hugging Face daily papers', () => {
   it('reads every field of a recorded response', () => {
     const batch = parseHfDocument('hf', readFixture('hf/daily-papers-2025-09-08.json'));
@@ -58,7 +57,9 @@ describe('Hugging Face daily papers', () => {
   });
 
   it('skips malformed items with their reason and keeps the rest', () => {
-    const good = JSON.parse(readFixture('hf/daily-papers-2025-09-08.json')) as Array<{ paper: Record<string, unknown> }>;
+    const good = JSON.parse(readFixture('hf/daily-papers-2025-09-08.json')) as Array<{
+      paper: Record<string, unknown>;
+    }>;
     const items = [
       good[0],
       'a string',
@@ -107,20 +108,34 @@ describe('arXiv Atom feed', () => {
       url: 'https://arxiv.org/abs/2501.00663',
       pdfUrl: 'https://arxiv.org/pdf/2501.00663',
     });
-    expect(titans!.abstract).toMatch(/^Over more than a decade there has been an extensive research effort on how to effectively/);
+    expect(titans!.abstract).toMatch(
+      /^Over more than a decade there has been an extensive research effort on how to effectively/,
+    );
     expect(titans!.abstract).not.toMatch(/\s{2}|\n/);
     expect(attention!.publishedAt?.toISOString()).toBe('2017-06-12T17:57:34.000Z');
     expect(attention!.categories).toEqual(['cs.CL', 'cs.LG']);
     // HTML in a title stays text: the renderer escapes it.
-    expect(tables!.title).toBe('Tables & Text: Retrieval over <b>Heterogeneous</b> Sources with "Hybrid" Indexes — a Benchmark');
-    expect(tables!.abstract).toBe('We study question answering over tables & passages. Scores improve when x < y holds for the retrieval budget.');
+    expect(tables!.title).toBe(
+      'Tables & Text: Retrieval over <b>Heterogeneous</b> Sources with "Hybrid" Indexes — a Benchmark',
+    );
+    expect(tables!.abstract).toBe(
+      'We study question answering over tables & passages. Scores improve when x < y holds for the retrieval budget.',
+    );
     expect(tables!.authors).toEqual(['Zoë Müller', "Jean-Luc O'Brien"]);
   });
 
   it('reads the sample feed with whitespace normalised', () => {
     const batch = parseAtomDocument('sample', sample('arxiv-atom-sample.xml'));
-    expect(batch.papers.map((p) => p.paper.key)).toEqual(['1411.4389', '1912.12180', '2003.05997', '2205.13504', '2501.00663']);
-    expect(batch.papers[0]!.paper.title).toBe('Long-term Recurrent Convolutional Networks for Visual Recognition and Description');
+    expect(batch.papers.map((p) => p.paper.key)).toEqual([
+      '1411.4389',
+      '1912.12180',
+      '2003.05997',
+      '2205.13504',
+      '2501.00663',
+    ]);
+    expect(batch.papers[0]!.paper.title).toBe(
+      'Long-term Recurrent Convolutional Networks for Visual Recognition and Description',
+    );
   });
 
   it('skips entries without a usable id or title', () => {

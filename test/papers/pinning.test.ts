@@ -15,7 +15,9 @@ describe('pinning', () => {
   it('finds papers pinned until a later time, but not expired or hidden ones', async () => {
     const now = new Date('2026-06-01T12:00:00Z');
     const [live, expired, hidden, plain] = await Promise.all(
-      ['live', 'expired', 'hidden', 'plain'].map((key) => env.ctx.db.paper.create({ data: { key, title: key, source: 'admin', hidden: key === 'hidden' } })),
+      ['live', 'expired', 'hidden', 'plain'].map((key) =>
+        env.ctx.db.paper.create({ data: { key, title: key, source: 'admin', hidden: key === 'hidden' } }),
+      ),
     );
     await setPaperPinned(env.ctx.db, live!.id, new Date('2026-06-08T12:00:00Z'));
     await setPaperPinned(env.ctx.db, expired!.id, new Date('2026-05-31T12:00:00Z'));

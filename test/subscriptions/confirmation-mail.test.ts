@@ -77,7 +77,10 @@ describe('confirmation email', () => {
     await env.ctx.db.subscriber.update({ where: { id: reader.id }, data: { confirmRequestedAt: null } });
     expect(await requestConfirmation(env.ctx, reader.id)).toBe(true);
     expect(await requestConfirmation(env.ctx, reader.id)).toBe(false);
-    const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id }, include: { confirmation: true } });
+    const row = await env.ctx.db.subscriber.findUniqueOrThrow({
+      where: { id: reader.id },
+      include: { confirmation: true },
+    });
     expect(row.confirmation?.requestedAt).toEqual(row.confirmRequestedAt);
   });
 });

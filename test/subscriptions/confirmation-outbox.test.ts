@@ -23,12 +23,21 @@ describe('confirmation outbox', () => {
   });
 
   const signUp = (email: string) =>
-    saveSubscriber(env.ctx, { email, lists: ['trending'], status: 'pending', evidence: { action: 'signup' }, publicListsOnly: true });
+    saveSubscriber(env.ctx, {
+      email,
+      lists: ['trending'],
+      status: 'pending',
+      evidence: { action: 'signup' },
+      publicListsOnly: true,
+    });
   const outboxRows = () => env.ctx.db.confirmationOutbox.findMany({ orderBy: { subscriberId: 'asc' } });
 
   it('a sign-up stores its outbox row with the subscriber and sends nothing itself', async () => {
     const saved = await signUp('new@example.org');
-    const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: saved.subscriberId }, include: { confirmation: true } });
+    const row = await env.ctx.db.subscriber.findUniqueOrThrow({
+      where: { id: saved.subscriberId },
+      include: { confirmation: true },
+    });
     expect(row.confirmation).toMatchObject({ subscriberId: saved.subscriberId, attempts: 0 });
     expect(row.confirmation!.requestedAt).toEqual(row.confirmRequestedAt);
     await new Promise((r) => setTimeout(r, 200));
@@ -61,7 +70,10 @@ describe('confirmation outbox', () => {
     const emails = Array.from({ length: 40 }, (_, i) => `pair${i}@example.org`);
     await Promise.all(emails.map(signUp));
     const other = createContext(env.config);
-    const pollers = [startOutboxPoller(env.ctx, { batchSize: 5, pollMs: 20 }), startOutboxPoller(other, { batchSize: 5, pollMs: 20 })];
+    const pollers = [
+      startOutboxPoller(env.ctx, { batchSize: 5, pollMs: 20 }),
+      startOutboxPoller(other, { batchSize: 5, pollMs: 20 }),
+    ];
     try {
       await env.sink.waitFor(emails.length, { timeoutMs: 20_000 });
       await expect.poll(() => outboxRows(), { timeout: 5000 }).toEqual([]);
@@ -93,7 +105,10 @@ describe('confirmation outbox', () => {
   it('requests past their age are dropped unsent', async () => {
     const saved = await signUp('again@example.org');
     const old = new Date(Date.now() - 4 * 24 * 3600 * 1000);
-    await env.ctx.db.confirmationOutbox.update({ where: { subscriberId: saved.subscriberId }, data: { requestedAt: old } });
+    await env.ctx.db.confirmationOutbox.update({
+      where: { subscriberId: saved.subscriberId },
+      data: { requestedAt: old },
+    });
     expect(await drainConfirmationOutbox(env.ctx)).toEqual({ claimed: 0, sent: 0 });
     expect(await outboxRows()).toEqual([]);
     expect(env.sink.messages).toHaveLength(0);

@@ -3,7 +3,11 @@
 // concurrent sign-ups share statements (NewSubscriberBatcher).
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createDb, sqlPool, type Db } from '../../src/db.js';
-import { insertSubscriberIfNew, NewSubscriberBatcher, type NewSubscriberRequest } from '../../src/subscriptions/new-subscribers.js';
+import {
+  insertSubscriberIfNew,
+  NewSubscriberBatcher,
+  type NewSubscriberRequest,
+} from '../../src/subscriptions/new-subscribers.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 
 const NOW = new Date('2026-03-01T23:30:00.123Z');
@@ -48,7 +52,10 @@ describe('insertSubscriberIfNew', () => {
   });
 
   const load = (email = 'new@example.org') =>
-    env.ctx.db.subscriber.findUniqueOrThrow({ where: { email }, include: { subscriptions: { orderBy: { listId: 'asc' } }, consents: true } });
+    env.ctx.db.subscriber.findUniqueOrThrow({
+      where: { email },
+      include: { subscriptions: { orderBy: { listId: 'asc' } }, consents: true },
+    });
 
   it('runs on the pg pool under a Db made by createDb', () => {
     expect(sqlPool(env.ctx.db)).toBeDefined();
@@ -59,33 +66,45 @@ describe('insertSubscriberIfNew', () => {
     ['the pg pool', () => env.ctx.db],
     ['a session in another time zone', () => elsewhere],
   ];
-  it.each(clients)('stores a pending subscriber, its subscriptions and consent in one go (%s)', async (_name, client) => {
-    const outcome = await insertSubscriberIfNew((await client()) as Db, request());
-    expect(outcome.kind).toBe('created');
-    const row = await load();
-    expect(outcome).toEqual({ kind: 'created', id: row.id });
-    expect(row).toMatchObject({
-      status: 'pending',
-      timezone: 'Asia/Tokyo',
-      sendHour: 6,
-      frequency: 'weekly',
-      weekday: 3,
-      confirmRequestedAt: NOW,
-      confirmedAt: null,
-      createdAt: NOW,
-      updatedAt: NOW,
-    });
-    expect(row.subscriptions.map((s) => [s.confirmedAt, s.createdAt])).toEqual([
-      [null, NOW],
-      [null, NOW],
-    ]);
-    expect(row.consents).toEqual([
-      expect.objectContaining({ action: 'signup', ip: '10.1.2.3', userAgent: 'x'.repeat(500), lists: ['trending', 'llm'], formVersion: 'landing-v1', createdAt: NOW }),
-    ]);
-  });
+  it.each(clients)(
+    'stores a pending subscriber, its subscriptions and consent in one go (%s)',
+    async (_name, client) => {
+      const outcome = await insertSubscriberIfNew((await client()) as Db, request());
+      expect(outcome.kind).toBe('created');
+      const row = await load();
+      expect(outcome).toEqual({ kind: 'created', id: row.id });
+      expect(row).toMatchObject({
+        status: 'pending',
+        timezone: 'Asia/Tokyo',
+        sendHour: 6,
+        frequency: 'weekly',
+        weekday: 3,
+        confirmRequestedAt: NOW,
+        confirmedAt: null,
+        createdAt: NOW,
+        updatedAt: NOW,
+      });
+      expect(row.subscriptions.map((s) => [s.confirmedAt, s.createdAt])).toEqual([
+        [null, NOW],
+        [null, NOW],
+      ]);
+      expect(row.consents).toEqual([
+        expect.objectContaining({
+          action: 'signup',
+          ip: '10.1.2.3',
+          userAgent: 'x'.repeat(500),
+          lists: ['trending', 'llm'],
+          formVersion: 'landing-v1',
+          createdAt: NOW,
+        }),
+      ]);
+    },
+  );
 
   it('falls back to Prisma for a transaction client, with the same result', async () => {
-    const outcome = await env.ctx.db.$transaction((tx) => insertSubscriberIfNew(tx, request({ status: 'active', slugs: ['internal'], publicOnly: false })));
+    const outcome = await env.ctx.db.$transaction((tx) =>
+      insertSubscriberIfNew(tx, request({ status: 'active', slugs: ['internal'], publicOnly: false })),
+    );
     expect(outcome.kind).toBe('created');
     const row = await load();
     expect(row).toMatchObject({ status: 'active', confirmRequestedAt: null, confirmedAt: NOW });
@@ -104,8 +123,12 @@ describe('insertSubscriberIfNew', () => {
   });
 
   it('stores nothing when a list is missing, or private on the public form', async () => {
-    expect(await insertSubscriberIfNew(env.ctx.db, request({ slugs: ['trending', 'nope'] }))).toEqual({ kind: 'unknown_lists' });
-    expect(await insertSubscriberIfNew(env.ctx.db, request({ slugs: ['internal'] }))).toEqual({ kind: 'unknown_lists' });
+    expect(await insertSubscriberIfNew(env.ctx.db, request({ slugs: ['trending', 'nope'] }))).toEqual({
+      kind: 'unknown_lists',
+    });
+    expect(await insertSubscriberIfNew(env.ctx.db, request({ slugs: ['internal'] }))).toEqual({
+      kind: 'unknown_lists',
+    });
     expect(await env.ctx.db.subscriber.count()).toBe(0);
     expect(await env.ctx.db.consentRecord.count()).toBe(0);
   });
@@ -115,12 +138,16 @@ describe('insertSubscriberIfNew', () => {
     // Rows written by one statement share its transaction id: the batches as Postgres saw them.
     const batchSizes = async () =>
       (
-        await env.ctx.db.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM "Subscriber" GROUP BY xmin::text ORDER BY min(id)`
+        await env.ctx.db.$queryRaw<
+          Array<{ n: number }>
+        >`SELECT count(*)::int AS n FROM "Subscriber" GROUP BY xmin::text ORDER BY min(id)`
       ).map((r) => r.n);
 
     it('sends requests that arrive while a statement is in flight together, each answered with its own id', async () => {
       const batcher = new NewSubscriberBatcher(env.ctx.db, { maxInFlight: 1, maxBatch: 5 });
-      const outcomes = await Promise.all(Array.from({ length: 12 }, (_, i) => batcher.insert(request({ email: address(i) }))));
+      const outcomes = await Promise.all(
+        Array.from({ length: 12 }, (_, i) => batcher.insert(request({ email: address(i) }))),
+      );
       expect(await batchSizes()).toEqual([1, 5, 5, 1]);
       const rows = await env.ctx.db.subscriber.findMany({ include: { subscriptions: true, consents: true } });
       expect(rows).toHaveLength(12);

@@ -19,7 +19,8 @@ afterAll(async () => {
 
 describe('hitRateLimits', () => {
   it('allows up to the limit in a window, then refuses with the seconds left', async () => {
-    for (let i = 0; i < 3; i++) expect(await hitRateLimit(deps, 'one', 'a', 3, 60)).toEqual({ allowed: true, retryAfterSeconds: 0 });
+    for (let i = 0; i < 3; i++)
+      expect(await hitRateLimit(deps, 'one', 'a', 3, 60)).toEqual({ allowed: true, retryAfterSeconds: 0 });
     const refused = await hitRateLimit(deps, 'one', 'a', 3, 60);
     expect(refused).toMatchObject({ allowed: false, scope: 'one' });
     expect(refused.retryAfterSeconds).toBeGreaterThan(0);

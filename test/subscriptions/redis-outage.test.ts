@@ -8,7 +8,14 @@ import { startOutboxPoller, type OutboxPoller } from '../../src/subscriptions/co
 import { createTestEnv, TEST_REDIS_URL, type TestEnv } from '../helpers/context.js';
 import { TcpProxy } from './tcp-proxy.js';
 
-const SIGNUP = { email: 'outage@example.org', lists: ['trending'], frequency: 'daily', sendHour: 7, weekday: 1, timezone: 'UTC' };
+const SIGNUP = {
+  email: 'outage@example.org',
+  lists: ['trending'],
+  frequency: 'daily',
+  sendHour: 7,
+  weekday: 1,
+  timezone: 'UTC',
+};
 
 async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -45,7 +52,10 @@ describe('sign-up while Redis is unreachable', () => {
     const res = await request(createApp(env.ctx)).post('/subscribe').send(SIGNUP);
     expect(res.status).toBe(202);
     expect(res.body.status).toBe('ok');
-    const stored = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { email: 'outage@example.org' }, include: { consents: true } });
+    const stored = await env.ctx.db.subscriber.findUniqueOrThrow({
+      where: { email: 'outage@example.org' },
+      include: { consents: true },
+    });
     expect(stored.status).toBe('pending');
     expect(stored.confirmRequestedAt).toBeInstanceOf(Date);
     expect(stored.confirmSentAt).toBeNull();
@@ -58,7 +68,9 @@ describe('sign-up while Redis is unreachable', () => {
     const [mail] = await env.sink.waitFor(1, { timeoutMs: 30_000 }); // the first render compiles MJML: slow on a busy machine
     expect(mail!.envelope.to).toEqual(['outage@example.org']);
     expect(mail!.parsed.subject).toBe('Confirm your Paperboy subscription');
-    await expect.poll(async () => (await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: stored.id } })).confirmSentAt).toBeInstanceOf(Date);
+    await expect
+      .poll(async () => (await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: stored.id } })).confirmSentAt)
+      .toBeInstanceOf(Date);
     expect(env.ctx.redis.status).not.toBe('ready');
   });
 });

@@ -6,7 +6,12 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
 import { subscribe } from '../../src/subscriptions/subscribe.js';
-import { createSignupTiming, evenOutTiming, type Clock, type SignupTiming } from '../../src/subscriptions/signup-timing.js';
+import {
+  createSignupTiming,
+  evenOutTiming,
+  type Clock,
+  type SignupTiming,
+} from '../../src/subscriptions/signup-timing.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 
 /** A clock that only moves when told to: store time is `advance`, waiting is `sleep`. */
@@ -31,7 +36,14 @@ describe('createSignupTiming', () => {
   });
 
   it('sits at the chosen quantile of recent store times of both paths, plus the draw, capped', () => {
-    const timing = createSignupTiming({ samples: 10, minMs: 1, quantile: 0.9, jitterMs: 10, maxMs: 100, draw: (n) => n - 1 });
+    const timing = createSignupTiming({
+      samples: 10,
+      minMs: 1,
+      quantile: 0.9,
+      jitterMs: 10,
+      maxMs: 100,
+      draw: (n) => n - 1,
+    });
     for (const ms of [3, 3, 3, 3, 3, 9, 9, 9, 9, 30]) timing.record(ms);
     expect(timing.targetMs()).toBe(30 + 9);
     for (let i = 0; i < 10; i += 1) timing.record(5000);
@@ -101,8 +113,12 @@ describe('subscribe() holds both paths on the timing', () => {
     const clock = virtualClock();
     const deps = { ...env.ctx, signupTiming: timing, clock };
     const evidence = { ip: '203.0.113.9', userAgent: null };
-    expect(await subscribe(deps, { email: 'timing@example.org', lists: ['trending'] }, evidence)).toEqual({ kind: 'accepted' });
-    expect(await subscribe(deps, { email: 'timing@example.org', lists: ['trending'] }, evidence)).toEqual({ kind: 'accepted' });
+    expect(await subscribe(deps, { email: 'timing@example.org', lists: ['trending'] }, evidence)).toEqual({
+      kind: 'accepted',
+    });
+    expect(await subscribe(deps, { email: 'timing@example.org', lists: ['trending'] }, evidence)).toEqual({
+      kind: 'accepted',
+    });
     // The virtual clock does not move while storing: each path slept the whole target.
     expect(clock.slept).toEqual([10_000, 10_000]);
     expect(timing.recorded).toEqual([0, 0]);

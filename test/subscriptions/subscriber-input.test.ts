@@ -5,7 +5,13 @@ const base = { email: 'a@example.org', lists: ['trending'] };
 
 describe('sign-up input', () => {
   it('normalises the address and list slugs, dedupes lists, converts form strings', () => {
-    const parsed = signupSchema.parse({ ...base, email: '  Ada@Example.ORG ', lists: ['Trending', 'trending', 'llm'], sendHour: '0', weekday: '6' });
+    const parsed = signupSchema.parse({
+      ...base,
+      email: '  Ada@Example.ORG ',
+      lists: ['Trending', 'trending', 'llm'],
+      sendHour: '0',
+      weekday: '6',
+    });
     expect(parsed).toMatchObject({ email: 'ada@example.org', lists: ['trending', 'llm'], sendHour: 0, weekday: 6 });
     expect(normaliseEmail(' X@Y.Z ')).toBe('x@y.z');
   });

@@ -11,7 +11,13 @@ export interface DefaultList {
 }
 
 export const DEFAULT_LISTS: DefaultList[] = [
-  { slug: 'trending', name: 'Trending', description: 'The most upvoted papers of the day, whatever the topic.', keywords: [], maxPapers: 10 },
+  {
+    slug: 'trending',
+    name: 'Trending',
+    description: 'The most upvoted papers of the day, whatever the topic.',
+    keywords: [],
+    maxPapers: 10,
+  },
   {
     slug: 'attention-transformers',
     name: 'Attention & Transformers',

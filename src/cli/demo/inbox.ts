@@ -54,7 +54,15 @@ export async function startInbox(options: { smtpPort: number; webPort: number; f
     const html = typeof parsed.html === 'string' ? parsed.html : `<pre>${escapeHtml(parsed.text ?? '')}</pre>`;
     await writeFile(`${base}.eml`, raw);
     await writeFile(`${base}.html`, html);
-    messages.push({ id, to, subject: parsed.subject ?? '(no subject)', receivedAt: new Date(), emlPath: `${base}.eml`, htmlPath: `${base}.html`, html });
+    messages.push({
+      id,
+      to,
+      subject: parsed.subject ?? '(no subject)',
+      receivedAt: new Date(),
+      emlPath: `${base}.eml`,
+      htmlPath: `${base}.html`,
+      html,
+    });
   }
 
   await new Promise<void>((resolve, reject) => {
@@ -78,7 +86,9 @@ export async function startInbox(options: { smtpPort: number; webPort: number; f
       )
       .join('');
     res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': "default-src 'none'" });
-    res.end(`<!doctype html><meta charset="utf-8"><title>Paperboy demo inbox</title><h1>Demo inbox</h1><ol>${rows || '<li>No messages yet</li>'}</ol>`);
+    res.end(
+      `<!doctype html><meta charset="utf-8"><title>Paperboy demo inbox</title><h1>Demo inbox</h1><ol>${rows || '<li>No messages yet</li>'}</ol>`,
+    );
   });
   await new Promise<void>((resolve, reject) => {
     web.once('error', reject);

@@ -72,7 +72,9 @@ async function sendDemoDigest(ctx: Context): Promise<void> {
   });
   const period = currentPeriod('UTC');
   const summary = await runDigestPeriod(ctx, period);
-  say(`Digest ${period}: planned ${summary.planned}, sent ${summary.sent}, skipped ${summary.skipped}, failed ${summary.failed}.`);
+  say(
+    `Digest ${period}: planned ${summary.planned}, sent ${summary.sent}, skipped ${summary.skipped}, failed ${summary.failed}.`,
+  );
   const delivery = await ctx.db.delivery.findFirst({
     where: { subscriberId: reader.subscriberId, digest: { period } },
     select: { id: true, status: true },
@@ -91,7 +93,9 @@ export async function runDemo(args: string[], config: Config): Promise<void> {
   const { applied } = await applyMigrations({ databaseUrl: config.databaseUrl });
   say(`Database ready (${applied.length} migrations applied).`);
   const inbox = await prepareMail(config);
-  const ctx = createContext(config, { logger: createLogger(flags.verbose ? config.logLevel : 'warn', pino.destination(2)) });
+  const ctx = createContext(config, {
+    logger: createLogger(flags.verbose ? config.logLevel : 'warn', pino.destination(2)),
+  });
   await sendDemoDigest(ctx);
   if (inbox) {
     for (const m of inbox.messages) say(`  inbox: ${m.subject} → ${m.htmlPath} (${inbox.webUrl}/messages/${m.id})`);

@@ -27,7 +27,10 @@ export function auditRoutes(deps: AppDeps): AdminRoute[] {
       query: z.object(pageQuery),
       responses: { 200: { description: 'One page of the audit log', schema: paged(AuditEntrySchema) } },
       handle: async ({ query }) => {
-        const rows = await listAuditEntries(deps.db, { beforeId: query.cursor ? decodeCursor(query.cursor) : undefined, limit: query.limit });
+        const rows = await listAuditEntries(deps.db, {
+          beforeId: query.cursor ? decodeCursor(query.cursor) : undefined,
+          limit: query.limit,
+        });
         return { body: pageOf(rows, query.limit) };
       },
     }),

@@ -59,13 +59,19 @@ function unauthorized(message: string): AppError {
   return new AppError(ERROR_CODES.unauthorized, 401, message);
 }
 
-export function adminAuth(deps: Pick<AppDeps, 'config' | 'db' | 'logger' | 'redis'>, options: { allowBasic?: boolean } = {}): RequestHandler {
+export function adminAuth(
+  deps: Pick<AppDeps, 'config' | 'db' | 'logger' | 'redis'>,
+  options: { allowBasic?: boolean } = {},
+): RequestHandler {
   const log = deps.logger.child({ module: 'admin-auth' });
   const limiter = { redis: deps.redis, logger: deps.logger, keyPrefix: deps.config.queuePrefix };
   const limit = deps.config.adminAuthFailureLimit;
   return async (req, res, next) => {
     // Basic lets a browser prompt for the token (any user name, the token as password).
-    res.setHeader('WWW-Authenticate', options.allowBasic ? 'Basic realm="paperboy-admin", charset="UTF-8"' : 'Bearer realm="paperboy-admin"');
+    res.setHeader(
+      'WWW-Authenticate',
+      options.allowBasic ? 'Basic realm="paperboy-admin", charset="UTF-8"' : 'Bearer realm="paperboy-admin"',
+    );
     const header = req.headers.authorization;
     const secret = bearerToken(header) ?? (options.allowBasic ? basicPassword(header) : undefined);
     if (!secret) return next(unauthorized('Missing bearer token'));

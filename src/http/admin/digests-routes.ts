@@ -38,7 +38,10 @@ const PeriodBody = z
     date: day.optional().meta({ description: 'alias of period', deprecated: true }),
   })
   .strict()
-  .refine((b) => (b.period === undefined) !== (b.date === undefined), { message: 'period is required (YYYY-MM-DD)', path: ['period'] });
+  .refine((b) => (b.period === undefined) !== (b.date === undefined), {
+    message: 'period is required (YYYY-MM-DD)',
+    path: ['period'],
+  });
 
 const TriggeredSchema = DigestSchema.extend({
   run: z
@@ -73,7 +76,11 @@ const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src http
 
 function withProgress(digest: DigestStatus) {
   const done = digest.sent + digest.skipped + digest.failed;
-  const progress = digest.planned ? Math.min(1, Math.round((done / digest.planned) * 10_000) / 10_000) : digest.status === 'done' ? 1 : 0;
+  const progress = digest.planned
+    ? Math.min(1, Math.round((done / digest.planned) * 10_000) / 10_000)
+    : digest.status === 'done'
+      ? 1
+      : 0;
   return { ...digest, progress };
 }
 
@@ -168,11 +175,19 @@ export function digestRoutes(deps: AppDeps): AdminRoute[] {
       responses: {
         202: {
           description: 'Queued',
-          schema: z.object({ id: z.number().int(), digestId: z.number().int(), batch: z.number().int(), status: z.literal('pending') }),
+          schema: z.object({
+            id: z.number().int(),
+            digestId: z.number().int(),
+            batch: z.number().int(),
+            status: z.literal('pending'),
+          }),
         },
         409: { description: 'The delivery is not failed' },
       },
-      handle: async ({ params }) => ({ status: 202, body: await resendDelivery(deps, params.id).catch(fromDigestError) }),
+      handle: async ({ params }) => ({
+        status: 202,
+        body: await resendDelivery(deps, params.id).catch(fromDigestError),
+      }),
     }),
   ];
 }

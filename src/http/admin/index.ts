@@ -31,7 +31,9 @@ export interface AdminOptions {
 export const ADMIN_JSON_LIMIT = '1mb';
 export const IMPORT_MAX_BYTES = 50 * 2 ** 20;
 
-const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const VERSION = (
+  JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 /** Every admin route, in matching order: fixed paths before :id paths. */
 export function adminRoutes(deps: AppDeps, options: AdminOptions = {}): AdminRoute[] {
@@ -66,7 +68,10 @@ const documents = new WeakMap<object, ReturnType<typeof buildOpenApiDocument>>()
 export function openApiDocument(deps: AppDeps, routes?: AdminRoute[]): ReturnType<typeof buildOpenApiDocument> {
   let document = documents.get(deps);
   if (!document) {
-    document = buildOpenApiDocument(routes ?? adminRoutes(deps), { version: VERSION, serverUrl: deps.config.publicUrl });
+    document = buildOpenApiDocument(routes ?? adminRoutes(deps), {
+      version: VERSION,
+      serverUrl: deps.config.publicUrl,
+    });
     documents.set(deps, document);
   }
   return document;
@@ -81,7 +86,9 @@ export function adminRouter(deps: AppDeps, options: AdminOptions = {}): Router {
     next();
   });
   router.use(express.json({ limit: ADMIN_JSON_LIMIT }));
-  mountRoutes(router, adminRoutes(deps, options), { afterWrite: (route, req, res, reply) => auditWrite(deps, route, req, res, reply) });
+  mountRoutes(router, adminRoutes(deps, options), {
+    afterWrite: (route, req, res, reply) => auditWrite(deps, route, req, res, reply),
+  });
   return router;
 }
 
@@ -91,5 +98,11 @@ function auditWrite(deps: AppDeps, route: AdminRoute, req: Request, res: Respons
   const created = (reply?.body as { id?: unknown } | undefined)?.id;
   const path = `${req.baseUrl}${req.path}`;
   const target = route.method === 'post' && typeof created === 'number' ? `${path}/${created}` : path;
-  return recordAudit(deps.db, { tokenId: admin.tokenId, tokenName: admin.name, action: operationId(route), target, ip: req.ip ?? null });
+  return recordAudit(deps.db, {
+    tokenId: admin.tokenId,
+    tokenName: admin.name,
+    action: operationId(route),
+    target,
+    ip: req.ip ?? null,
+  });
 }

@@ -20,7 +20,7 @@ const oneLine = (max: number) =>
     .trim()
     .min(1)
     .max(max)
-     
+
     .regex(/^[^\u0000-\u001f\u007f]*$/, 'one line, without control characters');
 const keyword = oneLine(100);
 const category = z
@@ -35,10 +35,18 @@ export const ListInputSchema = z
     name: oneLine(100),
     description: z.string().trim().max(2000).optional(),
     public: z.boolean().optional(),
-    keywords: z.array(keyword).max(200).optional().meta({ description: 'include phrases, matched as phrases (stemmed) in title, abstract and keywords' }),
+    keywords: z
+      .array(keyword)
+      .max(200)
+      .optional()
+      .meta({ description: 'include phrases, matched as phrases (stemmed) in title, abstract and keywords' }),
     categories: z.array(category).max(50).optional(),
     exclude: z.array(keyword).max(200).optional().meta({ description: 'phrases that keep a paper out of this list' }),
-    authors: z.array(keyword).max(200).optional().meta({ description: 'author names, matched regardless of case and accents' }),
+    authors: z
+      .array(keyword)
+      .max(200)
+      .optional()
+      .meta({ description: 'author names, matched regardless of case and accents' }),
     minUpvotes: z.number().int().min(0).max(1_000_000).optional(),
     maxPapers: z.number().int().min(1).max(50).optional(),
   })
@@ -69,7 +77,7 @@ export const ListSchema = z
         bounced: z.number().int(),
         complained: z.number().int(),
       })
-      .meta({ description: 'subscriptions to this list by the subscriber\'s status' }),
+      .meta({ description: "subscriptions to this list by the subscriber's status" }),
     createdAt: z.iso.datetime(),
     updatedAt: z.iso.datetime(),
   })
@@ -82,7 +90,14 @@ const MatchQuery = z.object({
   limit: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-const MatchRuleSchema = ListInputSchema.pick({ keywords: true, categories: true, exclude: true, authors: true, minUpvotes: true, maxPapers: true })
+const MatchRuleSchema = ListInputSchema.pick({
+  keywords: true,
+  categories: true,
+  exclude: true,
+  authors: true,
+  minUpvotes: true,
+  maxPapers: true,
+})
   .strict()
   .meta({ id: 'ListRule' });
 
@@ -104,7 +119,10 @@ const MatchesSchema = z
           z.object({
             kind: z.enum(['phrase', 'category', 'author']),
             term: z.string(),
-            fields: z.array(z.enum(['title', 'keywords', 'abstract'])).optional().meta({ description: 'where a phrase was found' }),
+            fields: z
+              .array(z.enum(['title', 'keywords', 'abstract']))
+              .optional()
+              .meta({ description: 'where a phrase was found' }),
           }),
         ),
         reason: z.string(),
@@ -142,7 +160,10 @@ export function listRoutes(deps: AppDeps): AdminRoute[] {
       tag: 'lists',
       summary: 'Create a list',
       body: ListInputSchema,
-      responses: { 201: { description: 'The new list', schema: ListSchema }, 409: { description: 'The slug is taken' } },
+      responses: {
+        201: { description: 'The new list', schema: ListSchema },
+        409: { description: 'The slug is taken' },
+      },
       handle: async ({ body }) => ({ status: 201, body: await createList(deps.db, body).catch(slugTaken) }),
     }),
     defineRoute({
@@ -175,7 +196,9 @@ export function listRoutes(deps: AppDeps): AdminRoute[] {
       params: ListParams,
       query: MatchQuery,
       responses: { 200: { description: 'The matching papers, ranked as a digest ranks them', schema: MatchesSchema } },
-      handle: async ({ params, query }) => ({ body: await previewListRule(deps.db, await requireList(deps, params.list), query) }),
+      handle: async ({ params, query }) => ({
+        body: await previewListRule(deps.db, await requireList(deps, params.list), query),
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -193,7 +216,10 @@ export function listRoutes(deps: AppDeps): AdminRoute[] {
       summary: 'Change a list, including its matching rule',
       params: ListParams,
       body: ListPatchSchema,
-      responses: { 200: { description: 'The changed list', schema: ListSchema }, 409: { description: 'The new slug is taken' } },
+      responses: {
+        200: { description: 'The changed list', schema: ListSchema },
+        409: { description: 'The new slug is taken' },
+      },
       handle: async ({ params, body }) => {
         const list = await requireList(deps, params.list);
         return { body: await updateList(deps.db, list.id, body).catch(slugTaken) };
@@ -204,18 +230,25 @@ export function listRoutes(deps: AppDeps): AdminRoute[] {
       path: '/lists/:list',
       tag: 'lists',
       summary: 'Delete a list',
-      description: 'Refused with 409 while the list has subscribers, unless force=true (their subscriptions to it are removed).',
+      description:
+        'Refused with 409 while the list has subscribers, unless force=true (their subscriptions to it are removed).',
       params: ListParams,
       query: z.object({ force: flag }),
       responses: { 204: { description: 'Deleted' }, 409: { description: 'The list still has subscribers' } },
       handle: async ({ params, query }) => {
         const list = await requireList(deps, params.list);
         const result = await deleteList(deps.db, list.id, query.force ?? false);
-        if (!result.deleted && result.subscribers === 0) throw new AppError(ERROR_CODES.notFound, 404, `No list "${params.list.slice(0, 64)}"`);
+        if (!result.deleted && result.subscribers === 0)
+          throw new AppError(ERROR_CODES.notFound, 404, `No list "${params.list.slice(0, 64)}"`);
         if (!result.deleted) {
-          throw new AppError(ERROR_CODES.conflict, 409, `The list has ${result.subscribers} subscriber(s); add ?force=true to delete it anyway`, {
-            subscribers: result.subscribers,
-          });
+          throw new AppError(
+            ERROR_CODES.conflict,
+            409,
+            `The list has ${result.subscribers} subscriber(s); add ?force=true to delete it anyway`,
+            {
+              subscribers: result.subscribers,
+            },
+          );
         }
         return { status: 204 };
       },

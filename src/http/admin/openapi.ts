@@ -67,7 +67,12 @@ function responsesOf(route: AdminRoute): Record<string, ResponseConfig> {
     responses[status] = schema
       ? { description: doc.description, content: { [doc.contentType ?? 'application/json']: { schema } } }
       : doc.contentType
-        ? { description: doc.description, content: { [doc.contentType]: { schema: { type: 'string' }, ...(doc.example ? { example: doc.example } : {}) } } }
+        ? {
+            description: doc.description,
+            content: {
+              [doc.contentType]: { schema: { type: 'string' }, ...(doc.example ? { example: doc.example } : {}) },
+            },
+          }
         : { description: doc.description };
   }
   // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)
@@ -87,7 +92,11 @@ function requestBodyOf(route: AdminRoute) {
   if (route.rawBody) {
     const schema = route.rawBody.schema ?? { type: 'string' as const };
     const example = route.rawBody.example ? { example: route.rawBody.example } : {};
-    return { required: true, description: route.rawBody.description, content: { [route.rawBody.contentType]: { schema, ...example } } };
+    return {
+      required: true,
+      description: route.rawBody.description,
+      content: { [route.rawBody.contentType]: { schema, ...example } },
+    };
   }
   return undefined;
 }
@@ -97,7 +106,8 @@ export function buildOpenApiDocument(routes: AdminRoute[], info: { version: stri
   const bearer = registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
     scheme: 'bearer',
-    description: 'ADMIN_TOKEN (scope admin), or a token from `paperboy token create --name NAME --scopes read,lists` or POST /api/admin/tokens or the console',
+    description:
+      'ADMIN_TOKEN (scope admin), or a token from `paperboy token create --name NAME --scopes read,lists` or POST /api/admin/tokens or the console',
   });
   for (const route of routes) {
     registry.registerPath({
@@ -107,7 +117,9 @@ export function buildOpenApiDocument(routes: AdminRoute[], info: { version: stri
       tags: [route.tag],
       summary: route.summary,
       // Bearer schemes carry no OpenAPI scopes: say it in words and in an extension.
-      description: [`Needs the \`${scopeOf(route)}\` scope (or \`admin\`).`, route.description].filter(Boolean).join('\n\n'),
+      description: [`Needs the \`${scopeOf(route)}\` scope (or \`admin\`).`, route.description]
+        .filter(Boolean)
+        .join('\n\n'),
       'x-scope': scopeOf(route),
       request: {
         // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- AdminRoute erases its schemas' types (route.ts)

@@ -1,6 +1,14 @@
 // /api/admin/papers: list, search, add (through ingest), hide, pin.
 import { z } from 'zod';
-import { asArxivId, findPaper, findPaperByArxivId, findPapersInOrder, listPapers, setPaperHidden, setPaperPinned } from '../../admin/paper-admin.js';
+import {
+  asArxivId,
+  findPaper,
+  findPaperByArxivId,
+  findPapersInOrder,
+  listPapers,
+  setPaperHidden,
+  setPaperPinned,
+} from '../../admin/paper-admin.js';
 import { ingestPaperInput, paperInputBodySchema } from '../../papers/admin-input.js';
 import { IngestError } from '../../papers/ingest-error.js';
 import { searchPapers } from '../../papers/paper-repo.js';
@@ -29,7 +37,9 @@ export const PaperSchema = z
     source: z.string(),
     firstSeenAt: date,
     hidden: z.boolean(),
-    pinnedUntil: date.nullable().meta({ description: 'first in the digests planned before this instant (for readers whose lists take it)' }),
+    pinnedUntil: date
+      .nullable()
+      .meta({ description: 'first in the digests planned before this instant (for readers whose lists take it)' }),
     rank: z.number().optional().meta({ description: 'full-text relevance, when searching with q' }),
   })
   .meta({ id: 'Paper' });
@@ -55,7 +65,8 @@ const PinBody = z.object({
 
 const PaperListQuery = z.object({
   q: z.string().trim().max(200).optional().meta({
-    description: 'an arXiv id, or words for a full-text search of titles and abstracts ("quoted phrases", OR, -word); results ranked, visible papers only, no cursor',
+    description:
+      'an arXiv id, or words for a full-text search of titles and abstracts ("quoted phrases", OR, -word); results ranked, visible papers only, no cursor',
   }),
   hidden: flag,
   since: day.optional().meta({ description: 'first seen on or after this UTC day' }),
@@ -96,10 +107,19 @@ export function paperRoutes(deps: AppDeps): AdminRoute[] {
           }
           const hits = hidden ? [] : await searchPapers(deps.db, q, { since, limit });
           const rank = new Map(hits.map((hit) => [hit.id, hit.rank]));
-          const items = (await findPapersInOrder(deps.db, hits.map((hit) => hit.id))).map((p) => ({ ...p, rank: rank.get(p.id) }));
+          const items = (
+            await findPapersInOrder(
+              deps.db,
+              hits.map((hit) => hit.id),
+            )
+          ).map((p) => ({ ...p, rank: rank.get(p.id) }));
           return { body: { items, nextCursor: null } };
         }
-        const rows = await listPapers(deps.db, { hidden, since }, { afterId: cursor ? decodeCursor(cursor) : undefined, limit });
+        const rows = await listPapers(
+          deps.db,
+          { hidden, since },
+          { afterId: cursor ? decodeCursor(cursor) : undefined, limit },
+        );
         return { body: pageOf(rows, limit) };
       },
     }),
@@ -108,8 +128,13 @@ export function paperRoutes(deps: AppDeps): AdminRoute[] {
       path: '/papers',
       tag: 'papers',
       summary: 'Add or update papers (the same upsert as every ingest source)',
-      description: 'One paper or an array; each item in Paperboy\'s shape or as a Hugging Face daily-papers item. Bad items are skipped and reported.',
-      rawBody: { contentType: 'application/json', description: 'A paper or an array of papers', schema: paperInputBodySchema },
+      description:
+        "One paper or an array; each item in Paperboy's shape or as a Hugging Face daily-papers item. Bad items are skipped and reported.",
+      rawBody: {
+        contentType: 'application/json',
+        description: 'A paper or an array of papers',
+        schema: paperInputBodySchema,
+      },
       responses: {
         201: { description: 'At least one paper was created', schema: IngestSummarySchema },
         200: { description: 'Nothing new: papers updated, unchanged or skipped', schema: IngestSummarySchema },
@@ -120,7 +145,8 @@ export function paperRoutes(deps: AppDeps): AdminRoute[] {
           const summary = await ingestPaperInput(deps.db, req.body, { logger: deps.logger, metrics: deps.metrics });
           return { status: summary.created > 0 ? 201 : 200, body: summary };
         } catch (error) {
-          if (error instanceof IngestError && error.code === 'too_large') throw new AppError(ERROR_CODES.tooLarge, 413, error.message);
+          if (error instanceof IngestError && error.code === 'too_large')
+            throw new AppError(ERROR_CODES.tooLarge, 413, error.message);
           if (error instanceof IngestError) throw new AppError(ERROR_CODES.validation, 400, error.message);
           throw error;
         }
@@ -142,7 +168,8 @@ export function paperRoutes(deps: AppDeps): AdminRoute[] {
       path: '/papers/:id/pin',
       tag: 'papers',
       summary: 'Pin a paper: first in every digest planned until `until`',
-      description: 'A pin reorders: the paper leads each section whose rule takes it, and the email, for readers who have not had it. It adds the paper to no other reader\'s email. A hidden paper stays out whatever its pin.',
+      description:
+        "A pin reorders: the paper leads each section whose rule takes it, and the email, for readers who have not had it. It adds the paper to no other reader's email. A hidden paper stays out whatever its pin.",
       params: IdParams,
       body: PinBody,
       responses: { 200: { description: 'The paper', schema: PaperSchema } },
@@ -155,7 +182,7 @@ export function paperRoutes(deps: AppDeps): AdminRoute[] {
       method: 'post',
       path: '/papers/:id/unpin',
       tag: 'papers',
-      summary: 'End a paper\'s pin',
+      summary: "End a paper's pin",
       params: IdParams,
       responses: { 200: { description: 'The paper', schema: PaperSchema } },
       handle: async ({ params }) => ({ body: (await setPaperPinned(deps.db, params.id, null)) ?? paperNotFound() }),

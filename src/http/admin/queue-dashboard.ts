@@ -32,8 +32,13 @@ export function queueDashboard(deps: AppDeps): Router {
   const sessionOrToken: RequestHandler = async (req, res, next) => {
     try {
       const session = req.headers.authorization ? null : await readSession(req, deps.db);
-      if (!session || !mayAccess(session.scopes, 'write', 'digests')) return tokenAuth(req, res, (error?: unknown) => (error ? next(error) : digestsScope(req, res, next)));
-      res.locals.admin = { tokenId: session.tokenId, name: session.name, scopes: session.scopes } satisfies AdminPrincipal;
+      if (!session || !mayAccess(session.scopes, 'write', 'digests'))
+        return tokenAuth(req, res, (error?: unknown) => (error ? next(error) : digestsScope(req, res, next)));
+      res.locals.admin = {
+        tokenId: session.tokenId,
+        name: session.name,
+        scopes: session.scopes,
+      } satisfies AdminPrincipal;
       next();
     } catch (error) {
       next(error);

@@ -34,7 +34,11 @@ export interface HandlerInput<P, Q, B> {
   res: Response;
 }
 
-export interface RouteSpec<P extends ZodObject | undefined, Q extends ZodObject | undefined, B extends ZodType | undefined> {
+export interface RouteSpec<
+  P extends ZodObject | undefined,
+  Q extends ZodObject | undefined,
+  B extends ZodType | undefined,
+> {
   method: Method;
   /** Express-style path relative to /api/admin, e.g. "/lists/:list". */
   path: string;
@@ -80,7 +84,9 @@ function refuseNul(value: unknown): void {
     const item = stack.pop();
     if (typeof item === 'string') {
       if (item.includes('\u0000')) {
-        throw new AppError(ERROR_CODES.validation, 400, 'Text must not contain NUL characters', [{ path: '', message: 'contains U+0000' }]);
+        throw new AppError(ERROR_CODES.validation, 400, 'Text must not contain NUL characters', [
+          { path: '', message: 'contains U+0000' },
+        ]);
       }
     } else if (item !== null && typeof item === 'object') {
       for (const [key, child] of Object.entries(item)) stack.push(key, child);

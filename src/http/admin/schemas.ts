@@ -12,7 +12,13 @@ export const ErrorSchema = z
   })
   .meta({ id: 'Error' });
 
-export const IdParams = z.object({ id: z.coerce.number().int().positive().max(2 ** 31 - 1) });
+export const IdParams = z.object({
+  id: z.coerce
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1),
+});
 
 /** Query flags: "true"/"false" (and 1/0), as curl users type them. */
 export const flag = z
@@ -42,7 +48,10 @@ function encodeKey(field: string, value: string): string {
 function decodeKey(cursor: string, field: string, value: RegExp): string {
   const decoded = Buffer.from(cursor, 'base64url').toString('utf8');
   const key = decoded.startsWith(`${field}:`) ? decoded.slice(field.length + 1) : '';
-  if (!value.test(key)) throw new AppError(ERROR_CODES.validation, 400, 'cursor: invalid cursor', [{ path: 'cursor', message: 'invalid cursor' }]);
+  if (!value.test(key))
+    throw new AppError(ERROR_CODES.validation, 400, 'cursor: invalid cursor', [
+      { path: 'cursor', message: 'invalid cursor' },
+    ]);
   return key;
 }
 
@@ -57,10 +66,15 @@ export const pageQuery = {
 };
 
 /** `rows` is one more than `limit` when there is a next page. */
-export function pageOf<T extends { id: number }>(rows: T[], limit: number, cursorOf: (last: T) => string = (last) => encodeCursor(last.id)) {
+export function pageOf<T extends { id: number }>(
+  rows: T[],
+  limit: number,
+  cursorOf: (last: T) => string = (last) => encodeCursor(last.id),
+) {
   const items = rows.slice(0, limit);
   const last = items[items.length - 1];
   return { items, nextCursor: rows.length > limit && last ? cursorOf(last) : null };
 }
 
-export const paged = <T extends z.ZodType>(item: T) => z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+export const paged = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), nextCursor: z.string().nullable() });

@@ -32,7 +32,14 @@ const StatsSchema = z
     since: z.iso.datetime(),
     subscribers: z.object({
       byStatus: z.record(z.string(), z.number().int()),
-      byList: z.array(z.object({ slug: z.string(), name: z.string(), total: z.number().int(), byStatus: z.record(z.string(), z.number().int()) })),
+      byList: z.array(
+        z.object({
+          slug: z.string(),
+          name: z.string(),
+          total: z.number().int(),
+          byStatus: z.record(z.string(), z.number().int()),
+        }),
+      ),
     }),
     signupsPerDay: z.array(DayCount),
     confirmationsPerDay: z.array(DayCount),
@@ -68,11 +75,15 @@ export function statsRoutes(deps: AppDeps): AdminRoute[] {
       method: 'get',
       path: '/stats',
       tag: 'stats',
-      summary: 'Subscribers by status and list; sign-ups, confirmations and deliveries per UTC day; bounce rate; likes and dislikes per list',
+      summary:
+        'Subscribers by status and list; sign-ups, confirmations and deliveries per UTC day; bounce rate; likes and dislikes per list',
       query: z.object({ days: z.coerce.number().int().min(1).max(366).default(30) }),
       responses: { 200: { description: 'The figures', schema: StatsSchema } },
       handle: async ({ query }) => {
-        const [stats, feedback] = await Promise.all([collectStats(deps.db, { days: query.days }), collectFeedbackStats(deps.db, { days: query.days })]);
+        const [stats, feedback] = await Promise.all([
+          collectStats(deps.db, { days: query.days }),
+          collectFeedbackStats(deps.db, { days: query.days }),
+        ]);
         return { body: { ...stats, feedback } };
       },
     }),

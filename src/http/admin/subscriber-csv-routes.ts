@@ -14,7 +14,8 @@ import { ImportQuery, ImportReportSchema, SubscriberFilterQuery } from './subscr
 const CSV_TYPES = ['text/csv', 'application/csv', 'text/plain'];
 
 /** The documented shapes (OpenAPI examples; README shows the same). */
-const IMPORT_EXAMPLE = 'email,lists,timezone,sendHour,frequency,weekday\nada@example.org,trending|llm,Europe/Paris,8,daily,\nalan@example.org,vision,UTC,18,weekly,1\n';
+const IMPORT_EXAMPLE =
+  'email,lists,timezone,sendHour,frequency,weekday\nada@example.org,trending|llm,Europe/Paris,8,daily,\nalan@example.org,vision,UTC,18,weekly,1\n';
 const EXPORT_EXAMPLE =
   'id,email,status,lists,timezone,sendHour,frequency,weekday,createdAt,confirmedAt,unsubscribedAt,bounceCount\n' +
   '1,ada@example.org,active,trending|llm,Europe/Paris,8,daily,,2026-11-02T09:14:03.000Z,2026-11-02T09:15:40.000Z,,0\n';
@@ -46,13 +47,18 @@ export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: nu
       tag: 'subscribers',
       summary: 'Export subscribers as CSV (streamed), with the same filters as the search',
       description:
-        'Columns: id,email,status,lists,timezone,sendHour,frequency,weekday,createdAt,confirmedAt,unsubscribedAt,bounceCount (lists separated by |). Cells starting with = + - @ are prefixed with \' so spreadsheets do not run them.',
+        "Columns: id,email,status,lists,timezone,sendHour,frequency,weekday,createdAt,confirmedAt,unsubscribedAt,bounceCount (lists separated by |). Cells starting with = + - @ are prefixed with ' so spreadsheets do not run them.",
       query: SubscriberFilterQuery,
-      responses: { 200: { description: 'CSV, one subscriber per row', contentType: 'text/csv', example: EXPORT_EXAMPLE } },
+      responses: {
+        200: { description: 'CSV, one subscriber per row', contentType: 'text/csv', example: EXPORT_EXAMPLE },
+      },
       handle: async ({ query, res }) => {
         res.status(200);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-        res.setHeader('Content-Disposition', `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`);
+        res.setHeader(
+          'Content-Disposition',
+          `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`,
+        );
         // pipeline() waits for the client to drain each chunk: memory stays at one page.
         await pipeline(exportSubscribersCsv(deps.db, query), res);
       },
@@ -73,24 +79,33 @@ export function subscriberCsvRoutes(deps: AppDeps, options: { importMaxBytes: nu
       },
       handle: async ({ query, req }) => {
         const type = (req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
-        if (!CSV_TYPES.includes(type)) throw new AppError(ERROR_CODES.unsupportedMedia, 415, 'Send the file as text/csv');
+        if (!CSV_TYPES.includes(type))
+          throw new AppError(ERROR_CODES.unsupportedMedia, 415, 'Send the file as text/csv');
         const body: Readable = limitedBody(req, options.importMaxBytes);
         try {
-          const report = await importSubscribersCsv(
-            { db: deps.db, rules: importRules, requestConfirmations },
-            body,
-            { ...query, actor: { ip: req.ip, userAgent: req.get('user-agent') } },
+          const report = await importSubscribersCsv({ db: deps.db, rules: importRules, requestConfirmations }, body, {
+            ...query,
+            actor: { ip: req.ip, userAgent: req.get('user-agent') },
+          });
+          deps.logger.info(
+            { event: 'subscribers_imported', ...report, errors: undefined },
+            'subscriber import finished',
           );
-          deps.logger.info({ event: 'subscribers_imported', ...report, errors: undefined }, 'subscriber import finished');
           return { body: report };
         } catch (error) {
-          if (error instanceof ImportFileError) throw new AppError(ERROR_CODES.validation, 400, error.message, error.partial);
+          if (error instanceof ImportFileError)
+            throw new AppError(ERROR_CODES.validation, 400, error.message, error.partial);
           if (error instanceof ImportInterruptedError && error.reason instanceof AppError) {
             const { reason, partial } = error;
-            throw new AppError(reason.code, reason.status, `${reason.message}; the rows before the cut were stored (see details.partial)`, {
-              ...(reason.details as object),
-              partial,
-            });
+            throw new AppError(
+              reason.code,
+              reason.status,
+              `${reason.message}; the rows before the cut were stored (see details.partial)`,
+              {
+                ...(reason.details as object),
+                partial,
+              },
+            );
           }
           throw error;
         }

@@ -13,11 +13,13 @@ export function subscriberLinkRoutes(deps: AppDeps): AdminRoute[] {
       path: '/subscribers/:id/revoke-links',
       tag: 'subscribers',
       summary: "Sign out every link in the subscriber's emails so far",
-      description: 'Confirm, preference, unsubscribe and view links issued until now stop working; the next email carries working ones.',
+      description:
+        'Confirm, preference, unsubscribe and view links issued until now stop working; the next email carries working ones.',
       params: IdParams,
       responses: { 204: { description: 'Signed out' } },
       handle: async ({ params }) => {
-        if (!(await revokeLinks(deps.db, params.id))) throw new AppError(ERROR_CODES.notFound, 404, 'No such subscriber');
+        if (!(await revokeLinks(deps.db, params.id)))
+          throw new AppError(ERROR_CODES.notFound, 404, 'No such subscriber');
         return { status: 204 };
       },
     }),

@@ -35,7 +35,9 @@ export const SubscriberCreateSchema = z
     sendHour: sendHourSchema.optional(),
     frequency: frequencySchema.optional(),
     weekday: weekdaySchema.optional(),
-    papersPerEmail: papersPerEmailSchema.optional().meta({ description: 'cards in one email: 5, 10 (default), 15 or 25' }),
+    papersPerEmail: papersPerEmailSchema
+      .optional()
+      .meta({ description: 'cards in one email: 5, 10 (default), 15 or 25' }),
     interests: interestsSchema.optional(),
   })
   .strict()
@@ -50,7 +52,9 @@ export const SubscriberPatchSchema = z
     frequency: frequencySchema.optional(),
     weekday: weekdaySchema.optional(),
     papersPerEmail: papersPerEmailSchema.optional(),
-    interests: interestsSchema.optional().meta({ description: 'replaces the interests; a part left out becomes empty' }),
+    interests: interestsSchema
+      .optional()
+      .meta({ description: 'replaces the interests; a part left out becomes empty' }),
   })
   .strict()
   .meta({ id: 'SubscriberPatch' });
@@ -66,8 +70,16 @@ export const SubscriberSchema = z
     sendHour: z.number().int(),
     frequency: z.enum(['daily', 'weekly']),
     weekday: z.number().int(),
-    papersPerEmail: z.number().int().meta({ description: PAPERS_PER_EMAIL.join(' | ') }),
-    interests: z.object({ include: z.array(z.string()), exclude: z.array(z.string()), categories: z.array(z.string()), authors: z.array(z.string()) }),
+    papersPerEmail: z
+      .number()
+      .int()
+      .meta({ description: PAPERS_PER_EMAIL.join(' | ') }),
+    interests: z.object({
+      include: z.array(z.string()),
+      exclude: z.array(z.string()),
+      categories: z.array(z.string()),
+      authors: z.array(z.string()),
+    }),
     lists: z.array(z.string()).meta({ description: 'list slugs' }),
     createdAt: date,
     confirmedAt: date.nullable(),
@@ -77,7 +89,9 @@ export const SubscriberSchema = z
   .meta({ id: 'Subscriber' });
 
 export const SubscriberDetailSchema = SubscriberSchema.extend({
-  subscriptions: z.array(z.object({ list: z.string(), name: z.string(), createdAt: date, confirmedAt: date.nullable() })),
+  subscriptions: z.array(
+    z.object({ list: z.string(), name: z.string(), createdAt: date, confirmedAt: date.nullable() }),
+  ),
   deliveries: z.array(
     z.object({
       id: z.number().int(),
@@ -91,16 +105,18 @@ export const SubscriberDetailSchema = SubscriberSchema.extend({
       sentAt: date.nullable(),
     }),
   ),
-  consents: z.array(
-    z.object({
-      action: z.string(),
-      lists: z.array(z.string()),
-      ip: z.string().nullable(),
-      userAgent: z.string().nullable(),
-      formVersion: z.string().nullable(),
-      createdAt: date,
-    }),
-  ).meta({ description: 'consent evidence, newest first' }),
+  consents: z
+    .array(
+      z.object({
+        action: z.string(),
+        lists: z.array(z.string()),
+        ip: z.string().nullable(),
+        userAgent: z.string().nullable(),
+        formVersion: z.string().nullable(),
+        createdAt: date,
+      }),
+    )
+    .meta({ description: 'consent evidence, newest first' }),
   ratings: z
     .object({ up: z.number().int(), down: z.number().int() })
     .meta({ description: "the reader's current votes from the More/Less like this links" }),
@@ -113,7 +129,8 @@ export const ImportQuery = z.object({
     description: 'active: you vouch for consent. pending (default): each new subscriber gets a confirmation email',
   }),
   existing: z.enum(['skip', 'update']).default('skip').meta({
-    description: 'update: replace the preferences the file gives and add its lists (pending to active with status=active); someone who unsubscribed, bounced or complained only has preferences updated',
+    description:
+      'update: replace the preferences the file gives and add its lists (pending to active with status=active); someone who unsubscribed, bounced or complained only has preferences updated',
   }),
 });
 
@@ -123,7 +140,9 @@ export const ImportReportSchema = z
     created: z.number().int(),
     updated: z.number().int(),
     skipped: z.number().int(),
-    errors: z.array(z.object({ row: z.number().int().meta({ description: 'the header is row 1' }), message: z.string() })),
+    errors: z.array(
+      z.object({ row: z.number().int().meta({ description: 'the header is row 1' }), message: z.string() }),
+    ),
     errorCount: z.number().int(),
     errorsTruncated: z.boolean(),
   })

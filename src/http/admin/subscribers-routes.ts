@@ -27,7 +27,9 @@ const notFound = () => new AppError(ERROR_CODES.notFound, 404, 'No such subscrib
 
 export function unknownLists(error: unknown): never {
   if (error instanceof UnknownListsError) {
-    throw new AppError(ERROR_CODES.validation, 400, `lists: ${error.message}`, [{ path: 'lists', message: error.message }]);
+    throw new AppError(ERROR_CODES.validation, 400, `lists: ${error.message}`, [
+      { path: 'lists', message: error.message },
+    ]);
   }
   throw error;
 }
@@ -43,7 +45,10 @@ export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
       responses: { 200: { description: 'One page', schema: SubscriberPageSchema } },
       handle: async ({ query }) => {
         const { cursor, limit, ...filter } = query;
-        const rows = await searchSubscribers(deps.db, filter, { afterId: cursor ? decodeCursor(cursor) : undefined, limit });
+        const rows = await searchSubscribers(deps.db, filter, {
+          afterId: cursor ? decodeCursor(cursor) : undefined,
+          limit,
+        });
         return { body: pageOf(rows, limit) };
       },
     }),
@@ -66,7 +71,12 @@ export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
           lists,
           status,
           preferences,
-          evidence: { action: 'admin', ip: req.ip, userAgent: req.get('user-agent'), formVersion: `admin-api:${status}` },
+          evidence: {
+            action: 'admin',
+            ip: req.ip,
+            userAgent: req.get('user-agent'),
+            formVersion: `admin-api:${status}`,
+          },
         }).catch(unknownLists);
         const subscriber = await findSubscriberSummary(deps.db, result.subscriberId);
         return {
@@ -93,7 +103,8 @@ export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
       path: '/subscribers/:id',
       tag: 'subscribers',
       summary: 'Change status, lists or preferences',
-      description: 'Setting status active vouches for consent: the subscriber and its subscriptions count as confirmed.',
+      description:
+        'Setting status active vouches for consent: the subscriber and its subscriptions count as confirmed.',
       params: IdParams,
       body: SubscriberPatchSchema,
       responses: { 200: { description: 'The changed subscriber', schema: SubscriberSchema } },
@@ -120,7 +131,7 @@ export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
       method: 'get',
       path: '/subscribers/:id/data',
       tag: 'privacy',
-      summary: "Everything held about one subscriber, as JSON (right of access)",
+      summary: 'Everything held about one subscriber, as JSON (right of access)',
       params: IdParams,
       responses: { 200: { description: 'The subscriber data', schema: z.record(z.string(), z.unknown()) } },
       handle: async ({ params, res }) => {
@@ -137,7 +148,7 @@ export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
       tag: 'privacy',
       summary: 'Erase a subscriber (right to erasure)',
       description:
-        'Deletes the address, preferences, subscriptions, consent records and ratings, and the subscriber\'s mail jobs in Redis. Deliveries stay for the figures, no longer linked to anyone, with the address struck from SMTP replies.',
+        "Deletes the address, preferences, subscriptions, consent records and ratings, and the subscriber's mail jobs in Redis. Deliveries stay for the figures, no longer linked to anyone, with the address struck from SMTP replies.",
       params: IdParams,
       responses: {
         200: {
@@ -146,7 +157,11 @@ export function subscriberRoutes(deps: AppDeps): AdminRoute[] {
             erased: z.literal(true),
             subscriberId: z.number().int(),
             deliveriesAnonymised: z.number().int(),
-            jobsRemoved: z.number().int().nullable().meta({ description: 'mail jobs removed from Redis; null if Redis could not be reached' }),
+            jobsRemoved: z
+              .number()
+              .int()
+              .nullable()
+              .meta({ description: 'mail jobs removed from Redis; null if Redis could not be reached' }),
           }),
         },
       },

@@ -30,7 +30,11 @@ export function suppressionRoutes(deps: AppDeps): AdminRoute[] {
       query: z.object({ ...pageQuery, q: z.string().max(200).optional().meta({ description: 'part of the address' }) }),
       responses: { 200: { description: 'A page of suppressions', schema: paged(SuppressionSchema) } },
       handle: async ({ query }) => {
-        const rows = await findSuppressions(deps.db, { beforeId: query.cursor ? decodeCursor(query.cursor) : undefined, limit: query.limit, q: query.q });
+        const rows = await findSuppressions(deps.db, {
+          beforeId: query.cursor ? decodeCursor(query.cursor) : undefined,
+          limit: query.limit,
+          q: query.q,
+        });
         return { body: pageOf(rows, query.limit) };
       },
     }),

@@ -37,7 +37,12 @@ export function apiDocsPage(deps: AppDeps): ConsoleRoute[] {
         res.type('html').send(
           renderConsolePage(
             session,
-            { title: 'API docs', section: 'api-docs', styles: [`/admin${API_DOCS_ASSETS}/swagger-ui.css`, assetUrl('console/api-docs.css')], scripts: [`/admin${API_DOCS_ASSETS}/swagger-ui-bundle.js`, 'api-docs.js'] },
+            {
+              title: 'API docs',
+              section: 'api-docs',
+              styles: [`/admin${API_DOCS_ASSETS}/swagger-ui.css`, assetUrl('console/api-docs.css')],
+              scripts: [`/admin${API_DOCS_ASSETS}/swagger-ui-bundle.js`, 'api-docs.js'],
+            },
             body,
           ),
         );

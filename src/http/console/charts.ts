@@ -38,23 +38,34 @@ function plot(input: ChartInput): SafeHtml[] {
   const innerW = WIDTH - PAD.left - PAD.right;
   const innerH = HEIGHT - PAD.top - PAD.bottom;
   const totals = input.labels.map((_, i) =>
-    input.kind === 'stacked' ? input.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0) : Math.max(0, ...input.series.map((s) => s.values[i] ?? 0)),
+    input.kind === 'stacked'
+      ? input.series.reduce((sum, s) => sum + (s.values[i] ?? 0), 0)
+      : Math.max(0, ...input.series.map((s) => s.values[i] ?? 0)),
   );
   const max = niceMax(Math.max(0, ...totals));
   const y = (value: number) => PAD.top + innerH - (value / max) * innerH;
   const step = innerW / Math.max(n, 1);
   const parts: SafeHtml[] = [];
   for (const tick of [0, max / 2, max]) {
-    parts.push(html`<line class="chart-grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(tick)}" y2="${y(tick)}"/>`);
-    parts.push(html`<text class="chart-axis" x="${PAD.left - 6}" y="${y(tick) + 4}" text-anchor="end">${input.format ? input.format(tick) : Math.round(tick)}</text>`);
+    parts.push(
+      html`<line class="chart-grid" x1="${PAD.left}" x2="${WIDTH - PAD.right}" y1="${y(tick)}" y2="${y(tick)}"/>`,
+    );
+    parts.push(
+      html`<text class="chart-axis" x="${PAD.left - 6}" y="${y(tick) + 4}" text-anchor="end">${input.format ? input.format(tick) : Math.round(tick)}</text>`,
+    );
   }
   const labelEvery = Math.max(1, Math.ceil(n / 8));
   input.labels.forEach((label, i) => {
-    if (i % labelEvery === 0) parts.push(html`<text class="chart-axis" x="${PAD.left + step * i + step / 2}" y="${HEIGHT - 8}" text-anchor="middle">${label.slice(5)}</text>`);
+    if (i % labelEvery === 0)
+      parts.push(
+        html`<text class="chart-axis" x="${PAD.left + step * i + step / 2}" y="${HEIGHT - 8}" text-anchor="middle">${label.slice(5)}</text>`,
+      );
   });
   if (input.kind === 'line') {
     for (const s of input.series) {
-      const points = s.values.map((v, i) => `${(PAD.left + step * i + step / 2).toFixed(1)},${y(v).toFixed(1)}`).join(' ');
+      const points = s.values
+        .map((v, i) => `${(PAD.left + step * i + step / 2).toFixed(1)},${y(v).toFixed(1)}`)
+        .join(' ');
       parts.push(html`<polyline class="chart-line ${s.tone}" points="${points}"/>`);
     }
     return parts;
@@ -68,7 +79,9 @@ function plot(input: ChartInput): SafeHtml[] {
       const width = input.kind === 'stacked' ? barW : barW / input.series.length;
       const x = PAD.left + step * i + (step - barW) / 2 + (input.kind === 'stacked' ? 0 : width * k);
       const top = y(base + value);
-      parts.push(html`<rect class="${s.tone}" x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${width.toFixed(1)}" height="${(y(base) - top).toFixed(1)}"/>`);
+      parts.push(
+        html`<rect class="${s.tone}" x="${x.toFixed(1)}" y="${top.toFixed(1)}" width="${width.toFixed(1)}" height="${(y(base) - top).toFixed(1)}"/>`,
+      );
       if (input.kind === 'stacked') base += value;
     });
   });
@@ -77,8 +90,13 @@ function plot(input: ChartInput): SafeHtml[] {
 
 export function renderChart(input: ChartInput): SafeHtml {
   const format = input.format ?? String;
-  const legend = input.series.map((s) => html`<li><span class="swatch ${s.tone}" aria-hidden="true"></span>${s.name}</li>`);
-  const rows = input.labels.map((label, i) => html`<tr><th scope="row">${label}</th>${input.series.map((s) => html`<td>${format(s.values[i] ?? 0)}</td>`)}</tr>`);
+  const legend = input.series.map(
+    (s) => html`<li><span class="swatch ${s.tone}" aria-hidden="true"></span>${s.name}</li>`,
+  );
+  const rows = input.labels.map(
+    (label, i) =>
+      html`<tr><th scope="row">${label}</th>${input.series.map((s) => html`<td>${format(s.values[i] ?? 0)}</td>`)}</tr>`,
+  );
   return html`<figure class="chart">
 <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="${input.id}-title ${input.id}-desc" preserveAspectRatio="none">
 <title id="${input.id}-title">${input.title}</title>

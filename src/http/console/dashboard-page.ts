@@ -40,7 +40,19 @@ ${renderChart({ id: 'active', kind: 'line', labelName: 'Day', title: `Active sub
 </section>
 </div>
 <section aria-labelledby="periods-h"><h2 id="periods-h">Deliveries per period</h2>
-${renderChart({ id: 'periods', kind: 'stacked', labelName: 'Period', title: `Deliveries of the last ${PERIODS} periods`, description: 'Emails sent, failed and skipped for each digest period.', labels: periods.map((p) => p.period), series: [{ name: 'Sent', tone: 'chart-b', values: periods.map((p) => p.sent) }, { name: 'Failed', tone: 'chart-c', values: periods.map((p) => p.failed) }, { name: 'Skipped', tone: 'chart-a', values: periods.map((p) => p.skipped) }] })}
+${renderChart({
+  id: 'periods',
+  kind: 'stacked',
+  labelName: 'Period',
+  title: `Deliveries of the last ${PERIODS} periods`,
+  description: 'Emails sent, failed and skipped for each digest period.',
+  labels: periods.map((p) => p.period),
+  series: [
+    { name: 'Sent', tone: 'chart-b', values: periods.map((p) => p.sent) },
+    { name: 'Failed', tone: 'chart-c', values: periods.map((p) => p.failed) },
+    { name: 'Skipped', tone: 'chart-a', values: periods.map((p) => p.skipped) },
+  ],
+})}
 <div class="table-scroll"><table><caption>Bounce and complaint rates per period</caption>
 <thead><tr><th scope="col">Period</th><th scope="col">Sent</th><th scope="col">Failed</th><th scope="col">Skipped</th><th scope="col">Bounce rate</th><th scope="col">Complaint rate</th></tr></thead>
 <tbody>${periods.map((p) => html`<tr><th scope="row">${p.period}</th><td>${p.sent}</td><td>${p.failed}</td><td>${p.skipped}</td><td>${percent(p.bounceRate)}</td><td>${percent(p.complaintRate)}</td></tr>`)}</tbody></table></div>

@@ -13,7 +13,8 @@ import { csrfField, renderConsolePage } from './layout.js';
 import type { ConsoleRoute } from './route.js';
 
 /** The previewed email in its frame: its own inline styles, never a script, no same-origin powers. */
-const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; sandbox; frame-ancestors 'self'";
+const PREVIEW_CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src https: data:; sandbox; frame-ancestors 'self'";
 
 function readerField(value: string): SafeHtml {
   return html`<div class="field"><label for="subscriber">Reader (address or id)</label><input id="subscriber" name="subscriber" type="text" required value="${value}"></div>`;
@@ -60,11 +61,16 @@ ${readerField(values.subscriber ?? '')}
       path: '/digests/preview/email',
       area: 'digests',
       handle: async ({ req, res }) => {
-        const id = await findSubscriberIdByKey(deps.db, typeof req.query.subscriber === 'string' ? req.query.subscriber : '');
-        const preview = id ? await previewDigest(deps, id).catch((error: unknown) => {
-          if (error instanceof DigestActionError) return null;
-          throw error;
-        }) : null;
+        const id = await findSubscriberIdByKey(
+          deps.db,
+          typeof req.query.subscriber === 'string' ? req.query.subscriber : '',
+        );
+        const preview = id
+          ? await previewDigest(deps, id).catch((error: unknown) => {
+              if (error instanceof DigestActionError) return null;
+              throw error;
+            })
+          : null;
         if (!preview?.html) return res.status(404).type('text').send('Nothing to show');
         res.setHeader('Content-Security-Policy', PREVIEW_CSP);
         res.removeHeader('X-Frame-Options');
@@ -77,7 +83,12 @@ ${readerField(values.subscriber ?? '')}
       area: 'digests',
       // The form for a change: only who may send a test sees it.
       access: 'write',
-      handle: ({ req, res, session }) => res.type('html').send(testSendForm(session, { subscriber: typeof req.query.subscriber === 'string' ? req.query.subscriber : '' })),
+      handle: ({ req, res, session }) =>
+        res
+          .type('html')
+          .send(
+            testSendForm(session, { subscriber: typeof req.query.subscriber === 'string' ? req.query.subscriber : '' }),
+          ),
     },
     {
       method: 'post',
@@ -87,9 +98,17 @@ ${readerField(values.subscriber ?? '')}
         const form = req.body as Record<string, string | undefined>;
         const values = { subscriber: form.subscriber ?? '', to: form.to ?? '' };
         const to = emailSchema.safeParse(values.to);
-        if (!to.success) return res.status(400).type('html').send(testSendForm(session, values, 'to: not a valid address'));
+        if (!to.success)
+          return res
+            .status(400)
+            .type('html')
+            .send(testSendForm(session, values, 'to: not a valid address'));
         const subscriberId = await findSubscriberIdByKey(deps.db, values.subscriber);
-        if (!subscriberId) return res.status(400).type('html').send(testSendForm(session, values, 'subscriber: no reader with this address or id'));
+        if (!subscriberId)
+          return res
+            .status(400)
+            .type('html')
+            .send(testSendForm(session, values, 'subscriber: no reader with this address or id'));
         const row = await requestTestSend(deps, { subscriberId, to: to.data });
         res.redirect(303, `/admin/digests/test-sends/${row.id}`);
       },
@@ -110,7 +129,11 @@ ${readerField(values.subscriber ?? '')}
       area: 'digests',
       handle: async ({ req, res, session }) => {
         const row = await findTestSend(deps.db, positiveId(req.params.id));
-        if (!row) return res.status(404).type('html').send(testSendForm(session, {}, 'No such test send.'));
+        if (!row)
+          return res
+            .status(404)
+            .type('html')
+            .send(testSendForm(session, {}, 'No such test send.'));
         const final = row.status !== 'pending';
         const body = html`<p><a href="/admin/digests">← Digests</a></p><h1>Test email</h1>
 <section class="card" data-live-url="/admin/digests/test-sends/${row.id}.json" data-live-final="${final ? 'yes' : 'no'}">
@@ -118,7 +141,9 @@ ${readerField(values.subscriber ?? '')}
 <p>Status: ${statusBadge(row.status, 'status')}</p>
 <p>Relay's reply: <span data-field="smtpResponse">${row.smtpResponse ?? '—'}</span></p></section>
 <p><a href="/admin/digests/test-send">Send another</a></p>`;
-        res.type('html').send(renderConsolePage(session, { title: 'Test email', section: 'digests', scripts: ['live.js'] }, body));
+        res
+          .type('html')
+          .send(renderConsolePage(session, { title: 'Test email', section: 'digests', scripts: ['live.js'] }, body));
       },
     },
   ];

@@ -6,7 +6,13 @@ import type { Response } from 'express';
 import type { ConsoleSession } from '../../admin/console-sessions.js';
 import { mayAccess } from '../../admin/admin-tokens.js';
 import { findFailedDeliveries } from '../../digest/digest-repo.js';
-import { DigestActionError, getDigestStatus, listDigests, resendDelivery, triggerDigest } from '../../digest/digest-service.js';
+import {
+  DigestActionError,
+  getDigestStatus,
+  listDigests,
+  resendDelivery,
+  triggerDigest,
+} from '../../digest/digest-service.js';
 import type { AppDeps } from '../app.js';
 import { html } from '../pages/html.js';
 import { csrfField, renderConsoleMessage, renderConsolePage } from './layout.js';
@@ -15,9 +21,11 @@ import type { ConsoleRoute } from './route.js';
 
 const FAILURES_SHOWN = 100;
 
-
 function notFound(res: Response, session: ConsoleSession) {
-  res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such digest.'));
+  res
+    .status(404)
+    .type('html')
+    .send(renderConsoleMessage(session, 404, 'Not found', 'No such digest.'));
 }
 
 export function digestsPage(deps: AppDeps): ConsoleRoute[] {
@@ -26,10 +34,14 @@ export function digestsPage(deps: AppDeps): ConsoleRoute[] {
     const today = new Date().toISOString().slice(0, 10);
     const canSend = mayAccess(session.scopes, 'write', 'digests');
     const body = html`<h1>Digests</h1>${notice(done)}${formError(error)}
-${canSend ? html`<form class="toolbar card" method="post" action="/admin/digests">${csrfField(session)}
+${
+  canSend
+    ? html`<form class="toolbar card" method="post" action="/admin/digests">${csrfField(session)}
 <div class="field"><label for="date">Period</label><input id="date" name="date" type="date" value="${today}" required></div>
 <button class="button button-primary" type="submit">Plan and send</button>
-<p class="muted">Only subscribers due that period and without an email for it yet get one.</p></form>` : ''}
+<p class="muted">Only subscribers due that period and without an email for it yet get one.</p></form>`
+    : ''
+}
 <p class="actions"><a class="button button-secondary button-small" href="/admin/digests/preview">Preview a reader's email</a>${canSend ? html` <a class="button button-secondary button-small" href="/admin/digests/test-send">Send a test email</a>` : ''}</p>
 <div class="table-scroll"><table><caption>Digests, newest period first</caption>
 <thead><tr><th scope="col">Period</th><th scope="col">Status</th><th scope="col">Progress</th><th scope="col">Planned</th><th scope="col">Sent</th><th scope="col">Skipped</th><th scope="col">Failed</th></tr></thead>
@@ -55,7 +67,10 @@ ${canSend ? html`<form class="toolbar card" method="post" action="/admin/digests
           res.redirect(303, `/admin/digests/${digest.id}`);
         } catch (error) {
           if (!(error instanceof DigestActionError)) throw error;
-          res.status(400).type('html').send(await listPage(session, undefined, `date: ${error.message}`));
+          res
+            .status(400)
+            .type('html')
+            .send(await listPage(session, undefined, `date: ${error.message}`));
         }
       },
     },
@@ -82,10 +97,23 @@ ${canSend ? html`<form class="toolbar card" method="post" action="/admin/digests
 <p class="muted">Started ${when(digest.createdAt)}; finished <span data-field="finishedAt">${when(digest.finishedAt)}</span>.</p>
 </section>
 <h2>Failures</h2>
-${failures.length ? html`<div class="table-scroll"><table><thead><tr><th scope="col">Reader</th><th scope="col">Attempts</th><th scope="col">SMTP reply</th><th scope="col">Action</th></tr></thead><tbody>${failures.map(
-          (f) => html`<tr><th scope="row">${f.subscriberId ? html`<a href="/admin/subscribers/${f.subscriberId}">${f.subscriber?.email ?? f.subscriberId}</a>` : '(erased)'}</th><td>${f.attempts}</td><td>${f.smtpResponse ?? f.lastError ?? '—'}</td><td>${canSend ? html`<form method="post" action="/admin/deliveries/${f.id}/resend">${csrfField(session)}<button class="button button-secondary button-small" type="submit">Resend</button></form>` : ''}</td></tr>`,
-        )}</tbody></table></div>` : html`<p class="muted">No failed deliveries.</p>`}`;
-        res.type('html').send(renderConsolePage(session, { title: `Digest ${digest.period}`, section: 'digests', scripts: ['live.js'] }, body));
+${
+  failures.length
+    ? html`<div class="table-scroll"><table><thead><tr><th scope="col">Reader</th><th scope="col">Attempts</th><th scope="col">SMTP reply</th><th scope="col">Action</th></tr></thead><tbody>${failures.map(
+        (f) =>
+          html`<tr><th scope="row">${f.subscriberId ? html`<a href="/admin/subscribers/${f.subscriberId}">${f.subscriber?.email ?? f.subscriberId}</a>` : '(erased)'}</th><td>${f.attempts}</td><td>${f.smtpResponse ?? f.lastError ?? '—'}</td><td>${canSend ? html`<form method="post" action="/admin/deliveries/${f.id}/resend">${csrfField(session)}<button class="button button-secondary button-small" type="submit">Resend</button></form>` : ''}</td></tr>`,
+      )}</tbody></table></div>`
+    : html`<p class="muted">No failed deliveries.</p>`
+}`;
+        res
+          .type('html')
+          .send(
+            renderConsolePage(
+              session,
+              { title: `Digest ${digest.period}`, section: 'digests', scripts: ['live.js'] },
+              body,
+            ),
+          );
       },
     },
     {
@@ -118,7 +146,10 @@ ${failures.length ? html`<div class="table-scroll"><table><thead><tr><th scope="
           res.redirect(303, `/admin/digests/${queued.digestId}?done=resent`);
         } catch (error) {
           if (!(error instanceof DigestActionError)) throw error;
-          res.status(error.code === 'not_found' ? 404 : 409).type('html').send(renderConsoleMessage(session, 409, 'Not resent', error.message));
+          res
+            .status(error.code === 'not_found' ? 404 : 409)
+            .type('html')
+            .send(renderConsoleMessage(session, 409, 'Not resent', error.message));
         }
       },
     },

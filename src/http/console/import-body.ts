@@ -28,7 +28,8 @@ export function importBody(maxBytes: number): RequestHandler {
       try {
         target.upload = { stream: limitedBody(req, maxBytes), fromScript: true };
         // The script's options ride in the query; its CSRF token only in the header.
-        for (const name of ['status', 'existing']) if (typeof req.query[name] === 'string') fields[name] = req.query[name];
+        for (const name of ['status', 'existing'])
+          if (typeof req.query[name] === 'string') fields[name] = req.query[name];
         next();
       } catch (error) {
         next(error);
@@ -41,17 +42,24 @@ export function importBody(maxBytes: number): RequestHandler {
       handedOn = true;
       next(error);
     };
-    const parser = busboy({ headers: req.headers, limits: { files: 1, fields: 20, fieldSize: 1024, fileSize: maxBytes } });
+    const parser = busboy({
+      headers: req.headers,
+      limits: { files: 1, fields: 20, fieldSize: 1024, fileSize: maxBytes },
+    });
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
     parser.on('file', (_name, stream) => {
-      stream.on('limit', () => stream.destroy(new AppError(ERROR_CODES.tooLarge, 413, `The file is larger than the ${maxBytes}-byte limit`)));
+      stream.on('limit', () =>
+        stream.destroy(new AppError(ERROR_CODES.tooLarge, 413, `The file is larger than the ${maxBytes}-byte limit`)),
+      );
       target.upload = { stream, fromScript: false };
       handOn();
     });
     parser.on('close', () => handOn());
-    parser.on('error', (error) => handOn(new AppError(ERROR_CODES.badRequest, 400, `Unreadable upload: ${(error as Error).message}`)));
+    parser.on('error', (error) =>
+      handOn(new AppError(ERROR_CODES.badRequest, 400, `Unreadable upload: ${(error as Error).message}`)),
+    );
     req.pipe(parser);
   };
 }

@@ -4,7 +4,12 @@
 // posts it and the report comes back as a page.
 import type { Response } from 'express';
 import type { ConsoleSession } from '../../admin/console-sessions.js';
-import { ImportFileError, ImportInterruptedError, importSubscribersCsv, type ImportReport } from '../../admin/subscriber-import.js';
+import {
+  ImportFileError,
+  ImportInterruptedError,
+  importSubscribersCsv,
+  type ImportReport,
+} from '../../admin/subscriber-import.js';
 import { IMPORT_MAX_BYTES } from '../admin/index.js';
 import { confirmationRequester, importRules } from '../admin/subscriber-csv-routes.js';
 import { ImportQuery } from '../admin/subscriber-schemas.js';
@@ -66,7 +71,10 @@ ${csrfField(session)}
 export function importPageRoutes(deps: AppDeps): ConsoleRoute[] {
   const requestConfirmations = confirmationRequester(deps);
   const answer = (res: Response, session: ConsoleSession, fromScript: boolean, status: number, report: SafeHtml) =>
-    res.status(status).type('html').send(fromScript ? report.value : importPage(session, report));
+    res
+      .status(status)
+      .type('html')
+      .send(fromScript ? report.value : importPage(session, report));
   return [
     {
       method: 'get',
@@ -89,19 +97,37 @@ export function importPageRoutes(deps: AppDeps): ConsoleRoute[] {
           return answer(res, session, upload.fromScript, 400, failureOf('status and existing: choose from the lists'));
         }
         try {
-          const report = await importSubscribersCsv({ db: deps.db, rules: importRules, requestConfirmations }, upload.stream, {
-            ...options.data,
-            actor: { ip: req.ip, userAgent: req.get('user-agent') },
-          });
-          deps.logger.info({ event: 'subscribers_imported', ...report, errors: undefined }, 'subscriber import finished');
+          const report = await importSubscribersCsv(
+            { db: deps.db, rules: importRules, requestConfirmations },
+            upload.stream,
+            {
+              ...options.data,
+              actor: { ip: req.ip, userAgent: req.get('user-agent') },
+            },
+          );
+          deps.logger.info(
+            { event: 'subscribers_imported', ...report, errors: undefined },
+            'subscriber import finished',
+          );
           answer(res, session, upload.fromScript, 200, reportOf(report));
         } catch (error) {
-          if (error instanceof ImportFileError) return answer(res, session, upload.fromScript, 400, failureOf(error.message));
+          if (error instanceof ImportFileError)
+            return answer(res, session, upload.fromScript, 400, failureOf(error.message));
           if (error instanceof ImportInterruptedError) {
             const reason = error.reason instanceof AppError ? error.reason : undefined;
-            return answer(res, session, upload.fromScript, reason?.status ?? 500, reportOf(error.partial, `The upload stopped (${reason?.message ?? 'interrupted'}); the rows before the cut were stored.`));
+            return answer(
+              res,
+              session,
+              upload.fromScript,
+              reason?.status ?? 500,
+              reportOf(
+                error.partial,
+                `The upload stopped (${reason?.message ?? 'interrupted'}); the rows before the cut were stored.`,
+              ),
+            );
           }
-          if (error instanceof AppError) return answer(res, session, upload.fromScript, error.status, failureOf(error.message));
+          if (error instanceof AppError)
+            return answer(res, session, upload.fromScript, error.status, failureOf(error.message));
           throw error;
         }
       },

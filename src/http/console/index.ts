@@ -53,15 +53,33 @@ export function consoleRouter(deps: AppDeps): Router {
       return null;
     });
   router.use(async (req, res) => {
-    res.status(404).type('html').send(renderConsoleMessage(await withSession(req), 404, 'Not found', 'There is no console page at this address.'));
+    res
+      .status(404)
+      .type('html')
+      .send(
+        renderConsoleMessage(await withSession(req), 404, 'Not found', 'There is no console page at this address.'),
+      );
   });
   // Console pages answer errors with pages, never the API's JSON.
   router.use((async (error, req, res, next) => {
     if (res.headersSent) return next(error);
     const appError = toAppError(error);
     if (appError.status >= 500) deps.logger.error({ event: 'console_error', err: error }, 'console request failed');
-    const message = appError.status >= 500 ? 'Something went wrong. Try again in a minute; the server log has the details.' : appError.message;
-    res.status(appError.status).type('html').send(renderConsoleMessage(await withSession(req), appError.status, appError.status >= 500 ? 'Server error' : 'Request refused', message));
+    const message =
+      appError.status >= 500
+        ? 'Something went wrong. Try again in a minute; the server log has the details.'
+        : appError.message;
+    res
+      .status(appError.status)
+      .type('html')
+      .send(
+        renderConsoleMessage(
+          await withSession(req),
+          appError.status,
+          appError.status >= 500 ? 'Server error' : 'Request refused',
+          message,
+        ),
+      );
   }) as ErrorRequestHandler);
   return router;
 }

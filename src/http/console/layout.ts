@@ -37,7 +37,8 @@ export function csrfField(session: ConsoleSession): SafeHtml {
 
 function nav(session: ConsoleSession, current?: string): SafeHtml {
   const items = NAV.filter((item) => mayAccess(session.scopes, item.access, item.area)).map(
-    (item) => html`<li><a href="${item.href}"${item.key === current ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
+    (item) =>
+      html`<li><a href="${item.href}"${item.key === current ? html` aria-current="page"` : ''}>${item.label}</a></li>`,
   );
   return html`<nav class="console-nav" aria-label="Console"><ul>${items}</ul></nav>
 <form class="sign-out" method="post" action="/admin/sign-out">${csrfField(session)}<span class="muted">${session.name}</span> <button class="button button-secondary" type="submit">Sign out</button></form>`;
@@ -74,7 +75,18 @@ ${body}
 }
 
 /** A short page for refusals and dead ends (401, 403, 404). */
-export function renderConsoleMessage(session: ConsoleSession | null, status: number, title: string, message: string): string {
-  const action = session ? html`<p><a href="/admin">Back to the dashboard</a></p>` : html`<p><a href="/admin/sign-in">Sign in</a></p>`;
-  return renderConsolePage(session, { title }, html`<h1>${title}</h1><p class="notice notice-${status >= 500 ? 'error' : 'warning'}">${message}</p>${action}`);
+export function renderConsoleMessage(
+  session: ConsoleSession | null,
+  status: number,
+  title: string,
+  message: string,
+): string {
+  const action = session
+    ? html`<p><a href="/admin">Back to the dashboard</a></p>`
+    : html`<p><a href="/admin/sign-in">Sign in</a></p>`;
+  return renderConsolePage(
+    session,
+    { title },
+    html`<h1>${title}</h1><p class="notice notice-${status >= 500 ? 'error' : 'warning'}">${message}</p>${action}`,
+  );
 }

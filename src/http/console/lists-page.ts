@@ -22,7 +22,11 @@ type Form = Record<string, string | undefined>;
 /** The list form's two buttons: "Save list" writes, "Preview the rule" (without JavaScript) only reads. */
 const saveOrPreview = (req: Request): Access => ((req.body as Form).intent === 'preview' ? 'read' : 'write');
 
-const words = (text: string | undefined, separator: RegExp) => (text ?? '').split(separator).map((w) => w.trim()).filter(Boolean);
+const words = (text: string | undefined, separator: RegExp) =>
+  (text ?? '')
+    .split(separator)
+    .map((w) => w.trim())
+    .filter(Boolean);
 
 /** The form's text fields → the API's list input (validated by the same schema). */
 function listInputOf(form: Form) {
@@ -39,9 +43,12 @@ function listInputOf(form: Form) {
 }
 
 function ruleOf(form: Form) {
-  const clamp = (value: number, min: number, max: number, fallback: number) => (Number.isFinite(value) ? Math.min(max, Math.max(min, Math.trunc(value))) : fallback);
+  const clamp = (value: number, min: number, max: number, fallback: number) =>
+    Number.isFinite(value) ? Math.min(max, Math.max(min, Math.trunc(value))) : fallback;
   return {
-    keywords: words(form.keywords, /\r?\n|,/).slice(0, 200).map((k) => k.slice(0, 100)),
+    keywords: words(form.keywords, /\r?\n|,/)
+      .slice(0, 200)
+      .map((k) => k.slice(0, 100)),
     categories: words(form.categories, /[\s,]+/).slice(0, 50),
     minUpvotes: clamp(Number(form.minUpvotes || 0), 0, 1_000_000, 0),
     maxPapers: clamp(Number(form.maxPapers || 10), 1, 50, 10),
@@ -49,7 +56,11 @@ function ruleOf(form: Form) {
 }
 
 async function renderPreview(deps: AppDeps, form: Form): Promise<SafeHtml> {
-  const preview = await previewListRule(deps.db, { ...ruleOf(form), name: form.name?.trim() || 'this list' }, { days: PREVIEW_DAYS, limit: 50 });
+  const preview = await previewListRule(
+    deps.db,
+    { ...ruleOf(form), name: form.name?.trim() || 'this list' },
+    { days: PREVIEW_DAYS, limit: 50 },
+  );
   const items = preview.items.map(
     (item) =>
       html`<li><strong>${item.title}</strong> <span class="muted">${item.upvotes} upvotes${item.inSection ? '' : ' · beyond the section size'}</span><br><span class="why">Why: ${item.reason}</span></li>`,
@@ -58,7 +69,16 @@ async function renderPreview(deps: AppDeps, form: Form): Promise<SafeHtml> {
 ${items.length ? html`<ol class="preview-list">${items}</ol>` : html`<p class="muted">Nothing matches yet: widen the keywords or lower the upvotes.</p>`}`;
 }
 
-function formOf(list: { slug: string; name: string; description: string; public: boolean; keywords: string[]; categories: string[]; minUpvotes: number; maxPapers: number }): Form {
+function formOf(list: {
+  slug: string;
+  name: string;
+  description: string;
+  public: boolean;
+  keywords: string[];
+  categories: string[];
+  minUpvotes: number;
+  maxPapers: number;
+}): Form {
   return {
     slug: list.slug,
     name: list.name,
@@ -101,27 +121,57 @@ ${csrfField(session)}
 export function listsPage(deps: AppDeps): ConsoleRoute[] {
   // The preview shows papers: a token that may only write lists sees none, as in the API.
   const previewFor = async (session: ConsoleSession, form: Form) =>
-    mayAccess(session.scopes, 'read', 'lists') ? renderPreview(deps, form) : html`<p class="muted">Previewing a rule needs a token with the "read" scope.</p>`;
-  const editPage = async (req: Request, session: ConsoleSession, title: string, action: string, form: Form, status: number, error?: string) =>
-    renderConsolePage(session, { title, section: 'lists', scripts: ['list-preview.js'] }, html`<p><a href="/admin/lists">← Lists</a></p><h1>${title}</h1>${notice(req.query.done)}${listForm(session, action, form, await previewFor(session, form), error)}`);
+    mayAccess(session.scopes, 'read', 'lists')
+      ? renderPreview(deps, form)
+      : html`<p class="muted">Previewing a rule needs a token with the "read" scope.</p>`;
+  const editPage = async (
+    req: Request,
+    session: ConsoleSession,
+    title: string,
+    action: string,
+    form: Form,
+    status: number,
+    error?: string,
+  ) =>
+    renderConsolePage(
+      session,
+      { title, section: 'lists', scripts: ['list-preview.js'] },
+      html`<p><a href="/admin/lists">← Lists</a></p><h1>${title}</h1>${notice(req.query.done)}${listForm(session, action, form, await previewFor(session, form), error)}`,
+    );
 
   /** Saves, or re-renders the form with the preview when asked (the no-JavaScript preview). */
-  const save = async (req: Request, session: ConsoleSession, existing: { id: number } | null, title: string, action: string) => {
+  const save = async (
+    req: Request,
+    session: ConsoleSession,
+    existing: { id: number } | null,
+    title: string,
+    action: string,
+  ) => {
     const form = req.body as Form;
     if (form.intent === 'preview') return { status: 200, page: await editPage(req, session, title, action, form, 200) };
     const parsed = listInputOf(form);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      return { status: 400, page: await editPage(req, session, title, action, form, 400, `${issue.path.join('.')}: ${issue.message}`) };
+      return {
+        status: 400,
+        page: await editPage(req, session, title, action, form, 400, `${issue.path.join('.')}: ${issue.message}`),
+      };
     }
     try {
       const input = parsed.data;
       const saved = existing ? await updateList(deps.db, existing.id, input) : await createList(deps.db, input);
       // Back to the saved list, or, for a token that may not read lists, to a new form.
-      return { redirect: mayAccess(session.scopes, 'read', 'lists') ? `/admin/lists/${saved.id}?done=saved` : '/admin/lists/new?done=saved' };
+      return {
+        redirect: mayAccess(session.scopes, 'read', 'lists')
+          ? `/admin/lists/${saved.id}?done=saved`
+          : '/admin/lists/new?done=saved',
+      };
     } catch (error) {
       if (!uniqueViolation(error)) throw error;
-      return { status: 409, page: await editPage(req, session, title, action, form, 409, 'slug: a list with this slug already exists') };
+      return {
+        status: 409,
+        page: await editPage(req, session, title, action, form, 409, 'slug: a list with this slug already exists'),
+      };
     }
   };
 
@@ -150,7 +200,18 @@ ${mayAccess(session.scopes, 'write', 'lists') ? html`<p><a class="button button-
       area: 'lists',
       access: 'write',
       handle: async ({ req, res, session }) => {
-        res.type('html').send(await editPage(req, session, 'New list', '/admin/lists', { public: 'on', maxPapers: '10', minUpvotes: '0' }, 200));
+        res
+          .type('html')
+          .send(
+            await editPage(
+              req,
+              session,
+              'New list',
+              '/admin/lists',
+              { public: 'on', maxPapers: '10', minUpvotes: '0' },
+              200,
+            ),
+          );
       },
     },
     {
@@ -180,7 +241,11 @@ ${mayAccess(session.scopes, 'write', 'lists') ? html`<p><a class="button button-
       area: 'lists',
       handle: async ({ req, res, session }) => {
         const list = await findList(deps.db, String(req.params.id));
-        if (!list) return res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such list.'));
+        if (!list)
+          return res
+            .status(404)
+            .type('html')
+            .send(renderConsoleMessage(session, 404, 'Not found', 'No such list.'));
         res.type('html').send(await editPage(req, session, list.name, `/admin/lists/${list.id}`, formOf(list), 200));
       },
     },
@@ -191,7 +256,11 @@ ${mayAccess(session.scopes, 'write', 'lists') ? html`<p><a class="button button-
       access: saveOrPreview,
       handle: async ({ req, res, session }) => {
         const list = await findList(deps.db, String(req.params.id));
-        if (!list) return res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such list.'));
+        if (!list)
+          return res
+            .status(404)
+            .type('html')
+            .send(renderConsoleMessage(session, 404, 'Not found', 'No such list.'));
         const outcome = await save(req, session, list, list.name, `/admin/lists/${list.id}`);
         if ('redirect' in outcome) return res.redirect(303, outcome.redirect!);
         res.status(outcome.status).type('html').send(outcome.page);

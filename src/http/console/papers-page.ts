@@ -2,7 +2,14 @@
 // a paper to the top of the digests planned in the coming week.
 import type { Paper } from '../../generated/prisma/client.js';
 import type { ConsoleSession } from '../../admin/console-sessions.js';
-import { asArxivId, findPaperByArxivId, findPapersInOrder, listPapers, setPaperHidden, setPaperPinned } from '../../admin/paper-admin.js';
+import {
+  asArxivId,
+  findPaperByArxivId,
+  findPapersInOrder,
+  listPapers,
+  setPaperHidden,
+  setPaperPinned,
+} from '../../admin/paper-admin.js';
 import { mayAccess } from '../../admin/admin-tokens.js';
 import { searchPapers } from '../../papers/paper-repo.js';
 import { defaultPinEnd, DEFAULT_PIN_DAYS } from '../../papers/pinning.js';
@@ -37,7 +44,11 @@ export function papersPage(deps: AppDeps): ConsoleRoute[] {
     handle: async ({ req, res, session }) => {
       const id = positiveId(req.params.id);
       const changed = id ? await change(id) : null;
-      if (!changed) return res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such paper.'));
+      if (!changed)
+        return res
+          .status(404)
+          .type('html')
+          .send(renderConsoleMessage(session, 404, 'Not found', 'No such paper.'));
       const back = backTo((req.body as Record<string, unknown>).back);
       res.redirect(303, `${back}${back.includes('?') ? '&' : '?'}done=${done}`);
     },
@@ -59,9 +70,15 @@ export function papersPage(deps: AppDeps): ConsoleRoute[] {
           papers = paper ? [paper] : [];
         } else if (q) {
           const hits = await searchPapers(deps.db, q, { limit: PAGE_SIZE });
-          papers = await findPapersInOrder(deps.db, hits.map((hit) => hit.id));
+          papers = await findPapersInOrder(
+            deps.db,
+            hits.map((hit) => hit.id),
+          );
         } else {
-          const rows = await listPapers(deps.db, hidden ? { hidden: true } : {}, { afterId: Number.isSafeInteger(after) && after > 0 ? after : undefined, limit: PAGE_SIZE });
+          const rows = await listPapers(deps.db, hidden ? { hidden: true } : {}, {
+            afterId: Number.isSafeInteger(after) && after > 0 ? after : undefined,
+            limit: PAGE_SIZE,
+          });
           papers = rows.slice(0, PAGE_SIZE);
           if (rows.length > PAGE_SIZE) nextAfter = papers.at(-1)!.id;
         }

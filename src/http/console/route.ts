@@ -35,7 +35,9 @@ export interface ConsoleRoute {
 
 /** Relative paths only: `next` must never send a signed-in admin to another site. */
 export function safeNext(value: unknown): string {
-  return typeof value === 'string' && /^\/admin(?:[/?#][^\s\\]*)?$/.test(value) && !value.startsWith('//') ? value : '/admin';
+  return typeof value === 'string' && /^\/admin(?:[/?#][^\s\\]*)?$/.test(value) && !value.startsWith('//')
+    ? value
+    : '/admin';
 }
 
 function scopeNeeded(route: ConsoleRoute, access: Access): Scope {
@@ -47,11 +49,19 @@ function scopeNeeded(route: ConsoleRoute, access: Access): Scope {
 /** Refuses, with the page, a session that lacks the scope; true when it was refused. */
 function refused(res: Response, session: ConsoleSession, scope: Scope): boolean {
   if (hasScope(session.scopes, scope)) return false;
-  res.status(403).type('html').send(renderConsoleMessage(session, 403, 'Not allowed', `This needs a token with the "${scope}" scope.`));
+  res
+    .status(403)
+    .type('html')
+    .send(renderConsoleMessage(session, 403, 'Not allowed', `This needs a token with the "${scope}" scope.`));
   return true;
 }
 
-export function mountConsole(router: Router, deps: AppDeps, routes: ConsoleRoute[], defaultBody: RequestHandler[]): void {
+export function mountConsole(
+  router: Router,
+  deps: AppDeps,
+  routes: ConsoleRoute[],
+  defaultBody: RequestHandler[],
+): void {
   for (const route of routes) {
     const { access = route.method === 'get' ? 'read' : 'write' } = route;
     // Known before the body is read, so a refused upload is never parsed; a per-form access waits for the form.
@@ -61,8 +71,19 @@ export function mountConsole(router: Router, deps: AppDeps, routes: ConsoleRoute
         res.setHeader('Cache-Control', 'no-store');
         const session = await readSession(req, deps.db);
         if (!session) {
-          if (route.method === 'get') return res.redirect(303, `/admin/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
-          return res.status(401).type('html').send(renderConsoleMessage(null, 401, 'Signed out', 'Your session has ended. Sign in again, then repeat the change.'));
+          if (route.method === 'get')
+            return res.redirect(303, `/admin/sign-in?next=${encodeURIComponent(req.originalUrl)}`);
+          return res
+            .status(401)
+            .type('html')
+            .send(
+              renderConsoleMessage(
+                null,
+                401,
+                'Signed out',
+                'Your session has ended. Sign in again, then repeat the change.',
+              ),
+            );
         }
         if (fixed && refused(res, session, fixed)) return;
         res.locals.consoleSession = session;
@@ -76,7 +97,17 @@ export function mountConsole(router: Router, deps: AppDeps, routes: ConsoleRoute
       try {
         if (typeof access === 'function' && refused(res, session, scopeNeeded(route, access(req)))) return;
         if (route.method === 'post' && !csrfMatches(req, session)) {
-          return res.status(403).type('html').send(renderConsoleMessage(session, 403, 'Form expired', 'The form did not carry this session\'s security token. Reload the page and try again.'));
+          return res
+            .status(403)
+            .type('html')
+            .send(
+              renderConsoleMessage(
+                session,
+                403,
+                'Form expired',
+                "The form did not carry this session's security token. Reload the page and try again.",
+              ),
+            );
         }
         await route.handle({ req, res, session });
       } catch (error) {

@@ -17,12 +17,29 @@ export function isSecure(req: Request, config: Pick<Config, 'publicUrl'>): boole
   return req.secure || config.publicUrl.startsWith('https:');
 }
 
-export function setSessionCookie(req: Request, res: Response, config: Pick<Config, 'publicUrl'>, secret: string, expiresAt: Date): void {
-  res.cookie(SESSION_COOKIE, secret, { httpOnly: true, sameSite: 'strict', secure: isSecure(req, config), path: CONSOLE_PATH, expires: expiresAt });
+export function setSessionCookie(
+  req: Request,
+  res: Response,
+  config: Pick<Config, 'publicUrl'>,
+  secret: string,
+  expiresAt: Date,
+): void {
+  res.cookie(SESSION_COOKIE, secret, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: isSecure(req, config),
+    path: CONSOLE_PATH,
+    expires: expiresAt,
+  });
 }
 
 export function clearSessionCookie(req: Request, res: Response, config: Pick<Config, 'publicUrl'>): void {
-  res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'strict', secure: isSecure(req, config), path: CONSOLE_PATH });
+  res.clearCookie(SESSION_COOKIE, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: isSecure(req, config),
+    path: CONSOLE_PATH,
+  });
 }
 
 export function sessionSecret(req: Request): string | undefined {

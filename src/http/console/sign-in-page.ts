@@ -33,7 +33,10 @@ ${error ? html`<p class="notice notice-warn" role="alert">${error}</p>` : ''}
 }
 
 export function signInRoutes(router: Router, deps: AppDeps, parseForm: RequestHandler): void {
-  const csrfOptions = (req: Parameters<RequestHandler>[0]) => ({ secret: deps.config.secretKey, secure: isSecure(req, deps.config) });
+  const csrfOptions = (req: Parameters<RequestHandler>[0]) => ({
+    secret: deps.config.secretKey,
+    secure: isSecure(req, deps.config),
+  });
 
   router.get('/sign-in', (req, res) => {
     res.setHeader('Cache-Control', 'no-store');
@@ -46,13 +49,31 @@ export function signInRoutes(router: Router, deps: AppDeps, parseForm: RequestHa
       const body = req.body as Record<string, unknown>;
       const target = safeNext(body.next);
       if (!verifyCsrfToken(req, deps.config.secretKey)) {
-        return res.status(403).type('html').send(signInPage(issueCsrfToken(req, res, csrfOptions(req)), target, 'The form expired. Please paste the token again.'));
+        return res
+          .status(403)
+          .type('html')
+          .send(
+            signInPage(
+              issueCsrfToken(req, res, csrfOptions(req)),
+              target,
+              'The form expired. Please paste the token again.',
+            ),
+          );
       }
       // A pasted token often brings a space or a line break with it.
       const identity = typeof body.token === 'string' ? await authenticateToken(deps, body.token.trim()) : null;
       if (!identity) {
         deps.logger.info({ event: 'console_sign_in_failed', ip: req.ip }, 'console sign-in refused');
-        return res.status(401).type('html').send(signInPage(issueCsrfToken(req, res, csrfOptions(req)), target, 'That token is not valid, or it was revoked.'));
+        return res
+          .status(401)
+          .type('html')
+          .send(
+            signInPage(
+              issueCsrfToken(req, res, csrfOptions(req)),
+              target,
+              'That token is not valid, or it was revoked.',
+            ),
+          );
       }
       const { secret, session } = await openConsoleSession(deps.db, identity, deps.config.consoleSessionMinutes);
       setSessionCookie(req, res, deps.config, secret, session.expiresAt);
@@ -67,7 +88,10 @@ export function signInRoutes(router: Router, deps: AppDeps, parseForm: RequestHa
     try {
       const session = await readSession(req, deps.db);
       if (session && !csrfMatches(req, session)) {
-        return res.status(403).type('html').send(renderConsoleMessage(session, 403, 'Form expired', 'Reload the page and try again.'));
+        return res
+          .status(403)
+          .type('html')
+          .send(renderConsoleMessage(session, 403, 'Form expired', 'Reload the page and try again.'));
       }
       const secret = sessionSecret(req);
       if (secret) await closeConsoleSession(deps.db, secret);

@@ -19,14 +19,23 @@ const WEEKDAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Frida
 type Detail = NonNullable<Awaited<ReturnType<typeof findSubscriberDetail>>>;
 
 function notFound(res: Response, session: ConsoleSession) {
-  res.status(404).type('html').send(renderConsoleMessage(session, 404, 'Not found', 'No such subscriber.'));
+  res
+    .status(404)
+    .type('html')
+    .send(renderConsoleMessage(session, 404, 'Not found', 'No such subscriber.'));
 }
 
-
-async function detailPage(deps: AppDeps, session: ConsoleSession, s: Detail, done: unknown, error?: string): Promise<string> {
+async function detailPage(
+  deps: AppDeps,
+  session: ConsoleSession,
+  s: Detail,
+  done: unknown,
+  error?: string,
+): Promise<string> {
   const lists = await listLists(deps.db);
   const may = (access: 'read' | 'write', area: 'subscribers' | 'privacy') => mayAccess(session.scopes, access, area);
-  const edit = may('write', 'subscribers') ? html`<form method="post" action="/admin/subscribers/${s.id}">
+  const edit = may('write', 'subscribers')
+    ? html`<form method="post" action="/admin/subscribers/${s.id}">
 ${csrfField(session)}
 <div class="form-grid">
   <div class="field"><label for="status">Status</label><select id="status" name="status">${STATUSES.map((st) => html`<option${attr('selected', s.status === st)}>${st}</option>`)}</select></div>
@@ -37,13 +46,21 @@ ${csrfField(session)}
 </div>
 <fieldset><legend>Lists</legend><div class="actions">${lists.map((l) => html`<label><input type="checkbox" name="lists" value="${l.slug}"${attr('checked', s.lists.includes(l.slug))}> ${l.name}</label>`)}</div></fieldset>
 <button class="button button-primary" type="submit">Save changes</button>
-</form>` : html`<dl><dt>Time zone</dt><dd>${s.timezone}</dd><dt>Send hour</dt><dd>${s.sendHour}</dd><dt>Frequency</dt><dd>${s.frequency === 'weekly' ? `weekly, on ${WEEKDAYS[s.weekday] ?? s.weekday}` : 'daily'}</dd>
-<dt>Lists</dt><dd>${lists.filter((l) => s.lists.includes(l.slug)).map((l) => l.name).join(', ') || '—'}</dd></dl>`;
+</form>`
+    : html`<dl><dt>Time zone</dt><dd>${s.timezone}</dd><dt>Send hour</dt><dd>${s.sendHour}</dd><dt>Frequency</dt><dd>${s.frequency === 'weekly' ? `weekly, on ${WEEKDAYS[s.weekday] ?? s.weekday}` : 'daily'}</dd>
+<dt>Lists</dt><dd>${
+        lists
+          .filter((l) => s.lists.includes(l.slug))
+          .map((l) => l.name)
+          .join(', ') || '—'
+      }</dd></dl>`;
   const deliveries = s.deliveries.map(
-    (d) => html`<tr><th scope="row"><a href="/admin/digests/${d.digestId}">${d.period}</a></th><td>${statusBadge(d.status)}</td><td>${d.attempts}</td><td>${when(d.sentAt)}</td><td>${d.smtpResponse ?? d.lastError ?? '—'}</td></tr>`,
+    (d) =>
+      html`<tr><th scope="row"><a href="/admin/digests/${d.digestId}">${d.period}</a></th><td>${statusBadge(d.status)}</td><td>${d.attempts}</td><td>${when(d.sentAt)}</td><td>${d.smtpResponse ?? d.lastError ?? '—'}</td></tr>`,
   );
   const consents = s.consents.map(
-    (c) => html`<tr><th scope="row">${when(c.createdAt)}</th><td>${c.action}</td><td>${c.lists.join(', ')}</td><td>${c.ip ?? '—'}</td><td>${c.formVersion ?? '—'}</td></tr>`,
+    (c) =>
+      html`<tr><th scope="row">${when(c.createdAt)}</th><td>${c.action}</td><td>${c.lists.join(', ')}</td><td>${c.ip ?? '—'}</td><td>${c.formVersion ?? '—'}</td></tr>`,
   );
   const body = html`<p><a href="/admin/subscribers">← Subscribers</a></p>
 <h1>${s.email ?? '(erased)'}</h1>${notice(done)}${formError(error)}
@@ -90,14 +107,20 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
         const fail = async (status: number, message: string) => {
           const detail = await findSubscriberDetail(deps.db, id);
           if (!detail) return notFound(res, session);
-          res.status(status).type('html').send(await detailPage(deps, session, detail, undefined, message));
+          res
+            .status(status)
+            .type('html')
+            .send(await detailPage(deps, session, detail, undefined, message));
         };
         if (!parsed.success) {
           const issue = parsed.error.issues[0]!;
           return fail(400, `${issue.path.join('.')}: ${issue.message}`);
         }
         try {
-          const updated = await updateSubscriber(deps.db, id, parsed.data, { ip: req.ip, userAgent: req.get('user-agent') });
+          const updated = await updateSubscriber(deps.db, id, parsed.data, {
+            ip: req.ip,
+            userAgent: req.get('user-agent'),
+          });
           if (!updated) return notFound(res, session);
         } catch (error) {
           if (error instanceof UnknownListsError) return fail(400, `lists: ${error.message}`);
@@ -139,7 +162,8 @@ export function subscriberPage(deps: AppDeps): ConsoleRoute[] {
       area: 'privacy',
       handle: async ({ req, res, session }) => {
         const id = positiveId(req.params.id);
-        if ((req.body as Record<string, unknown>).confirm !== 'yes') return res.redirect(303, `/admin/subscribers/${id}/erase`);
+        if ((req.body as Record<string, unknown>).confirm !== 'yes')
+          return res.redirect(303, `/admin/subscribers/${id}/erase`);
         if (!(await eraseSubscriberEverywhere(deps, id))) return notFound(res, session);
         res.redirect(303, '/admin/subscribers?done=erased');
       },

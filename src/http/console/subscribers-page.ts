@@ -16,7 +16,11 @@ const PAGE_SIZE = 50;
 
 /** Bad filter values are dropped, not refused: a search box should never answer 400. */
 function filterOf(query: Record<string, unknown>) {
-  const parsed = SubscriberFilterQuery.safeParse({ status: query.status || undefined, list: query.list || undefined, q: query.q || undefined });
+  const parsed = SubscriberFilterQuery.safeParse({
+    status: query.status || undefined,
+    list: query.list || undefined,
+    q: query.q || undefined,
+  });
   return parsed.success ? parsed.data : {};
 }
 
@@ -30,10 +34,18 @@ export function subscribersPage(deps: AppDeps): ConsoleRoute[] {
         const filter = filterOf(req.query);
         const after = Number(req.query.after);
         const afterId = Number.isSafeInteger(after) && after > 0 ? after : undefined;
-        const [rows, lists] = await Promise.all([searchSubscribers(deps.db, filter, { afterId, limit: PAGE_SIZE }), listLists(deps.db)]);
+        const [rows, lists] = await Promise.all([
+          searchSubscribers(deps.db, filter, { afterId, limit: PAGE_SIZE }),
+          listLists(deps.db),
+        ]);
         const page = rows.slice(0, PAGE_SIZE);
-        const params = new URLSearchParams(Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])));
-        const nextLink = rows.length > PAGE_SIZE ? `/admin/subscribers?${new URLSearchParams([...params, ['after', String(page.at(-1)!.id)]]).toString()}` : null;
+        const params = new URLSearchParams(
+          Object.entries(filter).filter((entry): entry is [string, string] => Boolean(entry[1])),
+        );
+        const nextLink =
+          rows.length > PAGE_SIZE
+            ? `/admin/subscribers?${new URLSearchParams([...params, ['after', String(page.at(-1)!.id)]]).toString()}`
+            : null;
         const body = html`<h1>Subscribers</h1>${notice(req.query.done)}
 <p class="actions">${mayAccess(session.scopes, 'write', 'subscribers') ? html`<a class="button button-secondary button-small" href="/admin/subscribers/import">Import CSV</a>` : ''}
 <a class="button button-secondary button-small" href="/admin/subscribers/export.csv?${params.toString()}">Export these as CSV</a></p>
@@ -58,7 +70,10 @@ export function subscribersPage(deps: AppDeps): ConsoleRoute[] {
       handle: async ({ req, res }) => {
         res.status(200);
         res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-        res.setHeader('Content-Disposition', `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`);
+        res.setHeader(
+          'Content-Disposition',
+          `attachment; filename="subscribers-${new Date().toISOString().slice(0, 10)}.csv"`,
+        );
         await pipeline(exportSubscribersCsv(deps.db, filterOf(req.query)), res);
       },
     },

@@ -31,7 +31,13 @@ export function escapeXml(value: string): string {
 function urls(input: FeedInput) {
   const base = input.publicUrl.replace(/\/+$/, '');
   const paths = archivePaths(input.list);
-  return { home: base, list: base + paths.list, atom: base + paths.atom, json: base + paths.json, edition: (period: string) => base + paths.edition(period) };
+  return {
+    home: base,
+    list: base + paths.list,
+    atom: base + paths.atom,
+    json: base + paths.json,
+    edition: (period: string) => base + paths.edition(period),
+  };
 }
 
 const entryTitle = (list: ArchiveList, period: string) => `${list.name} · ${longDate(period)}`;

@@ -50,7 +50,11 @@ export function renderArchiveIndex(entries: Array<{ list: ArchiveList; latest: E
 </li>`;
   });
   return renderLayout(
-    { title: 'Archive', description: 'Every edition of every public Paperboy list, with feeds.', feeds: entries.flatMap((e) => listFeeds(e.list)) },
+    {
+      title: 'Archive',
+      description: 'Every edition of every public Paperboy list, with feeds.',
+      feeds: entries.flatMap((e) => listFeeds(e.list)),
+    },
     html`<section class="digest-page" aria-labelledby="archive-title">
   <h1 id="archive-title">Archive</h1>
   <p class="lede">Every public list's editions: the papers its readers got each day. Follow a list by feed, or <a href="/">get it by email</a>.</p>
@@ -77,7 +81,8 @@ export function renderArchiveListPage(list: ArchiveList, page: EditionPage): str
   ${
     page.editions.length
       ? html`<ol class="archive-editions">${page.editions.map(
-          (e) => html`<li><a href="${paths.edition(e.period)}">${longDate(e.period)}</a> <span class="muted">· ${papersLabel(e.paperCount)}</span></li>`,
+          (e) =>
+            html`<li><a href="${paths.edition(e.period)}">${longDate(e.period)}</a> <span class="muted">· ${papersLabel(e.paperCount)}</span></li>`,
         )}</ol>`
       : html`<p>No editions here.</p>`
   }

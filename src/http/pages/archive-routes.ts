@@ -12,7 +12,14 @@ import { isPeriod } from '../../digest/period.js';
 import { buildDigestView, type DigestView } from '../../digest/view-model.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 import { renderAtomFeed, renderJsonFeed, type FeedEntry } from './archive-feeds.js';
-import { archivePaths, editionIntro, renderArchiveIndex, renderArchiveListPage, renderEditionCards, renderEditionPage } from './archive-pages.js';
+import {
+  archivePaths,
+  editionIntro,
+  renderArchiveIndex,
+  renderArchiveListPage,
+  renderEditionCards,
+  renderEditionPage,
+} from './archive-pages.js';
 import { html } from './html.js';
 
 export interface ArchiveDeps {
@@ -43,14 +50,21 @@ async function publicList(deps: ArchiveDeps, slug: string | undefined): Promise<
 }
 
 function editionView(deps: ArchiveDeps, edition: Edition): DigestView {
-  return buildDigestView({ period: edition.period, sections: edition.sections, papers: edition.papers, first: false, publicUrl: deps.config.publicUrl });
+  return buildDigestView({
+    period: edition.period,
+    sections: edition.sections,
+    papers: edition.papers,
+    first: false,
+    publicUrl: deps.config.publicUrl,
+  });
 }
 
 /** A cursor from the query: a real date, or absent; anything else is the caller's 400. */
 function cursor(req: Request, name: 'before' | 'after'): string | undefined {
   const value = req.query[name];
   if (value === undefined) return undefined;
-  if (typeof value !== 'string' || !isPeriod(value)) throw new AppError(ERROR_CODES.validation, 400, `${name}: a date as YYYY-MM-DD`);
+  if (typeof value !== 'string' || !isPeriod(value))
+    throw new AppError(ERROR_CODES.validation, 400, `${name}: a date as YYYY-MM-DD`);
   return value;
 }
 
@@ -102,12 +116,22 @@ export function archiveRoutes(router: IRouter, deps: ArchiveDeps): void {
   router.get('/lists/:slug/feed.atom', async (req, res) => {
     const list = await publicList(deps, req.params.slug);
     const entries = await feedEntries(deps, archiveNow(), list);
-    sendCacheable(req, res, 'application/atom+xml', renderAtomFeed({ list, entries, publicUrl: deps.config.publicUrl }));
+    sendCacheable(
+      req,
+      res,
+      'application/atom+xml',
+      renderAtomFeed({ list, entries, publicUrl: deps.config.publicUrl }),
+    );
   });
 
   router.get('/lists/:slug/feed.json', async (req, res) => {
     const list = await publicList(deps, req.params.slug);
     const entries = await feedEntries(deps, archiveNow(), list);
-    sendCacheable(req, res, 'application/feed+json', renderJsonFeed({ list, entries, publicUrl: deps.config.publicUrl }));
+    sendCacheable(
+      req,
+      res,
+      'application/feed+json',
+      renderJsonFeed({ list, entries, publicUrl: deps.config.publicUrl }),
+    );
   });
 }

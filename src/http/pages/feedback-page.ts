@@ -5,8 +5,18 @@ import { html } from './html.js';
 import { renderMessagePage } from './message-pages.js';
 
 const WORDING: Record<Vote, { heading: string; button: string; done: string; undo: string }> = {
-  up: { heading: 'More papers like this one?', button: 'Yes, more like this', done: 'You will see more papers like', undo: 'More like this' },
-  down: { heading: 'Fewer papers like this one?', button: 'Yes, less like this', done: 'You will see fewer papers like', undo: 'Less like this' },
+  up: {
+    heading: 'More papers like this one?',
+    button: 'Yes, more like this',
+    done: 'You will see more papers like',
+    undo: 'More like this',
+  },
+  down: {
+    heading: 'Fewer papers like this one?',
+    button: 'Yes, less like this',
+    done: 'You will see fewer papers like',
+    undo: 'Less like this',
+  },
 };
 
 export function renderFeedbackConfirm(data: { vote: Vote; paperTitle: string; action: string }): string {
@@ -22,7 +32,12 @@ export function renderFeedbackConfirm(data: { vote: Vote; paperTitle: string; ac
   });
 }
 
-export function renderFeedbackRecorded(data: { vote: Vote; paperTitle: string; undoAction: string; preferencesUrl: string }): string {
+export function renderFeedbackRecorded(data: {
+  vote: Vote;
+  paperTitle: string;
+  undoAction: string;
+  preferencesUrl: string;
+}): string {
   const other = WORDING[data.vote === 'up' ? 'down' : 'up'];
   return renderMessagePage({
     title: 'Thanks, noted',

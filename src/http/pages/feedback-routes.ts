@@ -24,7 +24,12 @@ export function feedbackRoutes(router: IRouter, deps: PageDeps): void {
     if (!read.ok) return invalidLink(res, linkFailure(read.failure));
     const target = await findFeedbackTarget(deps.db, read.link);
     if (!target) return invalidLink(res, 'not_found');
-    sendPage(res, 200, renderFeedbackConfirm({ vote: read.link.vote, paperTitle: target.title, action: `/feedback/${token}` }), { private: true });
+    sendPage(
+      res,
+      200,
+      renderFeedbackConfirm({ vote: read.link.vote, paperTitle: target.title, action: `/feedback/${token}` }),
+      { private: true },
+    );
   });
 
   router.post('/feedback/:token', async (req, res) => {
@@ -33,7 +38,11 @@ export function feedbackRoutes(router: IRouter, deps: PageDeps): void {
     const { link } = read;
     const target = await findFeedbackTarget(deps.db, link);
     if (!target || !(await recordRating(deps, link))) return invalidLink(res, 'not_found');
-    const opposite = createToken(secret, 'feedback', { sub: link.subscriberId, ref: link.paperId, vote: link.vote === 'up' ? 'down' : 'up' });
+    const opposite = createToken(secret, 'feedback', {
+      sub: link.subscriberId,
+      ref: link.paperId,
+      vote: link.vote === 'up' ? 'down' : 'up',
+    });
     const page = renderFeedbackRecorded({
       vote: link.vote,
       paperTitle: target.title,

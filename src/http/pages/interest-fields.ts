@@ -3,7 +3,12 @@
 // categories grouped by archive) and how many papers an email holds. Plain
 // HTML controls: it all works without JavaScript.
 import { ARXIV_ARCHIVES } from '../../papers/arxiv-taxonomy.js';
-import { DEFAULT_PAPERS_PER_EMAIL, MAX_INTEREST_CHARS, MAX_INTEREST_ENTRIES, PAPERS_PER_EMAIL } from '../../subscriptions/interests.js';
+import {
+  DEFAULT_PAPERS_PER_EMAIL,
+  MAX_INTEREST_CHARS,
+  MAX_INTEREST_ENTRIES,
+  PAPERS_PER_EMAIL,
+} from '../../subscriptions/interests.js';
 import type { FieldErrors } from './form-errors.js';
 import { describedBy, fieldError, FIELD_LABELS } from './form-fields.js';
 import { attr, html, SafeHtml } from './html.js';
@@ -19,7 +24,10 @@ export interface InterestValues {
 
 const INTEREST_LABELS = FIELD_LABELS;
 
-export function interestValues(source: { include: string[]; exclude: string[]; authors: string[]; categories: string[] }, papersPerEmail: number): InterestValues {
+export function interestValues(
+  source: { include: string[]; exclude: string[]; authors: string[]; categories: string[] },
+  papersPerEmail: number,
+): InterestValues {
   return {
     include: source.include.join('\n'),
     exclude: source.exclude.join('\n'),
@@ -31,8 +39,13 @@ export function interestValues(source: { include: string[]; exclude: string[]; a
 
 /** What the reader sent, as strings, for a re-rendered form. */
 export function postedInterestValues(body: Record<string, unknown>): InterestValues {
-  const text = (v: unknown) => (typeof v === 'string' ? v.slice(0, MAX_INTEREST_ENTRIES * (MAX_INTEREST_CHARS + 2)) : '');
-  const categories = Array.isArray(body.categories) ? body.categories : body.categories === undefined ? [] : [body.categories];
+  const text = (v: unknown) =>
+    typeof v === 'string' ? v.slice(0, MAX_INTEREST_ENTRIES * (MAX_INTEREST_CHARS + 2)) : '';
+  const categories = Array.isArray(body.categories)
+    ? body.categories
+    : body.categories === undefined
+      ? []
+      : [body.categories];
   return {
     include: text(body.include),
     exclude: text(body.exclude),
@@ -57,11 +70,15 @@ let emptyPicker: SafeHtml | undefined;
 function categoryPicker(checked: string[]): SafeHtml {
   const build = (on: Set<string>) =>
     html`${ARXIV_ARCHIVES.map(
-      (archive) => html`<details class="category-archive"${attr('open', archive.categories.some((c) => on.has(c.id)))}>
+      (archive) => html`<details class="category-archive"${attr(
+        'open',
+        archive.categories.some((c) => on.has(c.id)),
+      )}>
     <summary>${archive.name}</summary>
     <fieldset><legend class="visually-hidden">${archive.name}</legend>
     ${archive.categories.map(
-      (c) => html`<label class="choice-inline"><input type="checkbox" name="categories" value="${c.id}"${attr('checked', on.has(c.id))}> ${c.name} <span class="muted">${c.id}</span></label>`,
+      (c) =>
+        html`<label class="choice-inline"><input type="checkbox" name="categories" value="${c.id}"${attr('checked', on.has(c.id))}> ${c.name} <span class="muted">${c.id}</span></label>`,
     )}
     </fieldset>
   </details>`,

@@ -2,7 +2,14 @@
 import type { List } from '../../generated/prisma/client.js';
 import { DEFAULT_PREFERENCES } from '../../subscriptions/subscriber-input.js';
 import type { FieldErrors } from './form-errors.js';
-import { csrfField, errorSummary, describedBy, fieldError, renderListChoices, renderScheduleFields } from './form-fields.js';
+import {
+  csrfField,
+  errorSummary,
+  describedBy,
+  fieldError,
+  renderListChoices,
+  renderScheduleFields,
+} from './form-fields.js';
 import { attr, html, type SafeHtml } from './html.js';
 import { interestValues, renderInterestFields, type InterestValues } from './interest-fields.js';
 import { NO_INTERESTS } from '../../digest/matcher.js';
@@ -25,7 +32,14 @@ export interface SignupFormValues {
 /** Open when the reader filled it in or got an error there, so a re-rendered form shows it. */
 function advancedOpen(values: SignupFormValues, errors: FieldErrors): boolean {
   const i = values.interests;
-  const filled = Boolean(i && (i.include || i.exclude || i.authors || i.categories.length || i.papersPerEmail !== String(DEFAULT_PAPERS_PER_EMAIL)));
+  const filled = Boolean(
+    i &&
+    (i.include ||
+      i.exclude ||
+      i.authors ||
+      i.categories.length ||
+      i.papersPerEmail !== String(DEFAULT_PAPERS_PER_EMAIL)),
+  );
   return filled || ['include', 'exclude', 'authors', 'categories', 'papersPerEmail'].some((field) => errors[field]);
 }
 
@@ -39,7 +53,10 @@ export interface LandingData {
 
 function renderPaperCard(paper: TrendingPaper, rank: number): SafeHtml {
   const link = paperLink(paper);
-  const meta = [paper.organization, paper.authorCount ? `${paper.authorCount} author${paper.authorCount === 1 ? '' : 's'}` : null]
+  const meta = [
+    paper.organization,
+    paper.authorCount ? `${paper.authorCount} author${paper.authorCount === 1 ? '' : 's'}` : null,
+  ]
     .filter(Boolean)
     .join(' · ');
   return html`<li class="paper-card">
@@ -76,7 +93,8 @@ function renderArchiveLinks(lists: LandingData['lists']): SafeHtml {
     <p class="muted">Every list's editions are public. <a href="/archive">Browse the archive</a>.</p>
   </div>
   <ul class="archive-links">${lists.map(
-    (list) => html`<li><strong>${list.name}</strong>: <a href="${archivePaths(list).latest}">latest edition<span class="visually-hidden"> of ${list.name}</span></a> · ${renderFeedLinks(list)}</li>`,
+    (list) =>
+      html`<li><strong>${list.name}</strong>: <a href="${archivePaths(list).latest}">latest edition<span class="visually-hidden"> of ${list.name}</span></a> · ${renderFeedLinks(list)}</li>`,
   )}</ul>
 </section>`;
 }
@@ -134,5 +152,8 @@ export function renderLandingPage(data: LandingData): string {
 </section>
 ${renderPreview(data.papers)}
 ${renderArchiveLinks(data.lists)}`;
-  return renderLayout({ title: 'Get trending papers in your email inbox', withFormScript: true, feeds: data.lists.flatMap(listFeeds) }, body);
+  return renderLayout(
+    { title: 'Get trending papers in your email inbox', withFormScript: true, feeds: data.lists.flatMap(listFeeds) },
+    body,
+  );
 }

@@ -17,13 +17,26 @@ import { unsubscribe } from '../../subscriptions/unsubscribe.js';
 import { AppError, ERROR_CODES } from '../errors.js';
 import { issueCsrfToken, verifyCsrfToken } from '../csrf.js';
 import { fieldErrors, isInputError } from './form-errors.js';
-import { renderCheckInbox, renderConfirmPrompt, renderConfirmed, renderInvalidLink, renderLinksRevoked, type LinkProblem } from './message-pages.js';
+import {
+  renderCheckInbox,
+  renderConfirmPrompt,
+  renderConfirmed,
+  renderInvalidLink,
+  renderLinksRevoked,
+  type LinkProblem,
+} from './message-pages.js';
 import { parseForm, parseOneClick, requestEvidence, sendPage } from './page-support.js';
 import { renderPreferencesPage, type PreferencesPageData } from './preferences-page.js';
 import type { PageDeps } from './signup-routes.js';
 import { renderUnsubscribeConfirm, renderUnsubscribed } from './unsubscribe-page.js';
 
-const PROBLEM_STATUS: Record<LinkProblem, number> = { invalid: 400, expired: 410, superseded: 410, revoked: 410, not_found: 404 };
+const PROBLEM_STATUS: Record<LinkProblem, number> = {
+  invalid: 400,
+  expired: 410,
+  superseded: 410,
+  revoked: 410,
+  not_found: 404,
+};
 
 export function invalidLink(res: Response, problem: LinkProblem, renew?: { action: string; csrfToken: string }) {
   sendPage(res, PROBLEM_STATUS[problem], renderInvalidLink(problem, renew), { private: true });
@@ -40,7 +53,8 @@ function tokenParam(req: Request): string {
  */
 export function isOneClick(body: unknown): boolean {
   if (Buffer.isBuffer(body)) body = body.toString('utf8');
-  if (typeof body !== 'string') return (body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
+  if (typeof body !== 'string')
+    return (body as Record<string, unknown> | undefined)?.['List-Unsubscribe'] === 'One-Click';
   if (body.trim() === 'List-Unsubscribe=One-Click') return true;
   // multipart: the List-Unsubscribe part's headers, a blank line, then its value.
   let state: 'seek' | 'headers' | 'value' = 'seek';
@@ -55,20 +69,24 @@ export function isOneClick(body: unknown): boolean {
 
 export function linkRoutes(router: IRouter, deps: PageDeps): void {
   const secret = deps.config.secretKey;
-  const csrf = (req: Request, res: Response) => issueCsrfToken(req, res, { secret, secure: deps.config.publicUrl.startsWith('https:') });
+  const csrf = (req: Request, res: Response) =>
+    issueCsrfToken(req, res, { secret, secure: deps.config.publicUrl.startsWith('https:') });
   const requireCsrf = (req: Request) => {
-    if (!verifyCsrfToken(req, secret)) throw new AppError(ERROR_CODES.forbidden, 403, 'The form is missing its security token');
+    if (!verifyCsrfToken(req, secret))
+      throw new AppError(ERROR_CODES.forbidden, 403, 'The form is missing its security token');
   };
 
   const linkProblem = (failure: Exclude<LinkRead, { ok: true }>['failure'] | LinkProblem): LinkProblem =>
     failure === 'malformed' || failure === 'bad_signature' ? 'invalid' : failure;
-  const read = (purpose: 'manage' | 'unsubscribe', req: Request) => readLinkToken(deps.db, secret, purpose, tokenParam(req));
+  const read = (purpose: 'manage' | 'unsubscribe', req: Request) =>
+    readLinkToken(deps.db, secret, purpose, tokenParam(req));
 
   router.get('/confirm/:token', async (req, res) => {
     const token = tokenParam(req);
     const checked = await readLinkToken(deps.db, secret, 'confirm', token);
     if (!checked.ok) {
-      if (checked.failure === 'expired') return invalidLink(res, 'expired', { action: `/confirm/${token}/renew`, csrfToken: csrf(req, res) });
+      if (checked.failure === 'expired')
+        return invalidLink(res, 'expired', { action: `/confirm/${token}/renew`, csrfToken: csrf(req, res) });
       return invalidLink(res, linkProblem(checked.failure));
     }
     sendPage(res, 200, renderConfirmPrompt({ action: `/confirm/${token}` }), { private: true });
@@ -78,11 +96,14 @@ export function linkRoutes(router: IRouter, deps: PageDeps): void {
     const token = tokenParam(req);
     const result = await confirmSubscription(deps, token, requestEvidence(req));
     if (result.kind === 'invalid_link') {
-      if (result.reason === 'expired') return invalidLink(res, 'expired', { action: `/confirm/${token}/renew`, csrfToken: csrf(req, res) });
+      if (result.reason === 'expired')
+        return invalidLink(res, 'expired', { action: `/confirm/${token}/renew`, csrfToken: csrf(req, res) });
       return invalidLink(res, linkProblem(result.reason));
     }
     const subscriber = await deps.db.subscriber.findUniqueOrThrow({ where: { id: result.subscriberId } });
-    const lists = (await findSubscriptions(deps.db, result.subscriberId)).filter((s) => s.confirmedAt).map((s) => s.list.name);
+    const lists = (await findSubscriptions(deps.db, result.subscriberId))
+      .filter((s) => s.confirmedAt)
+      .map((s) => s.list.name);
     const page = renderConfirmed({
       kind: result.kind,
       lists,
@@ -98,7 +119,11 @@ export function linkRoutes(router: IRouter, deps: PageDeps): void {
     sendPage(res, 200, renderCheckInbox(), { private: true });
   });
 
-  async function preferencesPage(req: Request, res: Response, extra: Partial<PreferencesPageData> & { status?: number } = {}) {
+  async function preferencesPage(
+    req: Request,
+    res: Response,
+    extra: Partial<PreferencesPageData> & { status?: number } = {},
+  ) {
     const token = tokenParam(req);
     const manage = await read('manage', req);
     if (!manage.ok) return invalidLink(res, linkProblem(manage.failure));
@@ -160,13 +185,21 @@ export function linkRoutes(router: IRouter, deps: PageDeps): void {
     const token = tokenParam(req);
     const link = await read('unsubscribe', req);
     if (!link.ok) return invalidLink(res, linkProblem(link.failure));
-    const subscriber = await deps.db.subscriber.findUnique({ where: { id: link.claims.sub }, select: { status: true, email: true } });
+    const subscriber = await deps.db.subscriber.findUnique({
+      where: { id: link.claims.sub },
+      select: { status: true, email: true },
+    });
     if (!subscriber?.email) return invalidLink(res, 'not_found');
     const preferencesUrl = subscriberLinks(deps.config, link.claims.sub).preferences;
     if (subscriber.status !== 'active' && subscriber.status !== 'pending') {
       return sendPage(res, 200, renderUnsubscribed({ preferencesUrl }), { private: true });
     }
-    sendPage(res, 200, renderUnsubscribeConfirm({ action: `/unsubscribe/${token}`, csrfToken: csrf(req, res), preferencesUrl }), { private: true });
+    sendPage(
+      res,
+      200,
+      renderUnsubscribeConfirm({ action: `/unsubscribe/${token}`, csrfToken: csrf(req, res), preferencesUrl }),
+      { private: true },
+    );
   });
 
   router.post('/unsubscribe/:token', ...parseOneClick, async (req, res) => {
@@ -176,8 +209,16 @@ export function linkRoutes(router: IRouter, deps: PageDeps): void {
     // The one-click POST comes from a mail provider with no cookie; the signed
     // token is its proof. The page's button carries the CSRF token.
     if (!oneClick) requireCsrf(req);
-    const outcome = await unsubscribe(deps, link.claims.sub, { ...requestEvidence(req), via: oneClick ? 'one-click' : 'page' });
+    const outcome = await unsubscribe(deps, link.claims.sub, {
+      ...requestEvidence(req),
+      via: oneClick ? 'one-click' : 'page',
+    });
     if (outcome === 'not_found') return invalidLink(res, 'not_found');
-    sendPage(res, 200, renderUnsubscribed({ preferencesUrl: subscriberLinks(deps.config, link.claims.sub).preferences }), { private: true });
+    sendPage(
+      res,
+      200,
+      renderUnsubscribed({ preferencesUrl: subscriberLinks(deps.config, link.claims.sub).preferences }),
+      { private: true },
+    );
   });
 }

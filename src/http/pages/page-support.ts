@@ -50,6 +50,11 @@ export function pageErrorHandler(logger: Logger): ErrorRequestHandler {
     if (wantsJson(req)) return next(error);
     const appError = toAppError(error);
     if (appError.status >= 500) logger.error({ event: 'page_error', err: error }, 'page request failed');
-    sendPage(res, appError.status, renderErrorPage(appError.status, friendlyMessage(appError.status, appError.message)), { private: true });
+    sendPage(
+      res,
+      appError.status,
+      renderErrorPage(appError.status, friendlyMessage(appError.status, appError.message)),
+      { private: true },
+    );
   };
 }

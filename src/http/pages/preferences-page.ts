@@ -13,7 +13,14 @@ export interface PreferencesPageData {
   csrfToken: string;
   errors?: FieldErrors;
   /** What the reader sent, when re-rendering after an error. */
-  values?: { lists?: string[]; frequency?: string; weekday?: string; sendHour?: string; timezone?: string; interests?: InterestValues };
+  values?: {
+    lists?: string[];
+    frequency?: string;
+    weekday?: string;
+    sendHour?: string;
+    timezone?: string;
+    interests?: InterestValues;
+  };
   saved?: boolean;
 }
 

@@ -13,7 +13,8 @@ import { renderLandingPage, type SignupFormValues } from './landing-page.js';
 import { renderCheckInbox, renderErrorPage } from './message-pages.js';
 import { parseForm, parseJson, requestEvidence, sendPage, wantsJson } from './page-support.js';
 
-export const CHECK_INBOX_MESSAGE = 'Check your inbox: if the address can receive our emails, a confirmation link is on its way.';
+export const CHECK_INBOX_MESSAGE =
+  'Check your inbox: if the address can receive our emails, a confirmation link is on its way.';
 
 export type PageDeps = SignupDeps;
 
@@ -45,14 +46,21 @@ function formValues(body: unknown): SignupFormValues {
   };
 }
 
-async function renderLanding(deps: PageDeps, req: Request, res: Response, status: number, form?: { values: SignupFormValues; errors: FieldErrors }) {
+async function renderLanding(
+  deps: PageDeps,
+  req: Request,
+  res: Response,
+  status: number,
+  form?: { values: SignupFormValues; errors: FieldErrors },
+) {
   const { lists, papers } = await findLandingData(deps.db);
   const csrfToken = issueCsrfToken(req, res, csrfOptions(deps));
-  sendPage(res, status, renderLandingPage({ lists, papers, csrfToken, values: form?.values, errors: form?.errors }), { private: true });
+  sendPage(res, status, renderLandingPage({ lists, papers, csrfToken, values: form?.values, errors: form?.errors }), {
+    private: true,
+  });
 }
 
 export function signupRoutes(router: IRouter, deps: PageDeps): void {
-
   router.get('/', async (req, res) => {
     await renderLanding(deps, req, res, 200);
   });
@@ -60,7 +68,11 @@ export function signupRoutes(router: IRouter, deps: PageDeps): void {
   router.post('/subscribe', parseForm, parseJson, async (req, res) => {
     const json = wantsJson(req);
     if (!req.is('application/json') && !req.is('application/x-www-form-urlencoded')) {
-      throw new AppError(ERROR_CODES.unsupportedMedia, 415, 'Send the form, or JSON with Content-Type: application/json');
+      throw new AppError(
+        ERROR_CODES.unsupportedMedia,
+        415,
+        'Send the form, or JSON with Content-Type: application/json',
+      );
     }
     // Browsers cannot send a cross-site JSON body without a CORS preflight,
     // which this app never grants. Accept is no proof: a cross-site form may
@@ -84,7 +96,9 @@ export function signupRoutes(router: IRouter, deps: PageDeps): void {
       const errors = fieldErrors(error);
       if (json) {
         const details = Object.entries(errors).map(([path, message]) => ({ path, message }));
-        res.status(400).json({ error: { code: ERROR_CODES.validation, message: summariseErrors(errors, FIELD_LABELS), details } });
+        res
+          .status(400)
+          .json({ error: { code: ERROR_CODES.validation, message: summariseErrors(errors, FIELD_LABELS), details } });
       } else {
         await renderLanding(deps, req, res, 400, { values: formValues(req.body), errors });
       }

@@ -17,7 +17,10 @@ export function assetUrl(name: string): string {
   let version = versions.get(name);
   if (version === undefined) {
     try {
-      version = createHash('sha256').update(readFileSync(path.join(PUBLIC_DIR, name))).digest('hex').slice(0, 10);
+      version = createHash('sha256')
+        .update(readFileSync(path.join(PUBLIC_DIR, name)))
+        .digest('hex')
+        .slice(0, 10);
     } catch {
       version = 'missing';
     }

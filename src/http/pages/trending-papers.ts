@@ -9,13 +9,25 @@ export type { TrendingPaper };
 const DAY_MS = 24 * 3600 * 1000;
 
 export async function findTrendingPapers(db: Db, limit = 6): Promise<TrendingPaper[]> {
-  const latest = await db.paper.findFirst({ where: { hidden: false }, orderBy: { firstSeenAt: 'desc' }, select: { firstSeenAt: true } });
+  const latest = await db.paper.findFirst({
+    where: { hidden: false },
+    orderBy: { firstSeenAt: 'desc' },
+    select: { firstSeenAt: true },
+  });
   if (!latest) return [];
   return db.paper.findMany({
     where: { hidden: false, firstSeenAt: { gte: new Date(latest.firstSeenAt.getTime() - DAY_MS) } },
     orderBy: [{ upvotes: 'desc' }, { id: 'asc' }],
     take: limit,
-    select: { title: true, abstract: true, upvotes: true, organization: true, arxivId: true, url: true, authorCount: true },
+    select: {
+      title: true,
+      abstract: true,
+      upvotes: true,
+      organization: true,
+      arxivId: true,
+      url: true,
+      authorCount: true,
+    },
   });
 }
 

@@ -18,14 +18,19 @@ interface MailgunBody {
 }
 
 export function mailgunSignature(signingKey: string, timestamp: string, token: string): string {
-  return createHmac('sha256', signingKey).update(timestamp + token).digest('hex');
+  return createHmac('sha256', signingKey)
+    .update(timestamp + token)
+    .digest('hex');
 }
 
 function toFeedback(data: NonNullable<MailgunBody['event-data']>): Feedback | null {
   const messageId = bracketed(data.message?.headers?.['message-id']);
   const target = { email: data.recipient, ...(messageId ? { messageId } : {}) };
   const status = data['delivery-status'];
-  const detail = [data.event, data.severity, data.reason, status?.code, status?.message || status?.description].filter(Boolean).join(' ').slice(0, 300);
+  const detail = [data.event, data.severity, data.reason, status?.code, status?.message || status?.description]
+    .filter(Boolean)
+    .join(' ')
+    .slice(0, 300);
   switch (data.event) {
     case 'failed':
       return { kind: data.severity === 'permanent' ? 'hard_bounce' : 'soft_bounce', target, source: 'mailgun', detail };
@@ -38,7 +43,11 @@ function toFeedback(data: NonNullable<MailgunBody['event-data']>): Feedback | nu
   }
 }
 
-export function readMailgunWebhook(config: Pick<Config, 'deliverability'>, raw: Buffer, now = Date.now()): VerifiedBatch {
+export function readMailgunWebhook(
+  config: Pick<Config, 'deliverability'>,
+  raw: Buffer,
+  now = Date.now(),
+): VerifiedBatch {
   const key = config.deliverability.webhooks.mailgunSigningKey;
   if (!key) throw new WebhookError('not_configured', 'Mailgun webhooks are off: set MAILGUN_WEBHOOK_SIGNING_KEY');
   const body = parseJson(raw) as MailgunBody;
@@ -48,7 +57,8 @@ export function readMailgunWebhook(config: Pick<Config, 'deliverability'>, raw: 
   }
   const expected = Buffer.from(mailgunSignature(key, timestamp, token));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw new WebhookError('unauthenticated', 'Mailgun signature does not match');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    throw new WebhookError('unauthenticated', 'Mailgun signature does not match');
   checkFreshness(Number(timestamp), now);
   const feedback = body['event-data'] ? toFeedback(body['event-data']) : null;
   return { replayKey: token, feedback: feedback ? [feedback] : [] };

@@ -40,23 +40,36 @@ function presentedSecret(headers: Record<string, string | undefined>): string | 
 function toFeedback(r: PostmarkRecord): Feedback | null {
   const detail = [r.RecordType, r.Type, r.SuppressionReason, r.Description].filter(Boolean).join(' ').slice(0, 300);
   if (r.RecordType === 'Bounce' && r.Type && (HARD.has(r.Type) || SOFT.has(r.Type))) {
-    return { kind: HARD.has(r.Type) ? 'hard_bounce' : 'soft_bounce', target: { email: r.Email }, source: 'postmark', detail };
+    return {
+      kind: HARD.has(r.Type) ? 'hard_bounce' : 'soft_bounce',
+      target: { email: r.Email },
+      source: 'postmark',
+      detail,
+    };
   }
-  if (r.RecordType === 'SpamComplaint') return { kind: 'complaint', target: { email: r.Email }, source: 'postmark', detail };
+  if (r.RecordType === 'SpamComplaint')
+    return { kind: 'complaint', target: { email: r.Email }, source: 'postmark', detail };
   if (r.RecordType === 'SubscriptionChange' && r.SuppressSending && r.SuppressionReason === 'ManualSuppression') {
     return { kind: 'unsubscribe', target: { email: r.Recipient }, source: 'postmark', detail };
   }
   return null;
 }
 
-export function readPostmarkWebhook(config: Pick<Config, 'deliverability'>, headers: Record<string, string | undefined>, raw: Buffer): VerifiedBatch {
+export function readPostmarkWebhook(
+  config: Pick<Config, 'deliverability'>,
+  headers: Record<string, string | undefined>,
+  raw: Buffer,
+): VerifiedBatch {
   const secret = config.deliverability.webhooks.postmarkSecret;
   if (!secret) throw new WebhookError('not_configured', 'Postmark webhooks are off: set POSTMARK_WEBHOOK_SECRET');
   const given = presentedSecret(headers);
-  if (!given || !same(given, secret)) throw new WebhookError('unauthenticated', 'Postmark basic auth or X-Webhook-Secret does not match');
+  if (!given || !same(given, secret))
+    throw new WebhookError('unauthenticated', 'Postmark basic auth or X-Webhook-Secret does not match');
   const record = parseJson(raw) as PostmarkRecord;
-  const id = record?.ID ?? (record?.MessageID && record.ChangedAt ? `${record.MessageID}@${record.ChangedAt}` : undefined);
-  if (!record?.RecordType || id === undefined) throw new WebhookError('malformed', 'Postmark record without RecordType and ID');
+  const id =
+    record?.ID ?? (record?.MessageID && record.ChangedAt ? `${record.MessageID}@${record.ChangedAt}` : undefined);
+  if (!record?.RecordType || id === undefined)
+    throw new WebhookError('malformed', 'Postmark record without RecordType and ID');
   const feedback = toFeedback(record);
   return { replayKey: `${record.RecordType}:${id}`, feedback: feedback ? [feedback] : [] };
 }

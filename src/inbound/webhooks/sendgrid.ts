@@ -37,14 +37,25 @@ function toFeedback(e: SendgridEvent): Feedback | null {
   }
 }
 
-export function readSendgridWebhook(config: Pick<Config, 'deliverability'>, headers: Record<string, string | undefined>, raw: Buffer, now = Date.now()): VerifiedBatch {
+export function readSendgridWebhook(
+  config: Pick<Config, 'deliverability'>,
+  headers: Record<string, string | undefined>,
+  raw: Buffer,
+  now = Date.now(),
+): VerifiedBatch {
   const key = config.deliverability.webhooks.sendgridPublicKey;
   if (!key) throw new WebhookError('not_configured', 'SendGrid webhooks are off: set SENDGRID_WEBHOOK_PUBLIC_KEY');
   const signature = headers[SIGNATURE_HEADER];
   const timestamp = headers[TIMESTAMP_HEADER];
-  if (!signature || !timestamp) throw new WebhookError('unauthenticated', `missing ${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER}`);
+  if (!signature || !timestamp)
+    throw new WebhookError('unauthenticated', `missing ${SIGNATURE_HEADER} or ${TIMESTAMP_HEADER}`);
   const publicKey = createPublicKey({ key: Buffer.from(key, 'base64'), format: 'der', type: 'spki' });
-  const valid = verify('sha256', Buffer.concat([Buffer.from(timestamp), raw]), { key: publicKey, dsaEncoding: 'der' }, Buffer.from(signature, 'base64'));
+  const valid = verify(
+    'sha256',
+    Buffer.concat([Buffer.from(timestamp), raw]),
+    { key: publicKey, dsaEncoding: 'der' },
+    Buffer.from(signature, 'base64'),
+  );
   if (!valid) throw new WebhookError('unauthenticated', 'SendGrid signature does not match');
   checkFreshness(Number(timestamp), now);
   const events = parseJson(raw);

@@ -22,11 +22,16 @@ interface SesNotification {
   notificationType?: string;
   eventType?: string;
   mail?: SesMail;
-  bounce?: { bounceType?: string; bounceSubType?: string; bouncedRecipients?: Array<{ emailAddress?: string; status?: string; diagnosticCode?: string }> };
+  bounce?: {
+    bounceType?: string;
+    bounceSubType?: string;
+    bouncedRecipients?: Array<{ emailAddress?: string; status?: string; diagnosticCode?: string }>;
+  };
   complaint?: { complainedRecipients?: Array<{ emailAddress?: string }>; complaintFeedbackType?: string };
 }
 
-export type SesOutcome = { kind: 'batch'; batch: VerifiedBatch } | { kind: 'subscription'; subscribeUrl: string; replayKey: string };
+export type SesOutcome =
+  { kind: 'batch'; batch: VerifiedBatch } | { kind: 'subscription'; subscribeUrl: string; replayKey: string };
 
 export function sesFeedback(config: SesConfig, notification: SesNotification): Feedback[] {
   const type = notification.notificationType ?? notification.eventType;
@@ -36,7 +41,9 @@ export function sesFeedback(config: SesConfig, notification: SesNotification): F
   const verp = single && mail.source ? findVerpTarget(config, mail.source) : null;
   const shared = {
     ...(verp?.kind === 'delivery' ? { deliveryId: verp.id } : verp ? { subscriberId: verp.id } : {}),
-    ...(single && bracketed(mail.commonHeaders?.messageId) ? { messageId: bracketed(mail.commonHeaders?.messageId) } : {}),
+    ...(single && bracketed(mail.commonHeaders?.messageId)
+      ? { messageId: bracketed(mail.commonHeaders?.messageId) }
+      : {}),
   };
   if (type === 'Bounce') {
     const permanent = notification.bounce?.bounceType === 'Permanent';
@@ -44,7 +51,9 @@ export function sesFeedback(config: SesConfig, notification: SesNotification): F
       kind: permanent ? 'hard_bounce' : 'soft_bounce',
       target: { ...shared, email: r.emailAddress },
       source: 'ses',
-      detail: [notification.bounce?.bounceType, notification.bounce?.bounceSubType, r.status, r.diagnosticCode].filter(Boolean).join(' '),
+      detail: [notification.bounce?.bounceType, notification.bounce?.bounceSubType, r.status, r.diagnosticCode]
+        .filter(Boolean)
+        .join(' '),
     }));
   }
   if (type === 'Complaint') {
@@ -74,7 +83,8 @@ export async function readSesWebhook(
   const allowed = config.deliverability.webhooks.sesTopicArns;
   if (!allowed.length) throw new WebhookError('not_configured', 'SES webhooks are off: set SES_TOPIC_ARNS');
   const message = parseSnsMessage(parseJson(raw));
-  if (!allowed.includes(message.TopicArn)) throw new WebhookError('unauthenticated', 'TopicArn is not one of SES_TOPIC_ARNS');
+  if (!allowed.includes(message.TopicArn))
+    throw new WebhookError('unauthenticated', 'TopicArn is not one of SES_TOPIC_ARNS');
   await verify(message);
   checkFreshness(Date.parse(message.Timestamp) / 1000, now, SNS_MAX_AGE_SECONDS);
   if (message.Type !== 'Notification') {

@@ -57,10 +57,20 @@ export function snsStringToSign(message: SnsMessage): string {
 
 export function parseSnsMessage(body: unknown): SnsMessage {
   const m = body as Partial<SnsMessage> | null;
-  const strings: Array<keyof SnsMessage> = ['Type', 'MessageId', 'TopicArn', 'Message', 'Timestamp', 'SignatureVersion', 'Signature', 'SigningCertURL'];
+  const strings: Array<keyof SnsMessage> = [
+    'Type',
+    'MessageId',
+    'TopicArn',
+    'Message',
+    'Timestamp',
+    'SignatureVersion',
+    'Signature',
+    'SigningCertURL',
+  ];
   const missing = strings.filter((key) => typeof m?.[key] !== 'string');
   if (missing.length) throw new WebhookError('malformed', `SNS message without ${missing.join(', ')}`);
-  if (!(m!.Type! in FIELDS)) throw new WebhookError('malformed', `SNS message of unknown Type ${String(m!.Type).slice(0, 40)}`);
+  if (!(m!.Type! in FIELDS))
+    throw new WebhookError('malformed', `SNS message of unknown Type ${String(m!.Type).slice(0, 40)}`);
   return m as SnsMessage;
 }
 
@@ -76,12 +86,18 @@ export function createSnsVerifier(fetchText: FetchText = fetchFromAmazon) {
     return cert;
   };
   return async function verifySns(message: SnsMessage): Promise<void> {
-    if (!isAmazonSnsUrl(message.SigningCertURL)) throw new WebhookError('unauthenticated', 'SigningCertURL is not an Amazon SNS https URL');
+    if (!isAmazonSnsUrl(message.SigningCertURL))
+      throw new WebhookError('unauthenticated', 'SigningCertURL is not an Amazon SNS https URL');
     const algorithm = { '1': 'RSA-SHA1', '2': 'RSA-SHA256' }[message.SignatureVersion];
-    if (!algorithm) throw new WebhookError('unauthenticated', `unsupported SignatureVersion ${message.SignatureVersion.slice(0, 10)}`);
+    if (!algorithm)
+      throw new WebhookError(
+        'unauthenticated',
+        `unsupported SignatureVersion ${message.SignatureVersion.slice(0, 10)}`,
+      );
     const cert = await certificate(message.SigningCertURL);
     const verifier = createVerify(algorithm);
     verifier.update(snsStringToSign(message), 'utf8');
-    if (!verifier.verify(cert.publicKey, message.Signature, 'base64')) throw new WebhookError('unauthenticated', 'SNS signature does not match');
+    if (!verifier.verify(cert.publicKey, message.Signature, 'base64'))
+      throw new WebhookError('unauthenticated', 'SNS signature does not match');
   };
 }

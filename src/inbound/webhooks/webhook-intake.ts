@@ -30,14 +30,25 @@ export interface VerifiedBatch {
 /** How far a signed timestamp may lie in the past (or the future: clock skew) before the request counts as a replay. */
 export const MAX_SIGNATURE_AGE_SECONDS = 15 * 60;
 
-export function checkFreshness(timestampSeconds: number, nowMs: number, maxAgeSeconds = MAX_SIGNATURE_AGE_SECONDS): void {
+export function checkFreshness(
+  timestampSeconds: number,
+  nowMs: number,
+  maxAgeSeconds = MAX_SIGNATURE_AGE_SECONDS,
+): void {
   if (!Number.isFinite(timestampSeconds)) throw new WebhookError('malformed', 'timestamp is missing or not a number');
   if (Math.abs(nowMs / 1000 - timestampSeconds) > maxAgeSeconds) {
-    throw new WebhookError('stale', `signed timestamp is more than ${maxAgeSeconds} s away from now: refused as a replay`);
+    throw new WebhookError(
+      'stale',
+      `signed timestamp is more than ${maxAgeSeconds} s away from now: refused as a replay`,
+    );
   }
 }
 
-export async function applyWebhookBatch(deps: FeedbackDeps, provider: WebhookProvider, batch: VerifiedBatch): Promise<{ applied: number; ignored: number }> {
+export async function applyWebhookBatch(
+  deps: FeedbackDeps,
+  provider: WebhookProvider,
+  batch: VerifiedBatch,
+): Promise<{ applied: number; ignored: number }> {
   if (!(await claimWebhookReceipt(deps.db, provider, batch.replayKey))) {
     deps.logger.child({ module: 'webhooks' }).warn({ event: 'webhook_replayed', provider }, 'webhook replay refused');
     throw new WebhookError('replayed', 'this webhook delivery was already received');
@@ -48,9 +59,14 @@ export async function applyWebhookBatch(deps: FeedbackDeps, provider: WebhookPro
   } catch (error) {
     // Released so the provider's retry is applied, not refused as a replay.
     await releaseWebhookReceipt(deps.db, provider, batch.replayKey).catch((release: unknown) =>
-      deps.logger
-        .child({ module: 'webhooks' })
-        .warn({ event: 'webhook_release_failed', provider, err: release instanceof Error ? release.message : String(release) }, 'webhook receipt kept: a retry will be refused'),
+      deps.logger.child({ module: 'webhooks' }).warn(
+        {
+          event: 'webhook_release_failed',
+          provider,
+          err: release instanceof Error ? release.message : String(release),
+        },
+        'webhook receipt kept: a retry will be refused',
+      ),
     );
     throw error;
   }
@@ -59,7 +75,8 @@ export async function applyWebhookBatch(deps: FeedbackDeps, provider: WebhookPro
 
 /** "<id>" from an id with or without angle brackets; null for anything else. */
 export function bracketed(messageId: unknown): string | undefined {
-  if (typeof messageId !== 'string' || !messageId.trim() || /[\s<>]/.test(messageId.trim().replace(/^<|>$/g, ''))) return undefined;
+  if (typeof messageId !== 'string' || !messageId.trim() || /[\s<>]/.test(messageId.trim().replace(/^<|>$/g, '')))
+    return undefined;
   return `<${messageId.trim().replace(/^<|>$/g, '')}>`;
 }
 

@@ -32,7 +32,13 @@ describe('admin authentication', () => {
 
   it('refuses other schemes, a token prefix and the token with one character changed', async () => {
     const token = env.config.adminToken;
-    for (const header of [token, `Basic ${token}`, `Bearer ${token.slice(0, -1)}`, `Bearer ${token.slice(0, -1)}x`, 'Bearer ']) {
+    for (const header of [
+      token,
+      `Basic ${token}`,
+      `Bearer ${token.slice(0, -1)}`,
+      `Bearer ${token.slice(0, -1)}x`,
+      'Bearer ',
+    ]) {
       const res = await request(env.app).get('/api/admin/lists').set('Authorization', header);
       expect(res.status, header).toBe(401);
     }
@@ -53,7 +59,9 @@ describe('admin authentication', () => {
 
     const ok = await request(env.app).get('/api/admin/stats').set('Authorization', `Bearer ${token}`);
     expect(ok.status).toBe(200);
-    await expect.poll(async () => (await env.ctx.db.adminToken.findUniqueOrThrow({ where: { id: info.id } })).lastUsedAt).not.toBeNull();
+    await expect
+      .poll(async () => (await env.ctx.db.adminToken.findUniqueOrThrow({ where: { id: info.id } })).lastUsedAt)
+      .not.toBeNull();
 
     const revoke = await env.api.delete(`/tokens/${info.id}`);
     expect(revoke.status).toBe(204);
@@ -116,7 +124,14 @@ describe('queue dashboard', () => {
     expect(basic.status).toBe(200);
     const api = await request(env.app).get('/admin/queues/api/queues').set(env.auth);
     expect(api.status).toBe(200);
-    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual(['digest-plan', 'digest-send', 'enrich', 'ingest', 'mail', 'maintenance']);
+    expect(api.body.queues.map((q: { name: string }) => q.name).sort()).toEqual([
+      'digest-plan',
+      'digest-send',
+      'enrich',
+      'ingest',
+      'mail',
+      'maintenance',
+    ]);
     const apiNoAuth = await request(env.app).get('/admin/queues/api/queues');
     expect(apiNoAuth.status).toBe(401);
   });

@@ -12,7 +12,13 @@ describe('digests', () => {
   it('triggers a period: 202 with the digest, planning queued', async () => {
     const res = await env.api.post('/digests').send({ date: '2026-04-01' });
     expect(res.status).toBe(202);
-    expect(res.body).toMatchObject({ id: expect.any(Number), period: '2026-04-01', status: 'planning', planned: 0, progress: 0 });
+    expect(res.body).toMatchObject({
+      id: expect.any(Number),
+      period: '2026-04-01',
+      status: 'planning',
+      planned: 0,
+      progress: 0,
+    });
     const job = await env.ctx.queues.digestPlan.getJob('digest-plan-2026-04-01');
     expect(job?.data).toEqual({ digestId: res.body.id, period: '2026-04-01' });
     expect(res.body.run).toEqual({ id: 'digest-plan-2026-04-01', state: 'waiting' });
@@ -28,17 +34,29 @@ describe('digests', () => {
   });
 
   it('shows status with counts and progress, and lists digests newest first', async () => {
-    const digest = await env.ctx.db.digest.create({ data: { period: '2026-04-02', status: 'sending', planned: 10, sent: 5, skipped: 2, failed: 1 } });
+    const digest = await env.ctx.db.digest.create({
+      data: { period: '2026-04-02', status: 'sending', planned: 10, sent: 5, skipped: 2, failed: 1 },
+    });
     const one = await env.api.get(`/digests/${digest.id}`);
     expect(one.status).toBe(200);
-    expect(one.body).toMatchObject({ id: digest.id, status: 'sending', planned: 10, sent: 5, skipped: 2, failed: 1, progress: 0.8 });
+    expect(one.body).toMatchObject({
+      id: digest.id,
+      status: 'sending',
+      planned: 10,
+      sent: 5,
+      skipped: 2,
+      failed: 1,
+      progress: 0.8,
+    });
     const list = await env.api.get('/digests?limit=10');
     expect(list.body.items.map((d: { period: string }) => d.period)).toEqual(['2026-04-02', '2026-04-01']);
     expect((await env.api.get('/digests/999999')).status).toBe(404);
   });
 
   it('pages through digests by period with a cursor, skipping none and repeating none', async () => {
-    await env.ctx.db.digest.createMany({ data: ['2026-03-30', '2026-03-31', '2026-04-05'].map((period) => ({ period, status: 'done' as const })) });
+    await env.ctx.db.digest.createMany({
+      data: ['2026-03-30', '2026-03-31', '2026-04-05'].map((period) => ({ period, status: 'done' as const })),
+    });
     const first = await env.api.get('/digests?limit=2');
     expect(first.body.items.map((d: { period: string }) => d.period)).toEqual(['2026-04-05', '2026-04-02']);
     // A digest planned while paging, for an older period than the cursor's, still shows up.
@@ -64,7 +82,14 @@ describe('preview and resend', () => {
     const s = await addSubscriber(env, 'preview@example.org', { lists: ['llm'] });
     subscriberId = s.id;
     const paper = await env.ctx.db.paper.create({
-      data: { key: '2511.11111', arxivId: '2511.11111', title: 'Small language models <b>rock</b>', abstract: 'About LLM.', upvotes: 9, source: 'file' },
+      data: {
+        key: '2511.11111',
+        arxivId: '2511.11111',
+        title: 'Small language models <b>rock</b>',
+        abstract: 'About LLM.',
+        upvotes: 9,
+        source: 'file',
+      },
     });
     paperId = paper.id;
   });
@@ -90,13 +115,25 @@ describe('preview and resend', () => {
     const noSubscriber = await env.api.get('/digests/preview');
     expect(noSubscriber.status).toBe(400);
     expect(noSubscriber.body.error.message).toBe('subscriber: required: a subscriber id');
-    expect((await env.api.get('/digests/preview?subscriber=abc')).body.error.message).toBe('subscriber: must be a subscriber id');
+    expect((await env.api.get('/digests/preview?subscriber=abc')).body.error.message).toBe(
+      'subscriber: must be a subscriber id',
+    );
   });
 
   it('resends a failed delivery and refuses to resend a sent one', async () => {
-    const digest = await env.ctx.db.digest.create({ data: { period: '2026-04-03', status: 'done', planned: 2, sent: 1, failed: 1 } });
+    const digest = await env.ctx.db.digest.create({
+      data: { period: '2026-04-03', status: 'done', planned: 2, sent: 1, failed: 1 },
+    });
     const failed = await env.ctx.db.delivery.create({
-      data: { digestId: digest.id, subscriberId, status: 'failed', lastError: '451 try later', messageId: '<r1@t>', paperIds: [paperId], batch: 3 },
+      data: {
+        digestId: digest.id,
+        subscriberId,
+        status: 'failed',
+        lastError: '451 try later',
+        messageId: '<r1@t>',
+        paperIds: [paperId],
+        batch: 3,
+      },
     });
     const other = await addSubscriber(env, 'sent@example.org', { lists: ['llm'] });
     const sent = await env.ctx.db.delivery.create({

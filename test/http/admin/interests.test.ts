@@ -10,20 +10,41 @@ beforeAll(async () => {
 });
 afterAll(() => env.cleanup());
 
-const interests = { include: ['diffusion model', 'graph neural network'], exclude: ['blockchain'], categories: ['CS.lg', 'q-bio.NC'], authors: ['José García'] };
+const interests = {
+  include: ['diffusion model', 'graph neural network'],
+  exclude: ['blockchain'],
+  categories: ['CS.lg', 'q-bio.NC'],
+  authors: ['José García'],
+};
 
 describe('subscriber interests', () => {
   it('stores interests and papersPerEmail on create, shows them on read, replaces them on update', async () => {
-    const created = await env.api.post('/subscribers').send({ email: 'curious@example.org', lists: ['trending'], status: 'active', interests, papersPerEmail: 15 });
+    const created = await env.api
+      .post('/subscribers')
+      .send({ email: 'curious@example.org', lists: ['trending'], status: 'active', interests, papersPerEmail: 15 });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ papersPerEmail: 15, interests: { ...interests, categories: ['cs.LG', 'q-bio.NC'] } });
+    expect(created.body).toMatchObject({
+      papersPerEmail: 15,
+      interests: { ...interests, categories: ['cs.LG', 'q-bio.NC'] },
+    });
     const read = await env.api.get(`/subscribers/${created.body.id}`);
-    expect(read.body).toMatchObject({ papersPerEmail: 15, interests: { include: interests.include, authors: ['José García'] } });
-    const patched = await env.api.patch(`/subscribers/${created.body.id}`).send({ interests: { include: ['robot'] }, papersPerEmail: 5 });
+    expect(read.body).toMatchObject({
+      papersPerEmail: 15,
+      interests: { include: interests.include, authors: ['José García'] },
+    });
+    const patched = await env.api
+      .patch(`/subscribers/${created.body.id}`)
+      .send({ interests: { include: ['robot'] }, papersPerEmail: 5 });
     expect(patched.status).toBe(200);
-    expect(patched.body).toMatchObject({ papersPerEmail: 5, interests: { include: ['robot'], exclude: [], categories: [], authors: [] } });
+    expect(patched.body).toMatchObject({
+      papersPerEmail: 5,
+      interests: { include: ['robot'], exclude: [], categories: [], authors: [] },
+    });
     const plain = await env.api.post('/subscribers').send({ email: 'plain@example.org', lists: ['trending'] });
-    expect(plain.body).toMatchObject({ papersPerEmail: 10, interests: { include: [], exclude: [], categories: [], authors: [] } });
+    expect(plain.body).toMatchObject({
+      papersPerEmail: 10,
+      interests: { include: [], exclude: [], categories: [], authors: [] },
+    });
   });
 
   it('answers 400 naming the field for an unknown category, an empty or over-long phrase, too many entries, a bad size', async () => {
@@ -31,7 +52,10 @@ describe('subscriber interests', () => {
       [{ interests: { categories: ['cs.XX'] } }, /interests\.categories\.0: Unknown arXiv category “cs\.XX”/],
       [{ interests: { include: ['  '] } }, /interests\.include\.0: Must not be empty/],
       [{ interests: { exclude: ['x'.repeat(101)] } }, /interests\.exclude\.0: Must be at most 100 characters/],
-      [{ interests: { authors: Array.from({ length: 51 }, (_, i) => `Author ${i}`) } }, /interests\.authors: At most 50 names/],
+      [
+        { interests: { authors: Array.from({ length: 51 }, (_, i) => `Author ${i}`) } },
+        /interests\.authors: At most 50 names/,
+      ],
       [{ interests: { include: ['line\nbreak'] } }, /interests\.include\.0/],
       [{ interests: { topics: ['x'] } }, /interests/],
       [{ papersPerEmail: 7 }, /papersPerEmail: Choose 5, 10, 15, 25 papers per email/],
@@ -47,7 +71,13 @@ describe('subscriber interests', () => {
 
 describe('lists with exclude and authors', () => {
   it('stores them, and the rule preview says what matched where', async () => {
-    const created = await env.api.post('/lists').send({ slug: 'diffusion', name: 'Diffusion', keywords: ['diffusion model'], exclude: ['audio'], authors: ['Yann LeCun'] });
+    const created = await env.api.post('/lists').send({
+      slug: 'diffusion',
+      name: 'Diffusion',
+      keywords: ['diffusion model'],
+      exclude: ['audio'],
+      authors: ['Yann LeCun'],
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ exclude: ['audio'], authors: ['Yann LeCun'] });
     const db = env.ctx.db;
@@ -68,6 +98,9 @@ describe('lists with exclude and authors', () => {
       why: [{ kind: 'phrase', term: 'diffusion model', fields: ['title', 'abstract'] }],
       reason: '“diffusion model” in title, abstract',
     });
-    expect(byTitle.get('Energy-based learning')).toMatchObject({ why: [{ kind: 'author', term: 'Yann LeCun' }], matched: ['by Yann LeCun'] });
+    expect(byTitle.get('Energy-based learning')).toMatchObject({
+      why: [{ kind: 'author', term: 'Yann LeCun' }],
+      matched: ['by Yann LeCun'],
+    });
   });
 });

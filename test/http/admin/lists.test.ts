@@ -10,7 +10,16 @@ afterAll(() => env.cleanup());
 
 describe('lists', () => {
   it('creates a list with the SPEC shape and lists it', async () => {
-    const body = { slug: 'robotics', name: 'Robotics', description: 'Robots', public: false, keywords: ['robot', 'embodied agent'], categories: ['cs.RO'], minUpvotes: 3, maxPapers: 5 };
+    const body = {
+      slug: 'robotics',
+      name: 'Robotics',
+      description: 'Robots',
+      public: false,
+      keywords: ['robot', 'embodied agent'],
+      categories: ['cs.RO'],
+      minUpvotes: 3,
+      maxPapers: 5,
+    };
     const created = await env.api.post('/lists').send(body);
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ ...body, subscriberCount: 0 });
@@ -53,9 +62,17 @@ describe('lists', () => {
   });
 
   it('updates the matching rule', async () => {
-    const res = await env.api.patch('/lists/vision').send({ keywords: ['diffusion'], minUpvotes: 10, name: 'Vision & diffusion' });
+    const res = await env.api
+      .patch('/lists/vision')
+      .send({ keywords: ['diffusion'], minUpvotes: 10, name: 'Vision & diffusion' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ slug: 'vision', keywords: ['diffusion'], categories: ['cs.CV'], minUpvotes: 10, name: 'Vision & diffusion' });
+    expect(res.body).toMatchObject({
+      slug: 'vision',
+      keywords: ['diffusion'],
+      categories: ['cs.CV'],
+      minUpvotes: 10,
+      name: 'Vision & diffusion',
+    });
     expect((await env.api.patch('/lists/vision').send({ slug: 'llm' })).status).toBe(409);
     expect((await env.api.patch('/lists/nope').send({ name: 'x' })).status).toBe(404);
   });
@@ -82,7 +99,10 @@ describe('lists', () => {
     const forced = await env.api.delete('/lists/doomed?force=true');
     expect(forced.status).toBe(204);
     expect((await env.api.get('/lists/doomed')).status).toBe(404);
-    const subs = await env.ctx.db.subscription.findMany({ where: { subscriberId: subscriber.id }, include: { list: true } });
+    const subs = await env.ctx.db.subscription.findMany({
+      where: { subscriberId: subscriber.id },
+      include: { list: true },
+    });
     expect(subs.map((s) => s.list.slug)).toEqual(['trending']);
   });
 
@@ -116,11 +136,14 @@ describe('what a rule would match', () => {
     });
   });
 
-  it("GET /lists/:list/matches runs the digest matcher over recent papers", async () => {
+  it('GET /lists/:list/matches runs the digest matcher over recent papers', async () => {
     const res = await env.api.get('/lists/llm/matches?days=7');
     expect(res.status).toBe(200);
     expect(res.body.total).toBe(2);
-    expect(res.body.items.map((i: { title: string }) => i.title)).toEqual(['Large Language Models as planners', 'A language model for proteins']);
+    expect(res.body.items.map((i: { title: string }) => i.title)).toEqual([
+      'Large Language Models as planners',
+      'A language model for proteins',
+    ]);
     expect(res.body.items[0].matched).toEqual(expect.arrayContaining(['language model']));
     expect(res.body.items[0].inSection).toBe(true);
   });

@@ -50,9 +50,15 @@ describe('GET /api/admin/openapi.json', () => {
       const lint = await promisify(execFile)(
         process.execPath,
         ['node_modules/@redocly/cli/bin/cli.js', 'lint', file, '--config', 'redocly.yaml', '--format', 'json'],
-        { cwd: root, env: { PATH: process.env.PATH, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' } },
+        {
+          cwd: root,
+          env: { PATH: process.env.PATH, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+        },
       ).catch((error: { stdout?: string; stderr?: string }) => error);
-      const report = JSON.parse(lint.stdout ?? '{}') as { totals: { errors: number; warnings: number }; problems: unknown[] };
+      const report = JSON.parse(lint.stdout ?? '{}') as {
+        totals: { errors: number; warnings: number };
+        problems: unknown[];
+      };
       expect(report.problems, lint.stderr).toEqual([]);
       expect(report.totals).toMatchObject({ errors: 0, warnings: 0 });
     } finally {
@@ -72,7 +78,9 @@ describe('GET /api/admin/openapi.json', () => {
 
   it('documents bearer security, request schemas and the error shape', async () => {
     const doc = (await env.api.get('/openapi.json')).body;
-    expect(doc.components.securitySchemes.bearerAuth).toEqual(expect.objectContaining({ type: 'http', scheme: 'bearer' }));
+    expect(doc.components.securitySchemes.bearerAuth).toEqual(
+      expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    );
     expect(doc.security).toEqual([{ bearerAuth: [] }]);
     const createList = doc.paths['/api/admin/lists'].post;
     expect(createList.requestBody.content['application/json'].schema.$ref).toBe('#/components/schemas/ListInput');
@@ -81,7 +89,9 @@ describe('GET /api/admin/openapi.json', () => {
     const search = doc.paths['/api/admin/subscribers'].get.parameters.map((p: { name: string }) => p.name);
     expect(search).toEqual(expect.arrayContaining(['status', 'list', 'q', 'cursor', 'limit']));
     expect(doc.paths['/api/admin/subscribers/import'].post.requestBody.content['text/csv']).toBeDefined();
-    const ids = Object.values(doc.paths).flatMap((item) => Object.values(item as Record<string, { operationId: string }>).map((op) => op.operationId));
+    const ids = Object.values(doc.paths).flatMap((item) =>
+      Object.values(item as Record<string, { operationId: string }>).map((op) => op.operationId),
+    );
     expect(new Set(ids).size).toBe(ids.length);
   });
 });

@@ -10,7 +10,13 @@ afterAll(() => env.cleanup());
 describe('papers', () => {
   it('adds papers through ingest: 201 when new, 200 when only updated, bad items reported', async () => {
     const created = await env.api.post('/papers').send([
-      { arxivId: '2501.00663', title: 'Titans: Learning to Memorize at Test Time', abstract: 'Attention and memory.', upvotes: 12, categories: ['cs.LG'] },
+      {
+        arxivId: '2501.00663',
+        title: 'Titans: Learning to Memorize at Test Time',
+        abstract: 'Attention and memory.',
+        upvotes: 12,
+        categories: ['cs.LG'],
+      },
       { arxivId: '2502.01234', title: 'Video diffusion transformers', upvotes: 3 },
       { title: '' },
     ]);
@@ -19,7 +25,9 @@ describe('papers', () => {
     expect(created.body.skipped).toHaveLength(1);
     expect(created.body.skipped[0].index).toBe(2);
 
-    const again = await env.api.post('/papers').send({ arxivId: '2501.00663', title: 'Titans: Learning to Memorize at Test Time', upvotes: 40 });
+    const again = await env.api
+      .post('/papers')
+      .send({ arxivId: '2501.00663', title: 'Titans: Learning to Memorize at Test Time', upvotes: 40 });
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ created: 0, updated: 1 });
     expect(await env.ctx.db.paper.count()).toBe(2);
@@ -46,7 +54,9 @@ describe('papers', () => {
     const byAbstract = await env.api.get('/papers?q=attention');
     expect(byAbstract.body.items).toHaveLength(1);
     // Full-text: stemmed words, phrases, exclusions.
-    expect((await env.api.get('/papers?q=transformer')).body.items.map((p: { arxivId: string }) => p.arxivId)).toEqual(['2502.01234']);
+    expect((await env.api.get('/papers?q=transformer')).body.items.map((p: { arxivId: string }) => p.arxivId)).toEqual([
+      '2502.01234',
+    ]);
     expect((await env.api.get('/papers?q=video -diffusion')).body.items).toEqual([]);
     const byId = await env.api.get('/papers?q=2502.01234v2');
     expect(byId.body.items.map((p: { title: string }) => p.title)).toEqual(['Video diffusion transformers']);
@@ -61,7 +71,9 @@ describe('papers', () => {
     expect(hidden.status).toBe(200);
     expect(hidden.body.hidden).toBe(true);
     expect((await env.api.get('/papers?hidden=true')).body.items.map((p: { id: number }) => p.id)).toEqual([paper.id]);
-    expect((await env.api.get('/papers?hidden=false')).body.items.map((p: { id: number }) => p.id)).not.toContain(paper.id);
+    expect((await env.api.get('/papers?hidden=false')).body.items.map((p: { id: number }) => p.id)).not.toContain(
+      paper.id,
+    );
     const shown = await env.api.post(`/papers/${paper.id}/unhide`);
     expect(shown.body.hidden).toBe(false);
     expect((await env.api.post('/papers/999999/hide')).status).toBe(404);

@@ -25,13 +25,19 @@ async function redisKeysMentioning(text: string): Promise<string[]> {
       for (const key of keys) {
         const type = await redis.type(key);
         const dump =
-          type === 'hash' ? JSON.stringify(await redis.hgetall(key))
-          : type === 'string' ? String(await redis.get(key))
-          : type === 'list' ? JSON.stringify(await redis.lrange(key, 0, -1))
-          : type === 'zset' ? JSON.stringify(await redis.zrange(key, '0', '-1'))
-          : type === 'set' ? JSON.stringify(await redis.smembers(key))
-          : type === 'stream' ? JSON.stringify(await redis.xrange(key, '-', '+'))
-          : '';
+          type === 'hash'
+            ? JSON.stringify(await redis.hgetall(key))
+            : type === 'string'
+              ? String(await redis.get(key))
+              : type === 'list'
+                ? JSON.stringify(await redis.lrange(key, 0, -1))
+                : type === 'zset'
+                  ? JSON.stringify(await redis.zrange(key, '0', '-1'))
+                  : type === 'set'
+                    ? JSON.stringify(await redis.smembers(key))
+                    : type === 'stream'
+                      ? JSON.stringify(await redis.xrange(key, '-', '+'))
+                      : '';
         if (dump.toLowerCase().includes(text.toLowerCase())) hits.push(key);
       }
     } while (cursor !== '0');
@@ -59,7 +65,9 @@ async function failMailJob(subscriberId: number): Promise<void> {
 async function rowsMentioning(text: string): Promise<string[]> {
   const tables = await env.ctx.db.$queryRaw<Array<{ table_name: string }>>`
     SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`;
-  expect(tables.map((t) => t.table_name)).toEqual(expect.arrayContaining(['Subscriber', 'ConsentRecord', 'Delivery', 'Subscription']));
+  expect(tables.map((t) => t.table_name)).toEqual(
+    expect.arrayContaining(['Subscriber', 'ConsentRecord', 'Delivery', 'Subscription']),
+  );
   const hits: string[] = [];
   for (const { table_name } of tables) {
     const rows = await env.ctx.db.$queryRawUnsafe<Array<{ row: string }>>(
@@ -75,7 +83,9 @@ let seeded = 0;
 
 async function seedSubscriberWithHistory() {
   seeded += 1;
-  const created = await env.api.post('/subscribers').send({ email: ADDRESS, lists: ['llm', 'trending'], status: 'active' });
+  const created = await env.api
+    .post('/subscribers')
+    .send({ email: ADDRESS, lists: ['llm', 'trending'], status: 'active' });
   const id = created.body.id as number;
   await env.api.patch(`/subscribers/${id}`).send({ lists: ['llm'] });
   const arxivId = `2501.0000${seeded}`;
@@ -83,10 +93,23 @@ async function seedSubscriberWithHistory() {
   const digest = await env.ctx.db.digest.create({ data: { period: `2026-02-0${seeded * 2 - 1}`, status: 'done' } });
   const other = await env.ctx.db.digest.create({ data: { period: `2026-02-0${seeded * 2}`, status: 'done' } });
   await env.ctx.db.delivery.create({
-    data: { digestId: digest.id, subscriberId: id, status: 'sent', messageId: `<m1-${seeded}@test>`, smtpResponse: `250 OK queued for <${ADDRESS}>`, paperIds: [paper.id] },
+    data: {
+      digestId: digest.id,
+      subscriberId: id,
+      status: 'sent',
+      messageId: `<m1-${seeded}@test>`,
+      smtpResponse: `250 OK queued for <${ADDRESS}>`,
+      paperIds: [paper.id],
+    },
   });
   await env.ctx.db.delivery.create({
-    data: { digestId: other.id, subscriberId: id, status: 'failed', messageId: `<m2-${seeded}@test>`, lastError: `550 5.1.1 <${ADDRESS.toUpperCase()}>: mailbox unavailable` },
+    data: {
+      digestId: other.id,
+      subscriberId: id,
+      status: 'failed',
+      messageId: `<m2-${seeded}@test>`,
+      lastError: `550 5.1.1 <${ADDRESS.toUpperCase()}>: mailbox unavailable`,
+    },
   });
   return { id, paper };
 }
@@ -123,7 +146,9 @@ describe('privacy', () => {
     expect(await env.ctx.db.consentRecord.count({ where: { subscriberId: id } })).toBe(0);
     expect(await env.ctx.db.subscription.count({ where: { subscriberId: id } })).toBe(0);
     expect(await env.ctx.db.delivery.count()).toBe(deliveriesBefore);
-    const orphaned = await env.ctx.db.delivery.findMany({ where: { messageId: { in: ['<m1-2@test>', '<m2-2@test>'] } } });
+    const orphaned = await env.ctx.db.delivery.findMany({
+      where: { messageId: { in: ['<m1-2@test>', '<m2-2@test>'] } },
+    });
     expect(orphaned).toHaveLength(2);
     expect(orphaned.every((d) => d.subscriberId === null)).toBe(true);
     expect(orphaned.find((d) => d.status === 'failed')?.lastError).toBe('550 5.1.1 <[erased]>: mailbox unavailable');

@@ -12,7 +12,9 @@ beforeAll(async () => {
   env = await createAdminEnv();
   await seedLists(env);
   const add = (arxivId: string, title: string) =>
-    env.ctx.db.paper.create({ data: { key: arxivId, arxivId, title, abstract: `${title}. A study.`, source: 'admin' } });
+    env.ctx.db.paper.create({
+      data: { key: arxivId, arxivId, title, abstract: `${title}. A study.`, source: 'admin' },
+    });
   papers = {
     llm: (await add('2501.00011', 'Scaling a language model')).id,
     vision: (await add('2501.00012', 'Image segmentation at scale')).id,
@@ -22,12 +24,14 @@ beforeAll(async () => {
 afterAll(() => env.cleanup());
 
 async function vote(subscriberId: number, paperId: number, v: 'up' | 'down') {
-  const res = await request(env.app).post(new URL(feedbackUrl(env.config, { subscriberId, paperId, vote: v })).pathname);
+  const res = await request(env.app).post(
+    new URL(feedbackUrl(env.config, { subscriberId, paperId, vote: v })).pathname,
+  );
   expect(res.status).toBe(200);
 }
 
 describe('ratings in the admin API', () => {
-  it('shows a subscriber\'s likes and dislikes, exports them, and erasure removes them', async () => {
+  it("shows a subscriber's likes and dislikes, exports them, and erasure removes them", async () => {
     const reader = await addSubscriber(env, 'rater@example.org', { lists: ['trending', 'llm'] });
     const bystander = await addSubscriber(env, 'bystander@example.org', { lists: ['vision'] });
     expect((await env.api.get(`/subscribers/${reader.id}`)).body.ratings).toEqual({ up: 0, down: 0 });
@@ -44,7 +48,10 @@ describe('ratings in the admin API', () => {
 
     const data = await env.api.get(`/subscribers/${reader.id}/data`);
     expect(data.body.ratings).toEqual([
-      expect.objectContaining({ vote: 'up', paper: { id: papers.llm, arxivId: '2501.00011', title: 'Scaling a language model' } }),
+      expect.objectContaining({
+        vote: 'up',
+        paper: { id: papers.llm, arxivId: '2501.00011', title: 'Scaling a language model' },
+      }),
       expect.objectContaining({ vote: 'up', paper: expect.objectContaining({ id: papers.vision }) }),
       expect.objectContaining({ vote: 'down', paper: expect.objectContaining({ id: papers.other }) }),
     ]);

@@ -32,14 +32,27 @@ describe('GET /stats', () => {
 
     const res = await env.api.get('/stats?days=7');
     expect(res.status).toBe(200);
-    expect(res.body.subscribers.byStatus).toEqual({ pending: 1, active: 1, unsubscribed: 1, bounced: 0, complained: 0 });
+    expect(res.body.subscribers.byStatus).toEqual({
+      pending: 1,
+      active: 1,
+      unsubscribed: 1,
+      bounced: 0,
+      complained: 0,
+    });
     const llm = res.body.subscribers.byList.find((l: { slug: string }) => l.slug === 'llm');
     expect(llm).toEqual({ slug: 'llm', name: 'Language models', total: 2, byStatus: { active: 1, pending: 1 } });
     expect(res.body.signupsPerDay).toHaveLength(7);
     expect(res.body.signupsPerDay.at(-1)).toEqual({ day: today(), count: 3 });
     expect(res.body.signupsPerDay[0].count).toBe(0);
     expect(res.body.confirmationsPerDay.at(-1)).toEqual({ day: today(), count: 1 });
-    expect(res.body.deliveriesPerDay.at(-1)).toEqual({ day: today(), pending: 0, sending: 0, sent: 3, skipped: 1, failed: 1 });
+    expect(res.body.deliveriesPerDay.at(-1)).toEqual({
+      day: today(),
+      pending: 0,
+      sending: 0,
+      sent: 3,
+      skipped: 1,
+      failed: 1,
+    });
     expect(res.body.bounceRate).toBe(0.25);
     expect((await env.api.get('/stats?days=0')).status).toBe(400);
   });
@@ -50,7 +63,9 @@ describe('stats days', () => {
     const yesterday = new Date(Date.now() - 86_400_000);
     const day = yesterday.toISOString().slice(0, 10);
     // 02:00 UTC yesterday is still the day before in New York.
-    await env.ctx.db.subscriber.create({ data: { email: 'early@example.org', createdAt: new Date(`${day}T02:00:00Z`) } });
+    await env.ctx.db.subscriber.create({
+      data: { email: 'early@example.org', createdAt: new Date(`${day}T02:00:00Z`) },
+    });
     const url = new URL(env.config.databaseUrl);
     url.searchParams.set('options', '-c timezone=America/New_York');
     const ny = createContext({ ...env.config, databaseUrl: url.toString() }, { logger: env.ctx.logger });

@@ -38,17 +38,29 @@ describe('POST /subscribers/import', () => {
     const example = doc.paths['/api/admin/subscribers/import'].post.requestBody.content['text/csv'].example as string;
     const report = await importCsv(example, '?status=active');
     expect(report.body).toMatchObject({ rows: 2, created: 2, errorCount: 0 });
-    const exportExample = doc.paths['/api/admin/subscribers/export'].get.responses['200'].content['text/csv'].example as string;
+    const exportExample = doc.paths['/api/admin/subscribers/export'].get.responses['200'].content['text/csv']
+      .example as string;
     const exported = await env.api.get('/subscribers/export?q=ada%40example.org').buffer(true);
     expect(exported.text.split('\n')[0]).toBe(exportExample.split('\n')[0]);
-    expect(parse<Record<string, string>>(exported.text, { columns: true })[0]).toMatchObject({ email: 'ada@example.org', status: 'active', sendHour: '8' });
+    expect(parse<Record<string, string>>(exported.text, { columns: true })[0]).toMatchObject({
+      email: 'ada@example.org',
+      status: 'active',
+      sendHour: '8',
+    });
     await env.ctx.db.subscriber.deleteMany({ where: { email: { in: ['ada@example.org', 'alan@example.org'] } } });
   });
 
   it('reports each bad row and stores only the good ones', async () => {
     const res = await importCsv(BAD_FILE, '?status=active');
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ rows: 8, created: 3, updated: 0, skipped: 0, errorCount: 5, errorsTruncated: false });
+    expect(res.body).toMatchObject({
+      rows: 8,
+      created: 3,
+      updated: 0,
+      skipped: 0,
+      errorCount: 5,
+      errorsTruncated: false,
+    });
     expect(res.body.errors).toEqual([
       { row: 3, message: 'email: not a valid address' },
       { row: 4, message: 'email: duplicate of row 2' },
@@ -56,19 +68,30 @@ describe('POST /subscribers/import', () => {
       { row: 6, message: 'email: looks like a spreadsheet formula' },
       { row: 7, message: 'sendHour: looks like a spreadsheet formula' },
     ]);
-    const stored = await env.ctx.db.subscriber.findMany({ orderBy: { id: 'asc' }, include: { subscriptions: { include: { list: true } }, consents: true } });
+    const stored = await env.ctx.db.subscriber.findMany({
+      orderBy: { id: 'asc' },
+      include: { subscriptions: { include: { list: true } }, consents: true },
+    });
     expect(stored.map((s) => s.email)).toEqual(['good1@example.org', 'good4@example.org', '-dash@example.org']);
     const first = stored[0]!;
     expect(first).toMatchObject({ status: 'active', timezone: 'Europe/Berlin', sendHour: 9, frequency: 'weekly' });
     expect(first.confirmedAt).not.toBeNull();
     expect(first.subscriptions.map((s) => s.list.slug).sort()).toEqual(['llm', 'trending']);
     expect(first.subscriptions.every((s) => s.confirmedAt)).toBe(true);
-    expect(first.consents).toEqual([expect.objectContaining({ action: 'import', lists: ['trending', 'llm'], formVersion: 'csv-import:active' })]);
+    expect(first.consents).toEqual([
+      expect.objectContaining({ action: 'import', lists: ['trending', 'llm'], formVersion: 'csv-import:active' }),
+    ]);
     expect(stored[1]).toMatchObject({ timezone: 'UTC', sendHour: 7, frequency: 'daily' });
   });
 
   it('catches a duplicate that lies in an earlier batch of the same file', async () => {
-    const rows = ['email,lists', 'far1@example.org,trending', 'far2@example.org,trending', 'far3@example.org,trending', 'FAR1@example.org,trending'];
+    const rows = [
+      'email,lists',
+      'far1@example.org,trending',
+      'far2@example.org,trending',
+      'far3@example.org,trending',
+      'FAR1@example.org,trending',
+    ];
     // With batches of 2 the duplicate is in another batch than its first row; the route uses 1,000, so call the domain function.
     const { importSubscribersCsv } = await import('../../../src/admin/subscriber-import.js');
     const { importRules } = await import('../../../src/http/admin/subscriber-csv-routes.js');
@@ -82,12 +105,16 @@ describe('POST /subscribers/import', () => {
   });
 
   it('skips existing addresses by default and updates them with ?existing=update', async () => {
-    const csv = 'email,lists,timezone,sendHour,frequency\ngood4@example.org,llm,Asia/Tokyo,6,\nnew1@example.org,trending,,,\n';
+    const csv =
+      'email,lists,timezone,sendHour,frequency\ngood4@example.org,llm,Asia/Tokyo,6,\nnew1@example.org,trending,,,\n';
     const skip = await importCsv(csv, '?status=active');
     expect(skip.body).toMatchObject({ created: 1, updated: 0, skipped: 1, errorCount: 0 });
     const update = await importCsv(csv.replace('new1', 'new2'), '?status=active&existing=update');
     expect(update.body).toMatchObject({ created: 1, updated: 1, skipped: 0 });
-    const good4 = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { email: 'good4@example.org' }, include: { subscriptions: { include: { list: true } } } });
+    const good4 = await env.ctx.db.subscriber.findUniqueOrThrow({
+      where: { email: 'good4@example.org' },
+      include: { subscriptions: { include: { list: true } } },
+    });
     expect(good4).toMatchObject({ timezone: 'Asia/Tokyo', sendHour: 6, frequency: 'daily' });
     expect(good4.subscriptions.map((s) => s.list.slug).sort()).toEqual(['llm', 'vision']);
   });
@@ -107,10 +134,17 @@ describe('POST /subscribers/import', () => {
   it('imports as pending by default, each with a confirmation email in the outbox, the sign-up way', async () => {
     const res = await importCsv('email,lists\npend1@example.org,trending\npend2@example.org,llm\n');
     expect(res.body).toMatchObject({ created: 2, errorCount: 0 });
-    const pending = await env.ctx.db.subscriber.findMany({ where: { email: { startsWith: 'pend' } }, include: { subscriptions: true } });
+    const pending = await env.ctx.db.subscriber.findMany({
+      where: { email: { startsWith: 'pend' } },
+      include: { subscriptions: true },
+    });
     expect(pending.map((s) => s.status)).toEqual(['pending', 'pending']);
-    expect(pending.every((s) => s.confirmRequestedAt && !s.confirmedAt && s.subscriptions.every((x) => !x.confirmedAt))).toBe(true);
-    const outbox = await env.ctx.db.confirmationOutbox.findMany({ where: { subscriberId: { in: pending.map((s) => s.id) } } });
+    expect(
+      pending.every((s) => s.confirmRequestedAt && !s.confirmedAt && s.subscriptions.every((x) => !x.confirmedAt)),
+    ).toBe(true);
+    const outbox = await env.ctx.db.confirmationOutbox.findMany({
+      where: { subscriberId: { in: pending.map((s) => s.id) } },
+    });
     for (const s of pending) {
       expect(outbox.find((row) => row.subscriberId === s.id)?.requestedAt).toEqual(s.confirmRequestedAt);
     }
@@ -129,9 +163,15 @@ describe('POST /subscribers/import', () => {
   });
 
   it('answers 413 past the size cap, declared or streamed', async () => {
-    const app = express().use('/api/admin', adminRouter(env.ctx, { importMaxBytes: 1000 })).use(errorHandler);
+    const app = express()
+      .use('/api/admin', adminRouter(env.ctx, { importMaxBytes: 1000 }))
+      .use(errorHandler);
     const big = `email,lists\n${Array.from({ length: 100 }, (_, i) => `cap${i}@example.org,trending`).join('\n')}\n`;
-    const declared = await request(app).post('/api/admin/subscribers/import').set(env.auth).set('Content-Type', 'text/csv').send(big);
+    const declared = await request(app)
+      .post('/api/admin/subscribers/import')
+      .set(env.auth)
+      .set('Content-Type', 'text/csv')
+      .send(big);
     expect(declared.status).toBe(413);
     expect(declared.body.error.code).toBe('payload_too_large');
     // Chunked upload, no Content-Length: cut off while streaming.
@@ -141,7 +181,12 @@ describe('POST /subscribers/import', () => {
       const http = await import('node:http');
       const streamed = await new Promise<{ status: number; body: string }>((resolve, reject) => {
         const req = http.request(
-          { port, method: 'POST', path: '/api/admin/subscribers/import', headers: { ...env.auth, 'Content-Type': 'text/csv', 'Transfer-Encoding': 'chunked' } },
+          {
+            port,
+            method: 'POST',
+            path: '/api/admin/subscribers/import',
+            headers: { ...env.auth, 'Content-Type': 'text/csv', 'Transfer-Encoding': 'chunked' },
+          },
           (res) => {
             let body = '';
             res.on('data', (c) => (body += c)).on('end', () => resolve({ status: res.statusCode!, body }));
@@ -191,7 +236,9 @@ describe('GET /subscribers/export', () => {
     expect(res.headers['content-type']).toContain('text/csv');
     expect(res.headers['content-disposition']).toMatch(/attachment; filename="subscribers-\d{4}-\d{2}-\d{2}\.csv"/);
     const records = parse<Record<string, string>>(res.text, { columns: true });
-    expect(Object.keys(records[0]!)).toEqual(expect.arrayContaining(['email', 'lists', 'timezone', 'sendHour', 'frequency']));
+    expect(Object.keys(records[0]!)).toEqual(
+      expect.arrayContaining(['email', 'lists', 'timezone', 'sendHour', 'frequency']),
+    );
     expect(records.every((r) => r.status === 'active')).toBe(true);
     const emails = records.map((r) => r.email);
     expect(emails).toContain("'-dash@example.org");
@@ -199,12 +246,17 @@ describe('GET /subscribers/export', () => {
     expect(emails).toContain('good1@example.org');
     expect(records.find((r) => r.email === 'good1@example.org')?.lists).toBe('trending|llm');
 
-    const filtered = parse<{ email: string }>((await env.api.get('/subscribers/export?list=vision&q=good').buffer(true)).text, { columns: true });
+    const filtered = parse<{ email: string }>(
+      (await env.api.get('/subscribers/export?list=vision&q=good').buffer(true)).text,
+      { columns: true },
+    );
     expect(filtered.map((r) => r.email)).toEqual(['good4@example.org']);
   });
 
   it('pages through more rows than one query page', async () => {
-    await env.ctx.db.subscriber.createMany({ data: Array.from({ length: 2500 }, (_, i) => ({ email: `bulk${i}@example.org` })) });
+    await env.ctx.db.subscriber.createMany({
+      data: Array.from({ length: 2500 }, (_, i) => ({ email: `bulk${i}@example.org` })),
+    });
     const res = await env.api.get('/subscribers/export?q=bulk').buffer(true);
     const records = parse<{ id: string }>(res.text, { columns: true });
     expect(records).toHaveLength(2500);
@@ -213,7 +265,14 @@ describe('GET /subscribers/export', () => {
   });
 
   it('neutralises every formula trigger', () => {
-    expect(['=1+1', '+1', '-1', '@x', '\tx', '\rx'].map(neutraliseCell)).toEqual(["'=1+1", "'+1", "'-1", "'@x", "'\tx", "'\rx"]);
+    expect(['=1+1', '+1', '-1', '@x', '\tx', '\rx'].map(neutraliseCell)).toEqual([
+      "'=1+1",
+      "'+1",
+      "'-1",
+      "'@x",
+      "'\tx",
+      "'\rx",
+    ]);
     expect(neutraliseCell('plain@example.org')).toBe('plain@example.org');
   });
 });

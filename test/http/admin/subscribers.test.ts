@@ -15,9 +15,13 @@ function confirmationsFor(subscriberId: number) {
 
 describe('POST /subscribers', () => {
   it('creates a pending subscriber with the SPEC shape and queues its confirmation email', async () => {
-    const res = await env.api
-      .post('/subscribers')
-      .send({ email: ' Ada@Example.ORG ', lists: ['llm', 'trending'], timezone: 'Europe/Paris', sendHour: 8, frequency: 'weekly' });
+    const res = await env.api.post('/subscribers').send({
+      email: ' Ada@Example.ORG ',
+      lists: ['llm', 'trending'],
+      timezone: 'Europe/Paris',
+      sendHour: 8,
+      frequency: 'weekly',
+    });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({
       email: 'ada@example.org',
@@ -35,7 +39,9 @@ describe('POST /subscribers', () => {
   });
 
   it('creates an active subscriber without a confirmation email', async () => {
-    const res = await env.api.post('/subscribers').send({ email: 'grace@example.org', lists: ['vision'], status: 'active' });
+    const res = await env.api
+      .post('/subscribers')
+      .send({ email: 'grace@example.org', lists: ['vision'], status: 'active' });
     expect(res.status).toBe(201);
     expect(res.body).toMatchObject({ status: 'active', confirmationRequested: false });
     expect(res.body.confirmedAt).not.toBeNull();
@@ -43,15 +49,24 @@ describe('POST /subscribers', () => {
   });
 
   it('does not duplicate an existing address', async () => {
-    const res = await env.api.post('/subscribers').send({ email: 'GRACE@example.org', lists: ['vision', 'llm'], status: 'active' });
+    const res = await env.api
+      .post('/subscribers')
+      .send({ email: 'GRACE@example.org', lists: ['vision', 'llm'], status: 'active' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ created: false, lists: ['llm', 'vision'] });
   });
 
   it('400s with field details for a bad address, unknown list or bad preferences', async () => {
-    const bad = await env.api.post('/subscribers').send({ email: 'not an address', lists: [], sendHour: 24, timezone: 'Mars/Olympus' });
+    const bad = await env.api
+      .post('/subscribers')
+      .send({ email: 'not an address', lists: [], sendHour: 24, timezone: 'Mars/Olympus' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual(['email', 'lists', 'sendHour', 'timezone']);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+      'email',
+      'lists',
+      'sendHour',
+      'timezone',
+    ]);
     const unknown = await env.api.post('/subscribers').send({ email: 'x@example.org', lists: ['nope'] });
     expect(unknown.status).toBe(400);
     expect(unknown.body.error.message).toContain('nope');
@@ -71,7 +86,10 @@ describe('GET /subscribers', () => {
     const byStatus = await env.api.get('/subscribers?status=unsubscribed');
     expect(byStatus.body.items.map((s: { email: string }) => s.email)).toEqual(['alonzo@church.example']);
     const byList = await env.api.get('/subscribers?list=llm&status=active');
-    expect(byList.body.items.map((s: { email: string }) => s.email).sort()).toEqual(['alan@turing.example', 'grace@example.org']);
+    expect(byList.body.items.map((s: { email: string }) => s.email).sort()).toEqual([
+      'alan@turing.example',
+      'grace@example.org',
+    ]);
     expect(byList.body.nextCursor).toBeNull();
     // A fragment is literal text, not a LIKE pattern.
     expect((await env.api.get('/subscribers?q=%25')).body.items).toEqual([]);
@@ -87,8 +105,13 @@ describe('GET /subscribers', () => {
   });
 
   it('keeps pages stable while subscribers are added', async () => {
-    await env.ctx.db.subscriber.createMany({ data: Array.from({ length: 25 }, (_, i) => ({ email: `page${i}@example.org` })) });
-    const before = await env.ctx.db.subscriber.findMany({ where: { email: { startsWith: 'page' } }, orderBy: { id: 'asc' } });
+    await env.ctx.db.subscriber.createMany({
+      data: Array.from({ length: 25 }, (_, i) => ({ email: `page${i}@example.org` })),
+    });
+    const before = await env.ctx.db.subscriber.findMany({
+      where: { email: { startsWith: 'page' } },
+      orderBy: { id: 'asc' },
+    });
     const seen: string[] = [];
     let cursor: string | null = null;
     let round = 0;
@@ -111,21 +134,44 @@ describe('one subscriber', () => {
   it('reads a subscriber with subscriptions and recent deliveries', async () => {
     const s = await addSubscriber(env, 'detail@example.org', { lists: ['llm', 'vision'] });
     const digest = await env.ctx.db.digest.create({ data: { period: '2026-01-05' } });
-    await env.ctx.db.delivery.create({ data: { digestId: digest.id, subscriberId: s.id, status: 'sent', messageId: '<d1@test>', sentAt: new Date() } });
+    await env.ctx.db.delivery.create({
+      data: { digestId: digest.id, subscriberId: s.id, status: 'sent', messageId: '<d1@test>', sentAt: new Date() },
+    });
     const res = await env.api.get(`/subscribers/${s.id}`);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id: s.id, email: 'detail@example.org', status: 'active', lists: ['llm', 'vision'] });
+    expect(res.body).toMatchObject({
+      id: s.id,
+      email: 'detail@example.org',
+      status: 'active',
+      lists: ['llm', 'vision'],
+    });
     expect(res.body.subscriptions.map((x: { list: string }) => x.list)).toEqual(['llm', 'vision']);
-    expect(res.body.deliveries).toEqual([expect.objectContaining({ period: '2026-01-05', status: 'sent', digestId: digest.id })]);
+    expect(res.body.deliveries).toEqual([
+      expect.objectContaining({ period: '2026-01-05', status: 'sent', digestId: digest.id }),
+    ]);
     expect((await env.api.get('/subscribers/999999')).status).toBe(404);
     expect((await env.api.get('/subscribers/abc')).status).toBe(400);
   });
 
   it('updates status, lists and preferences, keeping consent evidence', async () => {
     const s = await addSubscriber(env, 'patch@example.org', { status: 'pending', lists: ['trending'] });
-    const res = await env.api.patch(`/subscribers/${s.id}`).send({ status: 'active', lists: ['vision', 'llm'], timezone: 'america/new_york', sendHour: 6, frequency: 'weekly', weekday: 5 });
+    const res = await env.api.patch(`/subscribers/${s.id}`).send({
+      status: 'active',
+      lists: ['vision', 'llm'],
+      timezone: 'america/new_york',
+      sendHour: 6,
+      frequency: 'weekly',
+      weekday: 5,
+    });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ status: 'active', lists: ['llm', 'vision'], timezone: 'America/New_York', sendHour: 6, frequency: 'weekly', weekday: 5 });
+    expect(res.body).toMatchObject({
+      status: 'active',
+      lists: ['llm', 'vision'],
+      timezone: 'America/New_York',
+      sendHour: 6,
+      frequency: 'weekly',
+      weekday: 5,
+    });
     const subs = await env.ctx.db.subscription.findMany({ where: { subscriberId: s.id } });
     expect(subs.every((x) => x.confirmedAt !== null)).toBe(true);
     const consent = await env.ctx.db.consentRecord.findMany({ where: { subscriberId: s.id } });

@@ -17,7 +17,9 @@ beforeAll(async () => {
   await seedLists(env);
   subscriberId = (await addSubscriber(env, 'reader@example.org')).id;
   listId = (await env.ctx.db.list.findFirstOrThrow({ where: { slug: 'llm' } })).id;
-  paperId = (await env.ctx.db.paper.create({ data: { key: 'k1', title: 'A paper about language models', source: 'admin' } })).id;
+  paperId = (
+    await env.ctx.db.paper.create({ data: { key: 'k1', title: 'A paper about language models', source: 'admin' } })
+  ).id;
 });
 afterAll(() => env.cleanup());
 
@@ -34,13 +36,24 @@ async function caller(scopes: Scope[]): Promise<Caller> {
   const form = await openForm(env.app, '/admin/sign-in');
   const res = await postForm(env.app, '/admin/sign-in', form, { token });
   expect(res.status).toBe(303);
-  const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('pb_console='))!.split(';')[0]!;
+  const cookie = ([] as string[])
+    .concat(res.headers['set-cookie'] ?? [])
+    .find((c) => c.startsWith('pb_console='))!
+    .split(';')[0]!;
   // Every page a session sees, even a refusal, carries its sign-out form and so its CSRF token.
   const page = await request(env.app).get('/admin/no-such-page').set('Cookie', cookie);
   return { scopes, token, cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(page.text)![1]! };
 }
 
-const SCOPE_SETS: Scope[][] = [['read'], ['lists'], ['subscribers'], ['papers'], ['digests'], ['read', 'subscribers'], ['admin']];
+const SCOPE_SETS: Scope[][] = [
+  ['read'],
+  ['lists'],
+  ['subscribers'],
+  ['papers'],
+  ['digests'],
+  ['read', 'subscribers'],
+  ['admin'],
+];
 
 /** Console pages and the API requests that read the same data. */
 const reads = () => [
@@ -68,7 +81,9 @@ describe('console scopes follow the API', () => {
       for (const { page, api } of reads()) {
         const viaApi = await request(env.app).get(`/api/admin${api}`).set('Authorization', `Bearer ${who.token}`);
         const viaConsole = await request(env.app).get(page).set('Cookie', who.cookie);
-        expect(allowed(viaApi.status), `${scopes.join('+')} GET ${api}: ${viaApi.status}`).toBe(allowed(viaConsole.status));
+        expect(allowed(viaApi.status), `${scopes.join('+')} GET ${api}: ${viaApi.status}`).toBe(
+          allowed(viaConsole.status),
+        );
         expect(viaConsole.status, `${scopes.join('+')} GET ${page}`).toBe(allowed(viaApi.status) ? 200 : 403);
       }
     }
@@ -81,15 +96,31 @@ describe('console scopes follow the API', () => {
       const who = await caller(scopes);
       const bearer = { Authorization: `Bearer ${who.token}` };
       const form = (path: string, fields: Record<string, string>) =>
-        request(env.app).post(path).set('Cookie', who.cookie).type('form').send(new URLSearchParams({ ...fields, _csrf: who.csrf }).toString());
+        request(env.app)
+          .post(path)
+          .set('Cookie', who.cookie)
+          .type('form')
+          .send(new URLSearchParams({ ...fields, _csrf: who.csrf }).toString());
       const changes = [
         {
-          api: () => request(env.app).post('/api/admin/lists').set(bearer).send({ slug: `api-${i}`, name: `API ${i}` }),
+          api: () =>
+            request(env.app)
+              .post('/api/admin/lists')
+              .set(bearer)
+              .send({ slug: `api-${i}`, name: `API ${i}` }),
           page: () => form('/admin/lists', { slug: `console-${i}`, name: `Console ${i}`, intent: 'save' }),
         },
         {
           api: () => request(env.app).patch(`/api/admin/subscribers/${subscriberId}`).set(bearer).send({ sendHour: 5 }),
-          page: () => form(`/admin/subscribers/${subscriberId}`, { status: 'active', timezone: 'UTC', sendHour: '6', frequency: 'daily', weekday: '1', lists: 'trending' }),
+          page: () =>
+            form(`/admin/subscribers/${subscriberId}`, {
+              status: 'active',
+              timezone: 'UTC',
+              sendHour: '6',
+              frequency: 'daily',
+              weekday: '1',
+              lists: 'trending',
+            }),
         },
         {
           api: () => request(env.app).post(`/api/admin/papers/${paperId}/pin`).set(bearer),
@@ -102,7 +133,10 @@ describe('console scopes follow the API', () => {
         expect(allowed(viaApi.status), `${scopes.join('+')} API: ${viaApi.status}`).toBe(allowed(viaConsole.status));
         expect([200, 201, 303, 403], `${scopes.join('+')} console: ${viaConsole.status}`).toContain(viaConsole.status);
       }
-      const saved = [await db.list.count({ where: { slug: `api-${i}` } }), await db.list.count({ where: { slug: `console-${i}` } })];
+      const saved = [
+        await db.list.count({ where: { slug: `api-${i}` } }),
+        await db.list.count({ where: { slug: `console-${i}` } }),
+      ];
       expect(saved, scopes.join('+')).toEqual(scopes.some((s) => s === 'lists' || s === 'admin') ? [1, 1] : [0, 0]);
     }
   });
@@ -111,7 +145,8 @@ describe('console scopes follow the API', () => {
     const who = await caller(['lists']);
     const home = await request(env.app).get('/admin').set('Cookie', who.cookie);
     expect(home.status).toBe(403);
-    for (const href of ['/admin/lists"', '/admin/subscribers"', '/admin/papers"', '/admin/digests"', '/admin/queues"']) expect(home.text).not.toContain(`href="${href}`);
+    for (const href of ['/admin/lists"', '/admin/subscribers"', '/admin/papers"', '/admin/digests"', '/admin/queues"'])
+      expect(home.text).not.toContain(`href="${href}`);
     const blank = await request(env.app).get('/admin/lists/new').set('Cookie', who.cookie);
     expect(blank.status).toBe(200);
     expect(blank.text).toContain('Save list');
@@ -128,7 +163,9 @@ describe('console scopes follow the API', () => {
       .post('/admin/lists')
       .set('Cookie', who.cookie)
       .type('form')
-      .send(new URLSearchParams({ slug: 'writer-only', name: 'Writer only', intent: 'save', _csrf: who.csrf }).toString());
+      .send(
+        new URLSearchParams({ slug: 'writer-only', name: 'Writer only', intent: 'save', _csrf: who.csrf }).toString(),
+      );
     expect(saved.status).toBe(303);
     expect(saved.headers.location).toBe('/admin/lists/new?done=saved');
     expect(await env.ctx.db.list.count({ where: { slug: 'writer-only' } })).toBe(1);
@@ -155,11 +192,19 @@ describe('console scopes follow the API', () => {
 
   it('a token without "read" cannot see subscriber data in the console, as in the API', async () => {
     const who = await caller(['subscribers', 'digests', 'papers', 'lists']);
-    for (const path of ['/admin/subscribers', `/admin/subscribers/${subscriberId}`, '/admin/subscribers/export.csv', `/admin/digests/preview?subscriber=${subscriberId}`, `/admin/digests/preview/email?subscriber=${subscriberId}`]) {
+    for (const path of [
+      '/admin/subscribers',
+      `/admin/subscribers/${subscriberId}`,
+      '/admin/subscribers/export.csv',
+      `/admin/digests/preview?subscriber=${subscriberId}`,
+      `/admin/digests/preview/email?subscriber=${subscriberId}`,
+    ]) {
       const res = await request(env.app).get(path).set('Cookie', who.cookie);
       expect(res.status, path).toBe(403);
       expect(res.text, path).not.toContain('reader@example.org');
     }
-    expect((await request(env.app).get('/api/admin/subscribers').set('Authorization', `Bearer ${who.token}`)).status).toBe(403);
+    expect(
+      (await request(env.app).get('/api/admin/subscribers').set('Authorization', `Bearer ${who.token}`)).status,
+    ).toBe(403);
   });
 });

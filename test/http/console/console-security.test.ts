@@ -42,7 +42,17 @@ const changes = (): Array<{ path: string; fields: Record<string, string> }> => [
   { path: `/admin/papers/${paperId}/hide`, fields: {} },
   { path: '/admin/tokens', fields: { name: 'sneaky' } },
   { path: `/admin/subscribers/${subscriberId}/erase`, fields: { confirm: 'yes' } },
-  { path: `/admin/subscribers/${subscriberId}`, fields: { status: 'unsubscribed', timezone: 'UTC', sendHour: '3', frequency: 'daily', weekday: '1', lists: 'trending' } },
+  {
+    path: `/admin/subscribers/${subscriberId}`,
+    fields: {
+      status: 'unsubscribed',
+      timezone: 'UTC',
+      sendHour: '3',
+      frequency: 'daily',
+      weekday: '1',
+      lists: 'trending',
+    },
+  },
   { path: '/admin/digests', fields: { date: '2026-05-01' } },
   { path: '/admin/digests/test-send', fields: { subscriber: String(subscriberId), to: 'x@example.net' } },
 ];
@@ -53,7 +63,10 @@ async function snapshot() {
     lists: await db.list.count(),
     hidden: (await db.paper.findUniqueOrThrow({ where: { id: paperId } })).hidden,
     tokens: await db.adminToken.count(),
-    subscriber: await db.subscriber.findUnique({ where: { id: subscriberId }, select: { status: true, sendHour: true } }),
+    subscriber: await db.subscriber.findUnique({
+      where: { id: subscriberId },
+      select: { status: true, sendHour: true },
+    }),
     digests: await db.digest.count(),
     testSends: await db.testSend.count(),
     subscribers: await db.subscriber.count(),
@@ -78,7 +91,10 @@ describe('console guards', () => {
       const res = await post(change.path, change.fields, undefined, 'anything');
       expect(res.status, change.path).toBe(401);
     }
-    const csv = await request(env.app).post('/admin/subscribers/import').set('Content-Type', 'text/csv').send('email,lists\nnew@example.org,trending\n');
+    const csv = await request(env.app)
+      .post('/admin/subscribers/import')
+      .set('Content-Type', 'text/csv')
+      .send('email,lists\nnew@example.org,trending\n');
     expect(csv.status).toBe(401);
     expect(await snapshot()).toEqual(before);
   });
@@ -88,7 +104,10 @@ describe('console guards', () => {
     const before = await snapshot();
     for (const change of changes()) {
       expect((await post(change.path, change.fields, cookie)).status, `${change.path} without a token`).toBe(403);
-      expect((await post(change.path, change.fields, cookie, `${csrf.slice(0, -2)}xx`)).status, `${change.path} forged`).toBe(403);
+      expect(
+        (await post(change.path, change.fields, cookie, `${csrf.slice(0, -2)}xx`)).status,
+        `${change.path} forged`,
+      ).toBe(403);
     }
     const csv = await request(env.app)
       .post('/admin/subscribers/import?status=active')
@@ -107,13 +126,16 @@ describe('console guards', () => {
     expect((await env.ctx.db.paper.findUniqueOrThrow({ where: { id: paperId } })).hidden).toBe(true);
   });
 
-  it('signs in only with a valid token and the sign-in form\'s own CSRF token, and never redirects off-site', async () => {
+  it("signs in only with a valid token and the sign-in form's own CSRF token, and never redirects off-site", async () => {
     const sessions = await env.ctx.db.consoleSession.count();
     const form = await openForm(env.app, '/admin/sign-in');
     expect((await postForm(env.app, '/admin/sign-in', undefined, { token: env.config.adminToken })).status).toBe(403);
     expect((await postForm(env.app, '/admin/sign-in', form, { token: 'wrong-token-wrong-token' })).status).toBe(401);
     expect(await env.ctx.db.consoleSession.count()).toBe(sessions);
-    const res = await postForm(env.app, '/admin/sign-in', form, { token: env.config.adminToken, next: '//evil.example/admin' });
+    const res = await postForm(env.app, '/admin/sign-in', form, {
+      token: env.config.adminToken,
+      next: '//evil.example/admin',
+    });
     expect(res.headers.location).toBe('/admin');
     const cookie = ([] as string[]).concat(res.headers['set-cookie'] ?? []).find((c) => c.startsWith('pb_console='))!;
     // PUBLIC_URL is https in tests: the cookie is Secure.
@@ -132,16 +154,27 @@ describe('console guards', () => {
     const second = await signIn(token);
     expect((await request(env.app).get('/admin').set('Cookie', second.cookie)).status).toBe(200);
     // Signing in is a use of the token: the tokens page must not call it unused.
-    await expect.poll(async () => (await env.ctx.db.adminToken.findUniqueOrThrow({ where: { id: info.id } })).lastUsedAt).not.toBeNull();
+    await expect
+      .poll(async () => (await env.ctx.db.adminToken.findUniqueOrThrow({ where: { id: info.id } })).lastUsedAt)
+      .not.toBeNull();
     await revokeAdminToken(env.ctx.db, info.id);
     expect((await request(env.app).get('/admin').set('Cookie', second.cookie)).status).toBe(303);
 
-    const old = await openConsoleSession(env.ctx.db, { tokenId: null, name: 'bootstrap', scopes: ['admin'] }, 10, new Date(Date.now() - 11 * 60_000));
+    const old = await openConsoleSession(
+      env.ctx.db,
+      { tokenId: null, name: 'bootstrap', scopes: ['admin'] },
+      10,
+      new Date(Date.now() - 11 * 60_000),
+    );
     expect((await request(env.app).get('/admin').set('Cookie', `pb_console=${old.secret}`)).status).toBe(303);
   });
 
-  it('shows and allows only what the session\'s scopes allow', async () => {
-    const { secret, session } = await openConsoleSession(env.ctx.db, { tokenId: null, name: 'reader', scopes: ['read'] }, 10);
+  it("shows and allows only what the session's scopes allow", async () => {
+    const { secret, session } = await openConsoleSession(
+      env.ctx.db,
+      { tokenId: null, name: 'reader', scopes: ['read'] },
+      10,
+    );
     const cookie = `pb_console=${secret}`;
     const home = await request(env.app).get('/admin').set('Cookie', cookie);
     expect(home.status).toBe(200);
@@ -152,7 +185,10 @@ describe('console guards', () => {
     expect((await request(env.app).get('/admin/tokens').set('Cookie', cookie)).status).toBe(403);
     const before = await snapshot();
     expect((await post('/admin/tokens', { name: 'sneaky' }, cookie, session.csrfToken)).status).toBe(403);
-    expect((await post('/admin/lists', { slug: 'sneaky', name: 'Sneaky', intent: 'save' }, cookie, session.csrfToken)).status).toBe(403);
+    expect(
+      (await post('/admin/lists', { slug: 'sneaky', name: 'Sneaky', intent: 'save' }, cookie, session.csrfToken))
+        .status,
+    ).toBe(403);
     expect((await post(`/admin/papers/${paperId}/unhide`, {}, cookie, session.csrfToken)).status).toBe(403);
     expect(await snapshot()).toEqual(before);
     // Reading is allowed, including the rule preview (it saves nothing).

@@ -17,9 +17,22 @@ const seenFor = (period: string, hour = 12) => new Date(editionWindow(period).st
 const PERSONAL = ['/unsubscribe/', '/preferences/', '/feedback/', '/digests/', '?t=', 'pb_csrf'];
 
 let seq = 0;
-const paper = (title: string, firstSeenAt: Date, over: { upvotes?: number; hidden?: boolean; abstract?: string } = {}) => {
+const paper = (
+  title: string,
+  firstSeenAt: Date,
+  over: { upvotes?: number; hidden?: boolean; abstract?: string } = {},
+) => {
   seq++;
-  return { key: `k${seq}`, arxivId: `2611.${String(20000 + seq)}`, title, abstract: over.abstract ?? '', upvotes: over.upvotes ?? seq, hidden: over.hidden ?? false, source: 'admin', firstSeenAt };
+  return {
+    key: `k${seq}`,
+    arxivId: `2611.${String(20000 + seq)}`,
+    title,
+    abstract: over.abstract ?? '',
+    upvotes: over.upvotes ?? seq,
+    hidden: over.hidden ?? false,
+    source: 'admin',
+    firstSeenAt,
+  };
 };
 
 describe('public archive and feeds', () => {
@@ -39,7 +52,10 @@ describe('public archive and feeds', () => {
     });
     await db.paper.createMany({
       data: [
-        paper('Attention <b>bold</b> & "quoted"', seenFor(day(1)), { upvotes: 50, abstract: 'A <script>alert(1)</script> abstract.' }),
+        paper('Attention <b>bold</b> & "quoted"', seenFor(day(1)), {
+          upvotes: 50,
+          abstract: 'A <script>alert(1)</script> abstract.',
+        }),
         paper('Control \u0001 character attention', seenFor(day(1), 13), { upvotes: 3 }),
         paper('Unrelated graphs', seenFor(day(1), 14), { upvotes: 20 }),
         paper('Hidden attention', seenFor(day(1), 15), { upvotes: 99, hidden: true }),
@@ -60,7 +76,9 @@ describe('public archive and feeds', () => {
     expect(res.text).toContain('Attention &lt;&amp; friends&gt;');
     expect(res.text).toContain('href="/lists/trending/feed.atom"');
     expect(res.text).toContain('href="/lists/attention/feed.json"');
-    expect(res.text).toMatch(/<link rel="alternate" type="application\/atom\+xml" title="Trending \(Atom\)" href="\/lists\/trending\/feed.atom">/);
+    expect(res.text).toMatch(
+      /<link rel="alternate" type="application\/atom\+xml" title="Trending \(Atom\)" href="\/lists\/trending\/feed.atom">/,
+    );
     expect(res.text).not.toContain('staff');
     expect(res.text).not.toContain('Staff picks');
   });
@@ -132,7 +150,8 @@ describe('public archive and feeds', () => {
 
   it('pages a list’s editions newest first, 30 a page, with older and newer links', async () => {
     const first = await request(app).get('/archive/trending');
-    const periods = (text: string) => [...text.matchAll(/href="\/archive\/trending\/(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]);
+    const periods = (text: string) =>
+      [...text.matchAll(/href="\/archive\/trending\/(\d{4}-\d{2}-\d{2})"/g)].map((m) => m[1]);
     expect(periods(first.text)).toEqual(Array.from({ length: 30 }, (_, i) => day(i + 1)));
     expect(first.text).not.toContain('rel="prev"');
     const next = /<a rel="next" href="([^"]+)">Older editions<\/a>/.exec(first.text)?.[1];
@@ -150,7 +169,11 @@ describe('public archive and feeds', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/atom+xml; charset=utf-8');
     expect(XMLValidator.validate(res.text)).toBe(true);
-    const parsed = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', isArray: (name) => ['entry', 'link'].includes(name) }).parse(res.text) as {
+    const parsed = new XMLParser({
+      ignoreAttributes: false,
+      attributeNamePrefix: '@',
+      isArray: (name) => ['entry', 'link'].includes(name),
+    }).parse(res.text) as {
       feed: {
         '@xmlns': string;
         id: string;
@@ -158,7 +181,13 @@ describe('public archive and feeds', () => {
         updated: string;
         link: Array<{ '@rel': string; '@href': string }>;
         author: { name: string };
-        entry: Array<{ id: string; title: string; updated: string; link: Array<{ '@href': string }>; content: { '#text': string; '@type': string } }>;
+        entry: Array<{
+          id: string;
+          title: string;
+          updated: string;
+          link: Array<{ '@href': string }>;
+          content: { '#text': string; '@type': string };
+        }>;
       };
     };
     const feed = parsed.feed;
@@ -166,7 +195,9 @@ describe('public archive and feeds', () => {
     expect(feed.id).toBe('https://paperboy.test/archive/attention');
     expect(feed.title).toBe('Attention <& friends> · Paperboy');
     expect(new Date(feed.updated).toISOString()).toBe(feed.updated);
-    expect(feed.link.find((l) => l['@rel'] === 'self')?.['@href']).toBe('https://paperboy.test/lists/attention/feed.atom');
+    expect(feed.link.find((l) => l['@rel'] === 'self')?.['@href']).toBe(
+      'https://paperboy.test/lists/attention/feed.atom',
+    );
     expect(feed.author.name).toBe('Paperboy');
     expect(feed.entry).toHaveLength(1);
     const [entry] = feed.entry;
@@ -185,7 +216,13 @@ describe('public archive and feeds', () => {
     const res = await request(app).get('/lists/trending/feed.json');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/feed+json; charset=utf-8');
-    const feed = JSON.parse(res.text) as { version: string; title: string; home_page_url: string; feed_url: string; items: Array<Record<string, string>> };
+    const feed = JSON.parse(res.text) as {
+      version: string;
+      title: string;
+      home_page_url: string;
+      feed_url: string;
+      items: Array<Record<string, string>>;
+    };
     expect(feed).toMatchObject({
       version: 'https://jsonfeed.org/version/1.1',
       title: 'Trending · Paperboy',
@@ -193,7 +230,9 @@ describe('public archive and feeds', () => {
       feed_url: 'https://paperboy.test/lists/trending/feed.json',
     });
     expect(feed.items).toHaveLength(20);
-    expect(feed.items.map((i) => i.id)).toEqual(Array.from({ length: 20 }, (_, i) => `https://paperboy.test/archive/trending/${day(i + 1)}`));
+    expect(feed.items.map((i) => i.id)).toEqual(
+      Array.from({ length: 20 }, (_, i) => `https://paperboy.test/archive/trending/${day(i + 1)}`),
+    );
     for (const item of feed.items) {
       expect(Object.keys(item).sort()).toEqual(['content_html', 'date_published', 'id', 'title', 'url']);
       expect(item.content_html).toContain('class="paper-card digest-card');

@@ -39,14 +39,18 @@ describe('feedback links', () => {
         email: 'voter@example.org',
         status: 'active',
         // Vision is asked for but never confirmed: it does not count.
-        subscriptions: { create: lists.map((l) => ({ listId: l.id, confirmedAt: l.slug === 'vision' ? null : new Date() })) },
+        subscriptions: {
+          create: lists.map((l) => ({ listId: l.id, confirmedAt: l.slug === 'vision' ? null : new Date() })),
+        },
       },
     });
     readerId = reader.id;
   });
 
   const link = (vote: 'up' | 'down', ids: { subscriberId?: number; paperId?: number } = {}) =>
-    new URL(feedbackUrl(env.config, { subscriberId: ids.subscriberId ?? readerId, paperId: ids.paperId ?? paperId, vote })).pathname;
+    new URL(
+      feedbackUrl(env.config, { subscriberId: ids.subscriberId ?? readerId, paperId: ids.paperId ?? paperId, vote }),
+    ).pathname;
   const ratings = () => env.ctx.db.rating.findMany({ where: { subscriberId: readerId } });
 
   it('builds a link under PUBLIC_URL whose token names the reader, the paper and the vote', () => {
@@ -76,8 +80,13 @@ describe('feedback links', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('Thanks, noted');
     expect(res.text).toContain('You will see more papers like');
-    const lists = await env.ctx.db.list.findMany({ where: { slug: { in: ['trending', 'llm'] } }, orderBy: { id: 'asc' } });
-    expect(await ratings()).toEqual([expect.objectContaining({ paperId, vote: 'up', listIds: lists.map((l) => l.id) })]);
+    const lists = await env.ctx.db.list.findMany({
+      where: { slug: { in: ['trending', 'llm'] } },
+      orderBy: { id: 'asc' },
+    });
+    expect(await ratings()).toEqual([
+      expect.objectContaining({ paperId, vote: 'up', listIds: lists.map((l) => l.id) }),
+    ]);
   });
 
   it('accepts any body, and repeating is harmless', async () => {
@@ -106,15 +115,24 @@ describe('feedback links', () => {
   const secret = () => env.config.secretKey;
   it.each([
     ['tampered', () => link('up').replace(/.$/, (c) => (c === 'A' ? 'B' : 'A'))],
-    ['with the vote changed', () => {
-      const [body, signature] = link('up').split('/').pop()!.split('.');
-      const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());
-      return `/feedback/${Buffer.from(JSON.stringify({ ...claims, vote: 'down' })).toString('base64url')}.${signature}`;
-    }],
-    ['made for another purpose', () => `/feedback/${createToken(secret(), 'unsubscribe', { sub: readerId, ref: paperId, vote: 'up' })}`],
+    [
+      'with the vote changed',
+      () => {
+        const [body, signature] = link('up').split('/').pop()!.split('.');
+        const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());
+        return `/feedback/${Buffer.from(JSON.stringify({ ...claims, vote: 'down' })).toString('base64url')}.${signature}`;
+      },
+    ],
+    [
+      'made for another purpose',
+      () => `/feedback/${createToken(secret(), 'unsubscribe', { sub: readerId, ref: paperId, vote: 'up' })}`,
+    ],
     ['without a paper', () => `/feedback/${createToken(secret(), 'feedback', { sub: readerId, vote: 'up' })}`],
     ['without a vote', () => `/feedback/${createToken(secret(), 'feedback', { sub: readerId, ref: paperId })}`],
-    ['with an unknown vote', () => `/feedback/${createToken(secret(), 'feedback', { sub: readerId, ref: paperId, vote: 'sideways' as 'up' })}`],
+    [
+      'with an unknown vote',
+      () => `/feedback/${createToken(secret(), 'feedback', { sub: readerId, ref: paperId, vote: 'sideways' as 'up' })}`,
+    ],
     ['garbage', () => '/feedback/not-a-token'],
   ])('a link %s gets a 400 page on GET and POST and records nothing', async (_name, makePath) => {
     const path = makePath();
@@ -126,8 +144,7 @@ describe('feedback links', () => {
     expect(await env.ctx.db.rating.count()).toBe(0);
   });
 
-
-  it('a link signed out with the reader\'s other links is refused; a newer one works', async () => {
+  it("a link signed out with the reader's other links is refused; a newer one works", async () => {
     const old = link('up');
     await new Promise((resolve) => setTimeout(resolve, 5));
     await revokeLinks(env.ctx.db, readerId);

@@ -5,7 +5,8 @@ import { renderScheduleFields } from '../../../src/http/pages/form-fields.js';
 import { timeZoneNames } from '../../../src/subscriptions/subscriber-input.js';
 
 const schedule = (timezone: string) =>
-  renderScheduleFields({ frequency: 'daily', weekday: '1', sendHour: '7', timezone, timezoneIsDefault: false }, {}).value;
+  renderScheduleFields({ frequency: 'daily', weekday: '1', sendHour: '7', timezone, timezoneIsDefault: false }, {})
+    .value;
 
 describe('renderScheduleFields time zones', () => {
   it('selects exactly the chosen zone, whichever it is, and lists every zone', () => {
@@ -20,7 +21,9 @@ describe('renderScheduleFields time zones', () => {
 
   it('keeps an unknown typed value, escaped and selected, after the known zones', () => {
     const out = schedule('Mars/<b>Olympus</b>');
-    expect(out).toContain('<option value="Mars/&lt;b&gt;Olympus&lt;/b&gt;" selected>Mars/&lt;b&gt;Olympus&lt;/b&gt;</option>');
+    expect(out).toContain(
+      '<option value="Mars/&lt;b&gt;Olympus&lt;/b&gt;" selected>Mars/&lt;b&gt;Olympus&lt;/b&gt;</option>',
+    );
     expect(out).not.toContain('<b>');
     expect(out).not.toContain('value="UTC" selected');
   });

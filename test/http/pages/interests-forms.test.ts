@@ -22,7 +22,9 @@ describe('interests on the sign-up and preference forms', () => {
     const page = await request(app).get('/');
     expect(page.text).toMatch(/<details class="advanced">\s*<summary>Advanced/);
     expect(page.text).toContain('<textarea id="include" name="include"');
-    expect(page.text).toMatch(/<summary>Computer Science<\/summary>\s*<fieldset><legend class="visually-hidden">Computer Science<\/legend>/);
+    expect(page.text).toMatch(
+      /<summary>Computer Science<\/summary>\s*<fieldset><legend class="visually-hidden">Computer Science<\/legend>/,
+    );
     expect(page.text).toContain('value="cs.CL"> Computation and Language');
     expect(page.text).toContain('value="q-bio.NC"> Neurons and Cognition');
   });
@@ -50,7 +52,11 @@ describe('interests on the sign-up and preference forms', () => {
 
   it('the sign-up refuses an unknown category with a 400 naming it, storing nothing, the disclosure open', async () => {
     const session = await openForm(app);
-    const res = await postForm(app, '/subscribe', session, { ...VALID_SIGNUP, email: 'wrong@example.org', categories: ['cs.NOPE'] });
+    const res = await postForm(app, '/subscribe', session, {
+      ...VALID_SIGNUP,
+      email: 'wrong@example.org',
+      categories: ['cs.NOPE'],
+    });
     expect(res.status).toBe(400);
     expect(res.text).toContain('Unknown arXiv category “cs.NOPE”');
     expect(res.text).toContain('<details class="advanced" open>');
@@ -59,7 +65,12 @@ describe('interests on the sign-up and preference forms', () => {
 
   it('the preference page shows and saves interests; an over-long phrase is a 400 that keeps what was typed', async () => {
     const reader = await env.ctx.db.subscriber.create({
-      data: { email: 'prefs@example.org', status: 'active', interestInclude: ['robot learning'], interestCategories: ['cs.RO'] },
+      data: {
+        email: 'prefs@example.org',
+        status: 'active',
+        interestInclude: ['robot learning'],
+        interestCategories: ['cs.RO'],
+      },
     });
     const link = new URL(subscriberLinks(env.config, reader.id).preferences).pathname;
     const session = await openForm(app, link);
@@ -67,7 +78,14 @@ describe('interests on the sign-up and preference forms', () => {
     expect(page.text).toMatch(/<textarea id="include" name="include"[^>]*>robot learning<\/textarea>/);
     expect(page.text).toContain('value="cs.RO" checked');
     const fields = { lists: ['trending'], frequency: 'daily', weekday: '1', sendHour: '7', timezone: 'UTC' };
-    const saved = await postForm(app, link, session, { ...fields, include: 'world models', exclude: 'blockchain', authors: 'Émile Zola', categories: 'cs.AI', papersPerEmail: '25' });
+    const saved = await postForm(app, link, session, {
+      ...fields,
+      include: 'world models',
+      exclude: 'blockchain',
+      authors: 'Émile Zola',
+      categories: 'cs.AI',
+      papersPerEmail: '25',
+    });
     expect(saved.status).toBe(200);
     expect(await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } })).toMatchObject({
       papersPerEmail: 25,
@@ -80,6 +98,8 @@ describe('interests on the sign-up and preference forms', () => {
     expect(tooLong.status).toBe(400);
     expect(tooLong.text).toContain('Topics you want: Must be at most 100 characters');
     expect(tooLong.text).toContain(`ok\n${'x'.repeat(101)}</textarea>`);
-    expect((await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } })).interestInclude).toEqual(['world models']);
+    expect((await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } })).interestInclude).toEqual([
+      'world models',
+    ]);
   });
 });

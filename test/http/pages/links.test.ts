@@ -26,7 +26,12 @@ describe('pages behind email links', () => {
   async function pendingReader(email = 'reader@example.org', slugs = ['trending', 'llm']) {
     const lists = await env.ctx.db.list.findMany({ where: { slug: { in: slugs } } });
     return env.ctx.db.subscriber.create({
-      data: { email, status: 'pending', confirmRequestedAt: new Date(), subscriptions: { create: lists.map((l) => ({ listId: l.id })) } },
+      data: {
+        email,
+        status: 'pending',
+        confirmRequestedAt: new Date(),
+        subscriptions: { create: lists.map((l) => ({ listId: l.id })) },
+      },
     });
   }
 
@@ -59,10 +64,15 @@ describe('pages behind email links', () => {
       expect(first.status).toBe(200);
       expect(first.text).toContain('You are subscribed');
       expect(first.headers['cache-control']).toBe('no-store');
-      const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id }, include: { subscriptions: true, consents: true } });
+      const row = await env.ctx.db.subscriber.findUniqueOrThrow({
+        where: { id: reader.id },
+        include: { subscriptions: true, consents: true },
+      });
       expect(row.status).toBe('active');
       expect(row.subscriptions.every((s) => s.confirmedAt)).toBe(true);
-      expect(row.consents).toEqual([expect.objectContaining({ action: 'confirm', userAgent: 'mail-client', lists: ['trending', 'llm'] })]);
+      expect(row.consents).toEqual([
+        expect.objectContaining({ action: 'confirm', userAgent: 'mail-client', lists: ['trending', 'llm'] }),
+      ]);
       const second = await request(app).post(link);
       expect(second.status).toBe(200);
       expect(second.text).toContain('Already confirmed');
@@ -72,43 +82,91 @@ describe('pages behind email links', () => {
     it('confirms lists an active reader added, without touching the rest', async () => {
       const reader = await activeReader();
       const session = await openForm(app);
-      await postForm(app, '/subscribe', session, { email: 'active@example.org', lists: ['vision'], timezone: 'UTC', sendHour: '7', frequency: 'daily', weekday: '1' });
+      await postForm(app, '/subscribe', session, {
+        email: 'active@example.org',
+        lists: ['vision'],
+        timezone: 'UTC',
+        sendHour: '7',
+        frequency: 'daily',
+        weekday: '1',
+      });
       const vision = await env.ctx.db.list.findUniqueOrThrow({ where: { slug: 'vision' } });
-      const pending = await env.ctx.db.subscription.findUniqueOrThrow({ where: { subscriberId_listId: { subscriberId: reader.id, listId: vision.id } } });
+      const pending = await env.ctx.db.subscription.findUniqueOrThrow({
+        where: { subscriberId_listId: { subscriberId: reader.id, listId: vision.id } },
+      });
       expect(pending.confirmedAt).toBeNull();
       const res = await request(app).post(path(subscriberLinks(env.config, reader.id).confirm));
       expect(res.text).toContain('Your new lists are confirmed');
-      const after = await env.ctx.db.subscription.findUniqueOrThrow({ where: { subscriberId_listId: { subscriberId: reader.id, listId: vision.id } } });
+      const after = await env.ctx.db.subscription.findUniqueOrThrow({
+        where: { subscriberId_listId: { subscriberId: reader.id, listId: vision.id } },
+      });
       expect(after.confirmedAt).toBeInstanceOf(Date);
     });
 
     const badTokens: Array<[string, (id: number) => string, number, RegExp]> = [
-      ['tampered', (id) => createToken(secret, 'confirm', { sub: id }).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), 400, /This link does not work/],
-      ['forged for another subscriber', (id) => `${Buffer.from(JSON.stringify({ sub: id + 1 })).toString('base64url')}.${createToken(secret, 'confirm', { sub: id }).split('.')[1]}`, 400, /This link does not work/],
-      ['made for another purpose', (id) => createToken(secret, 'unsubscribe', { sub: id }), 400, /This link does not work/],
-      ['signed with another key', (id) => createToken('another-secret-another-secret-1234', 'confirm', { sub: id }), 400, /This link does not work/],
-      ['expired', (id) => createToken(secret, 'confirm', { sub: id }, Date.now() - (TOKEN_TTL.confirm! + 60) * 1000), 410, /has expired/],
+      [
+        'tampered',
+        (id) => createToken(secret, 'confirm', { sub: id }).replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+        400,
+        /This link does not work/,
+      ],
+      [
+        'forged for another subscriber',
+        (id) =>
+          `${Buffer.from(JSON.stringify({ sub: id + 1 })).toString('base64url')}.${createToken(secret, 'confirm', { sub: id }).split('.')[1]}`,
+        400,
+        /This link does not work/,
+      ],
+      [
+        'made for another purpose',
+        (id) => createToken(secret, 'unsubscribe', { sub: id }),
+        400,
+        /This link does not work/,
+      ],
+      [
+        'signed with another key',
+        (id) => createToken('another-secret-another-secret-1234', 'confirm', { sub: id }),
+        400,
+        /This link does not work/,
+      ],
+      [
+        'expired',
+        (id) => createToken(secret, 'confirm', { sub: id }, Date.now() - (TOKEN_TTL.confirm! + 60) * 1000),
+        410,
+        /has expired/,
+      ],
       ['garbage', () => 'not-a-token', 400, /This link does not work/],
       ['very long', () => 'a'.repeat(2000), 400, /This link does not work/],
-      ['for a subscriber that does not exist', () => createToken(secret, 'confirm', { sub: 999999 }), 404, /no longer exists/],
+      [
+        'for a subscriber that does not exist',
+        () => createToken(secret, 'confirm', { sub: 999999 }),
+        404,
+        /no longer exists/,
+      ],
     ];
 
-    it.each(badTokens)('a %s token gets a friendly 4xx page on GET and POST, changes nothing', async (_name, makeToken, code, message) => {
-      const reader = await pendingReader();
-      const token = makeToken(reader.id);
-      for (const method of ['get', 'post'] as const) {
-        const res = await request(app)[method](`/confirm/${token}`).set('Accept', 'text/html');
-        expect(res.status, method).toBe(code);
-        expect(res.headers['content-type']).toContain('text/html');
-        expect(res.text).toMatch(message);
-        expect(res.text).toMatch(/Sign up again|Email me a new link/);
-      }
-      expect(await status(reader.id)).toBe('pending');
-    });
+    it.each(badTokens)(
+      'a %s token gets a friendly 4xx page on GET and POST, changes nothing',
+      async (_name, makeToken, code, message) => {
+        const reader = await pendingReader();
+        const token = makeToken(reader.id);
+        for (const method of ['get', 'post'] as const) {
+          const res = await request(app)[method](`/confirm/${token}`).set('Accept', 'text/html');
+          expect(res.status, method).toBe(code);
+          expect(res.headers['content-type']).toContain('text/html');
+          expect(res.text).toMatch(message);
+          expect(res.text).toMatch(/Sign up again|Email me a new link/);
+        }
+        expect(await status(reader.id)).toBe('pending');
+      },
+    );
 
     it('the expired page offers a new email, which is requested on POST', async () => {
       const reader = await pendingReader();
-      await env.ctx.db.subscriber.update({ where: { id: reader.id }, data: { confirmRequestedAt: new Date(Date.now() - 8 * 24 * 3600 * 1000) } });
+      await env.ctx.db.subscriber.update({
+        where: { id: reader.id },
+        data: { confirmRequestedAt: new Date(Date.now() - 8 * 24 * 3600 * 1000) },
+      });
       const expired = createToken(secret, 'confirm', { sub: reader.id }, Date.now() - 8 * 24 * 3600 * 1000);
       const page = await request(app).get(`/confirm/${expired}`);
       expect(page.status).toBe(410);
@@ -124,13 +182,18 @@ describe('pages behind email links', () => {
       await env.ctx.db.subscriber.update({ where: { id: reader.id }, data: { confirmRequestedAt: null } });
       const forged = await postForm(app, `/confirm/${expired}x/renew`, { cookie, token }, {});
       expect(forged.text).toBe(renewed.text);
-      expect((await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } })).confirmRequestedAt).toBeNull();
+      expect(
+        (await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id } })).confirmRequestedAt,
+      ).toBeNull();
     });
 
     it('a confirm link from before an unsubscribe does not re-subscribe', async () => {
       const reader = await pendingReader();
       const oldLink = path(subscriberLinks(env.config, reader.id, Date.now() - 60_000).confirm);
-      await env.ctx.db.subscriber.update({ where: { id: reader.id }, data: { status: 'unsubscribed', unsubscribedAt: new Date() } });
+      await env.ctx.db.subscriber.update({
+        where: { id: reader.id },
+        data: { status: 'unsubscribed', unsubscribedAt: new Date() },
+      });
       const res = await request(app).post(oldLink);
       expect(res.status).toBe(410);
       expect(res.text).toContain('from before you unsubscribed');
@@ -154,15 +217,22 @@ describe('pages behind email links', () => {
       const res = await request(app).post(link).type('form').send('List-Unsubscribe=One-Click');
       expect(res.status).toBe(200);
       expect(res.text).toContain('You are unsubscribed');
-      const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id }, include: { consents: { orderBy: { id: 'desc' } } } });
+      const row = await env.ctx.db.subscriber.findUniqueOrThrow({
+        where: { id: reader.id },
+        include: { consents: { orderBy: { id: 'desc' } } },
+      });
       expect(row.status).toBe('unsubscribed');
       expect(row.consents[0]).toMatchObject({ action: 'unsubscribe', formVersion: 'one-click' });
       const again = await request(app).post(link).field('List-Unsubscribe', 'One-Click');
       expect(again.status).toBe(200);
-      expect(await env.ctx.db.consentRecord.count({ where: { subscriberId: reader.id, action: 'unsubscribe' } })).toBe(1);
+      expect(await env.ctx.db.consentRecord.count({ where: { subscriberId: reader.id, action: 'unsubscribe' } })).toBe(
+        1,
+      );
 
       const other = await activeReader('multipart@example.org');
-      const multipart = await request(app).post(path(subscriberLinks(env.config, other.id).unsubscribe)).field('List-Unsubscribe', 'One-Click');
+      const multipart = await request(app)
+        .post(path(subscriberLinks(env.config, other.id).unsubscribe))
+        .field('List-Unsubscribe', 'One-Click');
       expect(multipart.status).toBe(200);
       expect(await status(other.id)).toBe('unsubscribed');
     });
@@ -206,11 +276,26 @@ describe('pages behind email links', () => {
       expect(page.text).toMatch(/value="trending" checked/);
       expect(page.text).toMatch(/value="vision"(?! checked)/);
       expect(page.text).toContain('Unsubscribe from all lists');
-      const res = await postForm(app, link, session, { lists: ['vision'], frequency: 'weekly', weekday: '3', sendHour: '18', timezone: 'America/New_York' });
+      const res = await postForm(app, link, session, {
+        lists: ['vision'],
+        frequency: 'weekly',
+        weekday: '3',
+        sendHour: '18',
+        timezone: 'America/New_York',
+      });
       expect(res.status).toBe(200);
       expect(res.text).toContain('Saved');
-      const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id }, include: { subscriptions: { include: { list: true } }, consents: true } });
-      expect(row).toMatchObject({ status: 'active', frequency: 'weekly', weekday: 3, sendHour: 18, timezone: 'America/New_York' });
+      const row = await env.ctx.db.subscriber.findUniqueOrThrow({
+        where: { id: reader.id },
+        include: { subscriptions: { include: { list: true } }, consents: true },
+      });
+      expect(row).toMatchObject({
+        status: 'active',
+        frequency: 'weekly',
+        weekday: 3,
+        sendHour: 18,
+        timezone: 'America/New_York',
+      });
       expect(row.subscriptions.map((s) => [s.list.slug, s.confirmedAt !== null])).toEqual([['vision', true]]);
       expect(row.consents.map((c) => c.action)).toContain('preferences');
     });
@@ -232,13 +317,19 @@ describe('pages behind email links', () => {
       const wrongPurpose = `/preferences/${createToken(secret, 'unsubscribe', { sub: reader.id })}`;
       expect((await request(app).get(wrongPurpose)).status).toBe(400);
       expect((await postForm(app, wrongPurpose, session, fields)).status).toBe(400);
-      const row = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { id: reader.id }, include: { subscriptions: { include: { list: true } } } });
+      const row = await env.ctx.db.subscriber.findUniqueOrThrow({
+        where: { id: reader.id },
+        include: { subscriptions: { include: { list: true } } },
+      });
       expect(row.subscriptions.map((s) => s.list.slug).sort()).toEqual(['llm', 'trending']);
     });
 
     it('an unsubscribed reader can come back only through a new confirmation', async () => {
       const reader = await activeReader();
-      await request(app).post(path(subscriberLinks(env.config, reader.id).unsubscribe)).type('form').send('List-Unsubscribe=One-Click');
+      await request(app)
+        .post(path(subscriberLinks(env.config, reader.id).unsubscribe))
+        .type('form')
+        .send('List-Unsubscribe=One-Click');
       const link = path(subscriberLinks(env.config, reader.id).preferences);
       const session = await openForm(app, link);
       const page = await request(app).get(link).set('Cookie', session.cookie);
@@ -258,8 +349,14 @@ describe('pages behind email links', () => {
     it('subscribing again right after an unsubscribe sends the confirmation; a second click says when it went', async () => {
       const reader = await activeReader();
       // A confirmation was sent minutes ago, inside the 10-minute throttle.
-      await env.ctx.db.subscriber.update({ where: { id: reader.id }, data: { confirmRequestedAt: new Date(), confirmSentAt: new Date() } });
-      await request(app).post(path(subscriberLinks(env.config, reader.id).unsubscribe)).type('form').send('List-Unsubscribe=One-Click');
+      await env.ctx.db.subscriber.update({
+        where: { id: reader.id },
+        data: { confirmRequestedAt: new Date(), confirmSentAt: new Date() },
+      });
+      await request(app)
+        .post(path(subscriberLinks(env.config, reader.id).unsubscribe))
+        .type('form')
+        .send('List-Unsubscribe=One-Click');
       const link = path(subscriberLinks(env.config, reader.id).preferences);
       const session = await openForm(app, link);
       const first = await postForm(app, link, session, { action: 'resubscribe' });
@@ -270,13 +367,17 @@ describe('pages behind email links', () => {
       expect(mail!.envelope.to).toEqual([reader.email]);
 
       const second = await postForm(app, link, session, { action: 'resubscribe' });
-      expect(second.text).toMatch(/We sent you a confirmation link at \d\d:\d\d UTC \((less than a minute|\d+ minutes?) ago\)/);
+      expect(second.text).toMatch(
+        /We sent you a confirmation link at \d\d:\d\d UTC \((less than a minute|\d+ minutes?) ago\)/,
+      );
       expect(await sendConfirmation(env.ctx, reader.id)).toBe('already_sent');
     });
   });
 
   it('escapes list names and descriptions everywhere they are shown', async () => {
-    await env.ctx.db.list.create({ data: { slug: 'xss', name: '<img src=x onerror=alert(1)>', description: '"><script>alert(2)</script>' } });
+    await env.ctx.db.list.create({
+      data: { slug: 'xss', name: '<img src=x onerror=alert(1)>', description: '"><script>alert(2)</script>' },
+    });
     try {
       const landing = await request(app).get('/');
       expect(landing.text).not.toContain('<img src=x');

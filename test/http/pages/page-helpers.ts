@@ -24,7 +24,12 @@ export async function openForm(app: Express, path = '/', cookie?: string): Promi
   return { cookie: fresh ?? cookie ?? '', token: token.replace(/&#x3D;|&#61;/g, '=') };
 }
 
-export function postForm(app: Express, path: string, session: FormSession | undefined, fields: Record<string, string | string[]>) {
+export function postForm(
+  app: Express,
+  path: string,
+  session: FormSession | undefined,
+  fields: Record<string, string | string[]>,
+) {
   const body = new URLSearchParams();
   for (const [key, value] of Object.entries(fields)) {
     for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
@@ -39,7 +44,12 @@ export async function createLists(db: Db) {
   await db.list.createMany({
     data: [
       { slug: 'trending', name: 'Trending', description: 'The most upvoted papers of the day, whatever the topic.' },
-      { slug: 'llm', name: 'Language models', description: 'LLMs, reasoning and alignment.', keywords: ['language model'] },
+      {
+        slug: 'llm',
+        name: 'Language models',
+        description: 'LLMs, reasoning and alignment.',
+        keywords: ['language model'],
+      },
       { slug: 'vision', name: 'Computer vision', description: 'Images, video and 3D.', keywords: ['image'] },
       { slug: 'staff', name: 'Staff picks (internal)', description: 'Private list.', public: false },
     ],

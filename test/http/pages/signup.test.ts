@@ -16,9 +16,31 @@ describe('landing page and POST /subscribe', () => {
     await createLists(env.ctx.db);
     await env.ctx.db.paper.createMany({
       data: [
-        { key: '2511.00001', arxivId: '2511.00001', title: 'Scaling <b>laws</b> & friends', abstract: 'An abstract about scaling.', upvotes: 90, source: 'file' },
-        { key: '2511.00002', arxivId: '2511.00002', title: 'A hidden paper', abstract: 'x', upvotes: 999, source: 'file', hidden: true },
-        { key: '2511.00003', arxivId: '2511.00003', title: 'Second best paper', abstract: 'Another abstract.', upvotes: 40, source: 'file' },
+        {
+          key: '2511.00001',
+          arxivId: '2511.00001',
+          title: 'Scaling <b>laws</b> & friends',
+          abstract: 'An abstract about scaling.',
+          upvotes: 90,
+          source: 'file',
+        },
+        {
+          key: '2511.00002',
+          arxivId: '2511.00002',
+          title: 'A hidden paper',
+          abstract: 'x',
+          upvotes: 999,
+          source: 'file',
+          hidden: true,
+        },
+        {
+          key: '2511.00003',
+          arxivId: '2511.00003',
+          title: 'Second best paper',
+          abstract: 'Another abstract.',
+          upvotes: 40,
+          source: 'file',
+        },
       ],
     });
   });
@@ -44,7 +66,9 @@ describe('landing page and POST /subscribe', () => {
     expect(res.text).toMatch(/name="frequency" value="weekly"/);
     expect(res.text).toMatch(/<select id="sendHour"/);
     expect(res.text).toMatch(/name="_csrf" value="[A-Za-z0-9_-]{20,}"/);
-    expect(res.headers['set-cookie']?.[0]).toMatch(/^pb_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax/);
+    expect(res.headers['set-cookie']?.[0]).toMatch(
+      /^pb_csrf=[A-Za-z0-9_-]{43}; Path=\/; HttpOnly; Secure; SameSite=Lax/,
+    );
     // Cards: visible papers by upvotes, titles escaped, hidden ones left out.
     expect(res.text).toContain('Scaling &lt;b&gt;laws&lt;/b&gt; &amp; friends');
     expect(res.text.indexOf('Scaling')).toBeLessThan(res.text.indexOf('Second best paper'));
@@ -70,36 +94,58 @@ describe('landing page and POST /subscribe', () => {
 
   it('stores a new sign-up as pending with consent evidence and a confirmation request', async () => {
     const session = await openForm(app);
-    const res = await postForm(app, '/subscribe', session, { ...VALID_SIGNUP, email: '  Reader@Example.ORG ' }).set('User-Agent', 'test-agent/1.0');
+    const res = await postForm(app, '/subscribe', session, { ...VALID_SIGNUP, email: '  Reader@Example.ORG ' }).set(
+      'User-Agent',
+      'test-agent/1.0',
+    );
     expect(res.status).toBe(200);
     expect(res.text).toContain('Check your inbox');
     const subscriber = await env.ctx.db.subscriber.findUniqueOrThrow({
       where: { email: 'reader@example.org' },
       include: { subscriptions: { include: { list: true }, orderBy: { listId: 'asc' } }, consents: true },
     });
-    expect(subscriber).toMatchObject({ status: 'pending', timezone: 'Europe/Paris', sendHour: 8, frequency: 'daily', confirmedAt: null });
+    expect(subscriber).toMatchObject({
+      status: 'pending',
+      timezone: 'Europe/Paris',
+      sendHour: 8,
+      frequency: 'daily',
+      confirmedAt: null,
+    });
     expect(subscriber.confirmRequestedAt).toBeInstanceOf(Date);
     expect(subscriber.subscriptions.map((s) => [s.list.slug, s.confirmedAt])).toEqual([
       ['trending', null],
       ['llm', null],
     ]);
     expect(subscriber.consents).toHaveLength(1);
-    expect(subscriber.consents[0]).toMatchObject({ action: 'signup', userAgent: 'test-agent/1.0', lists: ['trending', 'llm'], formVersion: 'landing-v1' });
+    expect(subscriber.consents[0]).toMatchObject({
+      action: 'signup',
+      userAgent: 'test-agent/1.0',
+      lists: ['trending', 'llm'],
+      formVersion: 'landing-v1',
+    });
     expect(subscriber.consents[0]?.ip).toBeTruthy();
   });
 
   it('answers identically for a new, pending, active and unsubscribed address (form and JSON)', async () => {
     const db = env.ctx.db;
-    await db.subscriber.create({ data: { email: 'pending@example.org', status: 'pending', confirmRequestedAt: new Date() } });
+    await db.subscriber.create({
+      data: { email: 'pending@example.org', status: 'pending', confirmRequestedAt: new Date() },
+    });
     await db.subscriber.create({ data: { email: 'active@example.org', status: 'active', confirmedAt: new Date() } });
-    await db.subscriber.create({ data: { email: 'gone@example.org', status: 'unsubscribed', unsubscribedAt: new Date() } });
+    await db.subscriber.create({
+      data: { email: 'gone@example.org', status: 'unsubscribed', unsubscribedAt: new Date() },
+    });
     const session = await openForm(app);
     const addresses = ['new@example.org', 'pending@example.org', 'active@example.org', 'gone@example.org'];
     const forms = [];
     const jsons = [];
     for (const email of addresses) {
       forms.push(await postForm(app, '/subscribe', session, { ...VALID_SIGNUP, email }));
-      jsons.push(await request(app).post('/subscribe').send({ ...VALID_SIGNUP, email, sendHour: 8, weekday: 1 }));
+      jsons.push(
+        await request(app)
+          .post('/subscribe')
+          .send({ ...VALID_SIGNUP, email, sendHour: 8, weekday: 1 }),
+      );
     }
     for (const res of forms) {
       expect(res.status).toBe(forms[0]!.status);
@@ -131,9 +177,16 @@ describe('landing page and POST /subscribe', () => {
       },
     });
     const session = await openForm(app);
-    const res = await postForm(app, '/subscribe', session, { ...VALID_SIGNUP, email: 'active@example.org', lists: ['vision'] });
+    const res = await postForm(app, '/subscribe', session, {
+      ...VALID_SIGNUP,
+      email: 'active@example.org',
+      lists: ['vision'],
+    });
     expect(res.status).toBe(200);
-    const after = await db.subscriber.findUniqueOrThrow({ where: { id: active.id }, include: { subscriptions: { include: { list: true } } } });
+    const after = await db.subscriber.findUniqueOrThrow({
+      where: { id: active.id },
+      include: { subscriptions: { include: { list: true } } },
+    });
     expect(after).toMatchObject({ status: 'active', timezone: 'Asia/Tokyo', sendHour: 6 });
     expect(after.confirmedAt?.toISOString()).toBe(confirmedAt.toISOString());
     const bySlug = Object.fromEntries(after.subscriptions.map((s) => [s.list.slug, s.confirmedAt]));
@@ -159,7 +212,9 @@ describe('landing page and POST /subscribe', () => {
   });
 
   it('an unsubscribed address stays unsubscribed until it confirms again', async () => {
-    await env.ctx.db.subscriber.create({ data: { email: 'gone@example.org', status: 'unsubscribed', unsubscribedAt: new Date() } });
+    await env.ctx.db.subscriber.create({
+      data: { email: 'gone@example.org', status: 'unsubscribed', unsubscribedAt: new Date() },
+    });
     const session = await openForm(app);
     await postForm(app, '/subscribe', session, { ...VALID_SIGNUP, email: 'gone@example.org' });
     const after = await env.ctx.db.subscriber.findUniqueOrThrow({ where: { email: 'gone@example.org' } });
@@ -176,7 +231,12 @@ describe('landing page and POST /subscribe', () => {
     const noCookie = await postForm(app, '/subscribe', { cookie: '', token: session.token }, VALID_SIGNUP);
     expect(noCookie.status).toBe(403);
     const otherCookie = await openForm(app);
-    const mismatched = await postForm(app, '/subscribe', { cookie: otherCookie.cookie, token: session.token }, VALID_SIGNUP);
+    const mismatched = await postForm(
+      app,
+      '/subscribe',
+      { cookie: otherCookie.cookie, token: session.token },
+      VALID_SIGNUP,
+    );
     expect(mismatched.status).toBe(403);
     expect(await subscriberCount()).toBe(0);
   });
@@ -184,7 +244,11 @@ describe('landing page and POST /subscribe', () => {
   it('the honeypot answers like a success and stores nothing', async () => {
     const session = await openForm(app);
     const bot = await postForm(app, '/subscribe', session, { ...VALID_SIGNUP, website: 'http://spam.example' });
-    const human = await postForm(app, '/subscribe', session, { ...VALID_SIGNUP, email: 'human@example.org', website: '' });
+    const human = await postForm(app, '/subscribe', session, {
+      ...VALID_SIGNUP,
+      email: 'human@example.org',
+      website: '',
+    });
     expect(bot.status).toBe(200);
     expect(bot.text).toBe(human.text);
     expect(await env.ctx.db.subscriber.findMany({ select: { email: true } })).toEqual([{ email: 'human@example.org' }]);
@@ -203,19 +267,29 @@ describe('landing page and POST /subscribe', () => {
       ['an unknown frequency', { frequency: 'hourly' }, /daily or weekly/],
       ...FIELDS.map((field): [string, Record<string, unknown>, RegExp] => [
         `CR/LF in ${field}`,
-        { [field]: field === 'lists' ? ['trending\r\nBcc: x@evil.example'] : `${String(VALID_SIGNUP[field])}\r\nBcc: x@evil.example` },
+        {
+          [field]:
+            field === 'lists'
+              ? ['trending\r\nBcc: x@evil.example']
+              : `${String(VALID_SIGNUP[field])}\r\nBcc: x@evil.example`,
+        },
         /line breaks|valid email|daily or weekly|Choose a|known time zone/,
       ]),
       ...FIELDS.map((field): [string, Record<string, unknown>, RegExp] => [
         `HTML in ${field}`,
-        { [field]: field === 'lists' ? ['<b>trending</b>'] : `<script>alert(1)</script>${String(VALID_SIGNUP[field])}` },
+        {
+          [field]: field === 'lists' ? ['<b>trending</b>'] : `<script>alert(1)</script>${String(VALID_SIGNUP[field])}`,
+        },
         /&lt; or &gt;|< or >|daily or weekly|Choose a/,
       ]),
     ];
 
     it.each(cases)('form with %s', async (_name, override, message) => {
       const session = await openForm(app);
-      const res = await postForm(app, '/subscribe', session, { ...VALID_SIGNUP, ...(override as Record<string, string>) });
+      const res = await postForm(app, '/subscribe', session, {
+        ...VALID_SIGNUP,
+        ...(override as Record<string, string>),
+      });
       expect(res.status).toBe(400);
       expect(res.headers['content-type']).toContain('text/html');
       expect(res.text).toContain('Please check the form');
@@ -226,7 +300,9 @@ describe('landing page and POST /subscribe', () => {
     });
 
     it.each(cases)('JSON with %s', async (_name, override, message) => {
-      const res = await request(app).post('/subscribe').send({ ...VALID_SIGNUP, ...override });
+      const res = await request(app)
+        .post('/subscribe')
+        .send({ ...VALID_SIGNUP, ...override });
       expect(res.status).toBe(400);
       expect(res.body.error.code).toBe('validation_failed');
       expect(res.body.error.message).toMatch(message);
@@ -240,7 +316,9 @@ describe('landing page and POST /subscribe', () => {
     expect(form.status).toBe(413);
     expect(form.headers['content-type']).toContain('text/html');
     expect(form.text).toContain('too much text');
-    const json = await request(app).post('/subscribe').send({ ...VALID_SIGNUP, email: 'x'.repeat(17 * 1024) });
+    const json = await request(app)
+      .post('/subscribe')
+      .send({ ...VALID_SIGNUP, email: 'x'.repeat(17 * 1024) });
     expect(json.status).toBe(413);
     expect(json.body.error.code).toBe('payload_too_large');
     expect(await subscriberCount()).toBe(0);
@@ -256,7 +334,11 @@ describe('landing page and POST /subscribe', () => {
 describe('sign-up rate limits', () => {
   let env: TestEnv;
   beforeAll(async () => {
-    env = await createTestEnv({ SIGNUP_LIMIT_PER_IP: '3', SIGNUP_LIMIT_PER_ADDRESS: '2', SIGNUP_LIMIT_WINDOW_SECONDS: '600' });
+    env = await createTestEnv({
+      SIGNUP_LIMIT_PER_IP: '3',
+      SIGNUP_LIMIT_PER_ADDRESS: '2',
+      SIGNUP_LIMIT_WINDOW_SECONDS: '600',
+    });
     await createLists(env.ctx.db);
     // The limits fail open while Redis is still connecting (as `serve` never
     // is: it waits for Redis before listening); count from the first request.
@@ -267,10 +349,14 @@ describe('sign-up rate limits', () => {
   it('too many sign-ups from one IP get 429 with Retry-After', async () => {
     const app = createApp(env.ctx);
     const statuses = [];
-    let last = await request(app).post('/subscribe').send({ ...VALID_SIGNUP, email: 'ip0@example.org' });
+    let last = await request(app)
+      .post('/subscribe')
+      .send({ ...VALID_SIGNUP, email: 'ip0@example.org' });
     statuses.push(last.status);
     for (let i = 1; i < 4; i += 1) {
-      last = await request(app).post('/subscribe').send({ ...VALID_SIGNUP, email: `ip${i}@example.org` });
+      last = await request(app)
+        .post('/subscribe')
+        .send({ ...VALID_SIGNUP, email: `ip${i}@example.org` });
       statuses.push(last.status);
     }
     expect(statuses).toEqual([202, 202, 202, 429]);
