@@ -115,9 +115,9 @@ export interface Matcher {
 
 // Each entry holds a rule's whole ranked list. Lists and shared interests
 // repeat and stay cached; a personal rule repeats only within a sending
-// batch (a few hundred readers per worker). At 20,000 entries a planning
-// run over 100,000 personal readers held ~100 MB here and ran out of heap.
-const RANKED_CACHE_LIMIT = 2_000;
+// batch. At 20,000 entries a planning run over 100,000 personal readers
+// held ~100 MB here and ran out of heap; 2,000 still held ~25 MB.
+const RANKED_CACHE_LIMIT = 500;
 
 export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Matcher {
   const folded: Folded[] = input.papers
