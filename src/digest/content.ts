@@ -28,18 +28,21 @@ const PAPER_FIELDS = {
   hidden: true,
 } as const;
 
+/** The columns of a list that its matching rule and sections need. */
+export const MATCH_LIST_SELECT = {
+  id: true,
+  name: true,
+  keywords: true,
+  categories: true,
+  exclude: true,
+  authors: true,
+  minUpvotes: true,
+  maxPapers: true,
+} as const;
+
 export async function loadLists(db: Db): Promise<MatchList[]> {
   return db.list.findMany({
-    select: {
-      id: true,
-      name: true,
-      keywords: true,
-      categories: true,
-      exclude: true,
-      authors: true,
-      minUpvotes: true,
-      maxPapers: true,
-    },
+    select: MATCH_LIST_SELECT,
     orderBy: { id: 'asc' },
   });
 }

@@ -5,6 +5,7 @@ import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
 import { readLinkToken } from '../subscriptions/link-version.js';
 import type { TokenFailure, Vote } from '../subscriptions/tokens.js';
+import { MATCH_LIST_SELECT } from './content.js';
 import { createMatcher, listRule, type MatchList } from './matcher.js';
 import { upsertRating } from './rating-repo.js';
 
@@ -78,20 +79,7 @@ async function listsTakingPaper(db: Db, link: FeedbackLink, now: Date): Promise<
     }),
     db.subscription.findMany({
       where: { subscriberId: link.subscriberId, confirmedAt: { not: null } },
-      select: {
-        list: {
-          select: {
-            id: true,
-            name: true,
-            keywords: true,
-            categories: true,
-            exclude: true,
-            authors: true,
-            minUpvotes: true,
-            maxPapers: true,
-          },
-        },
-      },
+      select: { list: { select: MATCH_LIST_SELECT } },
     }),
   ]);
   if (!paper) return [];
