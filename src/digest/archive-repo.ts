@@ -3,23 +3,12 @@
 // takes is never decided here: the digest's matcher does that in the
 // process, so the archive can only agree with what readers were sent.
 import type { Db } from '../db.js';
+import { MATCH_LIST_SELECT } from './content.js';
 import type { MatchList } from './matcher.js';
 
 export type ArchiveList = MatchList & { slug: string; description: string; updatedAt: Date };
 
-const LIST_FIELDS = {
-  id: true,
-  slug: true,
-  name: true,
-  description: true,
-  keywords: true,
-  categories: true,
-  exclude: true,
-  authors: true,
-  minUpvotes: true,
-  maxPapers: true,
-  updatedAt: true,
-} as const;
+const LIST_FIELDS = { ...MATCH_LIST_SELECT, slug: true, description: true, updatedAt: true } as const;
 
 export async function findArchiveLists(db: Db): Promise<ArchiveList[]> {
   return db.list.findMany({ where: { public: true }, select: LIST_FIELDS, orderBy: { id: 'asc' } });

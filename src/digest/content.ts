@@ -9,23 +9,28 @@ import type { DigestPaper } from './renderer.js';
 
 export type ContentPaper = MatchPaper & DigestPaper;
 
-const PAPER_FIELDS = {
+/** The columns of a paper that matching and ranking need. */
+export const MATCH_PAPER_SELECT = {
   id: true,
-  arxivId: true,
   title: true,
   abstract: true,
+  keywords: true,
+  categories: true,
   authors: true,
+  upvotes: true,
+  firstSeenAt: true,
+  hidden: true,
+} as const;
+
+const PAPER_FIELDS = {
+  ...MATCH_PAPER_SELECT,
+  arxivId: true,
   authorCount: true,
   organization: true,
-  categories: true,
-  keywords: true,
-  upvotes: true,
   url: true,
   pdfUrl: true,
   githubRepo: true,
   projectPage: true,
-  firstSeenAt: true,
-  hidden: true,
 } as const;
 
 /** The columns of a list that its matching rule and sections need. */

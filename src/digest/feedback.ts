@@ -5,7 +5,7 @@ import type { Db } from '../db.js';
 import type { Logger } from '../logger.js';
 import { readLinkToken } from '../subscriptions/link-version.js';
 import type { TokenFailure, Vote } from '../subscriptions/tokens.js';
-import { MATCH_LIST_SELECT } from './content.js';
+import { MATCH_LIST_SELECT, MATCH_PAPER_SELECT } from './content.js';
 import { createMatcher, listRule, type MatchList } from './matcher.js';
 import { upsertRating } from './rating-repo.js';
 
@@ -65,17 +65,7 @@ async function listsTakingPaper(db: Db, link: FeedbackLink, now: Date): Promise<
   const [paper, subscriptions] = await Promise.all([
     db.paper.findUnique({
       where: { id: link.paperId },
-      select: {
-        id: true,
-        title: true,
-        abstract: true,
-        keywords: true,
-        categories: true,
-        authors: true,
-        upvotes: true,
-        firstSeenAt: true,
-        hidden: true,
-      },
+      select: MATCH_PAPER_SELECT,
     }),
     db.subscription.findMany({
       where: { subscriberId: link.subscriberId, confirmedAt: { not: null } },

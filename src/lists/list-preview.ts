@@ -3,6 +3,7 @@
 // digest would pick, not an approximation of it, and says for each paper
 // what matched where.
 import type { Db } from '../db.js';
+import { MATCH_PAPER_SELECT } from '../digest/content.js';
 import { createMatcher, isCatchAll, listRule, type MatchList, type MatchWhy } from '../digest/matcher.js';
 
 export type ListRule = Pick<MatchList, 'keywords' | 'categories' | 'minUpvotes' | 'maxPapers'> &
@@ -31,18 +32,7 @@ export async function previewListRule(db: Db, rule: ListRule, options: { days: n
     where: { firstSeenAt: { gt: start, lte: now }, hidden: false },
     orderBy: { firstSeenAt: 'desc' },
     take: PREVIEW_MAX_PAPERS,
-    select: {
-      id: true,
-      arxivId: true,
-      title: true,
-      abstract: true,
-      keywords: true,
-      categories: true,
-      authors: true,
-      upvotes: true,
-      firstSeenAt: true,
-      hidden: true,
-    },
+    select: { ...MATCH_PAPER_SELECT, arxivId: true },
   });
   const list: MatchList = { exclude: [], authors: [], ...rule, id: rule.id ?? 0, name: rule.name ?? 'Preview' };
   const hits = createMatcher({ papers, now }).ranked(listRule(list), 'daily');
