@@ -78,6 +78,7 @@ export const DELIVERY_SQL = {
              count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
            FROM "Delivery" WHERE "digestId" = $1) c
      WHERE g.id = $1 AND c.open = 0 AND g.status <> 'planning'`,
+  openByCounters: `SELECT planned - sent - skipped - failed AS open FROM "Digest" WHERE id = $1`,
   findStrandedBatches: `SELECT DISTINCT "digestId", batch FROM "Delivery"
      WHERE (status = 'pending' AND "updatedAt" < now() - make_interval(secs => $1))
         OR (status = 'sending' AND "updatedAt" < now() - make_interval(secs => $2))
@@ -246,8 +247,28 @@ export async function requeueFailedDelivery(sql: Sql, deliveryId: number): Promi
 /**
  * Closes the digest once nothing is pending or sending, and recounts from
  * the rows so the figures are exact whatever happened on the way.
+ *
+ * The recount reads every delivery of the period. `whenCountersSayDone`
+ * first asks the Digest row's counters (they move in the same statements as
+ * the rows) and skips the recount while they still count open deliveries:
+ * what a sender does after each batch, where the recount would cost a full
+ * read of the period per batch. The repair sweep recounts without it, so
+ * counters that ever drifted cannot keep a digest open.
  */
-export async function finishDigestIfDone(sql: Sql, digestId: number): Promise<boolean> {
+export async function finishDigestIfDone(
+  sql: Sql,
+  digestId: number,
+  options: { whenCountersSayDone?: boolean } = {},
+): Promise<boolean> {
+  if (options.whenCountersSayDone) {
+    const [row] = await queryPrepared<{ open: number }>(
+      sql,
+      'paperboy-digest-open-by-counters',
+      DELIVERY_SQL.openByCounters,
+      [digestId],
+    );
+    if (row && row.open > 0) return false;
+  }
   const n = await sql.$executeRawUnsafe(DELIVERY_SQL.finishDigestIfDone, digestId);
   return n > 0;
 }

@@ -299,7 +299,7 @@ export async function sendBatch(
     throw new RetryLaterError(`${outcome.retrying} deliveries of batch ${batch} failed transiently; retrying`);
   const unfinished = await countUnfinished(deps.db, digestId, batch);
   if (unfinished) throw new RetryLaterError(`${unfinished} deliveries of batch ${batch} are still held or pending`);
-  await finishDigestIfDone(deps.db, digestId);
+  await finishDigestIfDone(deps.db, digestId, { whenCountersSayDone: true });
   if (outcome.claimed)
     log.info({ event: 'digest_batch_sent', digestId, batch, ...outcome, renders: cache.renders }, 'batch sent');
   return outcome;

@@ -2,7 +2,8 @@ import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentPeriod } from '../../src/digest/period.js';
 import { repairDigests } from '../../src/digest/repair.js';
-import { createDigestPlanProcessor } from '../../src/jobs/digest-jobs.js';
+import { planPeriod } from '../../src/digest/planner.js';
+import { createDigestPlanProcessor, createDigestSendProcessor } from '../../src/jobs/digest-jobs.js';
 import { sendJobId } from '../../src/jobs/digest-queue.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { createList, createPaper, createSubscriber } from './fixtures.js';
@@ -49,6 +50,28 @@ describe('digest plan jobs: the hourly tick and the repair sweep', () => {
     const jobs = await env.ctx.queues.digestSend.getJobs(['waiting', 'delayed', 'prioritized']);
     expect(jobs.map((j) => j.data)).toEqual([{ digestId: delivery.digestId, batch: delivery.batch }]);
     expect((await repairDigests(env.ctx)).requeued).toBe(0); // its repair job is live now
+  });
+
+  it('a sender closes the digest by its counters; the repair sweep recounts counters that drifted', async () => {
+    const db = env.ctx.db;
+    const list = await createList(db, { slug: 'drift', name: 'Drift' });
+    await createPaper(db, 'Counted once', { upvotes: 1 });
+    await createSubscriber(db, 'drift@example.org', [list.id]);
+    const plan = await planPeriod(env.ctx, '2026-11-20', { due: { kind: 'all' } });
+    expect(plan.pending).toBeGreaterThan(0);
+    // Counters that count one delivery too many: a sender cannot tell, and leaves the digest open.
+    await db.digest.update({ where: { id: plan.digestId }, data: { planned: { increment: 1 } } });
+    const send = createDigestSendProcessor(env.ctx);
+    for (const batch of plan.batches) await send(job('send', { digestId: plan.digestId, batch }));
+    expect(await db.delivery.count({ where: { digestId: plan.digestId, status: 'pending' } })).toBe(0);
+    expect((await db.digest.findUniqueOrThrow({ where: { id: plan.digestId } })).status).toBe('sending');
+    // The sweep counts the rows themselves, and puts the counters right.
+    await repairDigests(env.ctx);
+    expect(await db.digest.findUniqueOrThrow({ where: { id: plan.digestId } })).toMatchObject({
+      status: 'done',
+      planned: plan.planned,
+      sent: plan.pending,
+    });
   });
 
   it('rejects malformed plan jobs without retrying', async () => {

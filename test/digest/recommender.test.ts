@@ -2,8 +2,14 @@
 // papers with their arXiv abstracts).
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { MIN_LIKES_FOR_RECOMMENDATIONS, recommend, type RecommendPaper } from '../../src/digest/recommender.js';
-import { createPaperTerms, fitVectorizer } from '../../src/digest/tfidf.js';
+import {
+  compactExamples,
+  MIN_LIKES_FOR_RECOMMENDATIONS,
+  recommend,
+  trainLogistic,
+  type RecommendPaper,
+} from '../../src/digest/recommender.js';
+import { createPaperTerms, dot, fitVectorizer } from '../../src/digest/tfidf.js';
 
 interface SampleItem {
   paper: { id: string; title: string; summary: string; ai_keywords?: string[] };
@@ -151,6 +157,19 @@ describe('recommend', () => {
     const fresh = fitVectorizer(corpus);
     expect(shared.size).toBe(fresh.size);
     for (const p of papers) expect(shared.vectorize(p)).toEqual(fresh.vectorize(p));
+  });
+
+  it('trains on compacted examples to the same scores as on the full vocabulary', () => {
+    const vectorizer = fitVectorizer(candidatesWithout(BRAIN_LIKES));
+    const vectors = [...BRAIN_LIKES, ...candidatesWithout(BRAIN_LIKES)].map((p) => vectorizer.vectorize(p));
+    const positives = BRAIN_LIKES.length;
+    const compact = compactExamples(vectorizer.size, vectors);
+    // Most terms (bigrams above all) occur in one paper only: they fold away.
+    expect(compact.size).toBeLessThan(vectorizer.size / 2);
+    const full = trainLogistic(vectorizer.size, vectors.slice(0, positives), vectors.slice(positives));
+    const folded = trainLogistic(compact.size, compact.vectors.slice(0, positives), compact.vectors.slice(positives));
+    expect(folded.bias).toBeCloseTo(full.bias, 10);
+    vectors.forEach((x, k) => expect(dot(folded.weights, compact.vectors[k]!)).toBeCloseTo(dot(full.weights, x), 10));
   });
 
   it('is deterministic, respects the limit and scores as probabilities, best first', () => {
