@@ -11,14 +11,17 @@
 // pool size) sending one pre-rendered identical message, in its own process
 // like the worker; and the pre-built raw rate (sendRaw of one finished
 // message). The worker (planning + sending, the code `paperboy digest` runs)
-// is a child process too; its peak RSS is what it reports (getrusage maxRSS)
-// and what /proc says (VmHWM), whichever is higher. The worker runs with
-// --max-old-space-size=160 (--heap N to change, --heap 0 for V8's default).
-// --processes N (default: the number of cores; 1 skips it) then sends the
-// period again, from scratch, through a pool of N `paperboy worker`
-// processes, as WORKER_PROCESSES=N does, and reports it next to the single
-// worker, with each child's peak RSS (issue 17). Floors and targets are
-// checked in `met`. Own database, dropped after.
+// is a child process too. Both run as production runs a worker, plain node
+// on the compiled dist/ (built before every bench): the tsx loader alone
+// adds 45-60 MB to a process's RSS, which production workers do not carry
+// and the worker's 300 MB floor is not about. The worker's peak RSS is what
+// it reports (getrusage maxRSS) and what /proc says (VmHWM), whichever is
+// higher. The worker runs with --max-old-space-size=160 (--heap N to change,
+// --heap 0 for V8's default). --processes N (default: the number of cores; 1
+// skips it) then sends the period again, from scratch, through a pool of N
+// `paperboy worker` processes, as WORKER_PROCESSES=N does, and reports it
+// next to the single worker, with each child's peak RSS from /proc (issue
+// 17). Floors and targets are checked in `met`. Own database, dropped after.
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -39,7 +42,6 @@ import { flag } from './machine.js';
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const here = (file: string) => fileURLToPath(new URL(`./digest/${file}`, import.meta.url));
-const TSX = ['--import', 'tsx'];
 
 /** One rendered digest, for the baseline to send again and again. */
 async function sampleMessage(db: Db, config: ReturnType<typeof loadConfig>) {
@@ -73,7 +75,10 @@ function startSink(): Promise<{
   port: number;
   ask(cmd: string): Promise<{ count: number; bytes?: number }>;
 }> {
-  const child = fork(here('sink.ts'), [], { execArgv: TSX, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(here('sink.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const ask = (cmd: string) =>
     new Promise<{ count: number }>((resolve) => {
       child.once('message', (m) => resolve(m as { count: number }));
@@ -85,22 +90,25 @@ function startSink(): Promise<{
   });
 }
 
-/** Runs a child to completion; its last stdout line is JSON. Tracks its peak RSS meanwhile. */
+/**
+ * Runs a child (plain node, a .mjs script) to completion; its last stdout
+ * line is JSON. Tracks its peak RSS, and its own children's, meanwhile.
+ */
 function runChild(
   args: string[],
   env: NodeJS.ProcessEnv,
   nodeFlags: string[] = [],
-): Promise<{ result: Record<string, unknown>; vmHwmMB: number }> {
-  const child = spawn(process.execPath, [...nodeFlags, ...TSX, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+): Promise<{ result: Record<string, unknown>; vmHwmMB: number; childVmHwmMB: number[] }> {
+  const child = spawn(process.execPath, [...nodeFlags, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-  const rss = trackPeakRssOf(() => (child.pid ? [child.pid] : []));
+  const rss = trackPeakRssOf(child.pid!);
   return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
-      void rss.stop().then((peaks) => {
+      void rss.stop().then(({ peakMB, childPeaksMB }) => {
         const last = out.trim().split('\n').pop() ?? '';
         if (code !== 0) return reject(new Error(`${args[0]} exited with ${code}: ${out.slice(-1000)}`));
-        resolve({ result: JSON.parse(last) as Record<string, unknown>, vmHwmMB: Math.max(0, ...peaks.values()) });
+        resolve({ result: JSON.parse(last) as Record<string, unknown>, vmHwmMB: peakMB, childVmHwmMB: childPeaksMB });
       });
     });
   });
@@ -192,11 +200,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     );
 
     const rawMail = await runChild(
-      [here('raw-sender.ts'), 'mail', file, String(rawCount), String(poolSize), smtpUrl],
+      [here('raw-sender.mjs'), 'mail', file, String(rawCount), String(poolSize), smtpUrl],
       process.env,
     );
     const rawPrebuilt = await runChild(
-      [here('raw-sender.ts'), 'raw', file, String(rawCount), String(poolSize), smtpUrl],
+      [here('raw-sender.mjs'), 'raw', file, String(rawCount), String(poolSize), smtpUrl],
       process.env,
     );
     const rawHandoffPerSecond = Number(rawMail.result.perSecond);
@@ -225,7 +233,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
     const profileDir = args.includes('--cpu-prof') ? join(tmpdir(), `paperboy-digest-prof-${prefix}`) : undefined;
     const profileFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
     const meter = startCpuMeter(sink.child.pid);
-    const worker = await runChild([here('worker.ts'), '2026-11-12'], env, [...nodeFlags, ...profileFlags]);
+    const worker = await runChild([here('worker.mjs'), '2026-11-12'], env, [...nodeFlags, ...profileFlags]);
     const received = await sink.ask('count');
     const contents = await sentContents(db);
     const summary = worker.result.summary as {
@@ -250,11 +258,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       await db.$executeRawUnsafe('TRUNCATE "Delivery", "Digest" CASCADE');
       await sink.ask('reset');
       const poolMeter = startCpuMeter(sink.child.pid);
-      const run = await runChild([here('worker.ts'), '2026-11-12', String(processes)], env, nodeFlags);
+      const run = await runChild([here('worker.mjs'), '2026-11-12', String(processes)], env, nodeFlags);
       const { sent, failed } = run.result.summary as { sent: number; failed: number };
       const poolOthers = poolMeter(sent);
       const s = Number(run.result.seconds);
-      const childPeakRssMB = (run.result.childPeakRssMB as number[]).map((mb) => round(mb));
+      const childPeakRssMB = run.childVmHwmMB.map((mb) => round(mb));
       pooled = {
         processes,
         emails: sent,

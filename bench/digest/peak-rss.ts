@@ -1,29 +1,43 @@
-// Peak resident memory of other processes (the measured worker, the pool's
-// `paperboy worker` children), read from /proc (VmHWM): the kernel's
-// high-water mark, so sampling misses no short spike, and a last sample of
-// a live process gives its exact peak.
+// Peak resident memory of a benchmark's child process and of the processes
+// it starts in turn (the pool's `paperboy worker` children), read from /proc
+// (VmHWM) by the benchmark itself: the kernel's high-water mark, so sampling
+// misses no short spike, and the measured processes load no code for it.
+import { readFile } from 'node:fs/promises';
 import { serverMemory } from '../admin/bench-env.js';
 
-/** Samples the peak RSS of the processes `pids()` names (it may change: restarts) until stop(). */
-export function trackPeakRssOf(pids: () => readonly number[], intervalMs = 100) {
+/**
+ * Samples the peak RSS of `pid` and of each of its children until stop().
+ * Children are looked for at every sample, so restarted ones count too; one
+ * that lives less than an interval may be missed. A child's last sample comes
+ * at most one interval before it exits, so only that much of its shutdown
+ * goes unseen.
+ */
+export function trackPeakRssOf(pid: number, intervalMs = 100) {
   const peaks = new Map<number, number>();
-  const sample = () =>
-    Promise.all(
-      pids().map((pid) =>
-        serverMemory(pid).then(
-          ({ peakMB }) => void peaks.set(pid, Math.max(peaks.get(pid) ?? 0, peakMB)),
-          () => undefined, // exited, or not Linux
-        ),
-      ),
+  const record = (p: number) =>
+    serverMemory(p).then(
+      ({ peakMB }) => void peaks.set(p, Math.max(peaks.get(p) ?? 0, peakMB)),
+      () => undefined, // exited, or not Linux
     );
+  const sample = async () => void (await Promise.all([pid, ...(await childrenOf(pid))].map(record)));
   const timer = setInterval(() => void sample(), intervalMs);
   timer.unref();
   return {
-    /** Takes a last sample, then the peak in MB of every process seen, by pid. */
-    async stop(): Promise<Map<number, number>> {
+    /** Takes a last sample, then the peak in MB of `pid` and of every child seen. */
+    async stop(): Promise<{ peakMB: number; childPeaksMB: number[] }> {
       clearInterval(timer);
       await sample();
-      return peaks;
+      const children = [...peaks].filter(([p]) => p !== pid).map(([, mb]) => mb);
+      return { peakMB: peaks.get(pid) ?? 0, childPeaksMB: children };
     },
   };
+}
+
+/**
+ * The processes `pid` started (Linux). Node spawns from its main thread, so
+ * that thread's list holds them all.
+ */
+async function childrenOf(pid: number): Promise<number[]> {
+  const list = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  return list.split(' ').filter(Boolean).map(Number);
 }
