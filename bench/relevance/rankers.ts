@@ -5,7 +5,7 @@ import type { BenchPaper, Profile } from './dataset.js';
 import { rankBySubstringRule } from './substring-baseline.js';
 import { createMatcher } from '../../src/digest/matcher.js';
 import { rankForReader } from '../../src/digest/reader-digest.js';
-import { recommend } from '../../src/digest/recommender.js';
+import { createRecommenderCorpus } from '../../src/digest/recommender.js';
 
 export interface RankRequest {
   profile: Profile;
@@ -49,10 +49,11 @@ export const learnedRanker: Ranker = {
   name: 'learned',
   description: 'tf-idf and a linear classifier trained on 5 simulated ratings (3 likes, 2 dislikes)',
   rank: ({ candidates, liked, disliked }) => {
-    // recommend() takes numeric ids: every paper gets its index in one shared numbering.
+    // Numeric ids: every paper gets its index in one shared numbering. The
+    // tf-idf space spans every paper in play, as a planning run's spans its window.
     const all = [...candidates, ...liked, ...disliked];
     const toPaper = (p: BenchPaper) => ({ id: all.indexOf(p) + 1, title: p.title, abstract: p.abstract, keywords: [] });
-    const picks = recommend({
+    const picks = createRecommenderCorpus(all.map(toPaper)).recommend({
       candidates: candidates.map(toPaper),
       liked: liked.map(toPaper),
       disliked: disliked.map(toPaper),

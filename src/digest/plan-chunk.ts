@@ -17,13 +17,13 @@ export interface RecommendPaper {
 
 /**
  * The port for a learned "Recommended for you" section, opened once per
- * planning run: what the run's readers share (the papers' words, tokenized
- * once) lives in the RunRecommender and goes with it. Readers with fewer
+ * planning run over the run's papers: what its readers share (the papers'
+ * words and their tf-idf space) lives in the RunRecommender and goes with it. Readers with fewer
  * than MIN_LIKES likes get no such section; disliked papers leave every
  * section.
  */
 export interface Recommender {
-  forRun(): RunRecommender;
+  forRun(papers: readonly RecommendPaper[]): RunRecommender;
 }
 
 /**

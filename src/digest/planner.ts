@@ -130,7 +130,7 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
           matcher,
           lists: new Map(lists.map((l) => [l.id, l])),
           db: deps.db,
-          recommender: deps.recommender?.forRun(),
+          recommender: deps.recommender?.forRun(papers),
           pinned,
         };
         const firstBatch = await nextBatchNumber(tx, digest.id);

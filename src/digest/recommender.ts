@@ -4,15 +4,7 @@
 // period's other papers as negatives. The candidates it scores highest are
 // those most like what the reader liked and least like everything else.
 // Pure and deterministic: no I/O, no clock, no randomness.
-import {
-  cosine,
-  createPaperTerms,
-  dot,
-  fitVectorizer,
-  type PaperTerms,
-  type SparseVector,
-  type TextPaper,
-} from './tfidf.js';
+import { cosine, dot, fitVectorizer, type SparseVector, type TextPaper } from './tfidf.js';
 
 export type RecommendPaper = TextPaper;
 
@@ -47,45 +39,183 @@ export interface RecommendInput {
 }
 
 /**
- * One reader's recommendations. The idf is fitted over this reader's own
- * candidates (the period's papers they have not had), as always; pass the
- * planning run's shared `terms` so that the papers' text is tokenized once
- * per run rather than once per reader: the result is the same either way.
+ * One reader's recommendations, with the idf fitted over their own
+ * candidates. A planning run serves all of its readers from one
+ * RecommenderCorpus over the run's papers instead.
  */
-export function recommend(input: RecommendInput, terms: PaperTerms = createPaperTerms()): Recommendation[] {
-  if (input.liked.length < MIN_LIKES_FOR_RECOMMENDATIONS || input.limit <= 0 || !input.candidates.length) return [];
-  const vectorizer = fitVectorizer(input.candidates, terms);
-  const vectors = new Map(input.candidates.map((p) => [p.id, vectorizer.vectorize(p)]));
-  const vectorOf = (p: RecommendPaper) => vectors.get(p.id) ?? vectorizer.vectorize(p);
-  const liked = input.liked.map((p) => ({ id: p.id, x: vectorOf(p) }));
-  const disliked = input.disliked.map(vectorOf);
-  const rated = new Set([...input.liked, ...input.disliked].map((p) => p.id));
+export function recommend(input: RecommendInput): Recommendation[] {
+  return createRecommenderCorpus(input.candidates).recommend(input);
+}
 
-  const others = [...vectors].filter(([id]) => !rated.has(id)).map(([id, x]) => ({ id, x }));
-  const examples = compactExamples(vectorizer.size, [...liked.map((p) => p.x), ...disliked, ...others.map((p) => p.x)]);
-  const model = trainLogistic(
-    examples.size,
-    examples.vectors.slice(0, liked.length),
-    examples.vectors.slice(liked.length),
-  );
-  const scored = examples.vectors.slice(liked.length + disliked.length);
+/** The papers of a planning run in one tf-idf space, for all of its readers. */
+export interface RecommenderCorpus {
+  recommend(input: RecommendInput): Recommendation[];
+}
 
-  const picks: Recommendation[] = [];
-  for (const [k, { id, x }] of others.entries()) {
-    if (disliked.some((d) => cosine(d, x) >= NEAR_DUPLICATE_COSINE)) continue;
-    let best = { likedPaperId: 0, similarity: 0 };
-    for (const p of liked) {
-      const similarity = cosine(p.x, x);
-      if (similarity > best.similarity) best = { likedPaperId: p.id, similarity };
+// Pairwise cosines of the corpus are kept for corpora up to this size (8 MB of rows at most).
+const MAX_CACHED_ROWS = 1000;
+
+/**
+ * The vectorizer is fitted once over the corpus, as arxiv-sanity-lite fits
+ * one over all its papers, so every reader's papers share one space. Then a
+ * reader's model can be trained on the examples' pairwise cosines (the
+ * kernel form of the same logistic regression), read from rows computed once
+ * per corpus: m² work per step for m examples instead of a pass over every
+ * example's terms and the whole vocabulary. Where m² would cost more (a
+ * large window), the weights are trained directly as before.
+ */
+export function createRecommenderCorpus(papers: readonly RecommendPaper[]): RecommenderCorpus {
+  const vectorizer = fitVectorizer(papers);
+  const position = new Map(papers.map((p, k) => [p.id, k]));
+  const vectors = papers.map((p) => vectorizer.vectorize(p));
+  // Each term's papers and weights, to compute a paper's cosines with the whole corpus at once.
+  const postings = Array.from({ length: vectorizer.size }, () => ({ papers: [] as number[], values: [] as number[] }));
+  vectors.forEach((x, k) => {
+    for (let i = 0; i < x.index.length; i++) {
+      const posting = postings[x.index[i]!]!;
+      posting.papers.push(k);
+      posting.values.push(x.value[i]!);
     }
-    if (best.similarity < MIN_RESEMBLANCE) continue;
-    picks.push({
-      paperId: id,
-      score: sigmoid(dot(model.weights, scored[k]!) + model.bias),
-      likedPaperId: best.likedPaperId,
-    });
+  });
+  const cosinesWithCorpus = (x: SparseVector) => {
+    const row = new Float64Array(papers.length);
+    for (let i = 0; i < x.index.length; i++) {
+      const posting = postings[x.index[i]!]!;
+      for (let j = 0; j < posting.papers.length; j++) row[posting.papers[j]!]! += x.value[i]! * posting.values[j]!;
+    }
+    return row;
+  };
+  const rows = new Map<number, Float64Array>();
+  const rowOf = (k: number) => {
+    let row = rows.get(k);
+    if (!row) {
+      row = cosinesWithCorpus(vectors[k]!);
+      if (papers.length <= MAX_CACHED_ROWS) rows.set(k, row);
+    }
+    return row;
+  };
+
+  return {
+    recommend(input) {
+      if (input.liked.length < MIN_LIKES_FOR_RECOMMENDATIONS || input.limit <= 0 || !input.candidates.length) return [];
+      const rated = new Set([...input.liked, ...input.disliked].map((p) => p.id));
+      const others = input.candidates.filter((p) => !rated.has(p.id));
+      // Examples in order: liked (the positives), disliked, then the candidates to score.
+      const examples = [...input.liked, ...input.disliked, ...others];
+      const at = examples.map((p) => position.get(p.id));
+      const x = examples.map((p, e) => (at[e] === undefined ? vectorizer.vectorize(p) : vectors[at[e]]!));
+      const m = examples.length;
+      const nonZeros = x.reduce((n, v) => n + v.index.length, 0);
+      const fit = trainsOnCosines(m, nonZeros, vectorizer.size)
+        ? fitByCosines(examples, at, x, rowOf, cosinesWithCorpus, input.liked.length)
+        : fitByWeights(vectorizer.size, x, input.liked.length);
+
+      const disliked = Array.from(input.disliked, (_, d) => input.liked.length + d);
+      const picks: Recommendation[] = [];
+      for (let e = input.liked.length + input.disliked.length; e < m; e++) {
+        if (disliked.some((d) => fit.cosine(d, e) >= NEAR_DUPLICATE_COSINE)) continue;
+        let best = { likedPaperId: 0, similarity: 0 };
+        input.liked.forEach((p, l) => {
+          const similarity = fit.cosine(l, e);
+          if (similarity > best.similarity) best = { likedPaperId: p.id, similarity };
+        });
+        if (best.similarity < MIN_RESEMBLANCE) continue;
+        picks.push({ paperId: examples[e]!.id, score: sigmoid(fit.logit(e)), likedPaperId: best.likedPaperId });
+      }
+      return picks.sort((a, b) => b.score - a.score || a.paperId - b.paperId).slice(0, input.limit);
+    },
+  };
+}
+
+/** Per step, the kernel form costs m² for m examples; the weights, a pass over the examples' terms and the vocabulary. */
+export function trainsOnCosines(examples: number, nonZeros: number, vocabulary: number): boolean {
+  return examples * examples <= 2 * nonZeros + 4 * vocabulary;
+}
+
+/** A reader's trained model, and the cosines between their examples, by example number. */
+interface Fit {
+  logit(example: number): number;
+  cosine(a: number, b: number): number;
+}
+
+function fitByWeights(size: number, x: SparseVector[], positives: number): Fit {
+  const examples = compactExamples(size, x);
+  const model = trainLogistic(examples.size, examples.vectors.slice(0, positives), examples.vectors.slice(positives));
+  return {
+    logit: (e) => dot(model.weights, examples.vectors[e]!) + model.bias,
+    cosine: (a, b) => cosine(x[a]!, x[b]!),
+  };
+}
+
+function fitByCosines(
+  examples: RecommendPaper[],
+  at: Array<number | undefined>,
+  x: SparseVector[],
+  rowOf: (k: number) => Float64Array,
+  cosinesWithCorpus: (x: SparseVector) => Float64Array,
+  positives: number,
+): Fit {
+  const m = examples.length;
+  // Rated papers from earlier periods lie outside the corpus: their cosines are computed here.
+  const rowsOf = at.map((k, e) => (k === undefined ? cosinesWithCorpus(x[e]!) : rowOf(k)));
+  const gram = new Float64Array(m * m);
+  for (let a = 0; a < m; a++) {
+    for (let b = a; b < m; b++) {
+      const k = at[b] ?? -1;
+      const value = k >= 0 ? rowsOf[a]![k]! : at[a] !== undefined ? rowsOf[b]![at[a]!]! : cosine(x[a]!, x[b]!);
+      gram[a * m + b] = gram[b * m + a] = value;
+    }
   }
-  return picks.sort((a, b) => b.score - a.score || a.paperId - b.paperId).slice(0, input.limit);
+  const model = trainByCosines(gram, m, positives);
+  return {
+    logit: (e) => {
+      let z = model.bias;
+      for (let a = 0; a < m; a++) z += gram[e * m + a]! * model.alpha[a]!;
+      return z;
+    },
+    cosine: (a, b) => gram[a * m + b]!,
+  };
+}
+
+/**
+ * trainLogistic in its kernel form: the weights are kept as a combination
+ * of the examples (w = Σ alpha_a x_a), which they always are when training
+ * starts from zero, so that w·x_b is Σ alpha_a (x_a·x_b), read from the
+ * cosines. Same steps, same momentum, same regulariser: the same model.
+ */
+export function trainByCosines(
+  gram: Float64Array,
+  m: number,
+  positives: number,
+): { alpha: Float64Array; bias: number } {
+  const classWeight = [0.5 / Math.max(1, m - positives), 0.5 / Math.max(1, positives)];
+  const alpha = new Float64Array(m);
+  const ahead = new Float64Array(m);
+  const error = new Float64Array(m);
+  let bias = 0;
+  let previousBias = 0;
+  for (let step = 1; step <= STEPS; step++) {
+    const momentum = (step - 1) / (step + 2);
+    const aheadBias = bias + momentum * (bias - previousBias);
+    let biasGradient = 0;
+    for (let a = 0; a < m; a++) {
+      let z = 0;
+      for (let b = 0, row = a * m; b < m; b++) z += gram[row + b]! * ahead[b]!;
+      const y = a < positives ? 1 : 0;
+      error[a] = classWeight[y]! * (sigmoid(z + aheadBias) - y);
+      biasGradient += error[a]!;
+    }
+    const next = step / (step + 3);
+    for (let a = 0; a < m; a++) {
+      const last = alpha[a]!;
+      const updated = ahead[a]! - STEP_SIZE * (error[a]! + L2 * ahead[a]!);
+      alpha[a] = updated;
+      ahead[a] = updated + next * (updated - last);
+    }
+    previousBias = bias;
+    bias = aheadBias - STEP_SIZE * biasGradient;
+  }
+  return { alpha, bias };
 }
 
 /**
@@ -141,7 +271,6 @@ export function trainLogistic(size: number, positives: SparseVector[], negatives
   const examples = [...positives.map((x) => ({ x, y: 1 })), ...negatives.map((x) => ({ x, y: 0 }))];
   const classWeight = [0.5 / Math.max(1, negatives.length), 0.5 / Math.max(1, positives.length)];
   const weights = new Float64Array(size);
-  const previous = new Float64Array(size);
   const ahead = new Float64Array(size);
   const gradient = new Float64Array(size);
   let bias = 0;
@@ -167,7 +296,6 @@ export function trainLogistic(size: number, positives: SparseVector[], negatives
     for (let k = 0; k < size; k++) {
       const last = weights[k]!;
       const updated = ahead[k]! - STEP_SIZE * gradient[k]!;
-      previous[k] = last;
       weights[k] = updated;
       ahead[k] = updated + next * (updated - last);
       gradient[k] = L2 * ahead[k]!;

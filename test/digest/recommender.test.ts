@@ -4,12 +4,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   compactExamples,
+  createRecommenderCorpus,
   MIN_LIKES_FOR_RECOMMENDATIONS,
   recommend,
+  trainByCosines,
+  trainsOnCosines,
   trainLogistic,
   type RecommendPaper,
 } from '../../src/digest/recommender.js';
-import { createPaperTerms, dot, fitVectorizer } from '../../src/digest/tfidf.js';
+import { cosine, dot, fitVectorizer } from '../../src/digest/tfidf.js';
 
 interface SampleItem {
   paper: { id: string; title: string; summary: string; ai_keywords?: string[] };
@@ -131,32 +134,72 @@ describe('recommend', () => {
     ).toHaveLength(10);
   });
 
-  it('recommends the same with a planning run’s shared terms as with each reader’s own fit', () => {
-    const terms = createPaperTerms();
+  it('serves every reader of a run from one corpus, whatever order they come in', () => {
     // Readers of one run: different likes and dislikes, and different papers already sent, so different candidates.
     const readers = [
       { liked: VIDEO_LIKES, disliked: [], sent: [] },
       { liked: BRAIN_LIKES, disliked: [paper('2509.09650')], sent: VIDEO.slice(0, 2) },
       { liked: VIDEO_LIKES, disliked: [VIDEO[0]!], sent: papers.filter((p) => p.id % 3 === 0) },
       { liked: [...BRAIN_LIKES, VIDEO[2]!], disliked: [], sent: papers.filter((p) => p.id % 4 === 1) },
-    ];
-    for (const reader of readers) {
-      const input = {
-        candidates: candidatesWithout([...reader.liked, ...reader.disliked, ...reader.sent]),
-        liked: reader.liked,
-        disliked: reader.disliked,
-        limit: papers.length,
-      };
-      const own = recommend(input);
-      expect(own.length).toBeGreaterThan(0);
-      expect(recommend(input, terms)).toEqual(own);
+    ].map((reader) => ({
+      candidates: candidatesWithout([...reader.liked, ...reader.disliked, ...reader.sent]),
+      liked: reader.liked,
+      disliked: reader.disliked,
+      limit: papers.length,
+    }));
+    const forward = createRecommenderCorpus(papers);
+    const first = readers.map((input) => forward.recommend(input));
+    const backward = createRecommenderCorpus(papers);
+    const again = [...readers].reverse().map((input) => backward.recommend(input));
+    expect(again.reverse()).toEqual(first);
+    for (const [r, picks] of first.entries()) {
+      expect(picks.length).toBeGreaterThan(0);
+      const candidates = new Set(readers[r]!.candidates.map((p) => p.id));
+      for (const pick of picks) expect(candidates.has(pick.paperId)).toBe(true);
     }
-    // The vectors agree to the bit, also for papers outside the fitted corpus (a liked paper).
-    const corpus = candidatesWithout(VIDEO_LIKES);
-    const shared = fitVectorizer(corpus, terms);
-    const fresh = fitVectorizer(corpus);
-    expect(shared.size).toBe(fresh.size);
-    for (const p of papers) expect(shared.vectorize(p)).toEqual(fresh.vectorize(p));
+    // In the run's space as in the reader's own, the video reader gets video first.
+    const video = first[0]!.map((r) => r.paperId);
+    for (const p of VIDEO)
+      for (const q of UNRELATED_TO_VIDEO) expect(rankOf(first[0]!, p)).toBeLessThan(rankOf(first[0]!, q));
+    expect(video.length).toBeGreaterThan(VIDEO.length);
+  });
+
+  it('trains a large window on its terms, and still recommends what the reader liked', () => {
+    // Ten copies of each paper: a window of 580 candidates, too many for the kernel form.
+    const copies = Array.from({ length: 10 }, (_, c) => papers.map((p) => ({ ...p, id: p.id + c * 1000 }))).flat();
+    const vectorizer = fitVectorizer(copies);
+    const nonZeros = copies.reduce((n, p) => n + vectorizer.vectorize(p).index.length, 0);
+    expect(trainsOnCosines(copies.length, nonZeros, vectorizer.size)).toBe(false);
+    expect(trainsOnCosines(papers.length, nonZeros / 10, vectorizer.size)).toBe(true);
+    const picks = recommend({
+      candidates: candidatesWithout(VIDEO_LIKES, copies.slice(papers.length)),
+      liked: VIDEO_LIKES,
+      disliked: [],
+      limit: 40,
+    });
+    const copiesOf = (list: RecommendPaper[]) =>
+      new Set(list.flatMap((p) => Array.from({ length: 10 }, (_, c) => p.id + c * 1000)));
+    // The other copies of the liked papers come first, and nothing unrelated comes at all.
+    const liked = copiesOf(VIDEO_LIKES);
+    expect(picks.slice(0, 27).every((r) => liked.has(r.paperId))).toBe(true);
+    const unrelated = copiesOf(UNRELATED_TO_VIDEO);
+    expect(picks.filter((r) => unrelated.has(r.paperId))).toEqual([]);
+  });
+
+  it('trains on the examples’ cosines to the same model as on their terms', () => {
+    const vectorizer = fitVectorizer(papers);
+    const vectors = [...VIDEO_LIKES, ...candidatesWithout(VIDEO_LIKES)].map((p) => vectorizer.vectorize(p));
+    const m = vectors.length;
+    const gram = new Float64Array(m * m);
+    for (let a = 0; a < m; a++) for (let b = 0; b < m; b++) gram[a * m + b] = cosine(vectors[a]!, vectors[b]!);
+    const byTerms = trainLogistic(vectorizer.size, vectors.slice(0, 3), vectors.slice(3));
+    const byCosines = trainByCosines(gram, m, 3);
+    expect(byCosines.bias).toBeCloseTo(byTerms.bias, 10);
+    vectors.forEach((x, b) => {
+      let z = 0;
+      for (let a = 0; a < m; a++) z += gram[b * m + a]! * byCosines.alpha[a]!;
+      expect(z).toBeCloseTo(dot(byTerms.weights, x), 10);
+    });
   });
 
   it('trains on compacted examples to the same scores as on the full vocabulary', () => {
