@@ -13,6 +13,12 @@ export function createDb(databaseUrl: string, options: { max?: number; onError?:
   // dropped idle connection must not crash the process. The composition
   // root passes a rate-limited logger; one-shot commands need none.
   pool.on('error', options.onError ?? (() => undefined));
+  // No JIT compiling: Paperboy's statements are short, but a chunked read
+  // over a large table gets a cost estimate above jit_above_cost, and then
+  // compiling took 270 ms of a statement that runs in 9 ms (planning 100,000
+  // readers). Queued before the client's first query, so it always applies;
+  // a server without the setting simply answers with an error, ignored.
+  pool.on('connect', (client) => void client.query('SET jit = off').catch(() => undefined));
   const db = new PrismaClient({ adapter: new PrismaPg(pool, { disposeExternalPool: true }) });
   pools.set(db, pool);
   return db;
