@@ -18,36 +18,41 @@ import type { DueFilter, Sql } from './digest-repo.js';
  * the reader, so their papers stay eligible. The lateral subquery uses the
  * (subscriberId, digestId) unique index.
  *
- * Each chunk must cost the same, wherever it starts: the subscriptions and
- * "planned already?" are lateral lookups per reader (an aggregate and a
- * LIMIT keep Postgres from turning them into joins), so the scan walks the
- * primary key from $7 and stops at $8 readers. As joins, the planner merged
- * every subscription from the first reader on, and sorted every delivery the
- * run had inserted (uncommitted, so its statistics said none): 450 ms a
- * chunk at 100,000 readers, growing with each chunk.
+ * Each chunk must cost the same, wherever it starts, whatever the
+ * statistics say (a run reads tables it is writing, and an import may have
+ * just added the readers): `page` reads the next $8 subscribers by primary
+ * key, and everything else is looked up for those alone, the subscriptions
+ * and "planned already?" per reader. As joins over the whole table, the
+ * planner merged every subscription from the first reader on, and sorted
+ * every delivery the run had inserted (uncommitted, so its statistics said
+ * none): 300-450 ms a chunk at 100,000 readers, growing with each chunk.
+ * The page's last id comes with the rows (one row with only "pageEnd" when
+ * none of the page is due; null when there is no page left).
  */
 const DUE_READERS = `
-  WITH slot AS (SELECT * FROM unnest($4::text[], $5::int[], $6::int[]) AS t(tz, hour, weekday)),
+  WITH page AS MATERIALIZED (
+    SELECT id, email, status, timezone, "sendHour", frequency, weekday, "papersPerEmail",
+      "interestInclude", "interestExclude", "interestCategories", "interestAuthors"
+    FROM "Subscriber" WHERE id > $7 ORDER BY id LIMIT $8),
+  slot AS (SELECT * FROM unnest($4::text[], $5::int[], $6::int[]) AS t(tz, hour, weekday)),
   due AS (
     SELECT s.id, s.frequency::text AS frequency, s."papersPerEmail",
       s."interestInclude", s."interestExclude", s."interestCategories", s."interestAuthors", l.lists
-    FROM "Subscriber" s
+    FROM page s
     LEFT JOIN slot ON slot.tz = s.timezone
     CROSS JOIN LATERAL (
       SELECT array_agg(sub."listId" ORDER BY sub."listId") AS lists
       FROM "Subscription" sub WHERE sub."subscriberId" = s.id AND sub."confirmedAt" IS NOT NULL) l
     LEFT JOIN LATERAL (
       SELECT true AS planned FROM "Delivery" x WHERE x."subscriberId" = s.id AND x."digestId" = $1 LIMIT 1) p ON true
-    WHERE s.status = 'active' AND s.id > $7
-      AND l.lists IS NOT NULL AND p.planned IS NULL
+    WHERE s.status = 'active' AND l.lists IS NOT NULL AND p.planned IS NULL
       -- A suppressed address (hard bounce, complaint) gets nothing, whatever its status says.
       AND NOT EXISTS (SELECT 1 FROM "Suppression" x WHERE x.email = s.email AND x."liftedAt" IS NULL)
       AND CASE WHEN $2::text = 'all' THEN s.frequency = 'daily' OR s.weekday = $3::int
-               ELSE slot.tz IS NOT NULL AND s."sendHour" <= slot.hour AND (s.frequency = 'daily' OR s.weekday = slot.weekday) END
-    ORDER BY s.id
-    LIMIT $8)
-  SELECT due.*, COALESCE(h.sent, '{}') AS sent
-  FROM due
+               ELSE slot.tz IS NOT NULL AND s."sendHour" <= slot.hour AND (s.frequency = 'daily' OR s.weekday = slot.weekday) END)
+  SELECT e."pageEnd", due.*, COALESCE(h.sent, '{}') AS sent
+  FROM (SELECT max(id) AS "pageEnd" FROM page) e
+  LEFT JOIN due ON true
   LEFT JOIN LATERAL (
     SELECT array_agg(DISTINCT p) AS sent
     FROM "Delivery" d, unnest(d."paperIds") p
@@ -87,16 +92,22 @@ export interface DueReader {
   sent: number[];
 }
 
+/** A page of subscribers by id: the due ones among them, and where the page ended (null: no subscriber after `afterId`). */
+export interface DuePage {
+  readers: DueReader[];
+  pageEnd: number | null;
+}
+
 export async function findDueReaders(
   sql: Sql,
   input: { digestId: number; filter: DueFilter; afterId: number; limit: number; sentSince: Date },
-): Promise<DueReader[]> {
+): Promise<DuePage> {
   const { filter } = input;
   const slots =
     filter.kind === 'all'
       ? ['all', filter.weekday, [], [], []]
       : ['slots', -1, filter.timezones, filter.hours, filter.weekdays];
-  return sql.$queryRawUnsafe<DueReader[]>(
+  const rows = await sql.$queryRawUnsafe<Array<{ pageEnd: number | null } & (DueReader | { id: null })>>(
     PLAN_SQL.findDueReaders,
     input.digestId,
     ...slots,
@@ -104,6 +115,10 @@ export async function findDueReaders(
     input.limit,
     input.sentSince,
   );
+  return {
+    pageEnd: rows[0]?.pageEnd ?? null,
+    readers: rows.flatMap(({ pageEnd: _, ...reader }) => (reader.id === null ? [] : [reader])),
+  };
 }
 
 export interface PlannedDelivery {

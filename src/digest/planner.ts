@@ -140,15 +140,16 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
         let total = 0;
         const inserted: InsertedCount[] = [];
         for (;;) {
-          const readers = await findDueReaders(tx, {
+          const { readers, pageEnd } = await findDueReaders(tx, {
             digestId: digest.id,
             filter,
             afterId,
             limit: options.chunkSize ?? DEFAULT_PLAN_CHUNK,
             sentSince: since,
           });
-          if (!readers.length) break;
-          afterId = readers[readers.length - 1]!.id;
+          if (pageEnd === null) break;
+          afterId = pageEnd;
+          if (!readers.length) continue;
           total += readers.length;
           const planned = await planChunk(context, readers);
           // Equal contents side by side, so a batch renders few distinct emails.

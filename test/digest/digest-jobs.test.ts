@@ -52,6 +52,26 @@ describe('digest plan jobs: the hourly tick and the repair sweep', () => {
     expect((await repairDigests(env.ctx)).requeued).toBe(0); // its repair job is live now
   });
 
+  it('plans page by page, past pages where nobody is due', async () => {
+    const db = env.ctx.db;
+    const list = await createList(db, { slug: 'paged', name: 'Paged' });
+    await createPaper(db, 'Paged planning', { upvotes: 1 });
+    // Four readers in id order: only the last is due.
+    await createSubscriber(db, 'left@example.org', [list.id], { status: 'unsubscribed' });
+    await createSubscriber(db, 'unconfirmed@example.org', [list.id], { confirmed: false });
+    await createSubscriber(db, 'weekly@example.org', [list.id], { frequency: 'weekly', weekday: 0 });
+    const due = await createSubscriber(db, 'last@example.org', [list.id]);
+    // 2026-11-19 is a Thursday: the Sunday reader is not due.
+    const plan = await planPeriod(env.ctx, '2026-11-19', { due: { kind: 'all' }, chunkSize: 1 });
+    const planned = await db.delivery.findMany({
+      where: { digestId: plan.digestId },
+      select: { subscriber: { select: { email: true } } },
+    });
+    // The first test's reader, then the three pages of nobody, then the last.
+    expect(planned.map((d) => d.subscriber?.email).sort()).toEqual(['due@example.org', due.email]);
+    expect(plan.planned).toBe(2);
+  });
+
   it('a sender closes the digest by its counters; the repair sweep recounts counters that drifted', async () => {
     const db = env.ctx.db;
     const list = await createList(db, { slug: 'drift', name: 'Drift' });
