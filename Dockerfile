@@ -14,6 +14,9 @@ COPY tsconfig.json ./
 COPY src ./src
 # src/cli/usage.ts lays out help with bin/help.js (plain JS, for the bin's fast path).
 COPY bin ./bin
+# The build compiles the email templates into dist/, so no process of the image loads mjml.
+COPY scripts/precompile-templates.mjs scripts/
+COPY templates ./templates
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled build only.

@@ -3,13 +3,26 @@
 // (microseconds). Loops and conditionals sit in <mj-raw> so MJML leaves them
 // for handlebars. {{value}} is HTML-escaped by handlebars; nothing from
 // outside is ever inserted with triple braces.
-import { readFile, readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Handlebars from 'handlebars';
 import { convert } from 'html-to-text';
 
 export const TEMPLATES_DIR = fileURLToPath(new URL('../../templates/email', import.meta.url));
+
+/**
+ * Compiled MJML kept by `npm run build` (dist/compiled-templates): a worker
+ * started from the build never loads mjml, ~55 MB of resident memory it
+ * would carry for the whole run to compile three templates once. Files are
+ * named by a hash of their source, so a template edited after the build is
+ * compiled afresh, as before. Under src/ (tests, tsx) the folder does not exist.
+ */
+export const COMPILED_TEMPLATES_DIR = fileURLToPath(new URL('../compiled-templates', import.meta.url));
+
+const compiledPath = (dir: string, name: string, mjml: string) =>
+  path.join(dir, `${name}.${createHash('sha256').update(mjml).digest('hex').slice(0, 16)}.html`);
 
 export type TemplateData = Record<string, unknown>;
 
@@ -22,8 +35,13 @@ export interface EmailTemplate {
 
 const handlebars = Handlebars.create();
 
-/** MJML to HTML, styles marked `inline="inline"` inlined into each element. */
-export async function compileMjml(name: string, mjml: string): Promise<string> {
+/** MJML to HTML, styles marked `inline="inline"` inlined into each element; the build's copy when it has one. */
+export async function compileMjml(name: string, mjml: string, compiledDir = COMPILED_TEMPLATES_DIR): Promise<string> {
+  const compiled = await readFile(compiledPath(compiledDir, name, mjml), 'utf8').catch(() => undefined);
+  return compiled ?? runMjml(name, mjml);
+}
+
+async function runMjml(name: string, mjml: string): Promise<string> {
   // Loaded on first compile: mjml is ~50 MB of heap that an API server which
   // never renders an email (only workers do) should not carry.
   const { default: mjml2html } = await import('mjml');
@@ -58,6 +76,24 @@ export async function loadEmailTemplates(dir = TEMPLATES_DIR): Promise<Map<strin
     }),
   );
   return new Map(entries);
+}
+
+/** Compiles every template of `dir` into `compiledDir`, for compileMjml to find (`npm run build`). */
+export async function precompileTemplates(
+  dir = TEMPLATES_DIR,
+  compiledDir = COMPILED_TEMPLATES_DIR,
+): Promise<string[]> {
+  await mkdir(compiledDir, { recursive: true });
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.mjml'));
+  return Promise.all(
+    files.map(async (file) => {
+      const name = path.basename(file, '.mjml');
+      const mjml = await readFile(path.join(dir, file), 'utf8');
+      const target = compiledPath(compiledDir, name, mjml);
+      await writeFile(target, await runMjml(name, mjml));
+      return target;
+    }),
+  );
 }
 
 /** The plain-text part, derived from the HTML so the two never disagree. */
