@@ -16,8 +16,9 @@
 // adds 45-60 MB to a process's RSS, which production workers do not carry
 // and the worker's 300 MB floor is not about. The worker's peak RSS is what
 // it reports (getrusage maxRSS) and what /proc says (VmHWM), whichever is
-// higher. The worker runs with --max-old-space-size=160 (--heap N to change,
-// --heap 0 for V8's default). --processes N (default: the number of cores; 1
+// higher. The worker runs with the V8 flags docker-compose.yml gives worker
+// processes: --max-old-space-size=160 --max-semi-space-size=8 (--heap N to
+// change the first, --heap 0 for V8's defaults). --processes N (default: the number of cores; 1
 // skips it) then sends the period again, from scratch, through a pool of N
 // `paperboy worker` processes, as WORKER_PROCESSES=N does, and reports it
 // next to the single worker, with each child's peak RSS from /proc (issue
@@ -226,9 +227,11 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       DIGEST_CRON: '0 0 1 1 *',
       INGEST_CRON: '0 0 1 1 *',
     };
-    // The V8 old-space cap recommended for worker processes (README): without
-    // it V8 lets the heap grow to ~3x the live set before collecting.
-    const nodeFlags = heapMB ? [`--max-old-space-size=${heapMB}`] : [];
+    // The V8 flags recommended for worker processes (docker-compose.yml):
+    // without the old-space cap V8 lets the heap grow to ~3x the live set
+    // before collecting; semi-spaces of 8 MB instead of 16 take ~20 MB off
+    // a sending worker's RSS for no CPU we could measure (BENCHMARKS.md).
+    const nodeFlags = heapMB ? [`--max-old-space-size=${heapMB}`, '--max-semi-space-size=8'] : [];
     // --cpu-prof: the single worker writes a V8 CPU profile there (bench/profile/summarize.ts reads it).
     const profileDir = args.includes('--cpu-prof') ? join(tmpdir(), `paperboy-digest-prof-${prefix}`) : undefined;
     const profileFlags = profileDir ? ['--cpu-prof', '--cpu-prof-dir', profileDir] : [];
