@@ -182,6 +182,8 @@ function fitByCosines(
  * of the examples (w = Σ alpha_a x_a), which they always are when training
  * starts from zero, so that w·x_b is Σ alpha_a (x_a·x_b), read from the
  * cosines. Same steps, same momentum, same regulariser: the same model.
+ * The schedule is written out again rather than shared through a step
+ * callback: with the loops in a closure this form ran ~35 % slower.
  */
 export function trainByCosines(
   gram: Float64Array,
