@@ -213,9 +213,15 @@ function choosePart(pieces: BodyPiece[], html: boolean, slotBytes: number): Comp
 
 type Chunk = Buffer | { header: string } | { part: CompiledPart };
 
+// "=_" never occurs in quoted-printable or base64 output, so a boundary
+// cannot clash with a body and need not be unpredictable: a random part per
+// process and a counter tell messages apart without a randomBytes call per
+// content group, which personal digests pay per email.
+const BOUNDARY_PREFIX = `=_pb_${randomBytes(8).toString('hex')}_`;
+let boundaries = 0;
+
 export function compileMime(input: MimeInput): MimeTemplate {
-  // "=_" never occurs in quoted-printable or base64 output, so the boundary cannot clash.
-  const boundary = `=_pb_${randomBytes(12).toString('hex')}`;
+  const boundary = `${BOUNDARY_PREFIX}${(boundaries++).toString(36)}`;
   const slotBytes = input.slotBytes ?? 200;
   const text = choosePart(input.text, false, slotBytes);
   const html = choosePart(input.html, true, slotBytes);
@@ -234,17 +240,17 @@ export function compileMime(input: MimeInput): MimeTemplate {
   literal += `MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n`;
   for (const part of [text, html]) {
     literal += `--${boundary}\r\nContent-Type: text/${part.html ? 'html' : 'plain'}; charset=utf-8\r\nContent-Transfer-Encoding: ${part.encoding}\r\n\r\n`;
+    flush();
     if (part.encoding === 'base64') {
-      flush();
       chunks.push({ part });
       continue;
     }
-    // Quoted-printable: adjacent fragments merged once, so a fill is a handful of chunks.
+    // Quoted-printable: the fragments' own encoded Buffers, shared with every
+    // message that carries them (a group is often one email: copying them
+    // into a group-wide Buffer would only add a copy).
     for (const piece of part.pieces) {
-      if (isSlot(piece)) {
-        flush();
-        chunks.push({ part: { ...part, pieces: [piece] } });
-      } else literal += piece.qp.toString('latin1');
+      if (isSlot(piece)) chunks.push({ part: { ...part, pieces: [piece] } });
+      else if (piece.qp.length) chunks.push(piece.qp);
     }
     literal += '\r\n';
   }
