@@ -13,11 +13,14 @@ import {
   compileMime,
   encodeAddress,
   encodeHeaderText,
+  fragment,
+  isSlot,
   joinBody,
   splitSlots,
   type BodyPiece,
   type MimeTemplate,
 } from '../mail/mime.js';
+import { escapeHtml } from '../mail/templates.js';
 import type { DigestTemplate } from './digest-template.js';
 import { textEnd, textMore, textSection, textStart } from './digest-text.js';
 import { createCardCache, measured, memo, type Measured } from './email-parts.js';
@@ -132,6 +135,10 @@ function sentBytes(total: { qp: number; raw: number; slots: number }): number {
   return Math.min(total.qp + slotBytes, base64Size(total.raw + slotBytes));
 }
 
+/** The view's fields the email's start shows (templates/email/digest.mjml). */
+const START_VALUES = ['subject', 'preheader', 'periodLabel', 'heading', 'intro'] as const;
+type StartValue = (typeof START_VALUES)[number];
+
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export function createDigestRenderer(
@@ -168,9 +175,23 @@ export function createDigestRenderer(
     splitSlots(textEnd(markers, scheduleMarker), prefix),
   );
 
+  // The start (the head with its styles, ~7 KB) is the same in every email
+  // but for these values: it is encoded once with a hole for each, and an
+  // email encodes only its own values. The template may use no other field
+  // (handlebars' strict mode refuses one here, at start-up).
+  const startHtml = splitSlots(
+    template.start({ ...Object.fromEntries(START_VALUES.map((n) => [n, `${prefix}value-${n}`])), links: markers }),
+    prefix,
+  );
+
   function startParts(view: DigestView, subject: string): Measured {
-    const html = template.start({ ...view, subject, links: markers });
-    return measured(splitSlots(html, prefix), splitSlots(textStart(view, markers), prefix));
+    const values: Record<StartValue, string> = { ...view, subject };
+    const html = startHtml.map((piece) =>
+      isSlot(piece) && piece.slot.startsWith('value-')
+        ? fragment(escapeHtml(values[piece.slot.slice('value-'.length) as StartValue]))
+        : piece,
+    );
+    return measured(html, splitSlots(textStart(view, markers), prefix));
   }
 
   function view(input: GroupInput): DigestView {

@@ -2,7 +2,8 @@ import { describe, expect, it, beforeAll } from 'vitest';
 import { simpleParser } from 'mailparser';
 import { type DigestRenderer } from '../../src/digest/renderer.js';
 import { compileMime, encodeQuotedPrintable, splitSlots } from '../../src/mail/mime.js';
-import { links, now, papersOf, rawOf, renderPapers, testRenderer } from './render-fixtures.js';
+import { loadDigestTemplate } from '../../src/digest/renderer.js';
+import { links, now, papersOf, rawOf, renderPapers, sectionsFor, testRenderer } from './render-fixtures.js';
 
 describe('digest rendering and MIME', () => {
   let renderer: DigestRenderer;
@@ -82,6 +83,28 @@ describe('digest rendering and MIME', () => {
     expect(mail.html).toContain('Évaluer &lt;img src&#x3D;x onerror&#x3D;alert(1)&gt; &amp; &quot;attention&quot;');
     expect(mail.html).not.toContain('<img src=x');
     expect(mail.headers.get('bcc')).toBeUndefined();
+  });
+
+  it('starts every email as the template renders its start whole, with the values escaped', async () => {
+    const papers = papersOf(3, (i) => (i === 1 ? 'Lead <b>"bold"</b> & Ünïcode' : `Paper ${i}`));
+    const input = {
+      period: '2026-11-12',
+      sections: sectionsFor(papers),
+      papers: new Map(papers.map((p) => [p.id, p])),
+    };
+    const group = renderer.renderGroup(input);
+    const filled = renderer.fillLinks(group, links);
+    const template = await loadDigestTemplate();
+    const whole = template.start({ ...renderer.view(input), subject: group.subject, links });
+    expect(whole).toContain('Top pick: Lead &lt;b&gt;&quot;bold&quot;&lt;/b&gt; &amp; Ünïcode');
+    // Links are filled as attribute values, where "=" needs no escape (handlebars escapes it anyway).
+    expect(filled.html.startsWith(whole.replaceAll('&#x3D;', '='))).toBe(true);
+    const mail = await simpleParser(
+      rawOf(
+        renderer.personalize(group, { subscriberId: 2, to: 'r@example.org', messageId: '<s@x>', links, date: now }),
+      ),
+    );
+    expect(mail.html).toBe(filled.html);
   });
 
   it('keeps a 15-paper digest under 102 KB of HTML', async () => {
