@@ -99,6 +99,8 @@ interface Folded {
   abstract: string;
   keywords: string;
   authors: string[][];
+  /** Lower-cased. */
+  categories: Set<string>;
 }
 
 export interface Matcher {
@@ -107,8 +109,11 @@ export interface Matcher {
   paper(id: number): MatchPaper | undefined;
   /** Papers the rule takes, ranked for readers of this frequency (best first). Cached per key. */
   ranked(rule: Rule, frequency: Frequency, cacheKey?: string): Hit[];
-  /** The same hits by paper id (cached with them). */
-  hitsById(rule: Rule, frequency: Frequency, cacheKey: string): Map<number, Hit>;
+  /**
+   * Judges single papers against a rule: what ranked() would say of each,
+   * without ranking the rest. A sender needs only the papers in one email.
+   */
+  judge(rule: Rule, frequency: Frequency): (paperId: number) => Hit | undefined;
   /** Ids of the papers any of these phrases appear in (for exclusions). */
   containing(phrases: readonly string[]): Set<number>;
 }
@@ -128,29 +133,30 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
       abstract: stemmedText(paper.abstract),
       keywords: stemmedTexts(paper.keywords),
       authors: paper.authors.map(nameWords),
+      categories: new Set(paper.categories.map((c) => c.trim().toLowerCase())),
     }));
   const byCategory = new Map<string, number[]>();
   folded.forEach((f, i) => {
-    for (const c of new Set(f.paper.categories.map((c) => c.trim().toLowerCase()))) {
+    for (const c of f.categories) {
       const at = byCategory.get(c) ?? [];
       at.push(i);
       byCategory.set(c, at);
     }
   });
   const phraseCache = new Map<string, Map<number, MatchWhy & { kind: 'phrase' }>>();
-  const authorCache = new Map<string, number[]>();
-  const rankedCache = new Map<string, { hits: Hit[]; byId?: Map<number, Hit> }>();
-  const byId = new Map(folded.map((f) => [f.paper.id, f.paper]));
+  const authorCache = new Map<string, Set<number>>();
+  const rankedCache = new Map<string, Hit[]>();
+  const indexOf = new Map(folded.map((f, i) => [f.paper.id, i]));
 
-  function cached(rule: Rule, frequency: Frequency, cacheKey: string) {
+  function cached(rule: Rule, frequency: Frequency, cacheKey: string): Hit[] {
     const key = `${frequency}|${cacheKey}`;
-    let entry = rankedCache.get(key);
-    if (!entry) {
+    let hits = rankedCache.get(key);
+    if (!hits) {
       if (rankedCache.size >= RANKED_CACHE_LIMIT) rankedCache.clear();
-      entry = { hits: computeRanked(rule, frequency) };
-      rankedCache.set(key, entry);
+      hits = computeRanked(rule, frequency);
+      rankedCache.set(key, hits);
     }
-    return entry;
+    return hits;
   }
 
   // Stem → papers whose text has it, ascending. A phrase is looked for only in
@@ -195,59 +201,74 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
     return hits;
   }
 
-  function authorHits(name: string): number[] {
+  function authorHits(name: string): Set<number> {
     const key = nameWords(name).join(' ');
     let hits = authorCache.get(key);
     if (hits) return hits;
     const followed = key ? key.split(' ') : [];
-    hits = [];
+    hits = new Set();
     folded.forEach((f, i) => {
-      if (f.authors.some((a) => sameAuthor(followed, a))) hits.push(i);
+      if (f.authors.some((a) => sameAuthor(followed, a))) hits.add(i);
     });
     authorCache.set(key, hits);
     return hits;
   }
 
-  function excludedBy(rule: Rule): Set<number> {
-    const out = new Set<number>();
-    for (const phrase of rule.exclude) for (const i of phraseHits(phrase).keys()) out.add(i);
-    return out;
+  /** A rule's terms as matching uses them: blank ones dropped, each once. */
+  function termsOf(rule: Rule) {
+    return {
+      phrases: [...new Set(rule.include.filter((p) => p.trim()))],
+      categories: [...new Set(rule.categories.map((c) => c.trim()).filter(Boolean))],
+      authors: [...new Set(rule.authors.map((a) => a.trim()).filter(Boolean))],
+    };
+  }
+
+  /** Paper i against a rule: its hit, or undefined when the rule does not take it. */
+  function hitOf(i: number, rule: Rule, terms: ReturnType<typeof termsOf>, frequency: Frequency): Hit | undefined {
+    const paper = folded[i]!.paper;
+    if (paper.upvotes < rule.minUpvotes) return undefined;
+    for (const phrase of rule.exclude) if (phraseHits(phrase).has(i)) return undefined;
+    const why: MatchWhy[] = [];
+    let relevance = 0;
+    if (isCatchAll(rule)) relevance = 1;
+    else {
+      for (const phrase of terms.phrases) {
+        const hit = phraseHits(phrase).get(i);
+        if (!hit) continue;
+        why.push(hit);
+        for (const field of hit.fields) relevance += WEIGHTS[field];
+      }
+      for (const category of terms.categories) {
+        if (!folded[i]!.categories.has(category.toLowerCase())) continue;
+        why.push({ kind: 'category', term: category });
+        relevance += WEIGHTS.category;
+      }
+      for (const author of terms.authors) {
+        if (!authorHits(author).has(i)) continue;
+        why.push({ kind: 'author', term: author });
+        relevance += WEIGHTS.author;
+      }
+      if (!why.length) return undefined;
+    }
+    const score = rankScore(relevance, popularity(paper.upvotes, paper.firstSeenAt, input.now, frequency));
+    return { paper, why, relevance, score };
   }
 
   function computeRanked(rule: Rule, frequency: Frequency): Hit[] {
-    const found = new Map<number, { why: MatchWhy[]; relevance: number }>();
-    const add = (i: number, why: MatchWhy, weight: number) => {
-      const entry = found.get(i) ?? { why: [], relevance: 0 };
-      entry.why.push(why);
-      entry.relevance += weight;
-      found.set(i, entry);
-    };
-    if (isCatchAll(rule)) {
-      folded.forEach((_, i) => found.set(i, { why: [], relevance: 1 }));
-    } else {
-      for (const phrase of new Set(rule.include.filter((p) => p.trim()))) {
-        for (const [i, why] of phraseHits(phrase))
-          add(
-            i,
-            why,
-            why.fields.reduce((w, f) => w + WEIGHTS[f], 0),
-          );
-      }
-      for (const category of new Set(rule.categories.map((c) => c.trim()).filter(Boolean))) {
-        for (const i of byCategory.get(category.toLowerCase()) ?? [])
-          add(i, { kind: 'category', term: category }, WEIGHTS.category);
-      }
-      for (const author of new Set(rule.authors.map((a) => a.trim()).filter(Boolean))) {
-        for (const i of authorHits(author)) add(i, { kind: 'author', term: author }, WEIGHTS.author);
-      }
+    const terms = termsOf(rule);
+    // Only papers one of the terms takes are judged, found through the caches.
+    const candidates = new Set<number>();
+    if (isCatchAll(rule)) folded.forEach((_, i) => candidates.add(i));
+    else {
+      for (const phrase of terms.phrases) for (const i of phraseHits(phrase).keys()) candidates.add(i);
+      for (const category of terms.categories)
+        for (const i of byCategory.get(category.toLowerCase()) ?? []) candidates.add(i);
+      for (const author of terms.authors) for (const i of authorHits(author)) candidates.add(i);
     }
-    const excluded = excludedBy(rule);
     const hits: Hit[] = [];
-    for (const [i, m] of found) {
-      const paper = folded[i]!.paper;
-      if (paper.upvotes < rule.minUpvotes || excluded.has(i)) continue;
-      const score = rankScore(m.relevance, popularity(paper.upvotes, paper.firstSeenAt, input.now, frequency));
-      hits.push({ paper, why: m.why, relevance: m.relevance, score });
+    for (const i of candidates) {
+      const hit = hitOf(i, rule, terms, frequency);
+      if (hit) hits.push(hit);
     }
     return hits.sort((a, b) => b.score - a.score || b.paper.upvotes - a.paper.upvotes || a.paper.id - b.paper.id);
   }
@@ -255,14 +276,19 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
   return {
     papers: folded.map((f) => f.paper),
     now: input.now,
-    paper: (id) => byId.get(id),
-    ranked(rule, frequency, cacheKey) {
-      return cacheKey === undefined ? computeRanked(rule, frequency) : cached(rule, frequency, cacheKey).hits;
+    paper: (id) => {
+      const i = indexOf.get(id);
+      return i === undefined ? undefined : folded[i]!.paper;
     },
-    hitsById(rule, frequency, cacheKey) {
-      const entry = cached(rule, frequency, cacheKey);
-      entry.byId ??= new Map(entry.hits.map((h) => [h.paper.id, h]));
-      return entry.byId;
+    ranked(rule, frequency, cacheKey) {
+      return cacheKey === undefined ? computeRanked(rule, frequency) : cached(rule, frequency, cacheKey);
+    },
+    judge(rule, frequency) {
+      const terms = termsOf(rule);
+      return (paperId) => {
+        const i = indexOf.get(paperId);
+        return i === undefined ? undefined : hitOf(i, rule, terms, frequency);
+      };
     },
     containing(phrases) {
       const ids = new Set<number>();

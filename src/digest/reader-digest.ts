@@ -91,8 +91,6 @@ interface SectionPlan {
   listId: number | null;
   name: string;
   rule: Rule | null;
-  /** The matcher's cache key of the rule. */
-  ruleKey: string | null;
   cap: number;
   hits: Hit[];
   liked?: Map<number, number>;
@@ -101,22 +99,30 @@ interface SectionPlan {
 const DAY_MS = 86_400_000;
 const NONE: ReadonlySet<number> = new Set();
 
-/** The reader's sections in priority order: a tie in rank goes to the earlier one. */
-function sectionsOf(matcher: Matcher, lists: Map<number, MatchList>, profile: ReaderProfile): SectionPlan[] {
+/**
+ * The reader's sections in priority order: a tie in rank goes to the
+ * earlier one. Without `rank`, rule sections come without their hits (a
+ * stored layout only needs its own papers judged).
+ */
+function sectionsOf(
+  matcher: Matcher,
+  lists: Map<number, MatchList>,
+  profile: ReaderProfile,
+  rank = true,
+): SectionPlan[] {
+  const ranked = (rule: Rule, ruleKey: string) => (rank ? matcher.ranked(rule, profile.frequency, ruleKey) : []);
   const plans: SectionPlan[] = [];
   const perEmail = profile.papersPerEmail;
   if (hasInterests(profile.interests)) {
     const rule = interestsRule(profile.interests);
-    const ruleKey = `i:${JSON.stringify(rule)}`;
     plans.push({
       key: PERSONAL_KEY,
       kind: 'personal',
       listId: null,
       name: 'For you',
       rule,
-      ruleKey,
       cap: perEmail,
-      hits: matcher.ranked(rule, profile.frequency, ruleKey),
+      hits: ranked(rule, `i:${JSON.stringify(rule)}`),
     });
   }
   if (profile.recommended?.length) {
@@ -131,7 +137,6 @@ function sectionsOf(matcher: Matcher, lists: Map<number, MatchList>, profile: Re
       listId: null,
       name: 'Recommended for you',
       rule: null,
-      ruleKey: null,
       cap: perEmail,
       hits,
       liked,
@@ -147,9 +152,8 @@ function sectionsOf(matcher: Matcher, lists: Map<number, MatchList>, profile: Re
       listId: list.id,
       name: list.name,
       rule,
-      ruleKey: `l:${list.id}`,
       cap: list.maxPapers,
-      hits: matcher.ranked(rule, profile.frequency, `l:${list.id}`),
+      hits: ranked(rule, `l:${list.id}`),
     });
   }
   return plans;
@@ -273,8 +277,8 @@ export function arrangeLayout(
   titleOf: (paperId: number) => string | undefined = () => undefined,
 ): Section[] {
   const full: ReaderProfile = { ...profile, papersPerEmail: Number.MAX_SAFE_INTEGER };
-  const own = sectionsOf(matcher, lists, full);
-  const members = own.map((p) => (p.rule && p.ruleKey ? matcher.hitsById(p.rule, profile.frequency, p.ruleKey) : null));
+  const own = sectionsOf(matcher, lists, full, false);
+  const members = own.map((p) => (p.rule ? matcher.judge(p.rule, profile.frequency) : null));
   const sections: Section[] = [];
   for (const stored of layout.sections) {
     const at = own.findIndex((p) => p.key === stored.key);
@@ -297,7 +301,6 @@ export function arrangeLayout(
             ? 'For you'
             : (list?.name ?? 'Papers'),
       rule: null,
-      ruleKey: null,
       cap: 0,
       hits: [],
     };
@@ -306,10 +309,9 @@ export function arrangeLayout(
     for (const id of stored.paperIds) {
       const paper = matcher.paper(id);
       if (!paper) continue;
-      const hit = members[at]?.get(id) ??
-        own[at]?.hits.find((h) => h.paper.id === id) ?? { paper, why: [], relevance: 0, score: 0 };
+      const hit = members[at]?.(id) ?? { paper, why: [], relevance: 0, score: 0 };
       const alsoIn = own
-        .filter((other, o) => o !== at && (other.kind === 'list' || other.kind === 'personal') && members[o]?.has(id))
+        .filter((other, o) => o !== at && (other.kind === 'list' || other.kind === 'personal') && members[o]?.(id))
         .map((o) => o.name);
       const likedId = liked.get(id);
       const card = cardFor(

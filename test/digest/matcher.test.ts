@@ -225,4 +225,37 @@ describe('matcher', () => {
       ),
     );
   });
+  it('property: judging one paper says what ranking them all says of it', () => {
+    const word = fc.constantFrom('attention', 'video', 'memory', 'brain', 'models');
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            words: fc.array(word, { maxLength: 4 }),
+            categories: fc.subarray(['cs.CV', 'cs.LG', 'q-bio.NC']),
+            authors: fc.subarray(['Ada Lovelace', 'Alan Turing']),
+            upvotes: fc.nat(100),
+            hidden: fc.boolean(),
+          }),
+          { maxLength: 20 },
+        ),
+        fc.record({
+          include: fc.array(fc.oneof(word, fc.constant('video models'), fc.constant(' ')), { maxLength: 3 }),
+          categories: fc.subarray(['cs.cv', 'cs.LG ', 'math.AG']),
+          authors: fc.subarray(['ada lovelace', 'Grace Hopper']),
+          exclude: fc.array(word, { maxLength: 1 }),
+          minUpvotes: fc.constantFrom(0, 50),
+        }),
+        fc.constantFrom('daily' as const, 'weekly' as const),
+        (raw, rule, frequency) => {
+          const papers = raw.map((r, i) => paper(i + 1, r.words.join(' '), { ...r, upvotes: r.upvotes }));
+          const matcher = createMatcher({ papers, now });
+          const ranked = new Map(matcher.ranked(rule, frequency).map((h) => [h.paper.id, h]));
+          const judge = matcher.judge(rule, frequency);
+          for (const p of papers) expect(judge(p.id)).toEqual(ranked.get(p.id));
+          expect(judge(999)).toBeUndefined();
+        },
+      ),
+    );
+  });
 });
