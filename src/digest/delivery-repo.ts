@@ -151,7 +151,7 @@ export async function findRecipients(sql: Sql, ids: number[]): Promise<Recipient
   return queryPrepared<RecipientRow>(sql, 'paperboy-find-recipients', DELIVERY_SQL.findRecipients, [ids]);
 }
 
-/** Every paper the batch's open rows carry: a sender loads them (and folds their text) once per batch, not per window. */
+/** Every paper the batch's open rows carry: a sender loads them (and folds their text) once, not per window. */
 export async function findBatchPaperIds(sql: Sql, digestId: number, batch: number): Promise<number[]> {
   const rows = await sql.$queryRawUnsafe<Array<{ id: number }>>(DELIVERY_SQL.batchPaperIds, digestId, batch);
   return rows.map((r) => r.id);

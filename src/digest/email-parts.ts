@@ -64,8 +64,9 @@ export function createCardCache(
   options: { publicUrl: string; prefix: string; feedback: boolean },
 ): CardCache {
   const { prefix } = options;
-  // Per paper object: the sender loads papers once per batch, so a card is
-  // rendered once per batch and dropped with the batch's papers.
+  // Per paper object: a worker loads a digest's papers once for the batches
+  // it sends within a short time (send-content.ts), so a card is rendered
+  // once per load and dropped with that load's papers.
   const cards = new WeakMap<DigestPaper, { card: PaperCard; parts: Map<string, Measured> }>();
   const entryFor = (paper: DigestPaper) => {
     let entry = cards.get(paper);

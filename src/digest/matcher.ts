@@ -161,8 +161,8 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
 
   // Stem → papers whose text has it, ascending. A phrase is looked for only in
   // the papers that have its rarest word (a superset of those that have the
-  // phrase), not in every paper: the sender matches each reader's phrases
-  // again per batch. Built on first use.
+  // phrase), not in every paper: a sender's matcher meets new readers'
+  // phrases with every batch. Built on first use.
   let postings: Map<string, number[]> | undefined;
   function mayContain(words: string[]): readonly number[] {
     if (!postings) {

@@ -11,20 +11,11 @@ import { MailSendError, type MailTransport } from '../mail/transport.js';
 import { digestViewLink, manageLinks } from '../subscriptions/links.js';
 import type { Schedule } from '../subscriptions/schedule-text.js';
 import { interestsOf } from '../subscriptions/interests.js';
-import {
-  deliverySections,
-  loadLists,
-  loadPapersById,
-  parseLayout,
-  type ContentPaper,
-  type ContentReader,
-} from './content.js';
-import { createMatcher, type Matcher, type MatchList } from './matcher.js';
-import { findDigest } from './digest-repo.js';
+import { deliverySections, parseLayout, type ContentReader } from './content.js';
+import { createSendContentCache, type SendContent, type SendContentCache } from './send-content.js';
 import {
   claimBatch,
   countUnfinished,
-  findBatchPaperIds,
   findRecipients,
   finishDigestIfDone,
   renewLease,
@@ -46,6 +37,8 @@ export interface SendDeps {
   metrics?: Metrics;
   renderer: DigestRenderer;
   cache?: GroupCache;
+  /** Shared by the batches of a process (see send-content.ts); without it each batch loads its own. */
+  contents?: SendContentCache;
   /** Shared by every batch of the process: how many messages may be built and in SMTP at once. */
   limiter?: Limiter;
 }
@@ -130,6 +123,8 @@ export async function sendBatch(
   const limiter = deps.limiter ?? createLimiter(window);
   const outcome: BatchOutcome = { claimed: 0, sent: 0, failed: 0, skipped: 0, retrying: 0 };
   const recorder = createRecorder(deps.db, digestId, options.bounceLimit ?? DEFAULT_BOUNCE_LIMIT);
+  const contents = deps.contents ?? createSendContentCache(0);
+  let content: SendContent | undefined;
   const open = new Set<number>();
   const tried = new Set<number>();
   // Renew the lease while sending, so only a dead sender's rows are reclaimed.
@@ -140,27 +135,6 @@ export async function sendBatch(
     Math.max(250, (leaseSeconds * 1000) / 3),
   );
   heartbeat.unref();
-  const papers = new Map<number, ContentPaper>();
-  // One matcher per planning instant over the batch's papers (loaded with the
-  // first window): text is folded and each phrase matched once per batch, not
-  // per window, where personal digests bring in new papers nearly every time.
-  // A matcher over a superset of an email's papers ranks them the same, so it
-  // is rebuilt only for an email that carries a paper loaded after it.
-  const matchers = new Map<number, Matcher>();
-  const matcherFor = (asOf: Date, paperIds: number[]) => {
-    let matcher = matchers.get(asOf.getTime());
-    const lacks = (id: number) => {
-      const paper = papers.get(id);
-      return paper !== undefined && !paper.hidden && !matcher!.paper(id);
-    };
-    if (!matcher || paperIds.some(lacks)) {
-      matcher = createMatcher({ papers: [...papers.values()], now: asOf });
-      matchers.set(asOf.getTime(), matcher);
-    }
-    return matcher;
-  };
-  let context: { period: string; lists: MatchList[] } | undefined;
-
   // Things change between planning and sending: such deliveries are skipped, with the reason.
   const skip = (row: ClaimedDelivery, reason: string) => {
     open.delete(row.id);
@@ -168,12 +142,7 @@ export async function sendBatch(
     outcome.skipped++;
   };
 
-  const sendOne = async (
-    row: ClaimedDelivery,
-    recipient: Recipient | undefined,
-    period: string,
-    lists: MatchList[],
-  ) => {
+  const sendOne = async (row: ClaimedDelivery, recipient: Recipient | undefined, content: SendContent) => {
     // Postgres stopped taking outcomes: every message sent now would be
     // sent again by the retry. The row stays claimed and is taken back after the lease.
     if (recorder.broken) {
@@ -188,9 +157,9 @@ export async function sendBatch(
     // What decides the content, as a key: sections are rebuilt only for a content not rendered yet.
     const source = `${digestId}|${recipient.first ? 'first|' : ''}${row.createdAt.getTime()}|${recipient.listIds.join(',')}|${recipient.frequency}|${JSON.stringify(recipient.interests)}|${layout ? JSON.stringify(row.layout) : row.paperIds.join(',')}`;
     const group = cache.get(source, () => {
-      const matcher = matcherFor(row.createdAt, row.paperIds);
+      const { papers, lists, period } = content;
       const sections = deliverySections({
-        matcher,
+        matcher: content.matcherFor(row.createdAt, row.paperIds),
         papers,
         lists,
         reader: recipient,
@@ -263,31 +232,17 @@ export async function sendBatch(
         open.add(row.id);
         tried.add(row.id);
       }
-      if (!context) {
-        const [digest, lists, batchPapers] = await Promise.all([
-          findDigest(deps.db, digestId),
-          loadLists(deps.db),
-          findBatchPaperIds(deps.db, digestId, batch).then((ids) => loadPapersById(deps.db, ids)),
-        ]);
-        if (!digest) throw new Error(`digest ${digestId} not found`);
-        context = { period: digest.period, lists };
-        for (const p of batchPapers) papers.set(p.id, p);
-      }
+      const batchContent = (content ??= await contents.get(deps.db, digestId, batch));
       const liked = claimed.flatMap((c) => parseLayout(c.layout)?.sections.flatMap((s) => s.liked ?? []) ?? []);
-      const missing = [...new Set([...claimed.flatMap((c) => c.paperIds), ...liked])].filter(
-        (id) => id && !papers.has(id),
-      );
-      const [recipients, loaded] = await Promise.all([
+      const [recipients] = await Promise.all([
         loadRecipients(
           deps.db,
           claimed.flatMap((c) => (c.subscriberId ? [c.subscriberId] : [])),
         ),
-        loadPapersById(deps.db, missing),
+        batchContent.addPapers([...claimed.flatMap((c) => c.paperIds), ...liked]),
       ]);
-      for (const p of loaded) papers.set(p.id, p);
-      const { period, lists } = context;
       await forEachLimited(claimed, window, (row) =>
-        sendOne(row, row.subscriberId ? recipients.get(row.subscriberId) : undefined, period, lists),
+        sendOne(row, row.subscriberId ? recipients.get(row.subscriberId) : undefined, batchContent),
       );
     }
     await recorder.close();

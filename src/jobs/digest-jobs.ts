@@ -4,6 +4,7 @@ import { UnrecoverableError, type Job } from 'bullmq';
 import { z } from 'zod';
 import { getDigestRenderer } from '../digest/digest-service.js';
 import { createGroupCache } from '../digest/group-cache.js';
+import { createSendContentCache, SEND_CONTENT_MAX_AGE_MS } from '../digest/send-content.js';
 import { learnedRecommender } from '../digest/learned-recommender.js';
 import { planPeriod } from '../digest/planner.js';
 import { createLimiter } from '../digest/limiter.js';
@@ -73,9 +74,10 @@ export function createDigestPlanProcessor(ctx: JobContext): Processor {
   };
 }
 
-/** One renderer and one render cache per process; jobs carry only ids. */
+/** One renderer, one render cache and one content cache per process; jobs carry only ids. */
 export function createDigestSendProcessor(ctx: JobContext, options: SendOptions = {}): Processor {
   const cache = createGroupCache();
+  const contents = createSendContentCache(SEND_CONTENT_MAX_AGE_MS);
   const limiter = createLimiter(sendWindow(ctx.config.smtp.poolSize));
   // MJML is compiled at start-up, not on the first job; a failure is retried by the first job.
   getDigestRenderer(ctx.config).catch((error: unknown) =>
@@ -95,6 +97,7 @@ export function createDigestSendProcessor(ctx: JobContext, options: SendOptions 
       metrics: ctx.metrics,
       renderer: await getDigestRenderer(ctx.config),
       cache,
+      contents,
       limiter,
     };
     return sendBatch(deps, parsed.data.digestId, parsed.data.batch, options);
