@@ -217,8 +217,12 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
   /** A rule's terms as matching uses them: blank ones dropped, each once. */
   function termsOf(rule: Rule) {
     return {
+      catchAll: isCatchAll(rule),
       phrases: [...new Set(rule.include.filter((p) => p.trim()))],
-      categories: [...new Set(rule.categories.map((c) => c.trim()).filter(Boolean))],
+      categories: [...new Set(rule.categories.map((c) => c.trim()).filter(Boolean))].map((term) => ({
+        term,
+        key: term.toLowerCase(),
+      })),
       authors: [...new Set(rule.authors.map((a) => a.trim()).filter(Boolean))],
     };
   }
@@ -230,7 +234,7 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
     for (const phrase of rule.exclude) if (phraseHits(phrase).has(i)) return undefined;
     const why: MatchWhy[] = [];
     let relevance = 0;
-    if (isCatchAll(rule)) relevance = 1;
+    if (terms.catchAll) relevance = 1;
     else {
       for (const phrase of terms.phrases) {
         const hit = phraseHits(phrase).get(i);
@@ -238,9 +242,9 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
         why.push(hit);
         for (const field of hit.fields) relevance += WEIGHTS[field];
       }
-      for (const category of terms.categories) {
-        if (!folded[i]!.categories.has(category.toLowerCase())) continue;
-        why.push({ kind: 'category', term: category });
+      for (const { term, key } of terms.categories) {
+        if (!folded[i]!.categories.has(key)) continue;
+        why.push({ kind: 'category', term });
         relevance += WEIGHTS.category;
       }
       for (const author of terms.authors) {
@@ -258,11 +262,10 @@ export function createMatcher(input: { papers: MatchPaper[]; now: Date }): Match
     const terms = termsOf(rule);
     // Only papers one of the terms takes are judged, found through the caches.
     const candidates = new Set<number>();
-    if (isCatchAll(rule)) folded.forEach((_, i) => candidates.add(i));
+    if (terms.catchAll) folded.forEach((_, i) => candidates.add(i));
     else {
       for (const phrase of terms.phrases) for (const i of phraseHits(phrase).keys()) candidates.add(i);
-      for (const category of terms.categories)
-        for (const i of byCategory.get(category.toLowerCase()) ?? []) candidates.add(i);
+      for (const { key } of terms.categories) for (const i of byCategory.get(key) ?? []) candidates.add(i);
       for (const author of terms.authors) for (const i of authorHits(author)) candidates.add(i);
     }
     const hits: Hit[] = [];

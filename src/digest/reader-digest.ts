@@ -227,14 +227,20 @@ export function planReader(
     candidates.flatMap((hits, s) => (plans[s]!.kind === 'trending' ? [] : hits.map((h) => h.paper.id))),
   );
   const moreIds = [...more].filter((id) => !placed.has(id));
-  const members = plans.map((p, s) =>
-    p.kind === 'trending' || p.kind === 'recommended' ? null : new Set(candidates[s]!.map((h) => h.paper.id)),
-  );
+  // "Also in": the topic and personal sections whose candidates hold a chosen paper.
+  const alsoInOf = new Map<number, number[]>([...placed.keys()].map((id) => [id, []]));
+  plans.forEach((p, s) => {
+    if (p.kind === 'trending' || p.kind === 'recommended') return;
+    for (const hit of candidates[s]!) alsoInOf.get(hit.paper.id)?.push(s);
+  });
   const built: Section[] = [];
   plans.forEach((plan, s) => {
     if (!chosen[s]!.length) return;
     const cards = chosen[s]!.map((hit) => {
-      const alsoIn = plans.filter((other, o) => o !== s && members[o]?.has(hit.paper.id)).map((other) => other.name);
+      const alsoIn = alsoInOf
+        .get(hit.paper.id)!
+        .filter((o) => o !== s)
+        .map((o) => plans[o]!.name);
       const liked = plan.liked?.get(hit.paper.id);
       return cardFor(plan, hit, alsoIn, liked === undefined ? undefined : titleOf(liked));
     });
