@@ -110,7 +110,9 @@ function sectionsOf(
   profile: ReaderProfile,
   rank = true,
 ): SectionPlan[] {
-  const ranked = (rule: Rule, ruleKey: string) => (rank ? matcher.ranked(rule, profile.frequency, ruleKey) : []);
+  // The key is built only when ranking: a sender arranging an email never needs it.
+  const ranked = (rule: Rule, ruleKey: () => string) =>
+    rank ? matcher.ranked(rule, profile.frequency, ruleKey()) : [];
   const plans: SectionPlan[] = [];
   const perEmail = profile.papersPerEmail;
   if (hasInterests(profile.interests)) {
@@ -122,7 +124,7 @@ function sectionsOf(
       name: 'For you',
       rule,
       cap: perEmail,
-      hits: ranked(rule, `i:${JSON.stringify(rule)}`),
+      hits: ranked(rule, () => `i:${JSON.stringify(rule)}`),
     });
   }
   if (profile.recommended?.length) {
@@ -153,7 +155,7 @@ function sectionsOf(
       name: list.name,
       rule,
       cap: list.maxPapers,
-      hits: ranked(rule, `l:${list.id}`),
+      hits: ranked(rule, () => `l:${list.id}`),
     });
   }
   return plans;
