@@ -121,6 +121,10 @@ class EngineAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
   readonly provider = 'postgres';
   readonly adapterName = '@prisma/adapter-pg';
   readonly pools: pg.Pool[] = [];
+  // pool.end() resolves once its clients are told to end, not once their
+  // sockets close; one still closing when the caller drops the shadow
+  // database gets "terminating connection", which its pool emits to no one.
+  private readonly disconnected: Promise<void>[] = [];
 
   constructor(
     private readonly databaseUrl: string,
@@ -138,12 +142,14 @@ class EngineAdapterFactory implements SqlMigrationAwareDriverAdapterFactory {
 
   private async open(url: string): Promise<SqlDriverAdapter> {
     const pool = singleConnectionPool(url);
+    pool.on('connect', (client) => this.disconnected.push(new Promise((done) => client.once('end', done))));
     this.pools.push(pool);
     return wholeScriptAtOnce(await new PrismaPg(pool).connect());
   }
 
   async close(): Promise<void> {
     await Promise.all(this.pools.filter((p) => !p.ended).map((p) => p.end()));
+    await Promise.all(this.disconnected);
   }
 }
 
