@@ -247,6 +247,8 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       groups: number;
     };
     const others = meter(summary.sent);
+    const { planning, sending } = worker.result.cpuSeconds as { planning: number; sending: number };
+    const workerCpuSeconds = planning + sending;
     const seconds = Number(worker.result.seconds);
     const emailsPerSecond = summary.sent / seconds;
     const peakRssMB = round(Math.max(Number(worker.result.maxRssMB), worker.vmHwmMB));
@@ -306,7 +308,7 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       contentGroups: summary.groups,
       ...contents,
       seconds: round(seconds),
-      // Of which planning (every reader's email chosen and queued) before the first send.
+      // Until the last reader was planned; sending starts with the first planned chunk.
       planSeconds: round(Number(worker.result.planSeconds)),
       emailsPerSecond: Math.round(emailsPerSecond),
       rawHandoffPerSecond: Math.round(rawHandoffPerSecond),
@@ -320,10 +322,10 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       batchSize: config.digestBatchSize,
       workerConcurrency: config.workerConcurrency,
       pooled,
-      // The single worker's CPU (all its threads, from getrusage), planning apart: per email it is the figure a loaded machine distorts least.
+      // The single worker's CPU (all its threads, from getrusage), until and after the last reader was planned:
+      // per email it is the figure a loaded machine distorts least.
       workerCpu: worker.result.cpuSeconds,
-      workerSendCpuMsPerEmail:
-        Math.round(((worker.result.cpuSeconds as { sending: number }).sending / summary.sent) * 1e6) / 1e3,
+      workerCpuMsPerEmail: round((workerCpuSeconds / summary.sent) * 1000, 3),
       // The rest of the machine during the single worker's run (planning included).
       ...others,
       ...(profileDir ? { cpuProfileDir: profileDir } : {}),

@@ -21,8 +21,9 @@ const ctx = createContext(config);
 const pool = processes > 1 ? startWorkerPool({ processes, logger: ctx.logger }) : undefined;
 const started = process.hrtime.bigint();
 let lastLog = 0;
-// CPU per email survives a loaded machine better than emails/s; the first
-// progress report comes once the period is planned and queued.
+// CPU per email survives a loaded machine better than emails/s. Sending
+// starts with the first planned chunk, so the CPU until the last reader is
+// planned holds some sending too.
 /** @type {NodeJS.CpuUsage | undefined} */
 let planCpu;
 /** @type {bigint | undefined} */
@@ -30,9 +31,11 @@ let plannedAt;
 const summary = await runDigestPeriod(ctx, period, {
   localWorker: !pool,
   pollMs: 200,
+  onPlanned: () => {
+    planCpu = process.cpuUsage();
+    plannedAt = process.hrtime.bigint();
+  },
   onProgress: (/** @type {import('../../src/jobs/digest-run.js').DigestRunProgress} */ p) => {
-    planCpu ??= process.cpuUsage();
-    plannedAt ??= process.hrtime.bigint();
     if (Date.now() - lastLog < 2000) return;
     lastLog = Date.now();
     const mb = (/** @type {number} */ n) => Math.round(n / 1048576);

@@ -34,8 +34,11 @@ export const DIGEST_SQL = {
   lockDigest: `SELECT pg_advisory_xact_lock(8131, $1)::text AS locked`,
   activeTimezones: `SELECT DISTINCT timezone FROM "Subscriber" WHERE status = 'active'`,
   nextBatchNumber: `SELECT COALESCE(MAX(batch), 0)::int + 1 AS next FROM "Delivery" WHERE "digestId" = $1`,
+  // New pending rows reopen a digest that was done (a later tick's readers);
+  // one still 'planning' stays so until its run ends (markPlanned).
   addPlanned: `UPDATE "Digest" SET planned = planned + $2, skipped = skipped + $3,
-       status = CASE WHEN $4 THEN 'sending'::"DigestStatus" ELSE status END, "finishedAt" = CASE WHEN $4 THEN NULL ELSE "finishedAt" END,
+       status = CASE WHEN $4 AND status <> 'planning' THEN 'sending'::"DigestStatus" ELSE status END,
+       "finishedAt" = CASE WHEN $4 THEN NULL ELSE "finishedAt" END,
        "updatedAt" = now()
      WHERE id = $1`,
   // Only from 'planning': a digest already sending or done keeps its state.

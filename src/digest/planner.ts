@@ -2,9 +2,10 @@
 // chosen now. Readers are planned a chunk at a time (plan-repo.ts): one query
 // reads a chunk, the matcher (built once per run: every phrase, category and
 // author matched once) plans each reader in memory, one statement writes the
-// chunk. Everything is written in one transaction under a per-digest lock;
-// the caller enqueues the batches after commit (a crash in between leaves
-// pending rows that the repair sweep finds).
+// chunk. Each chunk commits on its own, under a per-digest lock, and its
+// batches are enqueued right after (a crash in between leaves pending rows
+// that the repair sweep finds; one mid-run leaves the rest to the next run
+// of the period, which skips whoever is planned already).
 import { createHash, createHmac } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { Db } from '../db.js';
@@ -18,6 +19,7 @@ import {
   markPlanned,
   nextBatchNumber,
   type DueFilter,
+  type Sql,
 } from './digest-repo.js';
 import { findDueReaders, insertPlannedDeliveries, type InsertedCount, type PlannedDelivery } from './plan-repo.js';
 import { findPinnedPaperIds } from '../papers/pinning.js';
@@ -26,6 +28,7 @@ import { createMatcher } from './matcher.js';
 import { periodWeekday, type TimezoneSlot } from './period.js';
 import { LOOKBACK_DAYS } from './ranking.js';
 import { planChunk, type Recommender } from './plan-chunk.js';
+import type { DigestQueue } from './queue-port.js';
 
 export interface PlanDeps {
   db: Db;
@@ -33,6 +36,8 @@ export interface PlanDeps {
   logger: Logger;
   /** Optional: a "Recommended for you" section from each reader's ratings (see plan-chunk.ts). */
   recommender?: Recommender;
+  /** Optional: enqueues each chunk's batches as it commits; without it the caller enqueues `batches`. */
+  sendQueue?: Pick<DigestQueue, 'enqueueBatches'>;
 }
 
 export interface PlanOptions {
@@ -98,11 +103,115 @@ class DryRunRollback extends Error {
   }
 }
 
-/** Plans a period; safe to run twice or concurrently (ON CONFLICT + advisory lock). */
+/** Where a run's chunks go: written (and maybe enqueued) for real, or only counted for a dry run. */
+type ChunkWriter = (planned: Array<Omit<PlannedDelivery, 'batch'>>) => Promise<{ pending: number }>;
+
+/**
+ * Plans a period; safe to run twice or concurrently (ON CONFLICT + advisory
+ * lock). Each chunk of readers commits on its own, and with `sendQueue`
+ * its batches are enqueued at once, so the first emails leave while later
+ * readers are still being planned and no transaction lasts a whole run. The
+ * digest stays 'planning' until the last chunk (unless another run already
+ * moved it on), so senders that catch up with the planner cannot close it.
+ */
 export async function planPeriod(deps: PlanDeps, period: string, options: PlanOptions): Promise<PlanResult> {
   const log = deps.logger.child({ module: 'digest-planner' });
-  const batchSize = options.batchSize ?? deps.config.digestBatchSize;
   const started = Date.now();
+  if (options.dryRun) {
+    return deps.db
+      .$transaction(
+        async (tx) => {
+          const digest = await ensureDigest(tx, period);
+          await lockDigest(tx, digest.id);
+          const firstBatch = await nextBatchNumber(tx, digest.id);
+          const asOf = options.now ?? (await databaseNow(tx));
+          // Numbered as a real run numbers them: each chunk starts a batch of its own.
+          let batchCount = 0;
+          const result = await planChunks(deps, tx, { digestId: digest.id, period, asOf }, options, (planned) => {
+            const pending = planned.filter((p) => p.layout).length;
+            batchCount += Math.ceil(pending / batchSizeOf(deps, options));
+            return Promise.resolve({ pending });
+          });
+          const batches = Array.from({ length: batchCount }, (_, i) => firstBatch + i);
+          throw new DryRunRollback({ ...result, batches });
+        },
+        { timeout: 10 * 60_000, maxWait: 30_000 },
+      )
+      .catch((error: unknown) => {
+        if (error instanceof DryRunRollback) return error.result;
+        throw error;
+      });
+  }
+
+  const digest = await ensureDigest(deps.db, period);
+  const tagKey = messageIdKey(deps.config, digest.id);
+  const host = new URL(deps.config.publicUrl).hostname;
+  const batchSize = batchSizeOf(deps, options);
+  const asOf = options.now ?? (await databaseNow(deps.db));
+  const inserted: InsertedCount[] = [];
+  const result = await planChunks(deps, deps.db, { digestId: digest.id, period, asOf }, options, async (planned) => {
+    const counts = await deps.db.$transaction(async (tx) => {
+      // Batch numbers are taken under the lock, so concurrent runs never share one.
+      await lockDigest(tx, digest.id);
+      const firstBatch = await nextBatchNumber(tx, digest.id);
+      let pendingSoFar = 0;
+      const rows = planned.map((p) =>
+        p.layout ? { ...p, batch: firstBatch + Math.floor(pendingSoFar++ / batchSize) } : { ...p, batch: 0 },
+      );
+      const chunk = await insertPlannedDeliveries(tx, { digestId: digest.id, asOf, rows, tagKey, host });
+      const n = countOf(chunk);
+      const pending = countOf(chunk, 'pending');
+      if (n) await addPlanned(tx, digest.id, n, n - pending, pending > 0);
+      return chunk;
+    });
+    inserted.push(...counts);
+    const batches = pendingBatches(counts);
+    if (batches.length) await deps.sendQueue?.enqueueBatches(digest.id, batches);
+    return { pending: countOf(counts, 'pending') };
+  });
+  // What this run really inserted: a concurrent run may have planned some of its readers first.
+  const planned = countOf(inserted);
+  // Moves planning → sending, or done when nothing is open, even when this run added nothing.
+  await finishOrSend(deps.db, digest.id);
+  log.info(
+    {
+      event: 'digest_planned',
+      digestId: digest.id,
+      period,
+      planned,
+      pending: result.pending,
+      skipped: planned - result.pending,
+      groups: result.groups,
+      batches: pendingBatches(inserted).length,
+      ms: Date.now() - started,
+    },
+    'digest planned',
+  );
+  return { ...result, planned, skipped: planned - result.pending, batches: pendingBatches(inserted) };
+}
+
+const batchSizeOf = (deps: PlanDeps, options: PlanOptions) => options.batchSize ?? deps.config.digestBatchSize;
+
+const countOf = (counts: InsertedCount[], status?: InsertedCount['status']) =>
+  counts.reduce((n, r) => n + (status === undefined || r.status === status ? r.n : 0), 0);
+
+function pendingBatches(counts: InsertedCount[]): number[] {
+  return [...new Set(counts.filter((r) => r.status === 'pending').map((r) => r.batch))].sort((a, b) => a - b);
+}
+
+/**
+ * The run itself: reads the due readers a chunk at a time, plans each chunk
+ * in memory and hands it to `write`. Counts what it planned; `batches` is
+ * left to the caller, which alone knows the batch numbers.
+ */
+async function planChunks(
+  deps: PlanDeps,
+  sql: Sql,
+  run: { digestId: number; period: string; asOf: Date },
+  options: PlanOptions,
+  write: ChunkWriter,
+): Promise<PlanResult> {
+  const { digestId, period, asOf } = run;
   const filter: DueFilter =
     options.due.kind === 'all'
       ? { kind: 'all', weekday: periodWeekday(period) }
@@ -112,119 +221,51 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
           hours: options.due.slots.map((s) => s.hour),
           weekdays: options.due.slots.map((s) => s.weekday),
         };
-
-  const result = await deps.db
-    .$transaction(
-      async (tx) => {
-        const digest = await ensureDigest(tx, period);
-        await lockDigest(tx, digest.id);
-        const asOf = options.now ?? (await databaseNow(tx));
-        const since = new Date(asOf.getTime() - Math.max(...Object.values(LOOKBACK_DAYS)) * 86_400_000);
-        const [lists, papers, pinned] = await Promise.all([
-          loadLists(deps.db),
-          loadWindowPapers(deps.db, since, asOf),
-          findPinnedPaperIds(deps.db, asOf),
-        ]);
-        const matcher = createMatcher({ papers, now: asOf });
-        const context = {
-          matcher,
-          lists: new Map(lists.map((l) => [l.id, l])),
-          db: deps.db,
-          recommender: deps.recommender?.forRun(papers),
-          pinned,
-        };
-        const firstBatch = await nextBatchNumber(tx, digest.id);
-        const contents = new Set<string>();
-        let afterId = 0;
-        let pendingSoFar = 0;
-        let total = 0;
-        const inserted: InsertedCount[] = [];
-        for (;;) {
-          const { readers, pageEnd } = await findDueReaders(tx, {
-            digestId: digest.id,
-            filter,
-            afterId,
-            limit: options.chunkSize ?? DEFAULT_PLAN_CHUNK,
-            sentSince: since,
-          });
-          if (pageEnd === null) break;
-          afterId = pageEnd;
-          if (!readers.length) continue;
-          total += readers.length;
-          const planned = await planChunk(context, readers);
-          // Equal contents side by side, so a batch renders few distinct emails.
-          planned.sort((a, b) => (a.layout ?? '').localeCompare(b.layout ?? '') || a.subscriberId - b.subscriberId);
-          const rows: PlannedDelivery[] = planned.map((p) => {
-            if (!p.layout) return { ...p, batch: 0 };
-            contents.add(createHash('md5').update(p.layout).digest('base64'));
-            return { ...p, batch: firstBatch + Math.floor(pendingSoFar++ / batchSize) };
-          });
-          if (!options.dryRun) {
-            inserted.push(
-              ...(await insertPlannedDeliveries(tx, {
-                digestId: digest.id,
-                asOf,
-                rows,
-                tagKey: messageIdKey(deps.config, digest.id),
-                host: new URL(deps.config.publicUrl).hostname,
-              })),
-            );
-          }
-        }
-        const empty: PlanResult = {
-          digestId: digest.id,
-          period,
-          asOf,
-          planned: 0,
-          pending: 0,
-          skipped: 0,
-          groups: contents.size,
-          batches: [],
-        };
-        if (options.dryRun) {
-          const batches = Array.from({ length: Math.ceil(pendingSoFar / batchSize) }, (_, i) => firstBatch + i);
-          throw new DryRunRollback({
-            ...empty,
-            planned: total,
-            pending: pendingSoFar,
-            skipped: total - pendingSoFar,
-            batches,
-          });
-        }
-        const planned = inserted.reduce((n, r) => n + r.n, 0);
-        const pending = inserted.reduce((n, r) => n + (r.status === 'pending' ? r.n : 0), 0);
-        if (planned) await addPlanned(tx, digest.id, planned, planned - pending, pending > 0);
-        const batches = [...new Set(inserted.filter((r) => r.status === 'pending').map((r) => r.batch))].sort(
-          (a, b) => a - b,
-        );
-        return { ...empty, planned, pending, skipped: planned - pending, batches };
-      },
-      { timeout: 10 * 60_000, maxWait: 30_000 },
-    )
-    .catch((error: unknown) => {
-      if (error instanceof DryRunRollback) return error.result;
-      throw error;
+  const since = new Date(asOf.getTime() - Math.max(...Object.values(LOOKBACK_DAYS)) * 86_400_000);
+  const [lists, papers, pinned] = await Promise.all([
+    loadLists(deps.db),
+    loadWindowPapers(deps.db, since, asOf),
+    findPinnedPaperIds(deps.db, asOf),
+  ]);
+  const context = {
+    matcher: createMatcher({ papers, now: asOf }),
+    lists: new Map(lists.map((l) => [l.id, l])),
+    db: deps.db,
+    recommender: deps.recommender?.forRun(papers),
+    pinned,
+  };
+  const contents = new Set<string>();
+  let afterId = 0;
+  let total = 0;
+  let pending = 0;
+  for (;;) {
+    const { readers, pageEnd } = await findDueReaders(sql, {
+      digestId,
+      filter,
+      afterId,
+      limit: options.chunkSize ?? DEFAULT_PLAN_CHUNK,
+      sentSince: since,
     });
-
-  if (!options.dryRun) {
-    // Moves planning → sending or done even when this run added nothing.
-    if (!result.pending) await finishOrSend(deps.db, result.digestId);
-    log.info(
-      {
-        event: 'digest_planned',
-        digestId: result.digestId,
-        period,
-        planned: result.planned,
-        pending: result.pending,
-        skipped: result.skipped,
-        groups: result.groups,
-        batches: result.batches.length,
-        ms: Date.now() - started,
-      },
-      'digest planned',
-    );
+    if (pageEnd === null) break;
+    afterId = pageEnd;
+    if (!readers.length) continue;
+    total += readers.length;
+    const planned = await planChunk(context, readers);
+    // Equal contents side by side, so a batch renders few distinct emails.
+    planned.sort((a, b) => (a.layout ?? '').localeCompare(b.layout ?? '') || a.subscriberId - b.subscriberId);
+    for (const p of planned) if (p.layout) contents.add(createHash('md5').update(p.layout).digest('base64'));
+    pending += (await write(planned)).pending;
   }
-  return result;
+  return {
+    digestId,
+    period,
+    asOf,
+    planned: total,
+    pending,
+    skipped: total - pending,
+    groups: contents.size,
+    batches: [],
+  };
 }
 
 async function finishOrSend(db: Db, digestId: number): Promise<void> {

@@ -40,10 +40,15 @@ const sendData = z.object({ digestId: z.number().int().positive(), batch: z.numb
 
 export function createDigestPlanProcessor(ctx: JobContext): Processor {
   return async (job: Job) => {
-    const deps = { db: ctx.db, config: ctx.config, logger: ctx.logger, recommender: learnedRecommender };
+    const deps = {
+      db: ctx.db,
+      config: ctx.config,
+      logger: ctx.logger,
+      recommender: learnedRecommender,
+      sendQueue: ctx.digestQueue,
+    };
     if (job.name === DIGEST_JOBS.tick) {
       const results = await planDueDigests(deps, new Date());
-      for (const r of results) await ctx.digestQueue.enqueueBatches(r.digestId, r.batches);
       return results.map(({ digestId, period, planned, pending, skipped }) => ({
         digestId,
         period,
@@ -57,7 +62,6 @@ export function createDigestPlanProcessor(ctx: JobContext): Processor {
       if (!parsed.success) throw new UnrecoverableError(`bad digest plan job: ${parsed.error.message}`);
       try {
         const result = await planPeriod(deps, parsed.data.period, { due: { kind: 'all' } });
-        await ctx.digestQueue.enqueueBatches(result.digestId, result.batches);
         return { digestId: result.digestId, planned: result.planned, pending: result.pending, skipped: result.skipped };
       } catch (error) {
         if (job.attemptsMade + 1 >= (job.opts.attempts ?? 1)) {

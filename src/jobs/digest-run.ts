@@ -5,7 +5,7 @@
 import { runCounts } from '../digest/delivery-repo.js';
 import { findDigest } from '../digest/digest-repo.js';
 import { learnedRecommender } from '../digest/learned-recommender.js';
-import { planPeriod } from '../digest/planner.js';
+import { planPeriod, type PlanResult } from '../digest/planner.js';
 import type { JobContext } from './deps.js';
 import { createDigestSendProcessor } from './digest-jobs.js';
 import { startWorkers } from './workers.js';
@@ -36,6 +36,8 @@ export interface DigestRunOptions {
   /** Start a digest-send worker in this process (default true). */
   localWorker?: boolean;
   onProgress?: (progress: DigestRunProgress) => void;
+  /** Called once every due reader is planned (their first batches may be sent already). */
+  onPlanned?: (plan: { planned: number; pending: number }) => void;
   pollMs?: number;
   /** Stop waiting after this long (0: wait until every delivery is finished). */
   timeoutMs?: number;
@@ -48,28 +50,30 @@ export async function runDigestPeriod(
   options: DigestRunOptions = {},
 ): Promise<DigestRunSummary> {
   const started = Date.now();
-  const plan = await planPeriod({ ...ctx, recommender: learnedRecommender }, period, {
-    due: { kind: 'all' },
-    batchSize: options.batchSize,
-  });
   const seconds = () => Math.round((Date.now() - started) / 100) / 10;
-  await ctx.digestQueue.enqueueBatches(plan.digestId, plan.batches);
+  // Up before planning: each chunk's batches are enqueued as it commits, and sent meanwhile.
   const local =
-    options.localWorker !== false && plan.pending > 0
-      ? startWorkers(ctx, { digestSend: (c) => createDigestSendProcessor(c) })
-      : null;
-  // The count reads every row of the run: on a large run each poll waits
-  // twenty times as long as the last count took, so waiting never costs
-  // Postgres more than a twentieth of one core.
-  let countMs = 0;
-  const count = async () => {
-    const begun = Date.now();
-    const result = await runCounts(ctx.db, plan.digestId, plan.asOf);
-    countMs = Date.now() - begun;
-    return result;
-  };
-  let counts = await count();
+    options.localWorker !== false ? startWorkers(ctx, { digestSend: (c) => createDigestSendProcessor(c) }) : null;
+  let plan: PlanResult;
+  let counts: DigestRunProgress;
   try {
+    plan = await planPeriod({ ...ctx, recommender: learnedRecommender, sendQueue: ctx.digestQueue }, period, {
+      due: { kind: 'all' },
+      batchSize: options.batchSize,
+    });
+    options.onPlanned?.(plan);
+    // The count reads every row of the run: on a large run each poll waits
+    // twenty times as long as the last count took, so waiting never costs
+    // Postgres more than a twentieth of one core.
+    let countMs = 0;
+    const { digestId, asOf } = plan;
+    const count = async () => {
+      const begun = Date.now();
+      const result = await runCounts(ctx.db, digestId, asOf);
+      countMs = Date.now() - begun;
+      return result;
+    };
+    counts = await count();
     const deadline = options.timeoutMs ? started + options.timeoutMs : Infinity;
     while (counts.open > 0 && Date.now() < deadline) {
       options.onProgress?.(counts);
