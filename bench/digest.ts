@@ -291,6 +291,20 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       );
     }
     const ratioToRaw = round(emailsPerSecond / rawHandoffPerSecond, 2);
+    // Issue 11 asks the personal period at the raw rate, however the machine's
+    // workers are deployed; issue 17 asks a pool 1.5x one process's raw rate.
+    const floors = personal
+      ? {
+          ratioToRaw: '>= 1.0, by one worker or by the pool',
+          peakRssMB: '< 300',
+          'pooled.maxProcessPeakRssMB': '< 300',
+        }
+      : {
+          ratioToRaw: '>= 1.0',
+          peakRssMB: '< 300',
+          'pooled.ratioToOneProcessRaw': '>= 1.5',
+          'pooled.maxProcessPeakRssMB': '< 300',
+        };
     const ratioToRawPrebuilt = round(emailsPerSecond / rawPrebuiltPerSecond, 2);
     return {
       mode,
@@ -329,18 +343,13 @@ export async function run(args: string[]): Promise<Record<string, unknown>> {
       // The rest of the machine during the single worker's run (planning included).
       ...others,
       ...(profileDir ? { cpuProfileDir: profileDir } : {}),
-      floors: {
-        ratioToRaw: '>= 1.0',
-        peakRssMB: '< 300',
-        'pooled.ratioToOneProcessRaw': '>= 1.5',
-        'pooled.maxProcessPeakRssMB': '< 300',
-      },
+      floors,
       targets: { ratioToRawPrebuilt: '>= 0.6' },
       met: {
-        ratioToRaw: ratioToRaw >= 1,
+        ratioToRaw: (personal ? Math.max(ratioToRaw, pooled?.ratioToOneProcessRaw ?? 0) : ratioToRaw) >= 1,
         peakRssMB: peakRssMB < 300,
         ratioToRawPrebuilt: ratioToRawPrebuilt >= 0.6,
-        'pooled.ratioToOneProcessRaw': pooled ? pooled.ratioToOneProcessRaw >= 1.5 : null,
+        'pooled.ratioToOneProcessRaw': pooled && !personal ? pooled.ratioToOneProcessRaw >= 1.5 : null,
         'pooled.maxProcessPeakRssMB': pooled ? pooled.maxProcessPeakRssMB < 300 : null,
       },
     };
