@@ -77,7 +77,7 @@ export const DELIVERY_SQL = {
              count(*) FILTER (WHERE status = 'failed')::int AS failed,
              count(*) FILTER (WHERE status IN ('pending', 'sending'))::int AS open
            FROM "Delivery" WHERE "digestId" = $1) c
-     WHERE g.id = $1 AND c.open = 0 AND g.status <> 'planning'`,
+     WHERE g.id = $1 AND c.open = 0 AND g.status NOT IN ('planning', 'failed')`,
   openByCounters: `SELECT planned - sent - skipped - failed AS open FROM "Digest" WHERE id = $1`,
   findStrandedBatches: `SELECT DISTINCT "digestId", batch FROM "Delivery"
      WHERE (status = 'pending' AND "updatedAt" < now() - make_interval(secs => $1))
@@ -246,7 +246,10 @@ export async function requeueFailedDelivery(sql: Sql, deliveryId: number): Promi
 
 /**
  * Closes the digest once nothing is pending or sending, and recounts from
- * the rows so the figures are exact whatever happened on the way.
+ * the rows so the figures are exact whatever happened on the way. Never a
+ * digest still 'planning' (more readers are coming) or 'failed' (its plan
+ * job gave up after some chunks committed: those are sent, but the
+ * operator must still see that the period was not planned whole).
  *
  * The recount reads every delivery of the period. `whenCountersSayDone`
  * first asks the Digest row's counters (they move in the same statements as

@@ -4,7 +4,7 @@
 import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planPeriod } from '../../src/digest/planner.js';
-import { createDigestSendProcessor } from '../../src/jobs/digest-jobs.js';
+import { createDigestPlanProcessor, createDigestSendProcessor } from '../../src/jobs/digest-jobs.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
 import { createList, createPaper, createSubscriber } from './fixtures.js';
 
@@ -91,5 +91,36 @@ describe('planning a period chunk by chunk', () => {
       status: 'sending',
       planned: 5,
     });
+  });
+
+  it('a plan job that gives up leaves the digest failed, also once its committed chunks are sent', async () => {
+    const db = env.ctx.db;
+    await createPaper(db, 'Planned by a job that gives up', { upvotes: 2 });
+    const digest = await db.digest.create({ data: { period: '2026-11-25', status: 'planning' } });
+    const enqueued: number[] = [];
+    const digestQueue = {
+      ...env.ctx.digestQueue,
+      enqueueBatches(_digestId: number, batches: number[]) {
+        // The chunk has committed: its batches exist, but their jobs are lost.
+        enqueued.push(...batches);
+        return Promise.reject(new Error('queue down'));
+      },
+    };
+    const plan = createDigestPlanProcessor({ ...env.ctx, digestQueue });
+    const lastAttempt = {
+      name: 'plan',
+      data: { digestId: digest.id, period: '2026-11-25' },
+      attemptsMade: 2,
+      opts: { attempts: 3 },
+    } as unknown as Job;
+    await expect(plan(lastAttempt)).rejects.toThrow('queue down');
+    expect((await db.digest.findUniqueOrThrow({ where: { id: digest.id } })).status).toBe('failed');
+
+    // What committed still goes out (here by hand, as the repair sweep would), and the failure stays visible.
+    const send = createDigestSendProcessor(env.ctx);
+    for (const batch of enqueued) await send(sendJob(digest.id, batch));
+    expect(enqueued.length).toBeGreaterThan(0);
+    expect(await db.delivery.count({ where: { digestId: digest.id, status: 'sent' } })).toBe(5);
+    expect((await db.digest.findUniqueOrThrow({ where: { id: digest.id } })).status).toBe('failed');
   });
 });
