@@ -69,6 +69,7 @@ export async function hitRateLimits(
 ): Promise<RateLimitResult> {
   const keys = limits.map((l) => rateLimitKey(deps.keyPrefix, l.scope, l.subject));
   let timer: NodeJS.Timeout | undefined;
+  let late: NodeJS.Immediate | undefined;
   try {
     const running = runScript(deps.redis, keys, [windowSeconds, ...limits.map((l) => l.limit)]);
     // If the timeout wins, a late failure must not become an unhandled
@@ -77,7 +78,13 @@ export async function hitRateLimits(
     const reply = await Promise.race([
       running,
       new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('rate limit check timed out')), TIMEOUT_MS);
+        // Timers run before I/O in each turn of the event loop: after a stall
+        // (a long GC, a busy machine) the timer would beat a reply that has
+        // already arrived and let the hit through uncounted. Rejecting from
+        // setImmediate lets that turn's I/O be read first.
+        timer = setTimeout(() => {
+          late = setImmediate(() => reject(new Error('rate limit check timed out')));
+        }, TIMEOUT_MS);
       }),
     ]);
     const [index, ttl] = Array.isArray(reply) ? reply.map(Number) : [];
@@ -93,6 +100,7 @@ export async function hitRateLimits(
     return { allowed: true, retryAfterSeconds: 0 };
   } finally {
     clearTimeout(timer);
+    clearImmediate(late);
   }
 }
 

@@ -40,6 +40,16 @@ describe('hitRateLimits', () => {
     expect(await redis.get(rateLimitKey(keyPrefix, 'address', 'x@example.org'))).toBe('1');
   });
 
+  it('counts a reply that arrived while the process was stalled past its timeout, instead of failing open', async () => {
+    expect((await hitRateLimit(deps, 'stall', 'a', 1, 60)).allowed).toBe(true);
+    const pending = hitRateLimit(deps, 'stall', 'a', 1, 60);
+    // The command is on the wire; now the event loop stalls longer than the
+    // 500 ms budget, as a long GC or a busy machine does, while Redis answers.
+    const until = Date.now() + 800;
+    while (Date.now() < until);
+    expect(await pending).toMatchObject({ allowed: false, scope: 'stall' });
+  });
+
   it('loads the script when Redis does not know it yet (NOSCRIPT)', async () => {
     let refusedOnce = false;
     const forgetful = {
@@ -62,6 +72,12 @@ describe('hitRateLimits', () => {
     const down = createRedis('redis://127.0.0.1:1', 'command');
     const result = await hitRateLimit({ ...deps, redis: down }, 'down', 'a', 1, 60);
     down.disconnect();
+    expect(result).toEqual({ allowed: true, retryAfterSeconds: 0 });
+  });
+
+  it('fails open when Redis does not answer within its budget', async () => {
+    const silent = { evalsha: () => new Promise(() => undefined), eval: () => new Promise(() => undefined) };
+    const result = await hitRateLimit({ ...deps, redis: silent }, 'hung', 'a', 1, 60);
     expect(result).toEqual({ allowed: true, retryAfterSeconds: 0 });
   });
 });
