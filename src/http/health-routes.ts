@@ -1,23 +1,12 @@
 import type { IRouter, RequestHandler } from 'express';
 import { tokensEqual } from '../admin/admin-tokens.js';
 import { pingDatabase } from '../db.js';
+import { withTimeout } from '../timeout.js';
 import { registerFeedbackGauges } from '../inbound/feedback-stats.js';
 import type { AppDeps } from './app.js';
 import { adminAuth, bearerToken, requireScope } from './admin/auth.js';
 
 const CHECK_TIMEOUT_MS = 1500;
-
-async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error('timed out')), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Each check answers "ok" or the reason it failed; no internals beyond that. */
 export async function checkReadiness(deps: Pick<AppDeps, 'db' | 'redis'>) {

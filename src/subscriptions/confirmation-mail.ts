@@ -13,6 +13,7 @@ import type { MailerDeps, SubscriptionDeps } from './deps.js';
 import { hitRateLimit, type RateLimitDeps } from './rate-limit.js';
 import { subscriberLinks } from './links.js';
 import { describeSchedule } from './schedule-text.js';
+import { withTimeout } from '../timeout.js';
 import { markConfirmationRequested } from './outbox-repo.js';
 import { findSubscriptions } from './subscriber-repo.js';
 import { isSuppressed } from './suppression-repo.js';
@@ -22,16 +23,6 @@ import { renderSubscriptionEmail, transactionalMessageId } from './subscription-
 export const CONFIRM_THROTTLE_MS = 10 * 60 * 1000;
 /** How long an enqueue may take before the sign-up stops waiting for Redis. */
 const ENQUEUE_TIMEOUT_MS = 1000;
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    promise,
-    new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /**
  * Queues a mail job (`enqueue`, through the MailJobs port) without ever
@@ -53,12 +44,8 @@ export async function enqueueMailJob(
     );
     return false;
   }
-  const adding = enqueue();
-  // If the timeout wins, a late failure must not become an unhandled
-  // rejection; the race below logs whichever failure comes in time.
-  adding.catch(() => undefined);
   try {
-    await withTimeout(adding, ENQUEUE_TIMEOUT_MS);
+    await withTimeout(enqueue(), ENQUEUE_TIMEOUT_MS);
     return true;
   } catch (error) {
     log().warn(

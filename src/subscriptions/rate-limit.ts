@@ -6,6 +6,7 @@
 import { createHash, hash } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { Redis } from '../redis.js';
+import { withTimeout } from '../timeout.js';
 
 export interface RateLimitResult {
   allowed: boolean;
@@ -68,25 +69,9 @@ export async function hitRateLimits(
   windowSeconds: number,
 ): Promise<RateLimitResult> {
   const keys = limits.map((l) => rateLimitKey(deps.keyPrefix, l.scope, l.subject));
-  let timer: NodeJS.Timeout | undefined;
-  let late: NodeJS.Immediate | undefined;
   try {
     const running = runScript(deps.redis, keys, [windowSeconds, ...limits.map((l) => l.limit)]);
-    // If the timeout wins, a late failure must not become an unhandled
-    // rejection; the race below logs whichever failure comes in time.
-    running.catch(() => undefined);
-    const reply = await Promise.race([
-      running,
-      new Promise<never>((_, reject) => {
-        // Timers run before I/O in each turn of the event loop: after a stall
-        // (a long GC, a busy machine) the timer would beat a reply that has
-        // already arrived and let the hit through uncounted. Rejecting from
-        // setImmediate lets that turn's I/O be read first.
-        timer = setTimeout(() => {
-          late = setImmediate(() => reject(new Error('rate limit check timed out')));
-        }, TIMEOUT_MS);
-      }),
-    ]);
+    const reply = await withTimeout(running, TIMEOUT_MS, 'rate limit check timed out');
     const [index, ttl] = Array.isArray(reply) ? reply.map(Number) : [];
     if (index === undefined || !Number.isInteger(index)) throw new Error('unexpected reply from Redis');
     if (index === 0) return { allowed: true, retryAfterSeconds: 0 };
@@ -98,9 +83,6 @@ export async function hitRateLimits(
       'rate limit skipped: Redis unavailable',
     );
     return { allowed: true, retryAfterSeconds: 0 };
-  } finally {
-    clearTimeout(timer);
-    clearImmediate(late);
   }
 }
 
