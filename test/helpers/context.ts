@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { loadConfig, type Config } from '../../src/config.js';
 import { createContext, type Context } from '../../src/context.js';
 import { createLogger } from '../../src/logger.js';
-import { createRedis } from '../../src/redis.js';
+import { createRedis, waitForRedis } from '../../src/redis.js';
 import { deleteQueueKeys as deleteKeysUnder } from '../../src/jobs/queues.js';
 import { createTestDatabase, dropDatabase } from './database.js';
 import { SmtpSink } from './smtp-sink.js';
@@ -39,6 +39,13 @@ export async function createTestEnv(overrides: Record<string, string> = {}): Pro
   const database = await createTestDatabase(inject('templateDatabase'));
   const config = testConfig({ DATABASE_URL: database.url, SMTP_URL: sink.url, ...overrides });
   const ctx = createContext(config, { logger: createLogger(config.logLevel) });
+  // As the entry points do before taking traffic: until the connection is
+  // ready, commands fail at once and the sign-up limits fail open (a CI run
+  // saw a rate-limit test answered 202 where 429 was due). Tests that point
+  // REDIS_URL elsewhere (a closed port, a proxy) handle readiness themselves.
+  if (overrides.REDIS_URL === undefined && !(await waitForRedis(ctx.redis, 10_000))) {
+    throw new Error(`test Redis at ${TEST_REDIS_URL} did not become ready`);
+  }
   return {
     config,
     ctx,
