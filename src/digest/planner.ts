@@ -171,8 +171,9 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
   });
   // What this run really inserted: a concurrent run may have planned some of its readers first.
   const planned = countOf(inserted);
+  const batches = pendingBatches(inserted);
   // Moves planning → sending, or done when nothing is open, even when this run added nothing.
-  await finishOrSend(deps.db, digest.id);
+  await finishOrSend(deps.db, digest.id, result.pending > 0);
   log.info(
     {
       event: 'digest_planned',
@@ -182,12 +183,12 @@ export async function planPeriod(deps: PlanDeps, period: string, options: PlanOp
       pending: result.pending,
       skipped: planned - result.pending,
       groups: result.groups,
-      batches: pendingBatches(inserted).length,
+      batches: batches.length,
       ms: Date.now() - started,
     },
     'digest planned',
   );
-  return { ...result, planned, skipped: planned - result.pending, batches: pendingBatches(inserted) };
+  return { ...result, planned, skipped: planned - result.pending, batches };
 }
 
 const batchSizeOf = (deps: PlanDeps, options: PlanOptions) => options.batchSize ?? deps.config.digestBatchSize;
@@ -268,8 +269,10 @@ async function planChunks(
   };
 }
 
-async function finishOrSend(db: Db, digestId: number): Promise<void> {
+async function finishOrSend(db: Db, digestId: number, queuedEmails: boolean): Promise<void> {
   // A digest left in 'planning' with nothing open is done; one with open rows is sending.
   await markPlanned(db, digestId);
-  await finishDigestIfDone(db, digestId);
+  // After queueing emails, the counters say whether senders already settled
+  // them all, as senders ask, sparing a full recount of the period per run.
+  await finishDigestIfDone(db, digestId, { whenCountersSayDone: queuedEmails });
 }
