@@ -1,4 +1,3 @@
-import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentPeriod } from '../../src/digest/period.js';
 import { repairDigests } from '../../src/digest/repair.js';
@@ -6,10 +5,7 @@ import { planPeriod } from '../../src/digest/planner.js';
 import { createDigestPlanProcessor, createDigestSendProcessor } from '../../src/jobs/digest-jobs.js';
 import { sendJobId } from '../../src/jobs/digest-queue.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
-import { createList, createPaper, createSubscriber } from './fixtures.js';
-
-const job = (name: string, data: Record<string, unknown> = {}) =>
-  ({ name, data, attemptsMade: 0, opts: {} }) as unknown as Job;
+import { createList, createPaper, createSubscriber, fakeJob } from './fixtures.js';
 
 describe('digest plan jobs: the hourly tick and the repair sweep', () => {
   let env: TestEnv;
@@ -26,14 +22,14 @@ describe('digest plan jobs: the hourly tick and the repair sweep', () => {
     await createPaper(db, 'Due right now', { upvotes: 1 });
     const due = await createSubscriber(db, 'due@example.org', [list.id], { timezone: 'UTC', sendHour: 0 });
     const process = createDigestPlanProcessor(env.ctx);
-    const results = (await process(job('tick'))) as Array<{ digestId: number; period: string; planned: number }>;
+    const results = (await process(fakeJob('tick'))) as Array<{ digestId: number; period: string; planned: number }>;
     const today = results.find((r) => r.period === currentPeriod('UTC'))!;
     expect(today.planned).toBe(1);
     const delivery = await db.delivery.findFirstOrThrow({ where: { subscriberId: due.id } });
     const queued = await env.ctx.queues.digestSend.getJob(sendJobId(today.digestId, delivery.batch));
     expect(queued?.data).toEqual({ digestId: today.digestId, batch: delivery.batch });
     // A second tick in the same hour plans nothing more.
-    const again = (await process(job('tick'))) as Array<{ period: string; planned: number }>;
+    const again = (await process(fakeJob('tick'))) as Array<{ period: string; planned: number }>;
     expect(again.find((r) => r.period === today.period)!.planned).toBe(0);
   });
 
@@ -82,7 +78,7 @@ describe('digest plan jobs: the hourly tick and the repair sweep', () => {
     // Counters that count one delivery too many: a sender cannot tell, and leaves the digest open.
     await db.digest.update({ where: { id: plan.digestId }, data: { planned: { increment: 1 } } });
     const send = createDigestSendProcessor(env.ctx);
-    for (const batch of plan.batches) await send(job('send', { digestId: plan.digestId, batch }));
+    for (const batch of plan.batches) await send(fakeJob('send', { digestId: plan.digestId, batch }));
     expect(await db.delivery.count({ where: { digestId: plan.digestId, status: 'pending' } })).toBe(0);
     expect((await db.digest.findUniqueOrThrow({ where: { id: plan.digestId } })).status).toBe('sending');
     // The sweep counts the rows themselves, and puts the counters right.
@@ -95,7 +91,7 @@ describe('digest plan jobs: the hourly tick and the repair sweep', () => {
   });
 
   it('rejects malformed plan jobs without retrying', async () => {
-    await expect(createDigestPlanProcessor(env.ctx)(job('plan', { period: 'soon' }))).rejects.toThrow(
+    await expect(createDigestPlanProcessor(env.ctx)(fakeJob('plan', { period: 'soon' }))).rejects.toThrow(
       /bad digest plan job/,
     );
   });

@@ -1,6 +1,14 @@
 // Rows for digest tests, written straight through Prisma (the sign-up and
 // ingest code paths have their own tests).
+import type { Job } from 'bullmq';
 import type { Db } from '../../src/db.js';
+
+/** A job as a processor sees it: first attempt unless `attempts` says otherwise. */
+export const fakeJob = (
+  name: string,
+  data: Record<string, unknown> = {},
+  attempts: { made: number; allowed: number } = { made: 0, allowed: 1 },
+) => ({ name, data, attemptsMade: attempts.made, opts: { attempts: attempts.allowed } }) as unknown as Job;
 
 let seq = 0;
 

@@ -1,15 +1,11 @@
 // Planning commits and enqueues chunk by chunk, so sending starts while the
 // rest of the period is planned; the digest must still close only once its
 // last reader is planned and sent.
-import type { Job } from 'bullmq';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planPeriod } from '../../src/digest/planner.js';
 import { createDigestPlanProcessor, createDigestSendProcessor } from '../../src/jobs/digest-jobs.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
-import { createList, createPaper, createSubscriber } from './fixtures.js';
-
-const sendJob = (digestId: number, batch: number) =>
-  ({ name: 'send', data: { digestId, batch }, attemptsMade: 0, opts: {} }) as unknown as Job;
+import { createList, createPaper, createSubscriber, fakeJob } from './fixtures.js';
 
 describe('planning a period chunk by chunk', () => {
   let env: TestEnv;
@@ -32,7 +28,7 @@ describe('planning a period chunk by chunk', () => {
         // Another connection: only committed rows are visible to it.
         const committed = await db.delivery.count({ where: { digestId } });
         // Send at once, as an idle worker would, and let it try to close the digest.
-        for (const batch of batches) await send(sendJob(digestId, batch));
+        for (const batch of batches) await send(fakeJob('send', { digestId, batch }));
         const digest = await db.digest.findUniqueOrThrow({ where: { id: digestId } });
         seen.push({ batches, committed, status: digest.status, closedEarly: digest.finishedAt !== null });
       },
@@ -107,18 +103,13 @@ describe('planning a period chunk by chunk', () => {
       },
     };
     const plan = createDigestPlanProcessor({ ...env.ctx, digestQueue });
-    const lastAttempt = {
-      name: 'plan',
-      data: { digestId: digest.id, period: '2026-11-25' },
-      attemptsMade: 2,
-      opts: { attempts: 3 },
-    } as unknown as Job;
+    const lastAttempt = fakeJob('plan', { digestId: digest.id, period: '2026-11-25' }, { made: 2, allowed: 3 });
     await expect(plan(lastAttempt)).rejects.toThrow('queue down');
     expect((await db.digest.findUniqueOrThrow({ where: { id: digest.id } })).status).toBe('failed');
 
     // What committed still goes out (here by hand, as the repair sweep would), and the failure stays visible.
     const send = createDigestSendProcessor(env.ctx);
-    for (const batch of enqueued) await send(sendJob(digest.id, batch));
+    for (const batch of enqueued) await send(fakeJob('send', { digestId: digest.id, batch }));
     expect(enqueued.length).toBeGreaterThan(0);
     expect(await db.delivery.count({ where: { digestId: digest.id, status: 'sent' } })).toBe(5);
     expect((await db.digest.findUniqueOrThrow({ where: { id: digest.id } })).status).toBe('failed');

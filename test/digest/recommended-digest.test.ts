@@ -1,6 +1,5 @@
 // The wired digest: plan and send jobs as the worker runs them, the learned
 // recommender in planning, and working feedback links on every card.
-import type { Job } from 'bullmq';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/http/app.js';
@@ -8,10 +7,8 @@ import { currentPeriod } from '../../src/digest/period.js';
 import { upsertRating } from '../../src/digest/rating-repo.js';
 import { createDigestPlanProcessor, createDigestSendProcessor } from '../../src/jobs/digest-jobs.js';
 import { createTestEnv, type TestEnv } from '../helpers/context.js';
-import { createList, createPaper, createSubscriber } from './fixtures.js';
+import { createList, createPaper, createSubscriber, fakeJob } from './fixtures.js';
 
-const job = (name: string, data: Record<string, unknown> = {}) =>
-  ({ name, data, attemptsMade: 0, opts: {} }) as unknown as Job;
 const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
 
 describe('a digest planned and sent by the jobs, with recommendations and feedback links', () => {
@@ -52,13 +49,13 @@ describe('a digest planned and sent by the jobs, with recommendations and feedba
     });
 
     const period = currentPeriod('UTC');
-    const planned = (await createDigestPlanProcessor(env.ctx)(job('plan', { digestId: 1, period }))) as {
+    const planned = (await createDigestPlanProcessor(env.ctx)(fakeJob('plan', { digestId: 1, period }))) as {
       digestId: number;
     };
     const delivery = await db.delivery.findFirstOrThrow({
       where: { subscriberId: reader.id, digestId: planned.digestId },
     });
-    await createDigestSendProcessor(env.ctx)(job('send', { digestId: planned.digestId, batch: delivery.batch }));
+    await createDigestSendProcessor(env.ctx)(fakeJob('send', { digestId: planned.digestId, batch: delivery.batch }));
 
     const [mail] = await env.sink.waitFor(1);
     const html = String(mail!.parsed.html);
