@@ -105,6 +105,9 @@ describe('admin console in a real browser', { timeout: 90_000 }, () => {
     await page.goto('/admin/lists');
     await expectAccessible('lists');
     await page.getByRole('link', { name: 'New list' }).click();
+    // The live preview listens from a deferred script: typing before it has
+    // run (a slow machine can parse the form first) would refresh nothing.
+    await page.waitForURL('**/admin/lists/new', { waitUntil: 'load' });
     await page.getByLabel('Slug').fill('agents');
     await page.getByLabel('Name').fill('Agents');
     // Without a rule every recent paper matches; the preview refreshes as the rule is typed, without a reload.
